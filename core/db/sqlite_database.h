@@ -1,0 +1,51 @@
+// sqlite_database.h — Database on SQLite: the server's file, the client's cache, tests' temp files.
+//
+// open() applies the durability and integrity settings every Kehu database runs with (SPEC §9):
+// WAL journal, synchronous=FULL (no acknowledged write is lost on power loss), foreign keys on,
+// a busy timeout so a reader never fails because a writer is committing. Compiled statements are
+// cached by SQL text and reset when the Statement handle is dropped.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+
+#include "core/db/database.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace kehu {
+
+struct SqliteOptions {
+  bool read_only = false;
+  bool wal = true;            // false for in-memory databases
+  int busy_timeout_ms = 5000;
+};
+
+class SqliteDatabase final : public Database {
+ public:
+  // path ":memory:" gives a private in-memory database.
+  static Result<std::unique_ptr<SqliteDatabase>> open(const std::string& path, SqliteOptions options = {});
+  ~SqliteDatabase() override;
+
+  Result<std::unique_ptr<Statement>> prepare(std::string_view sql) override;
+  Status exec(std::string_view sql) override;
+  int64_t last_insert_rowid() const override;
+  int64_t changes() const override;
+
+  sqlite3* handle() { return db_; }
+
+ private:
+  friend class SqliteStatement;
+  explicit SqliteDatabase(sqlite3* db) : db_(db) {}
+  void give_back(std::string sql, sqlite3_stmt* stmt);
+  Error last_error(int rc) const;
+
+  sqlite3* db_;
+  std::unordered_multimap<std::string, sqlite3_stmt*> cache_;
+};
+
+// The SQLite library version in use ("3.53.2"), for --version and diagnostics.
+const char* sqlite_version();
+
+}  // namespace kehu

@@ -1,0 +1,68 @@
+// entity_def.h — what a record type is made of, described once and used everywhere.
+//
+// Validation, the row <-> JSON codec, list filters and sorting, the search index and the sync reader are
+// all driven by these descriptors, so adding a field (or, in later work, an entity) is one edit here plus
+// a numbered migration. Labels are the GLOSSARY.md words, used in every field message.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/i18n.h"
+
+namespace kehu {
+
+enum class FieldType {
+  text,        // UTF-8 string, max_len code points
+  integer,     // 64-bit integer within [min, max]
+  enumerated,  // one of `values`
+  date,        // "YYYY-MM-DD"
+  datetime,    // RFC 3339
+  boolean,     // true/false, stored 0/1
+  string_list, // JSON array of short strings (tags)
+  object,      // JSON object of custom fields
+  reference,   // id of a row in `ref_table` (null allowed unless required)
+};
+
+enum class TextFormat { none, phone, email, url, code };
+
+struct FieldDef {
+  std::string name;
+  FieldType type = FieldType::text;
+  Text label;
+  bool required = false;
+  size_t max_len = 200;               // text: code points; string_list: items
+  std::vector<std::string> values;    // enumerated
+  TextFormat format = TextFormat::none;
+  std::string ref_table;              // reference
+  bool writable = true;               // false: maintained by the server; input naming it is rejected
+  bool searchable = false;            // part of the full-text index
+  bool filterable = false;            // ?field= (and _from/_to for dates and datetimes)
+  bool sortable = false;              // ?sort=field
+  bool immutable = false;             // set on create, not changeable by PATCH
+};
+
+struct EntityDef {
+  std::string name;   // resource and table name: "customers"
+  Text label;         // 客户 / customer
+  std::vector<FieldDef> fields;
+
+  const FieldDef* field(std::string_view field_name) const;
+};
+
+// The system columns every entity row has (SPEC §4), in output order.
+inline const std::vector<std::string>& system_columns() {
+  static const std::vector<std::string> kColumns = {"id", "rev", "created_at", "updated_at", "created_by", "updated_by"};
+  return kColumns;
+}
+// System columns a list may sort by and filter on (created_at_from/_to, 录入时间).
+bool is_sortable_system_column(std::string_view name);
+
+const EntityDef& customers_def();
+const EntityDef& contacts_def();
+// Entities the generic record code serves, in sync order (parents before children).
+const std::vector<const EntityDef*>& record_entities();
+const EntityDef* find_entity(std::string_view name);
+
+}  // namespace kehu

@@ -1,0 +1,316 @@
+#include "core/query/list_query.h"
+
+#include <cstdlib>
+
+#include "core/clock.h"
+#include "core/entity/record_codec.h"
+#include "core/search/search_index.h"
+#include "core/text/base64url.h"
+#include "core/text/utf8.h"
+
+namespace kehu {
+
+using nlohmann::json;
+
+namespace {
+
+Error bad_param(const std::string& name, Text why) {
+  Error e = Error::make(ErrorCode::bad_request, {"查询参数有误：" + name, "invalid query parameter: " + name});
+  e.fields[name] = std::move(why);
+  return e;
+}
+
+bool parse_int(const std::string& s, int64_t& out) {
+  if (s.empty() || s.size() > 18) return false;
+  size_t i = s[0] == '-' ? 1 : 0;
+  if (i == s.size()) return false;
+  for (size_t k = i; k < s.size(); ++k)
+    if (s[k] < '0' || s[k] > '9') return false;
+  out = std::strtoll(s.c_str(), nullptr, 10);
+  return true;
+}
+
+bool is_date_or_time(const std::string& v) { return is_valid_date(v) || parse_rfc3339_ms(v) >= 0; }
+
+// Column type for sort values in cursors: text columns compare as text, ids as integers.
+bool is_integer_column(const EntityDef& entity, const std::string& column) {
+  if (column == "id" || column == "rev") return true;
+  const FieldDef* f = entity.field(column);
+  return f && (f->type == FieldType::integer || f->type == FieldType::reference || f->type == FieldType::boolean);
+}
+
+std::string encode_cursor(const std::string& sort, const json& value, int64_t id) {
+  return base64url_encode(json::array({sort, value, id}).dump());
+}
+
+Status add_range_filter(ListQuery& query, const std::string& column, const std::string& param, bool from,
+                        const std::string& value) {
+  if (!is_date_or_time(value))
+    return bad_param(param, {"应为日期（2026-11-22）或时间（2026-11-22T09:30:00Z）", "must be a date (2026-11-22) or a time (2026-11-22T09:30:00Z)"});
+  std::string bound = value;
+  if (!from && is_valid_date(value)) bound += "T24";  // after every time on that day
+  query.filters.push_back({"r." + column + (from ? " >= ?" : (is_valid_date(value) ? " < ?" : " <= ?")), {bound}});
+  return ok_status();
+}
+
+}  // namespace
+
+Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<std::string, std::string>& params) {
+  ListQuery query;
+  std::string cursor_text;
+  for (const auto& [name, value] : params) {
+    if (params.count(name) > 1) return bad_param(name, {"参数重复", "given more than once"});
+    if (!is_valid_utf8(value)) return bad_param(name, {"不是有效的 UTF-8 文本", "is not valid UTF-8"});
+    if (name == "q") {
+      query.q = value;
+    } else if (name == "limit") {
+      int64_t n;
+      if (!parse_int(value, n) || n < 1 || n > kMaxListLimit)
+        return bad_param(name, {"应为 1 到 500 之间的整数", "must be a whole number from 1 to 500"});
+      query.limit = static_cast<int>(n);
+    } else if (name == "sort") {
+      std::string field = value;
+      bool desc = !field.empty() && field[0] == '-';
+      if (desc) field.erase(0, 1);
+      const FieldDef* f = entity.field(field);
+      if (!is_sortable_system_column(field) && !(f && f->sortable))
+        return bad_param(name, {"不能按该字段排序：" + field, "cannot sort by " + field});
+      query.sort_field = field;
+      query.descending = desc;
+    } else if (name == "cursor") {
+      cursor_text = value;
+    } else if (name == "tag") {
+      if (!entity.field("tags")) return bad_param(name, {"未知参数", "unknown parameter"});
+      query.filters.push_back({"EXISTS (SELECT 1 FROM json_each(r.tags) WHERE value = ?)", {value}});
+    } else if (name.rfind("custom.", 0) == 0) {
+      std::string key = name.substr(7);
+      bool key_ok = !key.empty() && key.size() <= 64;
+      for (char c : key) key_ok = key_ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+      if (!entity.field("custom") || !key_ok) return bad_param(name, {"未知的自定义字段", "unknown custom field"});
+      query.filters.push_back({"json_extract(r.custom, ?) = ?", {"$." + key, value}});
+    } else if (name.size() > 5 && (name.compare(name.size() - 5, 5, "_from") == 0 || name.compare(name.size() - 3, 3, "_to") == 0)) {
+      bool from = name.compare(name.size() - 5, 5, "_from") == 0;
+      std::string column = name.substr(0, name.size() - (from ? 5 : 3));
+      const FieldDef* f = entity.field(column);
+      bool ok = column == "created_at" || column == "updated_at" ||
+                (f && f->filterable && (f->type == FieldType::date || f->type == FieldType::datetime));
+      if (!ok) return bad_param(name, {"未知参数", "unknown parameter"});
+      KEHU_TRY(add_range_filter(query, column, name, from, value));
+    } else {
+      const FieldDef* f = entity.field(name);
+      if (!f || !f->filterable) return bad_param(name, {"未知参数或不能按此筛选", "unknown parameter or not filterable"});
+      switch (f->type) {
+        case FieldType::reference:
+        case FieldType::integer: {
+          int64_t n;
+          if (value == "null") query.filters.push_back({"r." + name + " IS NULL", {}});
+          else if (parse_int(value, n)) query.filters.push_back({"r." + name + " = ?", {n}});
+          else return bad_param(name, {"应为整数或 null", "must be a whole number or null"});
+          break;
+        }
+        case FieldType::boolean:
+          if (value != "true" && value != "false") return bad_param(name, {"应为 true 或 false", "must be true or false"});
+          query.filters.push_back({"r." + name + " = ?", {int64_t{value == "true" ? 1 : 0}}});
+          break;
+        case FieldType::enumerated: {
+          std::string in;
+          std::vector<SqlValue> args;
+          size_t pos = 0;
+          while (pos <= value.size()) {
+            size_t comma = value.find(',', pos);
+            std::string item = value.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+            if (std::find(f->values.begin(), f->values.end(), item) == f->values.end())
+              return bad_param(name, {"不是有效的选项：" + item, "not a valid option: " + item});
+            in += in.empty() ? "?" : ", ?";
+            args.push_back(item);
+            if (comma == std::string::npos) break;
+            pos = comma + 1;
+          }
+          query.filters.push_back({"r." + name + " IN (" + in + ")", args});
+          break;
+        }
+        case FieldType::date:
+        case FieldType::datetime:
+          if (!is_date_or_time(value)) return bad_param(name, {"应为日期或时间", "must be a date or a time"});
+          query.filters.push_back({"r." + name + " = ?", {value}});
+          break;
+        default:
+          query.filters.push_back({"r." + name + " = ?", {value}});
+      }
+    }
+  }
+  if (!cursor_text.empty()) {
+    Error bad_cursor = bad_param("cursor", {"分页标记无效或不属于这个列表，请从第一页重新开始",
+                                            "the page cursor is invalid or belongs to another list; start again from the first page"});
+    auto raw = base64url_decode(cursor_text);
+    if (!raw) return bad_cursor;
+    json c = json::parse(*raw, nullptr, false);
+    std::string sort_key = (query.descending ? "-" : "") + query.sort_field;
+    if (!c.is_array() || c.size() != 3 || c[0] != sort_key || !c[2].is_number_integer()) return bad_cursor;
+    const json& v = c[1];
+    if (v.is_null()) query.cursor_value = nullptr;
+    else if (is_integer_column(entity, query.sort_field) && v.is_number_integer()) query.cursor_value = v.get<int64_t>();
+    else if (!is_integer_column(entity, query.sort_field) && v.is_string()) query.cursor_value = v.get<std::string>();
+    else return bad_cursor;
+    query.has_cursor = true;
+    query.cursor_id = c[2].get<int64_t>();
+  }
+  auto plan = plan_search(query.q);
+  if (!plan.ok()) return plan.take_error();
+  return query;
+}
+
+namespace {
+
+// FROM/WHERE shared by the page and the count. `drive_by_fts` makes the FTS table the outer loop,
+// which lets SQLite walk it in rowid order and stop early; only used for the id order.
+struct FromWhere {
+  std::string from;
+  std::vector<std::string> conditions;
+  std::vector<SqlValue> args;
+  std::string id_column = "r.id";
+  bool empty_result = false;
+};
+
+FromWhere build_from_where(const EntityDef& entity, const ListQuery& query, const SearchPlan& plan, bool drive_by_fts) {
+  FromWhere fw;
+  fw.from = entity.name + " AS r";
+  if (plan.matches_nothing) fw.empty_result = true;
+  std::string tri = entity.name + "_tri", ngram = entity.name + "_ngram";
+  bool use_tri = !plan.trigram_match.empty(), use_ngram = !plan.ngram_match.empty();
+  if (drive_by_fts && (use_tri || use_ngram)) {
+    const std::string& table = use_tri ? tri : ngram;
+    fw.from = table + " AS f JOIN " + entity.name + " AS r ON r.id = f.rowid";
+    fw.id_column = "f.rowid";
+    fw.conditions.push_back("f." + table + " MATCH ?");
+    fw.args.push_back(use_tri ? plan.trigram_match : plan.ngram_match);
+    if (use_tri && use_ngram) {
+      fw.conditions.push_back("r.id IN (SELECT rowid FROM " + ngram + " WHERE " + ngram + " MATCH ?)");
+      fw.args.push_back(plan.ngram_match);
+    }
+  } else {
+    if (use_tri) {
+      fw.conditions.push_back("r.id IN (SELECT rowid FROM " + tri + " WHERE " + tri + " MATCH ?)");
+      fw.args.push_back(plan.trigram_match);
+    }
+    if (use_ngram) {
+      fw.conditions.push_back("r.id IN (SELECT rowid FROM " + ngram + " WHERE " + ngram + " MATCH ?)");
+      fw.args.push_back(plan.ngram_match);
+    }
+  }
+  for (const auto& f : query.filters) {
+    fw.conditions.push_back(f.sql);
+    fw.args.insert(fw.args.end(), f.args.begin(), f.args.end());
+  }
+  return fw;
+}
+
+std::string where_clause(const std::vector<std::string>& conditions) {
+  std::string out;
+  for (const auto& c : conditions) out += (out.empty() ? " WHERE " : " AND ") + ("(" + c + ")");
+  return out;
+}
+
+}  // namespace
+
+Result<BuiltSql> build_page_sql(const EntityDef& entity, const ListQuery& query) {
+  auto plan = plan_search(query.q);
+  if (!plan.ok()) return plan.take_error();
+  bool by_id = query.sort_field == "id";
+  FromWhere fw = build_from_where(entity, query, *plan, by_id);
+  std::string dir = query.descending ? "DESC" : "ASC";
+  std::string cmp = query.descending ? "<" : ">";
+  std::string sort_col = by_id ? fw.id_column : "r." + query.sort_field;
+  if (query.has_cursor) {
+    if (by_id) {
+      fw.conditions.push_back(fw.id_column + " " + cmp + " ?");
+      fw.args.push_back(query.cursor_id);
+    } else if (std::holds_alternative<std::nullptr_t>(query.cursor_value)) {
+      // NULLs sort first ascending, last descending (SQLite's order).
+      if (query.descending) {
+        fw.conditions.push_back(sort_col + " IS NULL AND r.id < ?");
+      } else {
+        fw.conditions.push_back("(" + sort_col + " IS NULL AND r.id > ?) OR " + sort_col + " IS NOT NULL");
+      }
+      fw.args.push_back(query.cursor_id);
+    } else {
+      std::string c = sort_col + " " + cmp + " ? OR (" + sort_col + " = ? AND r.id " + cmp + " ?)";
+      if (query.descending) c += " OR " + sort_col + " IS NULL";
+      fw.conditions.push_back(c);
+      fw.args.push_back(query.cursor_value);
+      fw.args.push_back(query.cursor_value);
+      fw.args.push_back(query.cursor_id);
+    }
+  }
+  std::string order = by_id ? fw.id_column + " " + dir : sort_col + " " + dir + ", r.id " + dir;
+  BuiltSql out;
+  out.sql = "SELECT " + record_columns(entity, "r.") + " FROM " + fw.from + where_clause(fw.conditions) +
+            " ORDER BY " + order + " LIMIT ?";
+  if (fw.empty_result) out.sql = "SELECT " + record_columns(entity, "r.") + " FROM " + entity.name + " AS r WHERE 0 LIMIT ?";
+  out.args = fw.empty_result ? std::vector<SqlValue>{} : fw.args;
+  out.args.push_back(int64_t{query.limit + 1});
+  return out;
+}
+
+Result<ListPage> run_list_query(Database& db, const EntityDef& entity, const ListQuery& query) {
+  auto built = build_page_sql(entity, query);
+  if (!built.ok()) return built.take_error();
+  ListPage page;
+  auto st = db.prepare(built->sql);
+  if (!st.ok()) return st.take_error();
+  (*st)->bind_all(built->args);
+  std::vector<json> rows;
+  for (;;) {
+    auto r = (*st)->step();
+    if (!r.ok()) return r.take_error();
+    if (!r.value()) break;
+    rows.push_back(row_to_json(entity, **st));
+  }
+  st->reset();
+  if (static_cast<int>(rows.size()) > query.limit) {
+    rows.pop_back();
+    const json& last = rows.back();
+    std::string sort_key = (query.descending ? "-" : "") + query.sort_field;
+    page.next_cursor = encode_cursor(sort_key, last.value(query.sort_field, json()), last["id"].get<int64_t>());
+  }
+  for (auto& r : rows) page.items.push_back(std::move(r));
+
+  // The count: the same FROM/WHERE without the cursor, stopping at the cap. Without other filters a
+  // search is counted on its FTS table alone (no join).
+  auto plan = plan_search(query.q);
+  if (!plan.ok()) return plan.take_error();
+  std::string count_sql;
+  std::vector<SqlValue> args;
+  if (plan->matches_nothing) {
+    page.total = 0;
+    return page;
+  }
+  bool fts_only = query.filters.empty() && (plan->trigram_match.empty() != plan->ngram_match.empty());
+  if (fts_only) {
+    std::string table = entity.name + (plan->trigram_match.empty() ? "_ngram" : "_tri");
+    count_sql = "SELECT count(*) FROM (SELECT 1 FROM " + table + " WHERE " + table + " MATCH ? LIMIT ?)";
+    args = {plan->trigram_match.empty() ? plan->ngram_match : plan->trigram_match};
+  } else {
+    FromWhere fw = build_from_where(entity, query, *plan, true);
+    count_sql = "SELECT count(*) FROM (SELECT 1 FROM " + fw.from + where_clause(fw.conditions) + " LIMIT ?)";
+    args = fw.args;
+  }
+  args.push_back(kTotalCap + 1);
+  auto count = db.query_int(count_sql, args);
+  if (!count.ok()) return count.take_error();
+  page.total = count->value_or(0);
+  if (page.total > kTotalCap) {
+    page.total = kTotalCap;
+    page.total_exact = false;
+  }
+  return page;
+}
+
+json list_page_json(const ListPage& page) {
+  return json{{"items", page.items},
+              {"next_cursor", page.next_cursor.empty() ? json(nullptr) : json(page.next_cursor)},
+              {"total", page.total},
+              {"total_exact", page.total_exact}};
+}
+
+}  // namespace kehu

@@ -1,0 +1,68 @@
+// list_query.h — GET /{res}?q=&field=&field_from=&field_to=&sort=&limit=&cursor= (SPEC §5).
+//
+// parse_list_query() turns query parameters into a ListQuery, rejecting anything unknown or malformed
+// with ErrorCode::bad_request naming the parameter. run_list_query() executes it with keyset pagination:
+// the cursor carries the last row's sort value and id, so pages stay stable while rows are inserted, and
+// no page costs more than the previous one (no OFFSET). `total` stops counting at 10,000
+// (`total_exact: false`) so a broad search never scans everything. With `q` and the default id order the
+// FTS index drives the query in rowid order and stops at `limit`.
+//
+// Filters: enumerated fields take one value or a comma-separated list; references take an id or "null"
+// (e.g. owner_id=null: the pool); text fields match exactly; booleans take true/false; dates, datetimes
+// and created_at/updated_at take _from/_to (inclusive; a bare date in _to includes that whole day);
+// `tag=` matches one tag; `custom.key=` matches a custom field's value.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/db/database.h"
+#include "core/entity/entity_def.h"
+
+namespace kehu {
+
+constexpr int kMaxListLimit = 500;
+constexpr int kDefaultListLimit = 50;
+constexpr int64_t kTotalCap = 10000;
+
+struct ListFilter {
+  std::string sql;                // condition on alias "r", with ?N placeholders renumbered at build time
+  std::vector<SqlValue> args;
+};
+
+struct ListQuery {
+  std::string q;
+  std::string sort_field = "id";
+  bool descending = true;
+  int limit = kDefaultListLimit;
+  std::vector<ListFilter> filters;
+  bool has_cursor = false;
+  SqlValue cursor_value;  // last row's sort value
+  int64_t cursor_id = 0;  // last row's id
+};
+
+struct ListPage {
+  nlohmann::json items = nlohmann::json::array();
+  std::string next_cursor;  // empty: no more pages
+  int64_t total = 0;
+  bool total_exact = true;
+};
+
+Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<std::string, std::string>& params);
+
+Result<ListPage> run_list_query(Database& db, const EntityDef& entity, const ListQuery& query);
+
+// The SQL and arguments of the page query, for the bench's comparison with the sqlite3 CLI.
+struct BuiltSql {
+  std::string sql;
+  std::vector<SqlValue> args;
+};
+Result<BuiltSql> build_page_sql(const EntityDef& entity, const ListQuery& query);
+
+// JSON body of a list answer: {items, next_cursor, total, total_exact}.
+nlohmann::json list_page_json(const ListPage& page);
+
+}  // namespace kehu

@@ -1,0 +1,149 @@
+#include "core/schema/migrations.h"
+
+#include <string>
+
+namespace kehu {
+
+namespace {
+
+// The columns every entity row has (SPEC §4). `id` is AUTOINCREMENT so a deleted row's id is never
+// handed out again: a tombstone must keep meaning the same record.
+constexpr const char* kEntityColumns =
+    "id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "rev INTEGER NOT NULL,"
+    "created_at TEXT NOT NULL,"
+    "updated_at TEXT NOT NULL,"
+    "created_by INTEGER,"
+    "updated_by INTEGER,";
+
+std::string v1() {
+  std::string e = kEntityColumns;
+  return
+      // The global change counter (SPEC §6) and other single values.
+      "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+      "INSERT INTO meta VALUES ('rev', 0), ('customer_code_seq', 0);"
+
+      "CREATE TABLE users (" + e +
+      "username TEXT NOT NULL COLLATE NOCASE UNIQUE,"
+      "display_name TEXT NOT NULL,"
+      "email TEXT,"
+      "role TEXT NOT NULL,"
+      "team_id INTEGER,"
+      "active INTEGER NOT NULL DEFAULT 1,"
+      "last_login_at TEXT,"
+      "password_hash TEXT);"  // server only; never sent anywhere
+      "CREATE INDEX users_rev ON users(rev);"
+
+      "CREATE TABLE sessions ("
+      "id INTEGER PRIMARY KEY AUTOINCREMENT,"
+      "user_id INTEGER NOT NULL REFERENCES users(id),"
+      "token_hash TEXT NOT NULL UNIQUE,"   // SHA-256 of the token; the token itself is never stored
+      "created_ms INTEGER NOT NULL,"
+      "last_seen_ms INTEGER NOT NULL,"
+      "expires_ms INTEGER NOT NULL,"       // absolute expiry
+      "ip TEXT, user_agent TEXT);"
+      "CREATE INDEX sessions_user ON sessions(user_id);"
+
+      "CREATE TABLE customers (" + e +
+      "code TEXT NOT NULL UNIQUE,"
+      "name TEXT NOT NULL,"
+      "type TEXT, source TEXT, level TEXT, status TEXT, industry TEXT,"
+      "phone TEXT, phone_norm TEXT,"       // digits only, for the duplicate guard and prefix search
+      "email TEXT, address TEXT, region TEXT, website TEXT,"
+      "owner_id INTEGER REFERENCES users(id),"
+      "tags TEXT NOT NULL DEFAULT '[]',"
+      "notes TEXT,"
+      "custom TEXT NOT NULL DEFAULT '{}',"
+      "last_contact_at TEXT, last_order_at TEXT);"
+      "CREATE INDEX customers_rev ON customers(rev);"
+      "CREATE INDEX customers_name ON customers(name, id);"
+      "CREATE INDEX customers_owner ON customers(owner_id, id);"
+      "CREATE INDEX customers_status ON customers(status, id);"
+      "CREATE INDEX customers_level ON customers(level, id);"
+      "CREATE INDEX customers_type ON customers(type, id);"
+      "CREATE INDEX customers_source ON customers(source, id);"
+      "CREATE INDEX customers_region ON customers(region, id);"
+      "CREATE INDEX customers_created ON customers(created_at, id);"
+      "CREATE INDEX customers_updated ON customers(updated_at, id);"
+      "CREATE INDEX customers_phone_norm ON customers(phone_norm);"
+
+      "CREATE TABLE contacts (" + e +
+      "customer_id INTEGER NOT NULL REFERENCES customers(id),"
+      "name TEXT NOT NULL,"
+      "gender TEXT, title TEXT, department TEXT, phone TEXT, mobile TEXT, email TEXT, im TEXT, address TEXT,"
+      "birthday TEXT,"
+      "is_primary INTEGER NOT NULL DEFAULT 0,"
+      "do_not_email INTEGER NOT NULL DEFAULT 0,"
+      "notes TEXT);"
+      "CREATE INDEX contacts_rev ON contacts(rev);"
+      "CREATE INDEX contacts_customer ON contacts(customer_id, id);"
+      "CREATE INDEX contacts_name ON contacts(name, id);"
+
+      // Full-text search (search_index.h): trigram for queries of 3+ characters; single characters,
+      // CJK bigrams and Latin/digit words (hex-encoded tokens) for 1-2 character queries.
+      "CREATE VIRTUAL TABLE customers_tri USING fts5(body, tokenize='trigram', content='', contentless_delete=1);"
+      "CREATE VIRTUAL TABLE customers_ngram USING fts5(body, tokenize='ascii', content='', contentless_delete=1,"
+      " detail='none', prefix='2 4');"
+      "CREATE VIRTUAL TABLE contacts_tri USING fts5(body, tokenize='trigram', content='', contentless_delete=1);"
+      "CREATE VIRTUAL TABLE contacts_ngram USING fts5(body, tokenize='ascii', content='', contentless_delete=1,"
+      " detail='none', prefix='2 4');"
+
+      // Deleted rows leave a tombstone (SPEC §4, §6): the sync reader sends it as a removal.
+      "CREATE TABLE tombstones (entity TEXT NOT NULL, id INTEGER NOT NULL, rev INTEGER NOT NULL,"
+      " deleted_at TEXT NOT NULL, deleted_by INTEGER, PRIMARY KEY (entity, id)) WITHOUT ROWID;"
+      "CREATE INDEX tombstones_rev ON tombstones(rev);"
+
+      // Append-only audit trail (SPEC §4); triggers refuse edits and deletes.
+      "CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, user_id INTEGER,"
+      " action TEXT NOT NULL, entity TEXT, entity_id INTEGER, changes TEXT, ip TEXT);"
+      "CREATE INDEX audit_at ON audit(at);"
+      "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
+      "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
+
+      // POST results kept for Idempotency-Key replays (30 days).
+      "CREATE TABLE idempotency (user_id INTEGER NOT NULL, key TEXT NOT NULL, request TEXT NOT NULL,"
+      " status INTEGER NOT NULL, body TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY (user_id, key))"
+      " WITHOUT ROWID;"
+      "CREATE INDEX idempotency_created ON idempotency(created_ms);";
+}
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kAll = {
+      {1, "users, sessions, customers, contacts, search, tombstones, audit, idempotency", v1()},
+  };
+  return kAll;
+}
+
+int latest_schema_version() { return migrations().back().version; }
+
+Result<int> schema_version(Database& db) {
+  auto v = db.query_int("PRAGMA user_version");
+  if (!v.ok()) return v.take_error();
+  return static_cast<int>(v->value_or(0));
+}
+
+Result<int> migrate(Database& db, int target) {
+  if (target < 0) target = latest_schema_version();
+  auto current = schema_version(db);
+  if (!current.ok()) return current.take_error();
+  if (*current > latest_schema_version()) {
+    std::string v = std::to_string(*current);
+    return Error::make(ErrorCode::storage, {"数据库版本 " + v + " 比本程序新，请升级程序",
+                                            "database schema version " + v + " is newer than this program; upgrade it"});
+  }
+  int version = *current;
+  for (const auto& m : migrations()) {
+    if (m.version <= version || m.version > target) continue;
+    auto txn = Transaction::begin(db, true);
+    if (!txn.ok()) return txn.take_error();
+    KEHU_TRY(db.exec(m.sql));
+    KEHU_TRY(db.exec("PRAGMA user_version=" + std::to_string(m.version)));
+    KEHU_TRY((*txn)->commit());
+    version = m.version;
+  }
+  return version;
+}
+
+}  // namespace kehu

@@ -1,0 +1,35 @@
+// record_store.h — reading and writing entity records: the one write path for customers and contacts.
+//
+// Every write here: validates (validation.h), checks references, applies the entity's own rules
+// (customer code numbering, the duplicate guard), stamps rev/created/updated, keeps the search index,
+// leaves a tombstone on delete, and appends the audit row — all inside the caller's WriteTxn, so a
+// failure anywhere leaves nothing behind. Reads see only live rows.
+#pragma once
+
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "core/entity/entity_def.h"
+#include "core/store/write_txn.h"
+
+namespace kehu {
+
+struct WriteOptions {
+  bool force = false;  // override the duplicate guard (the caller checked the right to do so)
+};
+
+Result<nlohmann::json> get_record(Database& db, const EntityDef& entity, int64_t id);
+
+Result<nlohmann::json> create_record(WriteTxn& txn, const EntityDef& entity, const nlohmann::json& input,
+                                     const WriteOptions& options = {});
+
+// `expected_rev` must equal the stored rev, else ErrorCode::conflict (the caller returns the current
+// record with the 409). A patch that changes nothing writes nothing and returns the record unchanged.
+Result<nlohmann::json> update_record(WriteTxn& txn, const EntityDef& entity, int64_t id, const nlohmann::json& patch,
+                                     int64_t expected_rev, const WriteOptions& options = {});
+
+// Deletes a record and, first, the records that cannot exist without it (a customer's contacts).
+Status delete_record(WriteTxn& txn, const EntityDef& entity, int64_t id);
+
+}  // namespace kehu

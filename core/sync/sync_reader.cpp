@@ -1,0 +1,127 @@
+#include "core/sync/sync_reader.h"
+
+#include <algorithm>
+
+#include "core/entity/entity_def.h"
+#include "core/entity/record_codec.h"
+
+namespace kehu {
+
+using nlohmann::json;
+
+namespace {
+
+struct Source {
+  std::string entity;
+  int order;  // tie-break within one rev
+  std::string select;  // SELECT ... FROM ... ; rev condition appended
+  enum Kind { record, directory, tombstone } kind;
+  const EntityDef* def = nullptr;
+};
+
+std::vector<Source> sources() {
+  std::vector<Source> out;
+  out.push_back({"directory", 0, "SELECT id, rev, display_name, role, team_id, active FROM users", Source::directory});
+  int order = 1;
+  for (const auto* e : record_entities())
+    out.push_back({e->name, order++, "SELECT " + record_columns(*e) + " FROM " + e->name, Source::record, e});
+  out.push_back({"", 1000, "SELECT entity, id, rev FROM tombstones", Source::tombstone});
+  return out;
+}
+
+// Reads up to `limit` changes of one source matching `condition` (on column rev, args bound in order).
+Status read_source(Database& db, const Source& s, const std::string& condition, const std::vector<SqlValue>& args,
+                   int limit, std::vector<SyncChange>& out) {
+  auto st = db.prepare(s.select + " WHERE " + condition + " ORDER BY rev LIMIT ?");
+  if (!st.ok()) return st.take_error();
+  auto all = args;
+  all.push_back(int64_t{limit});
+  (*st)->bind_all(all);
+  for (;;) {
+    auto r = (*st)->step();
+    if (!r.ok()) return r.take_error();
+    if (!r.value()) break;
+    SyncChange c;
+    const Statement& row = **st;
+    switch (s.kind) {
+      case Source::record:
+        c.entity = s.entity;
+        c.row = row_to_json(*s.def, row);
+        c.id = c.row["id"].get<int64_t>();
+        c.rev = c.row["rev"].get<int64_t>();
+        break;
+      case Source::directory:
+        c.entity = s.entity;
+        c.id = row.column_int(0);
+        c.rev = row.column_int(1);
+        c.row = json{{"id", c.id},
+                     {"display_name", std::string(row.column_text(2))},
+                     {"role", std::string(row.column_text(3))},
+                     {"team_id", row.column_type(4) == ColumnType::null ? json(nullptr) : json(row.column_int(4))},
+                     {"active", row.column_int(5) != 0}};
+        break;
+      case Source::tombstone:
+        c.entity = std::string(row.column_text(0));
+        c.id = row.column_int(1);
+        c.rev = row.column_int(2);
+        c.deleted = true;
+        break;
+    }
+    out.push_back(std::move(c));
+  }
+  return ok_status();
+}
+
+int order_of(const std::vector<Source>& all, const SyncChange& c) {
+  if (c.deleted) return 1000;
+  for (const auto& s : all)
+    if (s.entity == c.entity) return s.order;
+  return 999;
+}
+
+}  // namespace
+
+Result<SyncBatch> read_changes(Database& db, int64_t since, int limit) {
+  const auto all = sources();
+  std::vector<SyncChange> merged;
+  for (const auto& s : all) KEHU_TRY(read_source(db, s, "rev > ?", {since}, limit + 1, merged));
+  auto by_rev = [&](const SyncChange& a, const SyncChange& b) {
+    if (a.rev != b.rev) return a.rev < b.rev;
+    int oa = order_of(all, a), ob = order_of(all, b);
+    if (oa != ob) return oa < ob;
+    return a.id < b.id;
+  };
+  std::sort(merged.begin(), merged.end(), by_rev);
+
+  SyncBatch batch;
+  batch.next = since;
+  if (static_cast<int>(merged.size()) <= limit) {
+    batch.changes = std::move(merged);
+  } else {
+    batch.more = true;
+    int64_t boundary = merged[limit].rev;  // the first rev that does not fit
+    size_t keep = static_cast<size_t>(limit);
+    while (keep > 0 && merged[keep - 1].rev == boundary) --keep;
+    if (keep > 0) {
+      merged.resize(keep);
+      batch.changes = std::move(merged);
+    } else {
+      // One transaction bigger than the limit: send all of it.
+      std::vector<SyncChange> whole;
+      for (const auto& s : all) KEHU_TRY(read_source(db, s, "rev = ?", {boundary}, 1 << 30, whole));
+      std::sort(whole.begin(), whole.end(), by_rev);
+      batch.changes = std::move(whole);
+    }
+  }
+  if (!batch.changes.empty()) batch.next = batch.changes.back().rev;
+  return batch;
+}
+
+json sync_batch_json(const SyncBatch& batch) {
+  json changes = json::array();
+  for (const auto& c : batch.changes)
+    changes.push_back(json{{"entity", c.entity}, {"id", c.id}, {"rev", c.rev}, {"deleted", c.deleted}, {"row", c.row}});
+  return json{{"changes", std::move(changes)}, {"next", batch.next}, {"more", batch.more}, {"reset", batch.reset}};
+}
+
+}  // namespace kehu

@@ -1,0 +1,41 @@
+// sync_reader.h — the changes after a given rev, for GET /sync (SPEC §6).
+//
+// Sources: every record entity's live rows, the user directory (public fields only: the password hash
+// never leaves the server) and tombstones, each read by its rev index. They are merged in rev order
+// (within one rev: the directory, then entities parents-first, then removals) and cut so a batch ends on a
+// rev boundary: a client never holds half a transaction. A single transaction larger than `limit` is sent
+// whole in one batch rather than split. `next` is the rev to ask from next; `more` says whether to ask now.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/db/database.h"
+
+namespace kehu {
+
+struct SyncChange {
+  std::string entity;  // "customers", "contacts", "directory"
+  int64_t id = 0;
+  int64_t rev = 0;
+  bool deleted = false;
+  nlohmann::json row;  // null for a removal
+};
+
+struct SyncBatch {
+  std::vector<SyncChange> changes;
+  int64_t next = 0;
+  bool more = false;
+  bool reset = false;  // set by the caller when the user's scope changed (role or team)
+};
+
+constexpr int kMaxSyncLimit = 5000;
+
+// `limit` in [1, kMaxSyncLimit]; `since` ≥ 0 (the caller validates the request).
+Result<SyncBatch> read_changes(Database& db, int64_t since, int limit);
+
+nlohmann::json sync_batch_json(const SyncBatch& batch);
+
+}  // namespace kehu

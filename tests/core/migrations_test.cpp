@@ -1,0 +1,70 @@
+#include <doctest/doctest.h>
+
+#include "core/db/sqlite_database.h"
+#include "core/entity/entity_def.h"
+#include "core/schema/migrations.h"
+#include "test_db.h"
+
+using namespace kehu;
+
+TEST_CASE("migrating an empty database reaches the latest version, and again is a no-op") {
+  auto db = SqliteDatabase::open(":memory:", SqliteOptions{false, false});
+  REQUIRE(db.ok());
+  auto v = migrate(**db);
+  REQUIRE(v.ok());
+  CHECK(*v == latest_schema_version());
+  auto again = migrate(**db);
+  REQUIRE(again.ok());
+  CHECK(*again == latest_schema_version());
+  CHECK((*db)->query_int("SELECT value FROM meta WHERE key = 'rev'")->value() == 0);
+}
+
+TEST_CASE("every migration applies from every older version") {
+  for (const auto& m : migrations()) {
+    auto db = SqliteDatabase::open(":memory:", SqliteOptions{false, false});
+    REQUIRE(db.ok());
+    REQUIRE(migrate(**db, m.version - 1).ok());
+    auto v = migrate(**db);
+    REQUIRE(v.ok());
+    CHECK(*v == latest_schema_version());
+  }
+}
+
+TEST_CASE("a database newer than this program is refused") {
+  auto db = SqliteDatabase::open(":memory:", SqliteOptions{false, false});
+  REQUIRE(db.ok());
+  REQUIRE((*db)->exec("PRAGMA user_version = 999").ok());
+  auto v = migrate(**db);
+  REQUIRE_FALSE(v.ok());
+  CHECK(v.error().message.en.find("newer") != std::string::npos);
+}
+
+TEST_CASE("every described field has a column (descriptors and schema agree)") {
+  test::TestDb t;
+  for (const auto* e : record_entities()) {
+    for (const auto& f : e->fields) {
+      INFO(e->name << "." << f.name);
+      CHECK(t.count("SELECT count(*) FROM pragma_table_info('" + e->name + "') WHERE name = '" + f.name + "'") == 1);
+    }
+  }
+}
+
+TEST_CASE("durability settings: WAL, synchronous=FULL, foreign keys on") {
+  test::TestDb t;
+#ifndef KEHU_TEST_WASM
+  auto st = t.db().prepare("PRAGMA journal_mode");
+  REQUIRE(st.ok());
+  REQUIRE((*st)->step().value());
+  CHECK((*st)->column_text(0) == "wal");
+#endif
+  CHECK(t.count("PRAGMA synchronous") == 2);
+  CHECK(t.count("PRAGMA foreign_keys") == 1);
+}
+
+TEST_CASE("the audit trail cannot be edited or deleted") {
+  test::TestDb t;
+  t.create(customers_def(), {{"name", "审计测试"}});
+  CHECK(t.count("SELECT count(*) FROM audit") >= 1);
+  CHECK_FALSE(t.db().exec("UPDATE audit SET action = 'x'").ok());
+  CHECK_FALSE(t.db().exec("DELETE FROM audit").ok());
+}

@@ -1,0 +1,49 @@
+#include <doctest/doctest.h>
+
+#include "core/clock.h"
+#include "core/i18n.h"
+#include "core/text/base64url.h"
+#include "core/text/utf8.h"
+
+using namespace kehu;
+
+TEST_CASE("UTF-8 validation rejects what a browser or attacker can send") {
+  CHECK(is_valid_utf8("北京华夏科技有限公司"));
+  CHECK(is_valid_utf8("\xF0\xA0\xAE\xB7"));        // 𠮷, outside the BMP
+  CHECK_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
+  CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));      // surrogate
+  CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // > U+10FFFF
+  CHECK_FALSE(is_valid_utf8("abc\xE4\xB8"));       // truncated
+  CHECK_FALSE(is_valid_utf8(std::string("a\0b", 3)));
+  CHECK(utf8_length("𠮷鑫a") == 3);
+  CHECK(utf8_chars("a科𠮷").size() == 3);
+  CHECK(trim("\xE3\x80\x80 张三 \t") == "张三");
+}
+
+TEST_CASE("base64url round-trips and rejects foreign characters") {
+  for (std::string s : {"", "a", "ab", "abc", "abcd", "北京\x00\xff"}) CHECK(base64url_decode(base64url_encode(s)) == s);
+  CHECK_FALSE(base64url_decode("ab+c").has_value());
+  CHECK_FALSE(base64url_decode("a").has_value());
+}
+
+TEST_CASE("RFC 3339 times and calendar dates") {
+  CHECK(format_rfc3339_ms(0) == "1970-01-01T00:00:00.000Z");
+  CHECK(format_rfc3339_ms(1763800000123) == "2025-11-22T08:26:40.123Z");
+  CHECK(parse_rfc3339_ms("2025-11-22T08:26:40.123Z") == 1763800000123);
+  CHECK(parse_rfc3339_ms("2025-11-22T16:26:40+08:00") == 1763800000000);
+  CHECK(parse_rfc3339_ms("2025-11-22") == -1);
+  CHECK(parse_rfc3339_ms("2025-02-30T00:00:00Z") == -1);
+  CHECK(is_valid_date("2024-02-29"));
+  CHECK_FALSE(is_valid_date("2023-02-29"));
+  CHECK_FALSE(is_valid_date("2023-13-01"));
+  CHECK_FALSE(is_valid_date("2023-1-01"));
+}
+
+TEST_CASE("Accept-Language picks zh-CN or en by quality") {
+  CHECK(parse_accept_language("en-US,en;q=0.9") == Lang::en);
+  CHECK(parse_accept_language("zh-CN,zh;q=0.9,en;q=0.8") == Lang::zh);
+  CHECK(parse_accept_language("fr-FR, en;q=0.5, zh;q=0.7") == Lang::zh);
+  CHECK(parse_accept_language("") == Lang::zh);
+  CHECK(parse_accept_language("de", Lang::en) == Lang::en);
+  CHECK(parse_accept_language("english") == Lang::zh);  // not a language tag
+}

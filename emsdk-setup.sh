@@ -148,14 +148,15 @@ else
 fi
 
 # --- header-only libraries for the wasm build --------------------------------------------------
-copy_header() { # pkg=version source dest
-  local want=$1 src=$2 dest=$3 pkg=${1%%=*} ver=${1#*=} have
+copy_headers() { # pkg=version source-folder dest-folder
+  local pkg=${1%%=*} ver=${1#*=} src=$2 dest=$3 have
   have=$(dpkg-query -W -f='${Version}' "$pkg")
   [ "$have" = "$ver" ] || say "note: $pkg is $have here, pinned $ver (using the installed one)"
-  mkdir -p "$(dirname "$dest")"
-  cmp -s "$src" "$dest" 2>/dev/null || cp "$src" "$dest"
+  if ! diff -rq "$src" "$dest" >/dev/null 2>&1; then
+    rm -rf "$dest" && mkdir -p "$(dirname "$dest")" && cp -r "$src" "$dest"
+  fi
 }
-copy_header "$DOCTEST_PKG" /usr/include/doctest/doctest.h "$tp/include/doctest/doctest.h"
-copy_header "$JSON_PKG" /usr/include/nlohmann/json.hpp "$tp/include/nlohmann/json.hpp"
+copy_headers "$DOCTEST_PKG" /usr/include/doctest "$tp/include/doctest"
+copy_headers "$JSON_PKG" /usr/include/nlohmann "$tp/include/nlohmann"
 say "header-only libraries ready (doctest, nlohmann-json)"
 say "third-party sources are in $tp"

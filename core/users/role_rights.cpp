@@ -1,0 +1,58 @@
+#include "core/users/role_rights.h"
+
+#include <map>
+
+namespace kehu {
+
+namespace {
+
+// role -> module -> allowed actions, as letters: r(ead) c(reate) u(pdate) d(elete).
+const std::map<std::string, std::map<std::string, std::string>>& table() {
+  static const std::map<std::string, std::map<std::string, std::string>> kTable = {
+      {"admin", {{"customers", "rcud"}, {"contacts", "rcud"}, {"users", "rcud"}, {"audit", "r"}}},
+      {"manager", {{"customers", "rcud"}, {"contacts", "rcud"}}},
+      {"sales", {{"customers", "rcud"}, {"contacts", "rcud"}}},
+      {"service", {{"customers", "ru"}, {"contacts", "ru"}}},
+      {"contract", {{"customers", "r"}, {"contacts", "r"}}},
+      {"viewer", {}},
+  };
+  return kTable;
+}
+
+char letter(Action a) {
+  switch (a) {
+    case Action::read: return 'r';
+    case Action::create: return 'c';
+    case Action::update: return 'u';
+    case Action::remove: return 'd';
+  }
+  return '?';
+}
+
+}  // namespace
+
+bool role_may(const std::string& role, const std::string& module, Action action) {
+  auto r = table().find(role);
+  if (r == table().end()) return false;
+  auto m = r->second.find(module);
+  return m != r->second.end() && m->second.find(letter(action)) != std::string::npos;
+}
+
+nlohmann::json role_rights_json(const std::string& role) {
+  nlohmann::json out = nlohmann::json::object();
+  auto r = table().find(role);
+  if (r == table().end()) return out;
+  for (const auto& [module, letters] : r->second) {
+    nlohmann::json actions = nlohmann::json::array();
+    if (letters.find('r') != std::string::npos) actions.push_back("read");
+    if (letters.find('c') != std::string::npos) actions.push_back("create");
+    if (letters.find('u') != std::string::npos) actions.push_back("update");
+    if (letters.find('d') != std::string::npos) actions.push_back("delete");
+    out[module] = actions;
+  }
+  return out;
+}
+
+bool role_may_override(const std::string& role) { return role == "admin" || role == "manager"; }
+
+}  // namespace kehu

@@ -1,0 +1,172 @@
+#include "server/app.h"
+
+#include "server/http/http_errors.h"
+
+namespace kehu::server {
+
+using nlohmann::json;
+
+namespace {
+
+std::string cookie_value(const std::string& header, const std::string& name) {
+  size_t pos = 0;
+  while (pos < header.size()) {
+    size_t end = header.find(';', pos);
+    if (end == std::string::npos) end = header.size();
+    std::string part = header.substr(pos, end - pos);
+    size_t start = part.find_first_not_of(' ');
+    if (start != std::string::npos && part.compare(start, name.size() + 1, name + "=") == 0)
+      return part.substr(start + name.size() + 1);
+    pos = end + 1;
+  }
+  return "";
+}
+
+void write_reply(httplib::Response& res, const Reply& reply) {
+  res.status = reply.status;
+  for (const auto& [k, v] : reply.headers) res.set_header(k, v);
+  res.set_header("Cache-Control", "no-store");
+  if (reply.status != 204 && !reply.body.is_null())
+    res.set_content(reply.body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
+}
+
+bool is_write(const std::string& method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+
+}  // namespace
+
+Reply json_reply(int status, json body) { return Reply{status, std::move(body), {}}; }
+
+Reply error_reply(const Error& error, Lang lang) { return Reply{http_status(error.code), error_json(error, lang), {}}; }
+
+Result<int64_t> parse_id(const std::string& text) {
+  bool ok = !text.empty() && text.size() <= 15 && text[0] != '0';
+  for (char c : text) ok = ok && c >= '0' && c <= '9';
+  if (!ok) {
+    Error e = Error::make(ErrorCode::bad_request, {"编号应为正整数", "the id must be a positive whole number"});
+    e.fields["id"] = {"应为正整数", "must be a positive whole number"};
+    return e;
+  }
+  return std::stoll(text);
+}
+
+const Clock& App::default_clock() {
+  static SystemClock clock;
+  return clock;
+}
+
+App::App(ServerConfig config, const Clock& clock)
+    : config_(std::move(config)), clock_(clock), login_throttle_(config_.throttle),
+      register_throttle_(ThrottleRules{.account_failures = 1 << 30, .address_failures = 10}) {}
+
+App::~App() { stop(); }
+
+Result<std::unique_ptr<App>> App::create(ServerConfig config, const Clock& clock) {
+  std::unique_ptr<App> app(new App(std::move(config), clock));
+  auto pool = DbPool::open(app->config_.db_path, app->config_.readers);
+  if (!pool.ok()) return pool.take_error();
+  app->db_ = std::move(pool.value());
+  app->hasher_ = std::make_unique<PasswordHasher>(app->config_.argon2_concurrency, app->config_.argon2_memory_kib);
+  app->configure_http();
+  return app;
+}
+
+void App::configure_http() {
+  const int workers = config_.workers, queued = config_.max_queued;
+  http_.new_task_queue = [workers, queued] {
+    return new httplib::ThreadPool(static_cast<size_t>(workers), static_cast<size_t>(queued));
+  };
+  http_.set_payload_max_length(config_.max_body_bytes);
+  http_.set_read_timeout(config_.read_timeout_s, 0);
+  http_.set_write_timeout(config_.write_timeout_s, 0);
+  http_.set_idle_interval(0, 0);
+  http_.set_keep_alive_timeout(config_.idle_timeout_s);
+  http_.set_keep_alive_max_count(1000);
+  // Errors httplib produces itself (413 before the body is read, 400 for a malformed request line,
+  // 404 for an unknown method/path) get the same JSON body as ours.
+  http_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    Lang lang = parse_accept_language(req.get_header_value("Accept-Language"));
+    res.set_content(error_json(error_for_status(res.status), lang).dump(), "application/json; charset=utf-8");
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  http_.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+    Lang lang = parse_accept_language(req.get_header_value("Accept-Language"));
+    res.status = 500;
+    res.set_content(error_json(error_for_status(500), lang).dump(), "application/json; charset=utf-8");
+  });
+}
+
+Result<bool> App::authenticate(RequestContext& ctx) {
+  std::string token;
+  std::string auth = ctx.req.get_header_value("Authorization");
+  if (auth.rfind("Bearer ", 0) == 0) {
+    token = auth.substr(7);
+  } else {
+    token = cookie_value(ctx.req.get_header_value("Cookie"), "session");
+    ctx.via_cookie = !token.empty();
+  }
+  if (token.empty()) return false;
+  int64_t now = clock_.now_ms();
+  std::optional<Session> session;
+  std::optional<User> user;
+  {
+    auto lease = db_->read();
+    auto found = find_session(lease.db(), token, now, config_.sessions);
+    if (!found.ok()) return found.take_error();
+    if (!found->has_value()) return false;
+    session = **found;
+    auto u = find_user(lease.db(), session->user_id);
+    if (!u.ok()) return u.take_error();
+    if (!u->has_value() || !(*u)->active) return false;
+    user = **u;
+  }
+  if (now - session->last_seen_ms > 60 * 1000) {
+    auto lease = db_->write();
+    KEHU_TRY(touch_session(lease.db(), session->id, now));
+  }
+  ctx.session = *session;
+  ctx.user = std::move(user);
+  return true;
+}
+
+void App::route(const std::string& method, const std::string& pattern, Access access, Handler handler) {
+  auto wrapped = [this, method, access, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    RequestContext ctx{req};
+    ctx.lang = parse_accept_language(req.get_header_value("Accept-Language"));
+    ctx.ip = req.remote_addr;
+    if (access == Access::signed_in) {
+      auto authed = authenticate(ctx);
+      if (!authed.ok()) return write_reply(res, error_reply(authed.error(), ctx.lang));
+      if (!authed.value()) {
+        return write_reply(res, error_reply(Error::make(ErrorCode::unauthorized, {"请先登录，或登录已过期", "please sign in; your session may have expired"}), ctx.lang));
+      }
+      if (ctx.via_cookie && is_write(method) && req.get_header_value("X-Requested-With") != "kehu") {
+        return write_reply(res, error_reply(Error::make(ErrorCode::forbidden, {"请求缺少 X-Requested-With: kehu 头（防跨站请求伪造）",
+                                                                             "the request lacks the X-Requested-With: kehu header (cross-site request guard)"}),
+                                            ctx.lang));
+      }
+    }
+    auto reply = handler(ctx);
+    write_reply(res, reply.ok() ? reply.value() : error_reply(reply.error(), ctx.lang));
+  };
+  if (method == "GET") http_.Get(pattern, wrapped);
+  else if (method == "POST") http_.Post(pattern, wrapped);
+  else if (method == "PATCH") http_.Patch(pattern, wrapped);
+  else if (method == "PUT") http_.Put(pattern, wrapped);
+  else if (method == "DELETE") http_.Delete(pattern, wrapped);
+}
+
+int App::bind() {
+  if (config_.port == 0) return http_.bind_to_any_port(config_.host);
+  return http_.bind_to_port(config_.host, config_.port) ? config_.port : -1;
+}
+
+bool App::listen_after_bind() { return http_.listen_after_bind(); }
+
+bool App::listen() { return bind() >= 0 && listen_after_bind(); }
+
+void App::stop() {
+  if (http_.is_running()) http_.stop();
+}
+
+}  // namespace kehu::server

@@ -1,0 +1,108 @@
+// app.h — the HTTP server: configuration, shared services, and the routing wrapper every handler uses.
+//
+// A handler is registered with route(); before it runs, the wrapper picks the language from
+// Accept-Language, authenticates (Bearer token or the `session` cookie), applies the CSRF rule (a
+// cookie-authenticated write must carry `X-Requested-With: kehu`), and afterwards turns a returned
+// Error into the SPEC §5 error body through http_errors.h. Route files (routes/*.cpp) only parse,
+// call core and build replies. Threads: handlers run on httplib's worker pool; App is shared.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "core/clock.h"
+#include "core/users/user_store.h"
+#include "server/auth/login_throttle.h"
+#include "server/auth/password_hasher.h"
+#include "server/auth/session_store.h"
+#include "server/db_pool.h"
+
+namespace kehu::server {
+
+struct ServerConfig {
+  std::string db_path = "data/kehu.db";
+  std::string static_dir;            // empty: no static files
+  std::string host = "0.0.0.0";
+  int port = 8080;                   // 0: any free port (tests)
+  int workers = 8;                   // HTTP worker threads
+  int max_queued = 256;              // connections waiting for a worker; beyond this they are refused
+  int readers = 8;                   // read connections
+  size_t max_body_bytes = 1 << 20;   // 413 above this, before the body is read
+  int read_timeout_s = 10, write_timeout_s = 10, idle_timeout_s = 5;
+  int argon2_concurrency = 2;
+  uint32_t argon2_memory_kib = 19456;
+  SessionRules sessions;
+  ThrottleRules throttle;
+};
+
+struct Reply {
+  int status = 200;
+  nlohmann::json body;  // null with status 204: no body
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// What a handler knows about the request.
+struct RequestContext {
+  const httplib::Request& req;
+  Lang lang = Lang::zh;
+  std::string ip;
+  std::optional<User> user;  // set when the route requires sign-in
+  Session session;
+  bool via_cookie = false;
+};
+
+enum class Access { anyone, signed_in };
+using Handler = std::function<Result<Reply>(RequestContext&)>;
+
+class App {
+ public:
+  static Result<std::unique_ptr<App>> create(ServerConfig config, const Clock& clock = default_clock());
+  ~App();
+
+  // Registers a handler. `pattern` is a cpp-httplib regex path.
+  void route(const std::string& method, const std::string& pattern, Access access, Handler handler);
+
+  // Binds and serves until stop(); returns false if the address could not be bound.
+  bool listen();
+  // Binds (port 0 picks a free one) without serving yet; returns the port or -1.
+  int bind();
+  bool listen_after_bind();
+  void stop();
+
+  DbPool& db() { return *db_; }
+  const Clock& clock() const { return clock_; }
+  PasswordHasher& hasher() { return *hasher_; }
+  LoginThrottle& login_throttle() { return login_throttle_; }
+  LoginThrottle& register_throttle() { return register_throttle_; }
+  const ServerConfig& config() const { return config_; }
+  httplib::Server& http() { return http_; }
+
+  static const Clock& default_clock();
+
+ private:
+  App(ServerConfig config, const Clock& clock);
+  void configure_http();
+  Result<bool> authenticate(RequestContext& ctx);
+
+  ServerConfig config_;
+  const Clock& clock_;
+  std::unique_ptr<DbPool> db_;
+  std::unique_ptr<PasswordHasher> hasher_;
+  LoginThrottle login_throttle_;
+  LoginThrottle register_throttle_;
+  httplib::Server http_;
+};
+
+// Reply helpers shared by the route files.
+Reply json_reply(int status, nlohmann::json body);
+Reply error_reply(const Error& error, Lang lang);
+// Parses a path id ("/customers/12"): a positive whole number, else a bad_request naming "id".
+Result<int64_t> parse_id(const std::string& text);
+
+}  // namespace kehu::server

@@ -1,0 +1,43 @@
+// password_hasher.h — Argon2id password hashes (SPEC §9: at least m=19 MiB, t=2, p=1), via libargon2.
+//
+// Hashing costs tens of milliseconds of CPU, so at most `max_concurrent` hashes run at once; a login
+// flood queues here instead of starving every API worker. verify() of an unknown user still spends
+// the same work against a dummy hash, so response time does not reveal whether a username exists.
+// Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+
+#include "core/result.h"
+
+namespace kehu::server {
+
+struct PasswordPolicy {
+  static constexpr size_t kMinLength = 8;
+  static constexpr size_t kMaxLength = 128;
+};
+
+// nullopt when acceptable, else what is wrong (bilingual), for field "password"/"new_password".
+std::optional<Text> check_password_policy(const std::string& password);
+
+class PasswordHasher {
+ public:
+  explicit PasswordHasher(int max_concurrent = 2, uint32_t memory_kib = 19456, uint32_t iterations = 2);
+  // "$argon2id$v=19$m=19456,t=2,p=1$salt$hash"
+  std::string hash(const std::string& password);
+  // True if `password` matches `encoded`. An empty `encoded` burns equal time and returns false.
+  bool verify(const std::string& password, const std::string& encoded);
+
+ private:
+  void acquire();
+  void release();
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int available_;
+  uint32_t memory_kib_, iterations_;
+  std::string dummy_hash_;
+};
+
+}  // namespace kehu::server

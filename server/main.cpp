@@ -1,0 +1,118 @@
+// main.cpp — crm-server: serve | user add|passwd|list | --version.
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/db/sqlite_database.h"
+#include "core/schema/migrations.h"
+#include "server/app.h"
+#include "server/bootstrap.h"
+#include "server/cli/user_command.h"
+#include "server/idempotency.h"
+#include "server/routes/routes.h"
+#include "server/version.h"
+
+using namespace kehu;
+using namespace kehu::server;
+
+namespace {
+
+App* g_app = nullptr;
+void on_signal(int) {
+  if (g_app) g_app->stop();
+}
+
+const char* kUsage =
+    "usage: crm-server serve [--port 8080] [--host 0.0.0.0] [--db data/kehu.db] [--static DIR]\n"
+    "       crm-server user add|passwd|list ...   (see crm-server user)\n"
+    "       crm-server --version\n";
+
+// Pulls "--db FILE" out of args (shared by every command).
+std::string take_option(std::vector<std::string>& args, const std::string& name, const std::string& fallback) {
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == name) {
+      std::string v = args[i + 1];
+      args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + 2);
+      return v;
+    }
+  }
+  return fallback;
+}
+
+int serve(std::vector<std::string> args) {
+  ServerConfig config;
+  config.db_path = take_option(args, "--db", config.db_path);
+  config.static_dir = take_option(args, "--static", "");
+  config.host = take_option(args, "--host", config.host);
+  std::string port = take_option(args, "--port", std::to_string(config.port));
+  if (!args.empty()) {
+    std::fprintf(stderr, "crm-server: unknown argument %s\n%s", args[0].c_str(), kUsage);
+    return 2;
+  }
+  char* end = nullptr;
+  long p = std::strtol(port.c_str(), &end, 10);
+  if (*end != '\0' || p < 0 || p > 65535) {
+    std::fprintf(stderr, "crm-server: --port must be a number from 0 to 65535\n");
+    return 2;
+  }
+  config.port = static_cast<int>(p);
+  auto parent = std::filesystem::path(config.db_path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+
+  auto app = App::create(config);
+  if (!app.ok()) {
+    std::fprintf(stderr, "crm-server: %s\n", app.error().message.en.c_str());
+    return 1;
+  }
+  auto admin = ensure_first_admin((*app)->db(), (*app)->hasher(), (*app)->clock());
+  if (!admin.ok()) {
+    std::fprintf(stderr, "crm-server: %s\n", admin.error().message.en.c_str());
+    return 1;
+  }
+  if (!admin->empty()) std::printf("%s\n", admin->c_str());
+  {
+    auto lease = (*app)->db().write();
+    (void)forget_expired_replies(lease.db(), (*app)->clock().now_ms());
+  }
+  register_all_routes(**app);
+  int bound = (*app)->bind();
+  if (bound < 0) {
+    std::fprintf(stderr, "crm-server: cannot listen on %s:%d (in use?)\n", config.host.c_str(), config.port);
+    return 1;
+  }
+  g_app = app->get();
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::printf("Kehu %s listening on http://%s:%d (database %s%s%s)\n", kKehuVersion,
+              config.host == "0.0.0.0" ? "localhost" : config.host.c_str(), bound, config.db_path.c_str(),
+              config.static_dir.empty() ? "" : ", client files ", config.static_dir.c_str());
+  std::fflush(stdout);
+  (*app)->listen_after_bind();
+  g_app = nullptr;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  if (args[0] == "--version" || args[0] == "version") {
+    std::printf("crm-server %s (SQLite %s, schema %d)\n", kKehuVersion, sqlite_version(), latest_schema_version());
+    return 0;
+  }
+  if (args[0] == "serve") return serve({args.begin() + 1, args.end()});
+  if (args[0] == "user") {
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    std::string db = take_option(rest, "--db", "data/kehu.db");
+    return run_user_command(db, rest);
+  }
+  std::fputs(kUsage, stderr);
+  return 2;
+}

@@ -1,0 +1,203 @@
+// auth_routes.cpp — sign-in, sign-out, password change, registration, sessions, /me (SPEC §5 Auth).
+//
+//   POST   /api/v1/auth/login        {username, password} -> {token, user}; sets the `session` cookie
+//   POST   /api/v1/auth/logout       -> 204; ends this session
+//   POST   /api/v1/auth/password     {old_password, new_password} -> 204; ends the user's other sessions
+//   POST   /api/v1/auth/register     {username, display_name, email, password} -> 201; inactive until approved
+//   GET    /api/v1/auth/sessions     the user's live sessions
+//   DELETE /api/v1/auth/sessions/:id ends one of them
+//   GET    /api/v1/me                the user and the rights their role gives
+#include "core/store/write_txn.h"
+#include "core/text/utf8.h"
+#include "server/http/json_body.h"
+#include "core/users/role_rights.h"
+#include "server/routes/routes.h"
+
+namespace kehu::server {
+
+using nlohmann::json;
+
+namespace {
+
+Error fields_error(std::map<std::string, Text> fields) {
+  Error e = Error::make(ErrorCode::validation, {"提交的内容有误，请检查标出的字段", "some fields are not valid; see the marked fields"});
+  e.fields = std::move(fields);
+  return e;
+}
+
+// The named string members of a body; a missing or non-string member is a field error.
+Result<std::vector<std::string>> string_fields(const json& body, const std::vector<std::string>& names, Lang) {
+  std::map<std::string, Text> problems;
+  std::vector<std::string> out;
+  for (const auto& n : names) {
+    auto it = body.find(n);
+    if (it == body.end() || !it->is_string() || it->get<std::string>().empty()) {
+      problems[n] = {"不能为空", "is required"};
+      out.emplace_back();
+    } else {
+      out.push_back(it->get<std::string>());
+    }
+  }
+  if (!problems.empty()) return fields_error(std::move(problems));
+  return out;
+}
+
+std::string session_cookie(const std::string& token, int64_t max_age_s) {
+  return "session=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s);
+}
+
+json session_json(const Session& s, int64_t current_id) {
+  return {{"id", s.id},
+          {"created_at", format_rfc3339_ms(s.created_ms)},
+          {"last_seen_at", format_rfc3339_ms(s.last_seen_ms)},
+          {"expires_at", format_rfc3339_ms(s.expires_ms)},
+          {"ip", s.ip},
+          {"user_agent", s.user_agent},
+          {"current", s.id == current_id}};
+}
+
+Result<Reply> login(App& app, RequestContext& ctx) {
+  auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
+  if (!body.ok()) return body.take_error();
+  auto fields = string_fields(*body, {"username", "password"}, ctx.lang);
+  if (!fields.ok()) return fields.take_error();
+  const std::string username = ascii_lower((*fields)[0]);
+  const std::string& password = (*fields)[1];
+  int64_t now = app.clock().now_ms();
+  if (int64_t wait = app.login_throttle().retry_after_s(username, ctx.ip, now); wait > 0) {
+    std::string s = std::to_string(wait);
+    Reply r = error_reply(Error::make(ErrorCode::throttled, {"尝试次数过多，请 " + s + " 秒后再试", "too many attempts; try again in " + s + " seconds"}), ctx.lang);
+    r.headers.push_back({"Retry-After", s});
+    return r;
+  }
+  std::optional<User> user;
+  {
+    auto lease = app.db().read();
+    auto found = find_user_by_name(lease.db(), username);
+    if (!found.ok()) return found.take_error();
+    user = *found;
+  }
+  // Same work for an unknown user (dummy hash) as for a wrong password.
+  bool good = app.hasher().verify(password, user ? user->password_hash : std::string());
+  auto lease = app.db().write();
+  auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{user ? user->id : 0, ctx.ip});
+  if (!txn.ok()) return txn.take_error();
+  if (!good) {
+    app.login_throttle().record_failure(username, ctx.ip, now);
+    KEHU_TRY((*txn)->audit("login_failed", "users", user ? user->id : 0, json{{"username", username}}));
+    KEHU_TRY((*txn)->commit());
+    return Error::make(ErrorCode::invalid_credentials, {"用户名或密码不正确", "wrong username or password"});
+  }
+  if (!user->active) {
+    return Error::make(ErrorCode::forbidden, {"账号尚未启用，请等待管理员审批", "this account is not active yet; an administrator must approve it"});
+  }
+  app.login_throttle().record_success(username);
+  auto session = create_session(lease.db(), user->id, now, ctx.ip, ctx.req.get_header_value("User-Agent"), app.config().sessions);
+  if (!session.ok()) return session.take_error();
+  KEHU_TRY(touch_last_login(lease.db(), user->id, (*txn)->now()));
+  KEHU_TRY((*txn)->audit("login", "users", user->id));
+  KEHU_TRY((*txn)->commit());
+  user->last_login_at = (*txn)->now();
+  Reply r = json_reply(200, {{"token", session->first}, {"user", user_json(*user)}});
+  r.headers.push_back({"Set-Cookie", session_cookie(session->first, app.config().sessions.absolute_ms / 1000)});
+  return r;
+}
+
+Result<Reply> logout(App& app, RequestContext& ctx) {
+  auto lease = app.db().write();
+  auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
+  if (!txn.ok()) return txn.take_error();
+  KEHU_TRY(revoke_session(lease.db(), ctx.session.id));
+  KEHU_TRY((*txn)->audit("logout", "users", ctx.user->id));
+  KEHU_TRY((*txn)->commit());
+  Reply r{204, nullptr, {{"Set-Cookie", session_cookie("", 0)}}};
+  return r;
+}
+
+Result<Reply> change_password(App& app, RequestContext& ctx) {
+  auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
+  if (!body.ok()) return body.take_error();
+  auto fields = string_fields(*body, {"old_password", "new_password"}, ctx.lang);
+  if (!fields.ok()) return fields.take_error();
+  int64_t now = app.clock().now_ms();
+  if (int64_t wait = app.login_throttle().retry_after_s(ctx.user->username, ctx.ip, now); wait > 0) {
+    Reply r = error_reply(Error::make(ErrorCode::throttled, {"尝试次数过多，请稍后再试", "too many attempts; try again later"}), ctx.lang);
+    r.headers.push_back({"Retry-After", std::to_string(wait)});
+    return r;
+  }
+  if (!app.hasher().verify((*fields)[0], ctx.user->password_hash)) {
+    app.login_throttle().record_failure(ctx.user->username, ctx.ip, now);
+    return fields_error({{"old_password", {"原密码不正确", "the current password is wrong"}}});
+  }
+  if (auto problem = check_password_policy((*fields)[1])) return fields_error({{"new_password", *problem}});
+  std::string hash = app.hasher().hash((*fields)[1]);
+  auto lease = app.db().write();
+  auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
+  if (!txn.ok()) return txn.take_error();
+  KEHU_TRY(set_password_hash(**txn, ctx.user->id, hash));
+  KEHU_TRY(revoke_user_sessions(lease.db(), ctx.user->id, ctx.session.id));
+  KEHU_TRY((*txn)->commit());
+  return Reply{204, nullptr, {}};
+}
+
+Result<Reply> register_account(App& app, RequestContext& ctx) {
+  auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
+  if (!body.ok()) return body.take_error();
+  int64_t now = app.clock().now_ms();
+  if (int64_t wait = app.register_throttle().retry_after_s("", ctx.ip, now); wait > 0) {
+    Reply r = error_reply(Error::make(ErrorCode::throttled, {"注册过于频繁，请稍后再试", "too many registrations; try again later"}), ctx.lang);
+    r.headers.push_back({"Retry-After", std::to_string(wait)});
+    return r;
+  }
+  auto fields = string_fields(*body, {"username", "display_name", "password"}, ctx.lang);
+  if (!fields.ok()) return fields.take_error();
+  if (auto problem = check_password_policy((*fields)[2])) return fields_error({{"password", *problem}});
+  std::string email = body->value("email", json("")).is_string() ? body->value("email", "") : "";
+  std::string hash = app.hasher().hash((*fields)[2]);
+  auto lease = app.db().write();
+  auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{0, ctx.ip});
+  if (!txn.ok()) return txn.take_error();
+  // Inactive, with the least role, until an administrator approves it and gives it a role.
+  auto user = create_user(**txn, NewUser{(*fields)[0], (*fields)[1], email, "viewer", false}, hash);
+  if (!user.ok()) return user.take_error();
+  KEHU_TRY((*txn)->commit());
+  app.register_throttle().record_failure("", ctx.ip, now);
+  return json_reply(201, {{"user", user_json(*user)},
+                          {"message", ctx.lang == Lang::zh ? "注册成功，请等待管理员审批" : "registered; an administrator must approve the account"}});
+}
+
+}  // namespace
+
+void register_auth_routes(App& app) {
+  app.route("POST", "/api/v1/auth/login", Access::anyone, [&app](RequestContext& ctx) { return login(app, ctx); });
+  app.route("POST", "/api/v1/auth/logout", Access::signed_in, [&app](RequestContext& ctx) { return logout(app, ctx); });
+  app.route("POST", "/api/v1/auth/password", Access::signed_in, [&app](RequestContext& ctx) { return change_password(app, ctx); });
+  app.route("POST", "/api/v1/auth/register", Access::anyone, [&app](RequestContext& ctx) { return register_account(app, ctx); });
+  app.route("GET", "/api/v1/auth/sessions", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
+    auto lease = app.db().read();
+    auto list = list_sessions(lease.db(), ctx.user->id, app.clock().now_ms(), app.config().sessions);
+    if (!list.ok()) return list.take_error();
+    json items = json::array();
+    for (const auto& s : *list) items.push_back(session_json(s, ctx.session.id));
+    return json_reply(200, {{"items", items}});
+  });
+  app.route("DELETE", R"(/api/v1/auth/sessions/([^/]+))", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
+    auto id = parse_id(ctx.req.matches[1]);
+    if (!id.ok()) return id.take_error();
+    auto lease = app.db().write();
+    auto owner = lease.db().query_int("SELECT user_id FROM sessions WHERE id = ?1", {*id});
+    if (!owner.ok()) return owner.take_error();
+    if (!owner->has_value() || **owner != ctx.user->id)
+      return Error::make(ErrorCode::not_found, {"找不到该会话", "no such session"});
+    KEHU_TRY(revoke_session(lease.db(), *id));
+    return Reply{204, nullptr, {}};
+  });
+  app.route("GET", "/api/v1/me", Access::signed_in, [](RequestContext& ctx) -> Result<Reply> {
+    json user = user_json(*ctx.user);
+    return json_reply(200, {{"user", user},
+                            {"role_label", role_label(ctx.user->role).in(ctx.lang)},
+                            {"rights", role_rights_json(ctx.user->role)}});
+  });
+}
+
+}  // namespace kehu::server

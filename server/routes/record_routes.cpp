@@ -1,0 +1,168 @@
+#include "server/routes/record_routes.h"
+
+#include "core/query/list_query.h"
+#include "core/store/record_store.h"
+#include "core/users/role_rights.h"
+#include "server/http/json_body.h"
+#include "server/idempotency.h"
+
+namespace kehu::server {
+
+using nlohmann::json;
+
+namespace {
+
+Error not_found(const EntityDef& e) {
+  return Error::make(ErrorCode::not_found, {"找不到该" + e.label.zh, "no such " + e.label.en});
+}
+Error forbidden(const EntityDef& e, Text what) {
+  return Error::make(ErrorCode::forbidden, {"你的角色不能" + what.zh + e.label.zh, "your role may not " + what.en + " " + e.label.en + " records"});
+}
+
+// Read right first: without it the resource does not exist for this user.
+Status check_right(const RequestContext& ctx, const EntityDef& e, Action action) {
+  if (!role_may(ctx.user->role, e.name, Action::read)) return not_found(e);
+  if (action == Action::read || role_may(ctx.user->role, e.name, action)) return ok_status();
+  switch (action) {
+    case Action::create: return forbidden(e, {"新建", "create"});
+    case Action::update: return forbidden(e, {"修改", "change"});
+    default: return forbidden(e, {"删除", "delete"});
+  }
+}
+
+// Takes `force` out of a write body; only roles that may override may set it.
+Result<bool> take_force(const RequestContext& ctx, json& body) {
+  auto it = body.find("force");
+  if (it == body.end()) return false;
+  if (!it->is_boolean()) {
+    Error e = Error::make(ErrorCode::validation, {"提交的内容有误", "some fields are not valid"});
+    e.fields["force"] = {"应为 true 或 false", "must be true or false"};
+    return e;
+  }
+  bool force = it->get<bool>();
+  body.erase(it);
+  if (force && !role_may_override(ctx.user->role))
+    return Error::make(ErrorCode::forbidden, {"只有经理或管理员可以强制保存重复客户", "only a manager or administrator may override the duplicate check"});
+  return force;
+}
+
+Result<Reply> list(App& app, const EntityDef& e, RequestContext& ctx) {
+  KEHU_TRY(check_right(ctx, e, Action::read));
+  std::multimap<std::string, std::string> params(ctx.req.params.begin(), ctx.req.params.end());
+  auto query = parse_list_query(e, params);
+  if (!query.ok()) return query.take_error();
+  auto lease = app.db().read();
+  auto page = run_list_query(lease.db(), e, *query);
+  if (!page.ok()) return page.take_error();
+  return json_reply(200, list_page_json(*page));
+}
+
+Result<Reply> get_one(App& app, const EntityDef& e, RequestContext& ctx) {
+  KEHU_TRY(check_right(ctx, e, Action::read));
+  auto id = parse_id(ctx.req.matches[1]);
+  if (!id.ok()) return id.take_error();
+  auto lease = app.db().read();
+  auto record = get_record(lease.db(), e, *id);
+  if (!record.ok()) return record.take_error();
+  return json_reply(200, *record);
+}
+
+Result<Reply> create(App& app, const EntityDef& e, RequestContext& ctx) {
+  KEHU_TRY(check_right(ctx, e, Action::create));
+  std::string key = ctx.req.get_header_value("Idempotency-Key");
+  if (ctx.req.has_header("Idempotency-Key") && !is_valid_idempotency_key(key)) {
+    Error err = Error::make(ErrorCode::bad_request, {"Idempotency-Key 无效", "invalid Idempotency-Key"});
+    err.fields["Idempotency-Key"] = {"应为 1-200 个可见 ASCII 字符", "must be 1-200 visible ASCII characters"};
+    return err;
+  }
+  auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
+  if (!body.ok()) return body.take_error();
+  auto force = take_force(ctx, *body);
+  if (!force.ok()) return force.take_error();
+
+  std::string fingerprint = request_fingerprint("POST", ctx.req.path, ctx.req.body);
+  auto lease = app.db().write();
+  auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
+  if (!txn.ok()) return txn.take_error();
+  if (!key.empty()) {
+    auto earlier = find_reply(lease.db(), ctx.user->id, key, app.clock().now_ms());
+    if (!earlier.ok()) return earlier.take_error();
+    if (earlier->has_value()) {
+      if ((*earlier)->request != fingerprint) {
+        Error err = Error::make(ErrorCode::validation, {"这个 Idempotency-Key 已用于另一个请求", "this Idempotency-Key was already used for a different request"});
+        err.fields["Idempotency-Key"] = {"已用于另一个请求", "already used for a different request"};
+        return err;
+      }
+      Reply replay{(*earlier)->status, json::parse((*earlier)->body, nullptr, false), {{"Idempotency-Replayed", "true"}}};
+      return replay;
+    }
+  }
+  auto record = create_record(**txn, e, *body, WriteOptions{*force});
+  if (!record.ok()) return record.take_error();  // nothing stored: the same key may be retried after a fix
+  Reply reply = json_reply(201, *record);
+  reply.headers.push_back({"Location", "/api/v1/" + e.name + "/" + std::to_string((*record)["id"].get<int64_t>())});
+  if (!key.empty())
+    KEHU_TRY(store_reply(lease.db(), ctx.user->id, key, StoredReply{201, record->dump(), fingerprint}, app.clock().now_ms()));
+  KEHU_TRY((*txn)->commit());
+  return reply;
+}
+
+Result<Reply> update(App& app, const EntityDef& e, RequestContext& ctx) {
+  KEHU_TRY(check_right(ctx, e, Action::update));
+  auto id = parse_id(ctx.req.matches[1]);
+  if (!id.ok()) return id.take_error();
+  auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
+  if (!body.ok()) return body.take_error();
+  auto rev_it = body->find("rev");
+  if (rev_it == body->end() || !rev_it->is_number_integer()) {
+    Error err = Error::make(ErrorCode::validation, {"提交的内容有误", "some fields are not valid"});
+    err.fields["rev"] = {"请带上你所编辑版本的 rev（整数）", "send the rev (a whole number) of the version you edited"};
+    return err;
+  }
+  int64_t rev = rev_it->get<int64_t>();
+  body->erase("rev");
+  auto force = take_force(ctx, *body);
+  if (!force.ok()) return force.take_error();
+
+  auto lease = app.db().write();
+  auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
+  if (!txn.ok()) return txn.take_error();
+  auto record = update_record(**txn, e, *id, *body, rev, WriteOptions{*force});
+  if (!record.ok()) {
+    if (record.error().code != ErrorCode::conflict) return record.take_error();
+    // 409 carries the current record so the client can merge field by field.
+    auto current = get_record(lease.db(), e, *id);
+    Reply r = error_reply(record.error(), ctx.lang);
+    if (current.ok()) r.body["current"] = *current;
+    return r;
+  }
+  KEHU_TRY((*txn)->commit());
+  return json_reply(200, *record);
+}
+
+Result<Reply> remove(App& app, const EntityDef& e, RequestContext& ctx) {
+  KEHU_TRY(check_right(ctx, e, Action::remove));
+  auto id = parse_id(ctx.req.matches[1]);
+  if (!id.ok()) return id.take_error();
+  auto lease = app.db().write();
+  auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
+  if (!txn.ok()) return txn.take_error();
+  KEHU_TRY(delete_record(**txn, e, *id));
+  KEHU_TRY((*txn)->commit());
+  return Reply{204, nullptr, {}};
+}
+
+}  // namespace
+
+void register_record_routes(App& app, const EntityDef& entity) {
+  const EntityDef* e = &entity;
+  const std::string base = "/api/v1/" + entity.name;
+  const std::string one = base + R"(/([^/]+))";
+  app.route("GET", base, Access::signed_in, [&app, e](RequestContext& ctx) { return list(app, *e, ctx); });
+  app.route("POST", base, Access::signed_in, [&app, e](RequestContext& ctx) { return create(app, *e, ctx); });
+  app.route("GET", one, Access::signed_in, [&app, e](RequestContext& ctx) { return get_one(app, *e, ctx); });
+  app.route("PATCH", one, Access::signed_in, [&app, e](RequestContext& ctx) { return update(app, *e, ctx); });
+  app.route("DELETE", one, Access::signed_in, [&app, e](RequestContext& ctx) { return remove(app, *e, ctx); });
+}
+
+}  // namespace kehu::server

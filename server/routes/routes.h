@@ -1,0 +1,25 @@
+// routes.h — one registration function per resource; main() calls each explicitly (STYLE.md §5).
+#pragma once
+
+#include "server/app.h"
+
+namespace kehu::server {
+
+void register_auth_routes(App& app);
+void register_customer_routes(App& app);
+void register_contact_routes(App& app);
+void register_sync_routes(App& app);
+void register_health_routes(App& app);
+// Last: the static client files answer every other GET outside /api.
+void register_static_routes(App& app);
+
+inline void register_all_routes(App& app) {
+  register_health_routes(app);
+  register_auth_routes(app);
+  register_customer_routes(app);
+  register_contact_routes(app);
+  register_sync_routes(app);
+  register_static_routes(app);
+}
+
+}  // namespace kehu::server

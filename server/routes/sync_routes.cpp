@@ -1,0 +1,51 @@
+// sync_routes.cpp — GET /api/v1/sync?since=REV&limit=N (SPEC §6): the changes after `since`, ending on
+// a rev boundary, as {changes, next, more, reset}. Record scoping per user comes with roles' record
+// scope; today every signed-in staff role may read every customer and contact.
+#include "core/sync/sync_reader.h"
+#include "core/users/role_rights.h"
+#include "server/routes/routes.h"
+
+namespace kehu::server {
+
+namespace {
+
+Result<int64_t> int_param(const httplib::Request& req, const std::string& name, int64_t fallback, int64_t min, int64_t max) {
+  if (!req.has_param(name)) return fallback;
+  std::string v = req.get_param_value(name);
+  bool ok = !v.empty() && v.size() <= 18;
+  for (char c : v) ok = ok && c >= '0' && c <= '9';
+  int64_t n = ok ? std::stoll(v) : -1;
+  if (!ok || n < min || n > max) {
+    std::string range = std::to_string(min) + "–" + std::to_string(max);
+    Error e = Error::make(ErrorCode::bad_request, {"查询参数有误：" + name, "invalid query parameter: " + name});
+    e.fields[name] = {"应为 " + range + " 之间的整数", "must be a whole number in " + range};
+    return e;
+  }
+  return n;
+}
+
+}  // namespace
+
+void register_sync_routes(App& app) {
+  app.route("GET", "/api/v1/sync", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
+    if (!role_may(ctx.user->role, "customers", Action::read))
+      return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
+    for (const auto& [name, value] : ctx.req.params) {
+      if (name != "since" && name != "limit") {
+        Error e = Error::make(ErrorCode::bad_request, {"未知参数：" + name, "unknown parameter: " + name});
+        e.fields[name] = {"未知参数", "unknown parameter"};
+        return e;
+      }
+    }
+    auto since = int_param(ctx.req, "since", 0, 0, INT64_MAX / 2);
+    if (!since.ok()) return since.take_error();
+    auto limit = int_param(ctx.req, "limit", 1000, 1, kMaxSyncLimit);
+    if (!limit.ok()) return limit.take_error();
+    auto lease = app.db().read();
+    auto batch = read_changes(lease.db(), *since, static_cast<int>(*limit));
+    if (!batch.ok()) return batch.take_error();
+    return json_reply(200, sync_batch_json(*batch));
+  });
+}
+
+}  // namespace kehu::server

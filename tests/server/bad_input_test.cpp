@@ -1,0 +1,121 @@
+// Bad input, as an attacker or a tired user sends it: a clear 4xx naming what is wrong, nothing written,
+// the server unharmed (checked after every case through /healthz and the row counts).
+#include <doctest/doctest.h>
+
+#include "test_server.h"
+
+using namespace kehu;
+using namespace kehu::test;
+using nlohmann::json;
+
+namespace {
+void check_unharmed(TestServer& s, int64_t customers) {
+  CHECK(s.request("GET", "/healthz").status == 200);
+  CHECK(s.count("SELECT count(*) FROM customers") == customers);
+}
+}  // namespace
+
+TEST_CASE("malformed bodies are 400 and write nothing") {
+  TestServer s;
+  std::string t = s.admin_token();
+  httplib::Headers auth = {{"Authorization", "Bearer " + t}};
+  struct Case {
+    std::string body, type;
+  };
+  std::string deep(5000, '[');
+  for (const Case& c : std::vector<Case>{{"{\"name\": \"未闭合", "application/json"},
+                                        {"[1,2,3]", "application/json"},
+                                        {"\"just a string\"", "application/json"},
+                                        {"", "application/json"},
+                                        {"name=x", "application/x-www-form-urlencoded"},
+                                        {"{\"name\": \"\xff\xfe\"}", "application/json"},
+                                        {"{\"name\": \"a\xC0\xAF\"}", "application/json"},
+                                        {"{\"a\":" + deep, "application/json"},
+                                        {"{\"name\": \"x\"} trailing", "application/json"}}) {
+    INFO(c.body.substr(0, 40));
+    auto r = s.raw_request("POST", "/api/v1/customers", c.body, c.type, auth);
+    CHECK(r.status == 400);
+    CHECK(r.body["error"]["code"] == "bad_request");
+    CHECK_FALSE(r.body["error"]["message"].get<std::string>().empty());
+  }
+  check_unharmed(s, 0);
+}
+
+TEST_CASE("wrong types, unknown fields and huge values are 422 naming each field") {
+  TestServer s;
+  std::string t = s.admin_token();
+  auto r = s.request("POST", "/api/v1/customers", t,
+                     {{"name", 42}, {"level", true}, {"tags", "not-a-list"}, {"owner_id", "1"}, {"isAdmin", true}, {"rev", 3}});
+  CHECK(r.status == 422);
+  for (const char* f : {"name", "level", "tags", "owner_id", "isAdmin", "rev"}) CHECK(r.body["error"]["fields"].contains(f));
+  auto huge = s.request("POST", "/api/v1/customers", t, {{"name", std::string(10000, 'x')}});
+  CHECK(huge.status == 422);
+  CHECK(huge.body["error"]["fields"].contains("name"));
+  auto patch_types = s.request("PATCH", "/api/v1/customers/1", t, {{"rev", "1"}});
+  CHECK(patch_types.status == 422);
+  check_unharmed(s, 0);
+}
+
+TEST_CASE("SQL metacharacters are stored and searched as plain text") {
+  TestServer s;
+  std::string t = s.admin_token();
+  std::string evil = "Robert'); DROP TABLE customers;-- \"%_\\";
+  auto r = s.request("POST", "/api/v1/customers", t, {{"name", evil}, {"notes", "' OR '1'='1"}});
+  REQUIRE(r.status == 201);
+  CHECK(r.body["name"] == evil);
+  CHECK(s.request("GET", "/api/v1/customers?q=DROP%20TABLE", t).body["total"] == 1);
+  CHECK(s.request("GET", "/api/v1/customers?name=x%27%20OR%201%3D1", t).body["total"] == 0);
+  CHECK(s.request("GET", "/api/v1/customers?q=%22%20OR%20%22", t).status == 200);
+  check_unharmed(s, 1);
+}
+
+TEST_CASE("bad query strings are 400 naming the parameter") {
+  TestServer s;
+  std::string t = s.admin_token();
+  for (std::string q : {"limit=501", "limit=-1", "limit=abc", "sort=password_hash", "cursor=forged!!", "cursor=eyJ4IjoxfQ",
+                        "type=spaceship", "owner_id=1;DROP", "created_at_from=tomorrow", "unknown=1"}) {
+    INFO(q);
+    auto r = s.request("GET", "/api/v1/customers?" + q, t);
+    CHECK(r.status == 400);
+    std::string name = q.substr(0, q.find('='));
+    CHECK(r.body["error"]["fields"].contains(name));
+  }
+  for (std::string id : {"-1", "0", "abc", "1.5", "99999999999999999999", "1%20OR%201=1"}) {
+    INFO(id);
+    auto r = s.request("GET", "/api/v1/customers/" + id, t);
+    CHECK(r.status == 400);
+    CHECK(r.body["error"]["fields"].contains("id"));
+  }
+  CHECK(s.request("GET", "/api/v1/customers/424242", t).status == 404);
+  CHECK(s.request("GET", "/api/v1/sync?since=-5", t).status == 400);
+  CHECK(s.request("GET", "/api/v1/sync?limit=100000", t).status == 400);
+  check_unharmed(s, 0);
+}
+
+TEST_CASE("an oversize body is refused with 413 before it is read") {
+  TestServer s([](server::ServerConfig& c) { c.max_body_bytes = 64 * 1024; });
+  std::string t = s.admin_token();
+  json big = {{"name", "大"}, {"notes", std::string(100 * 1024, 'x')}};
+  auto r = s.request("POST", "/api/v1/customers", t, big);
+  CHECK(r.status == 413);
+  CHECK(r.body["error"]["code"] == "too_large");
+  check_unharmed(s, 0);
+}
+
+TEST_CASE("oversize headers and unknown routes get clear errors") {
+  TestServer s;
+  std::string t = s.admin_token();
+  auto big_header = s.request("GET", "/api/v1/me", t, nullptr, {{"X-Junk", std::string(20000, 'h')}});
+  CHECK(big_header.status >= 400);
+  CHECK(big_header.status < 500);
+  httplib::Headers many;
+  for (int i = 0; i < 150; ++i) many.emplace("X-H" + std::to_string(i), "v");
+  auto too_many = s.request("GET", "/api/v1/me", t, nullptr, many);
+  CHECK(too_many.status >= 400);
+  CHECK(too_many.status < 500);
+  auto nowhere = s.request("GET", "/api/v1/spaceships", t);
+  CHECK(nowhere.status == 404);
+  CHECK(nowhere.body["error"]["code"] == "not_found");
+  CHECK(s.request("PUT", "/api/v1/customers/1", t, {{"name", "x"}}).status == 404);
+  check_unharmed(s, 0);
+}

@@ -1,0 +1,55 @@
+// test_server.h — a real server for tests: the full App with every route, a fresh SQLite file, a free
+// loopback port, and a real HTTP client (cpp-httplib) talking to it over TCP.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "server/app.h"
+
+namespace kehu::test {
+
+struct Response {
+  int status = 0;
+  nlohmann::json body;
+  httplib::Headers headers;
+  std::string raw;
+  std::string header(const std::string& name) const;
+};
+
+class TestServer {
+ public:
+  // `configure` may adjust the config (limits, throttle rules) before start.
+  explicit TestServer(std::function<void(server::ServerConfig&)> configure = nullptr);
+  ~TestServer();
+
+  int port() const { return port_; }
+  server::App& app() { return *app_; }
+  std::string db_path() const { return dir_ + "/kehu.db"; }
+  std::string dir() const { return dir_; }
+
+  // Adds a user with `role` and password "password-123"; returns its id.
+  int64_t add_user(const std::string& username, const std::string& role, bool active = true);
+  // Signs in and returns the bearer token (CHECKs success).
+  std::string login(const std::string& username, const std::string& password = "password-123");
+  std::string admin_token();
+
+  Response request(const std::string& method, const std::string& path, const std::string& token = "",
+                   const nlohmann::json& body = nullptr, httplib::Headers headers = {});
+  Response raw_request(const std::string& method, const std::string& path, const std::string& body,
+                       const std::string& content_type, httplib::Headers headers = {});
+  int64_t count(const std::string& sql);
+
+ private:
+  std::string dir_;
+  std::unique_ptr<server::App> app_;
+  std::thread thread_;
+  int port_ = 0;
+  std::string admin_token_;
+};
+
+}  // namespace kehu::test

@@ -45,7 +45,7 @@ DOCTEST_PKG="doctest-dev=2.4.9~ds-1"
 JSON_PKG="nlohmann-json3-dev=3.11.2-2"
 
 # --- Debian packages --------------------------------------------------------------------------
-packages=(build-essential cmake ninja-build pkg-config git ca-certificates xz-utils
+packages=(build-essential cmake ninja-build pkg-config git ca-certificates xz-utils patch
           libargon2-dev doctest-dev nlohmann-json3-dev libssl-dev zlib1g-dev
           sqlite3 wrk nodejs npm emscripten)
 missing=()

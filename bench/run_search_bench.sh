@@ -7,7 +7,7 @@
 # Builds nothing. Expects ${BUILD:-build}/bench/{kehu-gen,kehu-bench-search}; uses, when present,
 # ${BUILD}/server/crm-server (HTTP and wrk parts), ${BUILD}/kehu-sqlite3 (CLI part), curl and wrk.
 # The database is ${KEHU_BENCH_DIR:-/tmp/kehu-bench}/customers-N.db, generated once and reused.
-# Other knobs: ITERATIONS (per query, default 20), CLI_RUNS (per statement, default 5), KEHU_BENCH_PORT,
+# Other knobs: ITERATIONS (per query, default 20), GETS (GET-by-id requests, default 20000), CLI_RUNS (per statement, default 5), KEHU_BENCH_PORT,
 # KEHU_ADMIN_PASSWORD (the admin password the server is first started with), WRK_DURATION (default 10s).
 set -euo pipefail
 
@@ -20,6 +20,7 @@ BENCH="$BUILD/bench/kehu-bench-search"
 SERVER="$BUILD/server/crm-server"
 CLI="$BUILD/kehu-sqlite3"
 ITERATIONS=${ITERATIONS:-20}
+GETS=${GETS:-20000}
 CLI_RUNS=${CLI_RUNS:-5}
 WRK_DURATION=${WRK_DURATION:-10s}
 PORT=${KEHU_BENCH_PORT:-$((20000 + RANDOM % 20000))}
@@ -91,7 +92,7 @@ fi
 
 # ---- 2. in process ----------------------------------------------------------------------------------
 echo "== in process"
-"$BENCH" --db "$DB" --iterations "$ITERATIONS" | tee "$WORK/inproc.txt"
+"$BENCH" --db "$DB" --iterations "$ITERATIONS" --gets "$GETS" | tee "$WORK/inproc.txt"
 
 # ---- 3. over HTTP, and wrk on GET-by-id ----------------------------------------------------------------
 WRK_RPS="-"; WRK_LAT="-"
@@ -108,7 +109,7 @@ else
     echo "   ($DB may have been generated without crm-server, so it has no admin: delete it and rerun)"
   else
     echo "== over HTTP ($BASE)"
-    "$BENCH" --db "$DB" --no-inproc --iterations "$ITERATIONS" --url "$BASE" --token "$TOKEN" | tee "$WORK/http.txt"
+    "$BENCH" --db "$DB" --no-inproc --iterations "$ITERATIONS" --gets "$GETS" --url "$BASE" --token "$TOKEN" | tee "$WORK/http.txt"
     if command -v wrk >/dev/null; then
       read -r MIN_ID MAX_ID < <("$BENCH" --db "$DB" --id-range)
       cat >"$WORK/get_by_id.lua" <<EOF

@@ -1,5 +1,6 @@
 #include "server/app.h"
 
+#include "server/auth/crypto.h"
 #include "server/http/http_errors.h"
 
 namespace kehu::server {
@@ -54,18 +55,23 @@ const Clock& App::default_clock() {
   return clock;
 }
 
-App::App(ServerConfig config, const Clock& clock)
-    : config_(std::move(config)), clock_(clock), login_throttle_(config_.throttle),
+Random& App::default_random() {
+  static server::OsRandom random;
+  return random;
+}
+
+App::App(ServerConfig config, const Clock& clock, Random& random)
+    : config_(std::move(config)), clock_(clock), random_(random), login_throttle_(config_.throttle),
       register_throttle_(ThrottleRules{.account_failures = 1 << 30, .address_failures = 10}) {}
 
 App::~App() { stop(); }
 
-Result<std::unique_ptr<App>> App::create(ServerConfig config, const Clock& clock) {
-  std::unique_ptr<App> app(new App(std::move(config), clock));
+Result<std::unique_ptr<App>> App::create(ServerConfig config, const Clock& clock, Random& random) {
+  std::unique_ptr<App> app(new App(std::move(config), clock, random));
   auto pool = DbPool::open(app->config_.db_path, app->config_.readers);
   if (!pool.ok()) return pool.take_error();
   app->db_ = std::move(pool.value());
-  app->hasher_ = std::make_unique<PasswordHasher>(app->config_.argon2_concurrency, app->config_.argon2_memory_kib);
+  app->hasher_ = std::make_unique<PasswordHasher>(random, app->config_.argon2_concurrency, app->config_.argon2_memory_kib);
   app->configure_http();
   return app;
 }

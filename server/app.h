@@ -62,7 +62,9 @@ using Handler = std::function<Result<Reply>(RequestContext&)>;
 
 class App {
  public:
-  static Result<std::unique_ptr<App>> create(ServerConfig config, const Clock& clock = default_clock());
+  // `random` backs tokens and salts; the default is the OS CSPRNG.
+  static Result<std::unique_ptr<App>> create(ServerConfig config, const Clock& clock = default_clock(),
+                                             Random& random = default_random());
   ~App();
 
   // Registers a handler. `pattern` is a cpp-httplib regex path.
@@ -83,15 +85,18 @@ class App {
   const ServerConfig& config() const { return config_; }
   httplib::Server& http() { return http_; }
 
+  Random& random() { return random_; }
   static const Clock& default_clock();
+  static Random& default_random();
 
  private:
-  App(ServerConfig config, const Clock& clock);
+  App(ServerConfig config, const Clock& clock, Random& random);
   void configure_http();
   Result<bool> authenticate(RequestContext& ctx);
 
   ServerConfig config_;
   const Clock& clock_;
+  Random& random_;  // only touched under the writer lock (sessions) or the hasher's own lock
   std::unique_ptr<DbPool> db_;
   std::unique_ptr<PasswordHasher> hasher_;
   LoginThrottle login_throttle_;

@@ -8,13 +8,13 @@
 
 namespace kehu::server {
 
-Result<std::string> ensure_first_admin(DbPool& pool, PasswordHasher& hasher, const Clock& clock) {
+Result<std::string> ensure_first_admin(DbPool& pool, PasswordHasher& hasher, const Clock& clock, Random& random) {
   auto lease = pool.write();
   auto n = count_users(lease.db());
   if (!n.ok()) return n.take_error();
   if (*n > 0) return std::string();
   const char* env = std::getenv("KEHU_ADMIN_PASSWORD");
-  std::string password = env && *env ? env : base64url_encode(random_bytes(12));
+  std::string password = env && *env ? env : base64url_encode(random.bytes(12));
   if (auto problem = check_password_policy(password))
     return Error::make(ErrorCode::validation, {"KEHU_ADMIN_PASSWORD 不可用：" + problem->zh, "KEHU_ADMIN_PASSWORD is not usable: " + problem->en});
   auto txn = WriteTxn::begin(lease.db(), clock, Actor{});

@@ -11,6 +11,6 @@
 namespace kehu::server {
 
 // Returns a line to print (empty when users already existed).
-Result<std::string> ensure_first_admin(DbPool& db, PasswordHasher& hasher, const Clock& clock);
+Result<std::string> ensure_first_admin(DbPool& db, PasswordHasher& hasher, const Clock& clock, Random& random);
 
 }  // namespace kehu::server

@@ -67,7 +67,7 @@ int serve(std::vector<std::string> args) {
     std::fprintf(stderr, "crm-server: %s\n", app.error().message.en.c_str());
     return 1;
   }
-  auto admin = ensure_first_admin((*app)->db(), (*app)->hasher(), (*app)->clock());
+  auto admin = ensure_first_admin((*app)->db(), (*app)->hasher(), (*app)->clock(), (*app)->random());
   if (!admin.ok()) {
     std::fprintf(stderr, "crm-server: %s\n", admin.error().message.en.c_str());
     return 1;

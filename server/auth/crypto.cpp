@@ -11,7 +11,7 @@
 
 namespace kehu::server {
 
-std::string random_bytes(size_t n) {
+std::string OsRandom::bytes(size_t n) {
   std::string out(n, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
     std::fputs("crm-server: no secure random source available\n", stderr);
@@ -20,7 +20,7 @@ std::string random_bytes(size_t n) {
   return out;
 }
 
-std::string new_token() { return base64url_encode(random_bytes(32)); }
+std::string new_token(Random& random) { return base64url_encode(random.bytes(32)); }
 
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];

@@ -4,12 +4,18 @@
 #include <string>
 #include <string_view>
 
+#include "core/random.h"
+
 namespace kehu::server {
 
-// `n` bytes from the operating system's CSPRNG (OpenSSL RAND_bytes); aborts if none is available.
-std::string random_bytes(size_t n);
-// A new 256-bit session token, URL-safe text.
-std::string new_token();
+// Random bytes from the operating system's CSPRNG (OpenSSL RAND_bytes); aborts if none is available.
+class OsRandom final : public Random {
+ public:
+  std::string bytes(size_t n) override;
+};
+
+// A new 256-bit token, URL-safe text (43 characters).
+std::string new_token(Random& random);
 // Lower-case hex SHA-256, used to store tokens so a database leak does not leak sessions.
 std::string sha256_hex(std::string_view data);
 // Constant-time comparison for secrets.

@@ -18,9 +18,9 @@ std::optional<Text> check_password_policy(const std::string& password) {
   return std::nullopt;
 }
 
-PasswordHasher::PasswordHasher(int max_concurrent, uint32_t memory_kib, uint32_t iterations)
-    : available_(max_concurrent), memory_kib_(memory_kib), iterations_(iterations) {
-  dummy_hash_ = hash(new_token());
+PasswordHasher::PasswordHasher(Random& random, int max_concurrent, uint32_t memory_kib, uint32_t iterations)
+    : random_(random), available_(max_concurrent), memory_kib_(memory_kib), iterations_(iterations) {
+  dummy_hash_ = hash(new_token(random_));
 }
 
 void PasswordHasher::acquire() {
@@ -38,7 +38,11 @@ void PasswordHasher::release() {
 }
 
 std::string PasswordHasher::hash(const std::string& password) {
-  std::string salt = random_bytes(16);
+  std::string salt;
+  {
+    std::lock_guard lock(random_mu_);
+    salt = random_.bytes(16);
+  }
   const uint32_t hash_len = 32;
   size_t encoded_len = argon2_encodedlen(iterations_, memory_kib_, 1, static_cast<uint32_t>(salt.size()), hash_len, Argon2_id);
   std::vector<char> encoded(encoded_len);

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/random.h"
 #include "core/result.h"
 
 namespace kehu::server {
@@ -24,7 +25,7 @@ std::optional<Text> check_password_policy(const std::string& password);
 
 class PasswordHasher {
  public:
-  explicit PasswordHasher(int max_concurrent = 2, uint32_t memory_kib = 19456, uint32_t iterations = 2);
+  PasswordHasher(Random& random, int max_concurrent = 2, uint32_t memory_kib = 19456, uint32_t iterations = 2);
   // "$argon2id$v=19$m=19456,t=2,p=1$salt$hash"
   std::string hash(const std::string& password);
   // True if `password` matches `encoded`. An empty `encoded` burns equal time and returns false.
@@ -33,6 +34,8 @@ class PasswordHasher {
  private:
   void acquire();
   void release();
+  Random& random_;
+  std::mutex random_mu_;
   std::mutex mu_;
   std::condition_variable cv_;
   int available_;

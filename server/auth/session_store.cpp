@@ -20,10 +20,10 @@ Session read_session(const Statement& st) {
 }
 }  // namespace
 
-Result<std::pair<std::string, Session>> create_session(Database& db, int64_t user_id, int64_t now_ms,
+Result<std::pair<std::string, Session>> create_session(Database& db, Random& random, int64_t user_id, int64_t now_ms,
                                                        const std::string& ip, const std::string& user_agent,
                                                        const SessionRules& rules) {
-  std::string token = new_token();
+  std::string token = new_token(random);
   Session s{0, user_id, now_ms, now_ms, now_ms + rules.absolute_ms, ip, user_agent.substr(0, 300)};
   KEHU_TRY(db.run("INSERT INTO sessions (user_id, token_hash, created_ms, last_seen_ms, expires_ms, ip, user_agent)"
                   " VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6)",

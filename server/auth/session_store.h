@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/db/database.h"
+#include "core/random.h"
 
 namespace kehu::server {
 
@@ -27,7 +28,7 @@ struct SessionRules {
 };
 
 // Creates a session; returns the token (shown to the client once) and the stored row.
-Result<std::pair<std::string, Session>> create_session(Database& db, int64_t user_id, int64_t now_ms,
+Result<std::pair<std::string, Session>> create_session(Database& db, Random& random, int64_t user_id, int64_t now_ms,
                                                        const std::string& ip, const std::string& user_agent,
                                                        const SessionRules& rules);
 // The live session for `token`, or nullopt (unknown, idle too long, or past its absolute expiry).

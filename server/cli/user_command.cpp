@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 #include "core/users/user_store.h"
+#include "server/auth/crypto.h"
 #include "server/auth/password_hasher.h"
 #include "server/auth/session_store.h"
 #include "server/db_pool.h"
@@ -59,7 +60,8 @@ int run_user_command(const std::string& db_path, const std::vector<std::string>&
   const std::string username = args[1];
   std::string password = read_password();
   if (auto problem = check_password_policy(password)) return fail(problem->en);
-  PasswordHasher hasher(1);
+  OsRandom random;
+  PasswordHasher hasher(random, 1);
   std::string hash = hasher.hash(password);
   auto lease = (*pool)->write();
   auto txn = WriteTxn::begin(lease.db(), clock, Actor{});

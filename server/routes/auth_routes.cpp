@@ -92,7 +92,7 @@ Result<Reply> login(App& app, RequestContext& ctx) {
     return Error::make(ErrorCode::forbidden, {"账号尚未启用，请等待管理员审批", "this account is not active yet; an administrator must approve it"});
   }
   app.login_throttle().record_success(username);
-  auto session = create_session(lease.db(), user->id, now, ctx.ip, ctx.req.get_header_value("User-Agent"), app.config().sessions);
+  auto session = create_session(lease.db(), app.random(), user->id, now, ctx.ip, ctx.req.get_header_value("User-Agent"), app.config().sessions);
   if (!session.ok()) return session.take_error();
   KEHU_TRY(touch_last_login(lease.db(), user->id, (*txn)->now()));
   KEHU_TRY((*txn)->audit("login", "users", user->id));

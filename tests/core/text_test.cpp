@@ -47,3 +47,14 @@ TEST_CASE("Accept-Language picks zh-CN or en by quality") {
   CHECK(parse_accept_language("de", Lang::en) == Lang::en);
   CHECK(parse_accept_language("english") == Lang::zh);  // not a language tag
 }
+
+#include "core/random.h"
+
+TEST_CASE("a seeded SequenceRandom repeats; different seeds differ") {
+  kehu::SequenceRandom a(7), b(7), c(8);
+  std::string x = a.bytes(32);
+  CHECK(x.size() == 32);
+  CHECK(x == b.bytes(32));
+  CHECK(x != c.bytes(32));
+  CHECK(a.bytes(32) != x);
+}

@@ -81,6 +81,12 @@ void App::configure_http() {
   http_.new_task_queue = [workers, queued] {
     return new httplib::ThreadPool(static_cast<size_t>(workers), static_cast<size_t>(queued));
   };
+  // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, which would let a second crm-server
+  // bind a port that is already serving and silently share its connections.
+  http_.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const void*>(&yes), sizeof yes);
+  });
   http_.set_payload_max_length(config_.max_body_bytes);
   http_.set_read_timeout(config_.read_timeout_s, 0);
   http_.set_write_timeout(config_.write_timeout_s, 0);

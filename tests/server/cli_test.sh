@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The crm-server command line as an operator uses it: --version, first start with and without
+# KEHU_ADMIN_PASSWORD, `user add|passwd|list` with passwords on stdin, bad arguments. Real binary,
+# real database file, real HTTP over loopback (curl).
+set -u
+bin=$1
+work=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
+passed=0 failed=0
+check() { # description, command...
+  local what=$1; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+start() { # db port [env...] ; waits for /healthz
+  local db=$1 port=$2; shift 2
+  env "$@" "$bin" serve --db "$db" --port "$port" --host 127.0.0.1 > "$work/serve-$port.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return 0; sleep 0.1; done
+  echo "server did not start:"; cat "$work/serve-$port.log"; return 1
+}
+login_status() { # port user password
+  curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$1/api/v1/auth/login" \
+    -H 'Content-Type: application/json' -d "{\"username\":\"$2\",\"password\":\"$3\"}"
+}
+
+check "--version names the program, SQLite and the schema" \
+  bash -c "'$bin' --version | grep -Eq '^crm-server [0-9.]+ \(SQLite 3\.[0-9.]+, schema [0-9]+\)$'"
+check "no arguments prints usage and exits 2" bash -c "'$bin' >/dev/null 2>&1; [ \$? = 2 ]"
+
+# First start with the password from the environment.
+p1=$(free_port)
+start "$work/a/kehu.db" "$p1" KEHU_ADMIN_PASSWORD=first-admin-pw || exit 1
+check "the data folder and database were created" test -f "$work/a/kehu.db"
+check "admin signs in with KEHU_ADMIN_PASSWORD" [ "$(login_status "$p1" admin first-admin-pw)" = 200 ]
+check "the environment password is not printed" bash -c "! grep -q first-admin-pw '$work/serve-$p1.log'"
+
+# First start without it: a random password, printed once.
+p2=$(free_port)
+start "$work/b/kehu.db" "$p2" KEHU_ADMIN_PASSWORD= || exit 1
+generated=$(sed -n "s/.*created user 'admin' with password: \([^ ]*\) .*/\1/p" "$work/serve-$p2.log")
+check "a random admin password was printed" [ -n "$generated" ]
+check "the printed password works" [ "$(login_status "$p2" admin "$generated")" = 200 ]
+kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
+start "$work/b/kehu.db" "$p2" KEHU_ADMIN_PASSWORD= || exit 1
+check "a second start prints no password" bash -c "! grep -q 'created user' '$work/serve-$p2.log'"
+
+# user add / list / passwd against the live database (WAL lets the CLI write beside the server).
+check "user add reads the password from stdin" \
+  bash -c "echo 'sales-pass-1' | '$bin' user add xiaoming --role sales --name 小明 --db '$work/b/kehu.db' | grep -q 'added user xiaoming'"
+check "the new user signs in" [ "$(login_status "$p2" xiaoming sales-pass-1)" = 200 ]
+check "user list shows the user and role" bash -c "'$bin' user list --db '$work/b/kehu.db' | grep -E 'xiaoming +sales +yes +小明' >/dev/null"
+check "a bad role is refused with the reason" \
+  bash -c "echo 'sales-pass-1' | '$bin' user add xiaohong --role boss --db '$work/b/kehu.db' 2>&1 | grep -q 'role must be one of'"
+check "a short password is refused" \
+  bash -c "echo 'short' | '$bin' user add xiaohong --role sales --db '$work/b/kehu.db' 2>&1 | grep -q 'at least 8'"
+check "a duplicate username is refused" \
+  bash -c "echo 'another-pass' | '$bin' user add XiaoMing --role sales --db '$work/b/kehu.db' 2>&1 | grep -q 'taken'"
+check "user passwd changes the password" \
+  bash -c "echo 'changed-pass-2' | '$bin' user passwd xiaoming --db '$work/b/kehu.db' | grep -q 'password changed'"
+check "the old password no longer works" [ "$(login_status "$p2" xiaoming sales-pass-1)" = 401 ]
+check "the new password works" [ "$(login_status "$p2" xiaoming changed-pass-2)" = 200 ]
+check "passwd for an unknown user fails" \
+  bash -c "echo 'whatever-pass' | '$bin' user passwd nobody --db '$work/b/kehu.db' 2>&1 | grep -q 'no user named nobody'"
+check "serve refuses a bad port" bash -c "'$bin' serve --port 99999 --db '$work/c.db' >/dev/null 2>&1; [ \$? = 2 ]"
+check "serve refuses a port in use" bash -c "timeout 10 '$bin' serve --port $p2 --host 127.0.0.1 --db '$work/d.db' 2>&1 | grep -q 'cannot listen'"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -7,9 +7,9 @@
 // parse_list_query + run_list_query (limit 50, default sort: the path GET /customers takes) on a read-only
 // connection, N times each after one warm-up pass; then get_record for random ids. With --url the same
 // requests go to a running crm-server (GET /api/v1/customers?q=&limit=50, GET /api/v1/customers/{id}).
-// --print-sql prints, instead of timing, each page query as build_page_sql makes it with its arguments
-// inlined as SQL literals, one statement per line ("...; -- set=1char q=科"), so the sqlite3 CLI can time
-// the same statements. --id-range prints "MIN MAX" of the customer ids.
+// --print-sql prints, instead of timing, each search as the two statements GET /customers runs (the page
+// from build_page_sql, then the capped count from build_count_sql) with their arguments inlined as SQL
+// literals, one search per line ("PAGE; COUNT; -- set=1char q=科"), so the sqlite3 CLI can time the same work. --id-range prints "MIN MAX" of the customer ids.
 //
 // Result lines (for run_search_bench.sh) are:  mode set n p50_ms p95_ms max_ms ops_s
 #include <algorithm>
@@ -141,9 +141,12 @@ std::string inline_args(const std::string& sql, const std::vector<kehu::SqlValue
 void print_sql() {
   for (const auto& set : query_sets()) {
     for (const auto& q : set.queries) {
-      auto built = kehu::build_page_sql(kehu::customers_def(), parse_query(q));
-      if (!built.ok()) fail("build_page_sql '" + q + "': " + error_text(built.error()));
-      std::printf("%s; -- set=%s q=%s\n", inline_args(built->sql, built->args).c_str(), set.name.c_str(), q.c_str());
+      auto page = kehu::build_page_sql(kehu::customers_def(), parse_query(q));
+      if (!page.ok()) fail("build_page_sql '" + q + "': " + error_text(page.error()));
+      auto count = kehu::build_count_sql(kehu::customers_def(), parse_query(q));
+      if (!count.ok()) fail("build_count_sql '" + q + "': " + error_text(count.error()));
+      std::printf("%s; %s; -- set=%s q=%s\n", inline_args(page->sql, page->args).c_str(),
+                  inline_args(count->sql, count->args).c_str(), set.name.c_str(), q.c_str());
     }
   }
 }

@@ -30,7 +30,7 @@ struct ServerConfig {
   std::string static_dir;            // empty: no static files
   std::string host = "0.0.0.0";
   int port = 8080;                   // 0: any free port (tests)
-  int workers = 8;                   // HTTP worker threads
+  int workers = 32;                  // HTTP worker threads; a keep-alive connection holds one while open
   int max_queued = 256;              // connections waiting for a worker; beyond this they are refused
   int readers = 8;                   // read connections
   size_t max_body_bytes = 1 << 20;   // 413 above this, before the body is read

@@ -252,6 +252,27 @@ Result<BuiltSql> build_page_sql(const EntityDef& entity, const ListQuery& query)
   return out;
 }
 
+Result<BuiltSql> build_count_sql(const EntityDef& entity, const ListQuery& query) {
+  // The same FROM/WHERE as the page without the cursor, stopping at the cap. Without other filters a
+  // search is counted on its FTS table alone (no join).
+  auto plan = plan_search(query.q);
+  if (!plan.ok()) return plan.take_error();
+  BuiltSql out;
+  if (plan->matches_nothing) {
+    out.sql = "SELECT 0 WHERE ? IS NOT NULL";
+  } else if (query.filters.empty() && (plan->trigram_match.empty() != plan->ngram_match.empty())) {
+    std::string table = entity.name + (plan->trigram_match.empty() ? "_ngram" : "_tri");
+    out.sql = "SELECT count(*) FROM (SELECT 1 FROM " + table + " WHERE " + table + " MATCH ? LIMIT ?)";
+    out.args = {plan->trigram_match.empty() ? plan->ngram_match : plan->trigram_match};
+  } else {
+    FromWhere fw = build_from_where(entity, query, *plan, true);
+    out.sql = "SELECT count(*) FROM (SELECT 1 FROM " + fw.from + where_clause(fw.conditions) + " LIMIT ?)";
+    out.args = fw.args;
+  }
+  out.args.push_back(kTotalCap + 1);
+  return out;
+}
+
 Result<ListPage> run_list_query(Database& db, const EntityDef& entity, const ListQuery& query) {
   auto built = build_page_sql(entity, query);
   if (!built.ok()) return built.take_error();
@@ -275,28 +296,9 @@ Result<ListPage> run_list_query(Database& db, const EntityDef& entity, const Lis
   }
   for (auto& r : rows) page.items.push_back(std::move(r));
 
-  // The count: the same FROM/WHERE without the cursor, stopping at the cap. Without other filters a
-  // search is counted on its FTS table alone (no join).
-  auto plan = plan_search(query.q);
-  if (!plan.ok()) return plan.take_error();
-  std::string count_sql;
-  std::vector<SqlValue> args;
-  if (plan->matches_nothing) {
-    page.total = 0;
-    return page;
-  }
-  bool fts_only = query.filters.empty() && (plan->trigram_match.empty() != plan->ngram_match.empty());
-  if (fts_only) {
-    std::string table = entity.name + (plan->trigram_match.empty() ? "_ngram" : "_tri");
-    count_sql = "SELECT count(*) FROM (SELECT 1 FROM " + table + " WHERE " + table + " MATCH ? LIMIT ?)";
-    args = {plan->trigram_match.empty() ? plan->ngram_match : plan->trigram_match};
-  } else {
-    FromWhere fw = build_from_where(entity, query, *plan, true);
-    count_sql = "SELECT count(*) FROM (SELECT 1 FROM " + fw.from + where_clause(fw.conditions) + " LIMIT ?)";
-    args = fw.args;
-  }
-  args.push_back(kTotalCap + 1);
-  auto count = db.query_int(count_sql, args);
+  auto count_sql = build_count_sql(entity, query);
+  if (!count_sql.ok()) return count_sql.take_error();
+  auto count = db.query_int(count_sql->sql, count_sql->args);
   if (!count.ok()) return count.take_error();
   page.total = count->value_or(0);
   if (page.total > kTotalCap) {

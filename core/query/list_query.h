@@ -61,6 +61,8 @@ struct BuiltSql {
   std::vector<SqlValue> args;
 };
 Result<BuiltSql> build_page_sql(const EntityDef& entity, const ListQuery& query);
+// The capped count behind `total` (counts at most kTotalCap + 1 rows).
+Result<BuiltSql> build_count_sql(const EntityDef& entity, const ListQuery& query);
 
 // JSON body of a list answer: {items, next_cursor, total, total_exact}.
 nlohmann::json list_page_json(const ListPage& page);

@@ -162,7 +162,8 @@ void App::route(const std::string& method, const std::string& pattern, Access ac
       }
     }
     auto reply = handler(ctx);
-    write_reply(res, reply.ok() ? reply.value() : error_reply(reply.error(), ctx.lang));
+    if (reply.ok()) write_reply(res, reply.value());  // by reference: a list page is not copied
+    else write_reply(res, error_reply(reply.error(), ctx.lang));
   };
   if (method == "GET") http_.Get(pattern, wrapped);
   else if (method == "POST") http_.Post(pattern, wrapped);

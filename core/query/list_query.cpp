@@ -308,8 +308,8 @@ Result<ListPage> run_list_query(Database& db, const EntityDef& entity, const Lis
   return page;
 }
 
-json list_page_json(const ListPage& page) {
-  return json{{"items", page.items},
+json list_page_json(ListPage page) {
+  return json{{"items", std::move(page.items)},
               {"next_cursor", page.next_cursor.empty() ? json(nullptr) : json(page.next_cursor)},
               {"total", page.total},
               {"total_exact", page.total_exact}};

@@ -64,7 +64,8 @@ Result<BuiltSql> build_page_sql(const EntityDef& entity, const ListQuery& query)
 // The capped count behind `total` (counts at most kTotalCap + 1 rows).
 Result<BuiltSql> build_count_sql(const EntityDef& entity, const ListQuery& query);
 
-// JSON body of a list answer: {items, next_cursor, total, total_exact}.
-nlohmann::json list_page_json(const ListPage& page);
+// JSON body of a list answer: {items, next_cursor, total, total_exact}. Takes the page by value: callers
+// move it in, so the items are not copied.
+nlohmann::json list_page_json(ListPage page);
 
 }  // namespace kehu

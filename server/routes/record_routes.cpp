@@ -54,7 +54,7 @@ Result<Reply> list(App& app, const EntityDef& e, RequestContext& ctx) {
   auto lease = app.db().read();
   auto page = run_list_query(lease.db(), e, *query);
   if (!page.ok()) return page.take_error();
-  return json_reply(200, list_page_json(*page));
+  return json_reply(200, list_page_json(std::move(page).value()));
 }
 
 Result<Reply> get_one(App& app, const EntityDef& e, RequestContext& ctx) {

@@ -23,7 +23,7 @@ ITERATIONS=${ITERATIONS:-20}
 GETS=${GETS:-20000}
 CLI_RUNS=${CLI_RUNS:-5}
 WRK_DURATION=${WRK_DURATION:-10s}
-PORT=${KEHU_BENCH_PORT:-$((20000 + RANDOM % 20000))}
+PORT=${KEHU_BENCH_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 ADMIN_PASSWORD=${KEHU_ADMIN_PASSWORD:-Kehu-bench-2025!}
 BASE="http://127.0.0.1:$PORT"
 

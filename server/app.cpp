@@ -27,7 +27,9 @@ void write_reply(httplib::Response& res, const Reply& reply) {
   res.status = reply.status;
   for (const auto& [k, v] : reply.headers) res.set_header(k, v);
   res.set_header("Cache-Control", "no-store");
-  if (reply.status != 204 && !reply.body.is_null())
+  if (!reply.json_text.empty())
+    res.set_content(reply.json_text, "application/json; charset=utf-8");
+  else if (reply.status != 204 && !reply.body.is_null())
     res.set_content(reply.body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
 }
 

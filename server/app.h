@@ -45,6 +45,7 @@ struct Reply {
   int status = 200;
   nlohmann::json body;  // null with status 204: no body
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string json_text;  // when set, sent as the body instead of `body` (already serialized JSON)
 };
 
 // What a handler knows about the request.

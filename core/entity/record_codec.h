@@ -18,6 +18,13 @@ namespace kehu {
 std::string record_columns(const EntityDef& entity, const std::string& qualifier = "");
 // Reads the current row of a statement selected with record_columns(), starting at `first_column`.
 nlohmann::json row_to_json(const EntityDef& entity, const Statement& st, int first_column = 0);
+// Appends the current row as JSON text: the same value row_to_json() builds (keys in column order), written
+// straight from the statement. The list hot path uses it: no per-row json objects and no dump().
+void append_row_json(const EntityDef& entity, const Statement& st, std::string& out, int first_column = 0);
+// Appends `s` as a JSON string literal (ill-formed UTF-8 is replaced, as dump() would).
+void append_json_string(std::string& out, std::string_view s);
+// Index of `column` in record_columns(entity), or -1.
+int record_column_index(const EntityDef& entity, const std::string& column);
 // The SQL value a field's JSON value is stored as.
 SqlValue field_to_sql(const FieldDef& field, const nlohmann::json& value);
 

@@ -1,6 +1,7 @@
 #include "core/query/list_query.h"
 
 #include <cstdlib>
+#include <functional>
 
 #include "core/clock.h"
 #include "core/entity/record_codec.h"
@@ -273,28 +274,39 @@ Result<BuiltSql> build_count_sql(const EntityDef& entity, const ListQuery& query
   return out;
 }
 
-Result<ListPage> run_list_query(Database& db, const EntityDef& entity, const ListQuery& query) {
+namespace {
+
+// Runs the page query, handing each row of the page to `on_row` (the extra row that proves a next page
+// exists is not handed on), then sets next_cursor and the capped total on `page`.
+Status run_page(Database& db, const EntityDef& entity, const ListQuery& query,
+                const std::function<void(const Statement&)>& on_row, ListPage& page) {
   auto built = build_page_sql(entity, query);
   if (!built.ok()) return built.take_error();
-  ListPage page;
   auto st = db.prepare(built->sql);
   if (!st.ok()) return st.take_error();
   (*st)->bind_all(built->args);
-  std::vector<json> rows;
+  const int sort_index = record_column_index(entity, query.sort_field);
+  const bool integer_sort = is_integer_column(entity, query.sort_field);
+  json last_value;
+  int64_t last_id = 0;
+  int rows = 0;
   for (;;) {
     auto r = (*st)->step();
     if (!r.ok()) return r.take_error();
     if (!r.value()) break;
-    rows.push_back(row_to_json(entity, **st));
+    const Statement& row = **st;
+    if (++rows > query.limit) {  // one more than asked: there is a next page
+      std::string sort_key = (query.descending ? "-" : "") + query.sort_field;
+      page.next_cursor = encode_cursor(sort_key, last_value, last_id);
+      break;
+    }
+    on_row(row);
+    last_id = row.column_int(0);
+    if (row.column_type(sort_index) == ColumnType::null) last_value = nullptr;
+    else if (integer_sort) last_value = row.column_int(sort_index);
+    else last_value = std::string(row.column_text(sort_index));
   }
   st->reset();
-  if (static_cast<int>(rows.size()) > query.limit) {
-    rows.pop_back();
-    const json& last = rows.back();
-    std::string sort_key = (query.descending ? "-" : "") + query.sort_field;
-    page.next_cursor = encode_cursor(sort_key, last.value(query.sort_field, json()), last["id"].get<int64_t>());
-  }
-  for (auto& r : rows) page.items.push_back(std::move(r));
 
   auto count_sql = build_count_sql(entity, query);
   if (!count_sql.ok()) return count_sql.take_error();
@@ -305,14 +317,32 @@ Result<ListPage> run_list_query(Database& db, const EntityDef& entity, const Lis
     page.total = kTotalCap;
     page.total_exact = false;
   }
+  return ok_status();
+}
+
+}  // namespace
+
+Result<ListPage> run_list_query(Database& db, const EntityDef& entity, const ListQuery& query) {
+  ListPage page;
+  KEHU_TRY(run_page(db, entity, query, [&](const Statement& row) { page.items.push_back(row_to_json(entity, row)); }, page));
   return page;
 }
 
-json list_page_json(ListPage page) {
-  return json{{"items", std::move(page.items)},
-              {"next_cursor", page.next_cursor.empty() ? json(nullptr) : json(page.next_cursor)},
-              {"total", page.total},
-              {"total_exact", page.total_exact}};
+Result<std::string> run_list_query_json(Database& db, const EntityDef& entity, const ListQuery& query) {
+  ListPage page;
+  std::string items = "[";
+  KEHU_TRY(run_page(db, entity, query, [&](const Statement& row) {
+    if (items.size() > 1) items += ',';
+    append_row_json(entity, row, items);
+  }, page));
+  items += ']';
+  std::string body = "{\"items\":" + items + ",\"next_cursor\":";
+  if (page.next_cursor.empty()) body += "null";
+  else append_json_string(body, page.next_cursor);
+  body += ",\"total\":" + std::to_string(page.total) + ",\"total_exact\":" + (page.total_exact ? "true" : "false") + "}";
+  return body;
 }
+
+
 
 }  // namespace kehu

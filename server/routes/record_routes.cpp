@@ -52,9 +52,11 @@ Result<Reply> list(App& app, const EntityDef& e, RequestContext& ctx) {
   auto query = parse_list_query(e, params);
   if (!query.ok()) return query.take_error();
   auto lease = app.db().read();
-  auto page = run_list_query(lease.db(), e, *query);
-  if (!page.ok()) return page.take_error();
-  return json_reply(200, list_page_json(std::move(page).value()));
+  auto body = run_list_query_json(lease.db(), e, *query);
+  if (!body.ok()) return body.take_error();
+  Reply reply{200, nullptr, {}};
+  reply.json_text = std::move(body).value();
+  return reply;
 }
 
 Result<Reply> get_one(App& app, const EntityDef& e, RequestContext& ctx) {

@@ -159,3 +159,32 @@ TEST_CASE("bad list parameters are refused, naming the parameter") {
   CHECK(parse_error({{"cursor", page.next_cursor}, {"sort", "-id"}}).fields.count("cursor") == 1);
   CHECK(parse_list_query(customers_def(), {{"cursor", page.next_cursor}, {"sort", "name"}}).ok());
 }
+
+TEST_CASE("the JSON text of a page equals the page's values, whatever the characters") {
+  test::TestDb t;
+  t.create(customers_def(), {{"name", "引号\"反斜杠\\ 换行\n 制表\t 控制\x01 结束"}, {"type", "individual"},
+                             {"tags", {"a\"b", "标签"}}, {"custom", {{"k", "v\"1"}, {"n", 3}, {"b", true}}},
+                             {"notes", "𠮷 emoji 😀 </script>"}});
+  t.create(customers_def(), {{"name", "普通客户"}, {"level", "A"}, {"phone", "13800138000"}});
+  REQUIRE(t.db().run("INSERT INTO users (rev, created_at, updated_at, username, display_name, role) VALUES (9,'x','x','own','O','sales')").ok());
+  t.create(contacts_def(), {{"name", "联系人"}, {"customer_id", 2}, {"is_primary", true}, {"birthday", "1990-01-02"}});
+  for (const Params& p : std::vector<Params>{{}, {{"limit", "1"}}, {{"sort", "name"}, {"limit", "1"}}, {{"q", "引号"}}, {{"q", "nothing-here"}}}) {
+    auto q = parse_list_query(customers_def(), p);
+    REQUIRE(q.ok());
+    auto page = run_list_query(t.db(), customers_def(), *q);
+    auto text = run_list_query_json(t.db(), customers_def(), *q);
+    REQUIRE(page.ok());
+    REQUIRE(text.ok());
+    json parsed = json::parse(*text, nullptr, false);
+    REQUIRE_FALSE(parsed.is_discarded());
+    CHECK(parsed["items"] == page->items);
+    CHECK(parsed["total"] == page->total);
+    CHECK(parsed["total_exact"] == page->total_exact);
+    CHECK(parsed["next_cursor"] == (page->next_cursor.empty() ? json(nullptr) : json(page->next_cursor)));
+  }
+  auto q = parse_list_query(contacts_def(), {});
+  auto page = run_list_query(t.db(), contacts_def(), *q);
+  auto text = run_list_query_json(t.db(), contacts_def(), *q);
+  CHECK(json::parse(*text)["items"] == page->items);
+  CHECK(page->items[0]["is_primary"] == true);
+}

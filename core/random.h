@@ -10,6 +10,8 @@
 
 namespace kehu {
 
+// Implementations used by the server are called from several threads at once and must be thread-safe
+// (OsRandom is: OpenSSL's RAND_bytes). SequenceRandom is not; tests use it from one thread.
 class Random {
  public:
   virtual ~Random() = default;

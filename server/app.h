@@ -97,7 +97,7 @@ class App {
 
   ServerConfig config_;
   const Clock& clock_;
-  Random& random_;  // only touched under the writer lock (sessions) or the hasher's own lock
+  Random& random_;  // thread-safe (see core/random.h)
   std::unique_ptr<DbPool> db_;
   std::unique_ptr<PasswordHasher> hasher_;
   LoginThrottle login_throttle_;

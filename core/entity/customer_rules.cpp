@@ -11,7 +11,7 @@ using nlohmann::json;
 Status assign_customer_code(WriteTxn& txn, json& record) {
   if (record.contains("code") && record["code"].is_string() && !record["code"].get<std::string>().empty())
     return ok_status();
-  for (int attempt = 0; attempt < 1000; ++attempt) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
     auto seq = txn.db().query_int("UPDATE meta SET value = value + 1 WHERE key = 'customer_code_seq' RETURNING value");
     if (!seq.ok()) return seq.take_error();
     char code[32];
@@ -22,8 +22,15 @@ Status assign_customer_code(WriteTxn& txn, json& record) {
       record["code"] = code;
       return ok_status();
     }
+    // Someone typed codes in this series by hand: continue after the highest one instead of probing
+    // one by one (a run of hand-typed codes must not block numbering).
+    KEHU_TRY(txn.db().run(
+        "UPDATE meta SET value = max(value, (SELECT coalesce(max(CAST(substr(code, 2) AS INTEGER)), 0) FROM customers"
+        " WHERE code GLOB 'C[0-9]*' AND length(code) <= 19)) WHERE key = 'customer_code_seq'"));
   }
-  return Error::make(ErrorCode::storage, {"无法分配客户编号", "could not assign a customer code"});
+  Error e = Error::make(ErrorCode::validation, {"无法自动分配客户编号，请手动填写", "could not assign a customer code; please enter one"});
+  e.fields["code"] = {"请手动填写客户编号", "please enter a customer code"};
+  return e;
 }
 
 Status check_customer_code_unique(Database& db, const json& record, int64_t self_id) {

@@ -48,8 +48,10 @@ Status add_range_filter(ListQuery& query, const std::string& column, const std::
                         const std::string& value) {
   if (!is_date_or_time(value))
     return bad_param(param, {"应为日期（2026-11-22）或时间（2026-11-22T09:30:00Z）", "must be a date (2026-11-22) or a time (2026-11-22T09:30:00Z)"});
-  std::string bound = value;
-  if (!from && is_valid_date(value)) bound += "T24";  // after every time on that day
+  // Stored times are "YYYY-MM-DDTHH:MM:SS.mmmZ"; a time bound is brought to that form (offsets applied)
+  // so text order is time order. A bare date in _to takes "T24": after every time on that day.
+  std::string bound = is_valid_date(value) ? value : format_rfc3339_ms(parse_rfc3339_ms(value));
+  if (!from && is_valid_date(value)) bound += "T24";
   query.filters.push_back({"r." + column + (from ? " >= ?" : (is_valid_date(value) ? " < ?" : " <= ?")), {bound}});
   return ok_status();
 }
@@ -131,9 +133,13 @@ Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<
           break;
         }
         case FieldType::date:
-        case FieldType::datetime:
-          if (!is_date_or_time(value)) return bad_param(name, {"应为日期或时间", "must be a date or a time"});
+          if (!is_valid_date(value)) return bad_param(name, {"应为日期（2026-11-22）", "must be a date (2026-11-22)"});
           query.filters.push_back({"r." + name + " = ?", {value}});
+          break;
+        case FieldType::datetime:
+          if (parse_rfc3339_ms(value) < 0)
+            return bad_param(name, {"应为时间，例如 2026-11-22T09:30:00Z", "must be a time like 2026-11-22T09:30:00Z"});
+          query.filters.push_back({"r." + name + " = ?", {format_rfc3339_ms(parse_rfc3339_ms(value))}});
           break;
         default:
           query.filters.push_back({"r." + name + " = ?", {value}});
@@ -322,16 +328,28 @@ Status run_page(Database& db, const EntityDef& entity, const ListQuery& query,
 
 }  // namespace
 
+namespace {
+// Page and count from one snapshot, so `total` describes the same data as `items`.
+Status run_page_in_snapshot(Database& db, const EntityDef& entity, const ListQuery& query,
+                            const std::function<void(const Statement&)>& on_row, ListPage& page) {
+  auto snapshot = Transaction::begin(db, false);
+  if (!snapshot.ok()) return snapshot.take_error();
+  KEHU_TRY(run_page(db, entity, query, on_row, page));
+  return (*snapshot)->commit();
+}
+}  // namespace
+
 Result<ListPage> run_list_query(Database& db, const EntityDef& entity, const ListQuery& query) {
   ListPage page;
-  KEHU_TRY(run_page(db, entity, query, [&](const Statement& row) { page.items.push_back(row_to_json(entity, row)); }, page));
+  KEHU_TRY(run_page_in_snapshot(db, entity, query,
+                                [&](const Statement& row) { page.items.push_back(row_to_json(entity, row)); }, page));
   return page;
 }
 
 Result<std::string> run_list_query_json(Database& db, const EntityDef& entity, const ListQuery& query) {
   ListPage page;
   std::string items = "[";
-  KEHU_TRY(run_page(db, entity, query, [&](const Statement& row) {
+  KEHU_TRY(run_page_in_snapshot(db, entity, query, [&](const Statement& row) {
     if (items.size() > 1) items += ',';
     append_row_json(entity, row, items);
   }, page));

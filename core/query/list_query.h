@@ -53,6 +53,7 @@ struct ListPage {
 
 Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<std::string, std::string>& params);
 
+// Reads the page and its count in one read transaction: call it outside any open transaction.
 Result<ListPage> run_list_query(Database& db, const EntityDef& entity, const ListQuery& query);
 
 // The SQL and arguments of the page query, for the bench's comparison with the sqlite3 CLI.

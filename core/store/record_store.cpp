@@ -28,16 +28,25 @@ Status check_references(Database& db, const EntityDef& entity, const json& value
   return ok_status();
 }
 
-// Entity-specific rules before a write; `record` is the whole row to be written.
-Status apply_rules(WriteTxn& txn, const EntityDef& entity, json& record, int64_t self_id, const WriteOptions& options,
-                   bool& overridden) {
+// Entity-specific rules before a write; `record` is the whole row to be written, `before` the stored one
+// (null on create).
+Status apply_rules(WriteTxn& txn, const EntityDef& entity, json& record, const json& before, int64_t self_id,
+                   const WriteOptions& options, bool& overridden) {
   overridden = false;
   if (entity.name != "customers") return ok_status();
   KEHU_TRY(assign_customer_code(txn, record));
   KEHU_TRY(check_customer_code_unique(txn.db(), record, self_id));
+  // The duplicate guard looks at what identifies a customer; an edit of anything else (notes, level) of a
+  // customer that was saved as a forced duplicate must still go through.
+  auto identity = [](const json& r) {
+    json phone = r.value("phone", json());
+    return json::array({r.value("name", json()), phone.is_string() ? json(phone_digits(phone.get<std::string>())) : json(),
+                        r.value("type", json())});
+  };
+  if (!before.is_null() && identity(before) == identity(record)) return ok_status();
   auto dup = check_customer_duplicate(txn.db(), record, self_id);
   if (!dup.ok()) {
-    if (!options.force) return dup;
+    if (!options.force || dup.error().code != ErrorCode::duplicate) return dup;
     overridden = true;
   }
   return ok_status();
@@ -79,7 +88,7 @@ Result<json> create_record(WriteTxn& txn, const EntityDef& entity, const json& i
   for (const auto& f : entity.fields) record[f.name] = valid->value(f.name, json());
   KEHU_TRY(check_references(txn.db(), entity, record));
   bool overridden = false;
-  KEHU_TRY(apply_rules(txn, entity, record, 0, options, overridden));
+  KEHU_TRY(apply_rules(txn, entity, record, nullptr, 0, options, overridden));
   auto rev = txn.rev();
   if (!rev.ok()) return rev.take_error();
 
@@ -120,7 +129,7 @@ Result<json> update_record(WriteTxn& txn, const EntityDef& entity, int64_t id, c
   if (diff(entity, *current, record).empty()) return current;
   KEHU_TRY(check_references(txn.db(), entity, *valid));
   bool overridden = false;
-  KEHU_TRY(apply_rules(txn, entity, record, id, options, overridden));
+  KEHU_TRY(apply_rules(txn, entity, record, *current, id, options, overridden));
   auto rev = txn.rev();
   if (!rev.ok()) return rev.take_error();
 

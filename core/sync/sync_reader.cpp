@@ -82,6 +82,10 @@ int order_of(const std::vector<Source>& all, const SyncChange& c) {
 }  // namespace
 
 Result<SyncBatch> read_changes(Database& db, int64_t since, int limit) {
+  // One read transaction: every source is read from the same snapshot. Without it a transaction that
+  // commits between two sources' reads could be half-seen, and `next` would skip its other rows.
+  auto snapshot = Transaction::begin(db, false);
+  if (!snapshot.ok()) return snapshot.take_error();
   const auto all = sources();
   std::vector<SyncChange> merged;
   for (const auto& s : all) KEHU_TRY(read_source(db, s, "rev > ?", {since}, limit + 1, merged));
@@ -114,6 +118,7 @@ Result<SyncBatch> read_changes(Database& db, int64_t since, int limit) {
     }
   }
   if (!batch.changes.empty()) batch.next = batch.changes.back().rev;
+  KEHU_TRY((*snapshot)->commit());
   return batch;
 }
 

@@ -5,6 +5,7 @@
 // (within one rev: the directory, then entities parents-first, then removals) and cut so a batch ends on a
 // rev boundary: a client never holds half a transaction. A single transaction larger than `limit` is sent
 // whole in one batch rather than split. `next` is the rev to ask from next; `more` says whether to ask now.
+// All sources are read inside one read transaction (one snapshot). Call it outside any open transaction.
 #pragma once
 
 #include <string>

@@ -1,9 +1,11 @@
 // login_throttle.h — slows password guessing per account and per address (SPEC §9).
 //
-// Failures are counted in a sliding window. Past the allowance, the account (or address) is locked for
-// a period that doubles with every further failure, up to a cap; check() then answers how long to wait
-// (the 429's Retry-After). A success clears the account's count (not the address's: one address may try
-// many accounts). Memory is bounded: old entries are swept. Thread-safe.
+// An attempt is reserved with begin_attempt() *before* the password is hashed and settled with
+// finish_attempt() after, so a burst of concurrent guesses cannot all slip past the check: attempts in
+// flight count toward the allowance. Failures are counted in a window; past the allowance the account
+// (or address) is locked for a period that doubles with each further failure, up to a cap. A success
+// clears the account's count (not the address's: one address may try many accounts). Memory is bounded:
+// settled entries past their window are swept. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -24,17 +26,19 @@ struct ThrottleRules {
 class LoginThrottle {
  public:
   explicit LoginThrottle(ThrottleRules rules = {}) : rules_(rules) {}
-  // Seconds to wait before another attempt is allowed, 0 if allowed now.
-  int64_t retry_after_s(const std::string& account, const std::string& address, int64_t now_ms);
-  void record_failure(const std::string& account, const std::string& address, int64_t now_ms);
-  void record_success(const std::string& account);
+  // 0: go ahead, and call finish_attempt() afterwards. Otherwise the seconds to wait (Retry-After).
+  int64_t begin_attempt(const std::string& account, const std::string& address, int64_t now_ms);
+  // `counts` false: the attempt succeeded and clears the account; true: it counts against both.
+  void finish_attempt(const std::string& account, const std::string& address, int64_t now_ms, bool counts);
 
  private:
   struct Entry {
     int failures = 0;
+    int in_flight = 0;
     int64_t window_start = 0;
     int64_t locked_until = 0;
   };
+  int64_t wait_ms(Entry& e, int allowance, int64_t now_ms) const;
   void fail(Entry& e, int allowance, int64_t now_ms);
   void sweep(int64_t now_ms);
   ThrottleRules rules_;

@@ -38,11 +38,7 @@ void PasswordHasher::release() {
 }
 
 std::string PasswordHasher::hash(const std::string& password) {
-  std::string salt;
-  {
-    std::lock_guard lock(random_mu_);
-    salt = random_.bytes(16);
-  }
+  std::string salt = random_.bytes(16);
   const uint32_t hash_len = 32;
   size_t encoded_len = argon2_encodedlen(iterations_, memory_kib_, 1, static_cast<uint32_t>(salt.size()), hash_len, Argon2_id);
   std::vector<char> encoded(encoded_len);

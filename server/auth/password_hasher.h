@@ -34,8 +34,7 @@ class PasswordHasher {
  private:
   void acquire();
   void release();
-  Random& random_;
-  std::mutex random_mu_;
+  Random& random_;  // thread-safe (see core/random.h)
   std::mutex mu_;
   std::condition_variable cv_;
   int available_;

@@ -56,20 +56,40 @@ json session_json(const Session& s, int64_t current_id) {
           {"current", s.id == current_id}};
 }
 
+Reply throttled_reply(int64_t wait_s, Lang lang) {
+  std::string s = std::to_string(wait_s);
+  Reply r = error_reply(Error::make(ErrorCode::throttled, {"尝试次数过多，请 " + s + " 秒后再试", "too many attempts; try again in " + s + " seconds"}), lang);
+  r.headers.push_back({"Retry-After", s});
+  return r;
+}
+
+// Settles a throttle reservation however the handler leaves (an early error return included).
+class AttemptGuard {
+ public:
+  AttemptGuard(LoginThrottle& t, std::string account, std::string address, const Clock& clock)
+      : t_(t), account_(std::move(account)), address_(std::move(address)), clock_(clock) {}
+  ~AttemptGuard() { t_.finish_attempt(account_, address_, clock_.now_ms(), counts_); }
+  void succeeded() { counts_ = false; }
+
+ private:
+  LoginThrottle& t_;
+  std::string account_, address_;
+  const Clock& clock_;
+  bool counts_ = true;
+};
+
 Result<Reply> login(App& app, RequestContext& ctx) {
   auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
   if (!body.ok()) return body.take_error();
   auto fields = string_fields(*body, {"username", "password"}, ctx.lang);
   if (!fields.ok()) return fields.take_error();
+  if ((*fields)[0].size() > 64 || (*fields)[1].size() > 1024)  // before the throttle map and the audit see it
+    return Error::make(ErrorCode::invalid_credentials, {"用户名或密码不正确", "wrong username or password"});
   const std::string username = ascii_lower((*fields)[0]);
   const std::string& password = (*fields)[1];
-  int64_t now = app.clock().now_ms();
-  if (int64_t wait = app.login_throttle().retry_after_s(username, ctx.ip, now); wait > 0) {
-    std::string s = std::to_string(wait);
-    Reply r = error_reply(Error::make(ErrorCode::throttled, {"尝试次数过多，请 " + s + " 秒后再试", "too many attempts; try again in " + s + " seconds"}), ctx.lang);
-    r.headers.push_back({"Retry-After", s});
-    return r;
-  }
+  if (int64_t wait = app.login_throttle().begin_attempt(username, ctx.ip, app.clock().now_ms()); wait > 0)
+    return throttled_reply(wait, ctx.lang);
+  AttemptGuard attempt(app.login_throttle(), username, ctx.ip, app.clock());
   std::optional<User> user;
   {
     auto lease = app.db().read();
@@ -82,17 +102,15 @@ Result<Reply> login(App& app, RequestContext& ctx) {
   auto lease = app.db().write();
   auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{user ? user->id : 0, ctx.ip});
   if (!txn.ok()) return txn.take_error();
-  if (!good) {
-    app.login_throttle().record_failure(username, ctx.ip, now);
-    KEHU_TRY((*txn)->audit("login_failed", "users", user ? user->id : 0, json{{"username", username}}));
+  if (!good || !user->active) {
+    KEHU_TRY((*txn)->audit("login_failed", "users", user ? user->id : 0,
+                           json{{"username", username}, {"reason", good ? "inactive" : "credentials"}}));
     KEHU_TRY((*txn)->commit());
-    return Error::make(ErrorCode::invalid_credentials, {"用户名或密码不正确", "wrong username or password"});
-  }
-  if (!user->active) {
+    if (!good) return Error::make(ErrorCode::invalid_credentials, {"用户名或密码不正确", "wrong username or password"});
     return Error::make(ErrorCode::forbidden, {"账号尚未启用，请等待管理员审批", "this account is not active yet; an administrator must approve it"});
   }
-  app.login_throttle().record_success(username);
-  auto session = create_session(lease.db(), app.random(), user->id, now, ctx.ip, ctx.req.get_header_value("User-Agent"), app.config().sessions);
+  attempt.succeeded();
+  auto session = create_session(lease.db(), app.random(), user->id, app.clock().now_ms(), ctx.ip, ctx.req.get_header_value("User-Agent"), app.config().sessions);
   if (!session.ok()) return session.take_error();
   KEHU_TRY(touch_last_login(lease.db(), user->id, (*txn)->now()));
   KEHU_TRY((*txn)->audit("login", "users", user->id));
@@ -119,16 +137,12 @@ Result<Reply> change_password(App& app, RequestContext& ctx) {
   if (!body.ok()) return body.take_error();
   auto fields = string_fields(*body, {"old_password", "new_password"}, ctx.lang);
   if (!fields.ok()) return fields.take_error();
-  int64_t now = app.clock().now_ms();
-  if (int64_t wait = app.login_throttle().retry_after_s(ctx.user->username, ctx.ip, now); wait > 0) {
-    Reply r = error_reply(Error::make(ErrorCode::throttled, {"尝试次数过多，请稍后再试", "too many attempts; try again later"}), ctx.lang);
-    r.headers.push_back({"Retry-After", std::to_string(wait)});
-    return r;
-  }
-  if (!app.hasher().verify((*fields)[0], ctx.user->password_hash)) {
-    app.login_throttle().record_failure(ctx.user->username, ctx.ip, now);
+  if (int64_t wait = app.login_throttle().begin_attempt(ctx.user->username, ctx.ip, app.clock().now_ms()); wait > 0)
+    return throttled_reply(wait, ctx.lang);
+  AttemptGuard attempt(app.login_throttle(), ctx.user->username, ctx.ip, app.clock());
+  if (!app.hasher().verify((*fields)[0], ctx.user->password_hash))
     return fields_error({{"old_password", {"原密码不正确", "the current password is wrong"}}});
-  }
+  attempt.succeeded();
   if (auto problem = check_password_policy((*fields)[1])) return fields_error({{"new_password", *problem}});
   std::string hash = app.hasher().hash((*fields)[1]);
   auto lease = app.db().write();
@@ -143,16 +157,20 @@ Result<Reply> change_password(App& app, RequestContext& ctx) {
 Result<Reply> register_account(App& app, RequestContext& ctx) {
   auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
   if (!body.ok()) return body.take_error();
-  int64_t now = app.clock().now_ms();
-  if (int64_t wait = app.register_throttle().retry_after_s("", ctx.ip, now); wait > 0) {
-    Reply r = error_reply(Error::make(ErrorCode::throttled, {"注册过于频繁，请稍后再试", "too many registrations; try again later"}), ctx.lang);
-    r.headers.push_back({"Retry-After", std::to_string(wait)});
-    return r;
-  }
+  // Every attempt counts against the address, and is counted before any hashing work.
+  if (int64_t wait = app.register_throttle().begin_attempt("", ctx.ip, app.clock().now_ms()); wait > 0)
+    return throttled_reply(wait, ctx.lang);
+  AttemptGuard attempt(app.register_throttle(), "", ctx.ip, app.clock());
   auto fields = string_fields(*body, {"username", "display_name", "password"}, ctx.lang);
   if (!fields.ok()) return fields.take_error();
   if (auto problem = check_password_policy((*fields)[2])) return fields_error({{"password", *problem}});
   std::string email = body->value("email", json("")).is_string() ? body->value("email", "") : "";
+  {  // a taken name is refused before the costly hash
+    auto lease = app.db().read();
+    auto taken = find_user_by_name(lease.db(), ascii_lower((*fields)[0]));
+    if (!taken.ok()) return taken.take_error();
+    if (taken->has_value()) return fields_error({{"username", {"用户名已被使用", "this username is taken"}}});
+  }
   std::string hash = app.hasher().hash((*fields)[2]);
   auto lease = app.db().write();
   auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{0, ctx.ip});
@@ -161,7 +179,6 @@ Result<Reply> register_account(App& app, RequestContext& ctx) {
   auto user = create_user(**txn, NewUser{(*fields)[0], (*fields)[1], email, "viewer", false}, hash);
   if (!user.ok()) return user.take_error();
   KEHU_TRY((*txn)->commit());
-  app.register_throttle().record_failure("", ctx.ip, now);
   return json_reply(201, {{"user", user_json(*user)},
                           {"message", ctx.lang == Lang::zh ? "注册成功，请等待管理员审批" : "registered; an administrator must approve the account"}});
 }
@@ -189,7 +206,11 @@ void register_auth_routes(App& app) {
     if (!owner.ok()) return owner.take_error();
     if (!owner->has_value() || **owner != ctx.user->id)
       return Error::make(ErrorCode::not_found, {"找不到该会话", "no such session"});
+    auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
+    if (!txn.ok()) return txn.take_error();
     KEHU_TRY(revoke_session(lease.db(), *id));
+    KEHU_TRY((*txn)->audit("logout", "sessions", *id));
+    KEHU_TRY((*txn)->commit());
     return Reply{204, nullptr, {}};
   });
   app.route("GET", "/api/v1/me", Access::signed_in, [](RequestContext& ctx) -> Result<Reply> {

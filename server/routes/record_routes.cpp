@@ -96,6 +96,8 @@ Result<Reply> create(App& app, const EntityDef& e, RequestContext& ctx) {
         return err;
       }
       Reply replay{(*earlier)->status, json::parse((*earlier)->body, nullptr, false), {{"Idempotency-Replayed", "true"}}};
+      if (replay.body.is_object() && replay.body["id"].is_number_integer())
+        replay.headers.push_back({"Location", "/api/v1/" + e.name + "/" + std::to_string(replay.body["id"].get<int64_t>())});
       return replay;
     }
   }

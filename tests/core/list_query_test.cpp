@@ -188,3 +188,13 @@ TEST_CASE("the JSON text of a page equals the page's values, whatever the charac
   CHECK(json::parse(*text)["items"] == page->items);
   CHECK(page->items[0]["is_primary"] == true);
 }
+
+TEST_CASE("time bounds are compared as times, whatever their written form") {
+  test::TestDb t;  // the clock stands at 2025-11-22T08:26:40.000Z
+  t.create(customers_def(), {{"name", "准点"}});
+  CHECK(list(t, {{"created_at_from", "2025-11-22T08:26:40Z"}}).total == 1);
+  CHECK(list(t, {{"created_at_to", "2025-11-22T08:26:40Z"}}).total == 1);
+  CHECK(list(t, {{"created_at_from", "2025-11-22T16:26:40+08:00"}}).total == 1);
+  CHECK(list(t, {{"created_at_from", "2025-11-22T16:26:41+08:00"}}).total == 0);
+  CHECK(list(t, {{"created_at_to", "2025-11-22T08:26:39.999Z"}}).total == 0);
+}

@@ -117,3 +117,23 @@ TEST_CASE("duplicate guard: same phone, or same name for non-individuals") {
   REQUIRE(forced.ok());
   CHECK(t.count("SELECT count(*) FROM audit WHERE action = 'override'") == 1);
 }
+
+TEST_CASE("codes typed by hand in the C series do not block automatic numbering") {
+  test::TestDb t;
+  for (int i = 1; i <= 5; ++i) t.create(customers_def(), {{"name", "手工" + std::to_string(i)}, {"code", "C00000" + std::to_string(i)}});
+  json next = t.create(customers_def(), {{"name", "自动编号"}});
+  CHECK(next["code"] == "C000006");
+}
+
+TEST_CASE("a forced duplicate can still be edited without force when name, phone and type stay") {
+  test::TestDb t;
+  t.create(customers_def(), {{"name", "重复公司"}, {"phone", "021-1234 5678"}});
+  json forced = t.create(customers_def(), {{"name", "重复公司"}, {"phone", "021-1234 5678"}}, WriteOptions{true});
+  auto notes = t.try_update(customers_def(), forced["id"], {{"notes", "只改备注"}}, forced["rev"]);
+  REQUIRE(notes.ok());
+  auto rename = t.try_update(customers_def(), forced["id"], {{"name", "重复公司"}, {"phone", "021-12345678"}}, (*notes)["rev"]);
+  REQUIRE(rename.ok());  // same normalized phone and name: nothing that identifies it changed
+  auto retype = t.try_update(customers_def(), forced["id"], {{"type", "partner"}}, (*rename)["rev"]);
+  REQUIRE_FALSE(retype.ok());
+  CHECK(retype.error().code == ErrorCode::duplicate);
+}

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
+
 #include "test_server.h"
 
 using namespace kehu;
@@ -139,4 +141,32 @@ TEST_CASE("sessions expire after idling") {
     REQUIRE(lease.db().run("UPDATE sessions SET last_seen_ms = last_seen_ms - 7200000").ok());
   }
   CHECK(s.request("GET", "/api/v1/me", token).status == 401);
+}
+
+TEST_CASE("a burst of concurrent guesses cannot outrun the account allowance") {
+  TestServer s;
+  s.add_user("burst", "sales");
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0}, throttled{0};
+  for (int i = 0; i < 12; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = s.request("POST", "/api/v1/auth/login", "", {{"username", "burst"}, {"password", "guess-" + std::to_string(i)}});
+      if (r.status == 401) ++wrong;
+      if (r.status == 429) ++throttled;
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(wrong.load() <= 5);  // the allowance, however the requests interleave
+  CHECK(wrong.load() + throttled.load() == 12);
+}
+
+TEST_CASE("registration attempts are limited per address before any hashing") {
+  TestServer s;
+  int refused = 0;
+  for (int i = 0; i < 12; ++i) {
+    auto r = s.request("POST", "/api/v1/auth/register", "", {{"username", "x"}, {"display_name", "x"}, {"password", "short"}});
+    if (r.status == 429) ++refused;
+    else CHECK(r.status == 422);
+  }
+  CHECK(refused >= 2);  // 10 attempts per window, failed ones included
 }

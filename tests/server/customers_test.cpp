@@ -63,6 +63,7 @@ TEST_CASE("Idempotency-Key: the same POST twice creates one customer") {
   CHECK(second.status == 201);
   CHECK(second.body == first.body);
   CHECK(second.header("Idempotency-Replayed") == "true");
+  CHECK(second.header("Location") == first.header("Location"));
   CHECK(s.count("SELECT count(*) FROM customers") == 1);
   auto reused = s.request("POST", "/api/v1/customers", t, {{"name", "另一个客户"}}, key);
   CHECK(reused.status == 422);

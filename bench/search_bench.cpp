@@ -116,7 +116,7 @@ std::string sql_literal(const kehu::SqlValue& v) {
   return out + "'";
 }
 
-// Replaces the ? and ?N placeholders outside string literals with the arguments as literals.
+// Replaces the ? and ?N parameter markers outside string literals with the arguments as literals.
 std::string inline_args(const std::string& sql, const std::vector<kehu::SqlValue>& args) {
   std::string out;
   size_t next = 0;
@@ -131,7 +131,7 @@ std::string inline_args(const std::string& sql, const std::vector<kehu::SqlValue
     size_t j = i + 1;
     while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9') ++j;
     size_t index = j > i + 1 ? std::stoul(sql.substr(i + 1, j - i - 1)) - 1 : next++;
-    if (index >= args.size()) fail("placeholder without an argument in: " + sql);
+    if (index >= args.size()) fail("parameter marker without an argument in: " + sql);
     out += sql_literal(args[index]);
     i = j - 1;
   }

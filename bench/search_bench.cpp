@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <random>
 #include <string>
@@ -164,6 +165,21 @@ IdRange id_range(kehu::Database& db) {
   return {**lo, **hi};
 }
 
+// Times `gets` lookups of random ids (same seed, same ids) through `get_one` and prints the result line.
+void time_gets(const char* mode, int gets, IdRange ids, uint64_t seed, const std::function<void(int64_t)>& get_one) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int64_t> pick(ids.min, ids.max);
+  std::vector<double> times;
+  auto start = Clock::now();
+  for (int i = 0; i < gets; ++i) {
+    int64_t id = pick(rng);
+    auto t0 = Clock::now();
+    get_one(id);
+    times.push_back(ms_since(t0));
+  }
+  print_result(mode, "get", times, gets / (ms_since(start) / 1000.0));
+}
+
 void bench_inproc(kehu::Database& db, int iterations, int gets, IdRange ids) {
   for (const auto& set : query_sets()) {
     std::vector<double> all;
@@ -183,19 +199,10 @@ void bench_inproc(kehu::Database& db, int iterations, int gets, IdRange ids) {
     }
     print_result("inproc", set.name, all);
   }
-  std::mt19937_64 rng(42);
-  std::uniform_int_distribution<int64_t> pick(ids.min, ids.max);
-  std::vector<double> times;
-  auto start = Clock::now();
-  for (int i = 0; i < gets; ++i) {
-    int64_t id = pick(rng);
-    auto t0 = Clock::now();
+  time_gets("inproc", gets, ids, 42, [&](int64_t id) {
     auto record = kehu::get_record(db, kehu::customers_def(), id);
-    times.push_back(ms_since(t0));
     if (!record.ok() && record.error().code != kehu::ErrorCode::not_found) fail("get " + std::to_string(id) + ": " + error_text(record.error()));
-  }
-  double total_ms = ms_since(start);
-  print_result("inproc", "get", times, gets / (total_ms / 1000.0));
+  });
 }
 
 // ---- over HTTP ----------------------------------------------------------------------------------------
@@ -250,17 +257,7 @@ void bench_http(const std::string& url, const std::string& token, int iterations
     }
     print_result("http", set.name, all);
   }
-  std::mt19937_64 rng(43);
-  std::uniform_int_distribution<int64_t> pick(ids.min, ids.max);
-  std::vector<double> times;
-  auto start = Clock::now();
-  for (int i = 0; i < gets; ++i) {
-    auto t0 = Clock::now();
-    get("/api/v1/customers/" + std::to_string(pick(rng)));
-    times.push_back(ms_since(t0));
-  }
-  double total_ms = ms_since(start);
-  print_result("http", "get", times, gets / (total_ms / 1000.0));
+  time_gets("http", gets, ids, 43, [&](int64_t id) { get("/api/v1/customers/" + std::to_string(id)); });
 }
 
 void usage() {

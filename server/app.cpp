@@ -181,8 +181,6 @@ int App::bind() {
 
 bool App::listen_after_bind() { return http_.listen_after_bind(); }
 
-bool App::listen() { return bind() >= 0 && listen_after_bind(); }
-
 void App::stop() {
   if (http_.is_running()) http_.stop();
 }

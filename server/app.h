@@ -71,8 +71,6 @@ class App {
   // Registers a handler. `pattern` is a cpp-httplib regex path.
   void route(const std::string& method, const std::string& pattern, Access access, Handler handler);
 
-  // Binds and serves until stop(); returns false if the address could not be bound.
-  bool listen();
   // Binds (port 0 picks a free one) without serving yet; returns the port or -1.
   int bind();
   bool listen_after_bind();

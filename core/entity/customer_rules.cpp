@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/entity/validation.h"
 #include "core/search/search_index.h"
 
 namespace kehu {
@@ -38,9 +39,7 @@ Status check_customer_code_unique(Database& db, const json& record, int64_t self
                             {record["code"].get<std::string>(), self_id});
   if (!taken.ok()) return taken.take_error();
   if (taken->has_value()) {
-    Error e = Error::make(ErrorCode::validation, {"提交的内容有误，请检查标出的字段", "some fields are not valid; see the marked fields"});
-    e.fields["code"] = {"客户编号已被其他客户使用", "this customer code is already used by another customer"};
-    return e;
+    return validation_error({{"code", {"客户编号已被其他客户使用", "this customer code is already used by another customer"}}});
   }
   return ok_status();
 }

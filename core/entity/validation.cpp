@@ -66,6 +66,12 @@ std::optional<Text> check_text(const FieldDef& f, const std::string& s) {
 Text required_message(const FieldDef& f) { return msg(f, "不能为空", " is required"); }
 Text validation_summary() { return {"提交的内容有误，请检查标出的字段", "some fields are not valid; see the marked fields"}; }
 
+Error validation_error(std::map<std::string, Text> fields) {
+  Error e = Error::make(ErrorCode::validation, validation_summary());
+  e.fields = std::move(fields);
+  return e;
+}
+
 bool is_valid_phone(std::string_view phone) {
   int digits = 0;
   for (size_t i = 0; i < phone.size(); ++i) {

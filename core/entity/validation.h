@@ -27,5 +27,7 @@ bool is_valid_phone(std::string_view phone);
 // "客户名称不能为空" style messages, shared with other checks.
 Text required_message(const FieldDef& field);
 Text validation_summary();
+// An ErrorCode::validation error (HTTP 422) with the usual summary and these field messages.
+Error validation_error(std::map<std::string, Text> fields);
 
 }  // namespace kehu

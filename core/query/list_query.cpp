@@ -164,6 +164,7 @@ Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<
   }
   auto plan = plan_search(query.q);
   if (!plan.ok()) return plan.take_error();
+  query.plan = std::move(plan).value();
   return query;
 }
 
@@ -221,10 +222,8 @@ std::string where_clause(const std::vector<std::string>& conditions) {
 }  // namespace
 
 Result<BuiltSql> build_page_sql(const EntityDef& entity, const ListQuery& query) {
-  auto plan = plan_search(query.q);
-  if (!plan.ok()) return plan.take_error();
   bool by_id = query.sort_field == "id";
-  FromWhere fw = build_from_where(entity, query, *plan, by_id);
+  FromWhere fw = build_from_where(entity, query, query.plan, by_id);
   std::string dir = query.descending ? "DESC" : "ASC";
   std::string cmp = query.descending ? "<" : ">";
   std::string sort_col = by_id ? fw.id_column : "r." + query.sort_field;
@@ -262,17 +261,16 @@ Result<BuiltSql> build_page_sql(const EntityDef& entity, const ListQuery& query)
 Result<BuiltSql> build_count_sql(const EntityDef& entity, const ListQuery& query) {
   // The same FROM/WHERE as the page without the cursor, stopping at the cap. Without other filters a
   // search is counted on its FTS table alone (no join).
-  auto plan = plan_search(query.q);
-  if (!plan.ok()) return plan.take_error();
+  const SearchPlan& plan = query.plan;
   BuiltSql out;
-  if (plan->matches_nothing) {
+  if (plan.matches_nothing) {
     out.sql = "SELECT 0 WHERE ? IS NOT NULL";
-  } else if (query.filters.empty() && (plan->trigram_match.empty() != plan->ngram_match.empty())) {
-    std::string table = entity.name + (plan->trigram_match.empty() ? "_ngram" : "_tri");
+  } else if (query.filters.empty() && (plan.trigram_match.empty() != plan.ngram_match.empty())) {
+    std::string table = entity.name + (plan.trigram_match.empty() ? "_ngram" : "_tri");
     out.sql = "SELECT count(*) FROM (SELECT 1 FROM " + table + " WHERE " + table + " MATCH ? LIMIT ?)";
-    out.args = {plan->trigram_match.empty() ? plan->ngram_match : plan->trigram_match};
+    out.args = {plan.trigram_match.empty() ? plan.ngram_match : plan.trigram_match};
   } else {
-    FromWhere fw = build_from_where(entity, query, *plan, true);
+    FromWhere fw = build_from_where(entity, query, query.plan, true);
     out.sql = "SELECT count(*) FROM (SELECT 1 FROM " + fw.from + where_clause(fw.conditions) + " LIMIT ?)";
     out.args = fw.args;
   }

@@ -21,6 +21,7 @@
 
 #include "core/db/database.h"
 #include "core/entity/entity_def.h"
+#include "core/search/search_index.h"
 
 namespace kehu {
 
@@ -39,6 +40,7 @@ struct ListQuery {
   bool descending = true;
   int limit = kDefaultListLimit;
   std::vector<ListFilter> filters;
+  SearchPlan plan;        // `q` planned once by parse_list_query (search_index.h)
   bool has_cursor = false;
   SqlValue cursor_value;  // last row's sort value
   int64_t cursor_id = 0;  // last row's id
@@ -51,6 +53,7 @@ struct ListPage {
   bool total_exact = true;
 };
 
+// The only way to make a ListQuery: it validates every parameter and plans the search.
 Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<std::string, std::string>& params);
 
 // Reads the page and its count in one read transaction: call it outside any open transaction.

@@ -7,6 +7,7 @@
 //   GET    /api/v1/auth/sessions     the user's live sessions
 //   DELETE /api/v1/auth/sessions/:id ends one of them
 //   GET    /api/v1/me                the user and the rights their role gives
+#include "core/entity/validation.h"
 #include "core/store/write_txn.h"
 #include "core/text/utf8.h"
 #include "server/http/json_body.h"
@@ -19,14 +20,8 @@ using nlohmann::json;
 
 namespace {
 
-Error fields_error(std::map<std::string, Text> fields) {
-  Error e = Error::make(ErrorCode::validation, {"提交的内容有误，请检查标出的字段", "some fields are not valid; see the marked fields"});
-  e.fields = std::move(fields);
-  return e;
-}
-
 // The named string members of a body; a missing or non-string member is a field error.
-Result<std::vector<std::string>> string_fields(const json& body, const std::vector<std::string>& names, Lang) {
+Result<std::vector<std::string>> string_fields(const json& body, const std::vector<std::string>& names) {
   std::map<std::string, Text> problems;
   std::vector<std::string> out;
   for (const auto& n : names) {
@@ -38,7 +33,7 @@ Result<std::vector<std::string>> string_fields(const json& body, const std::vect
       out.push_back(it->get<std::string>());
     }
   }
-  if (!problems.empty()) return fields_error(std::move(problems));
+  if (!problems.empty()) return validation_error(std::move(problems));
   return out;
 }
 
@@ -81,7 +76,7 @@ class AttemptGuard {
 Result<Reply> login(App& app, RequestContext& ctx) {
   auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
   if (!body.ok()) return body.take_error();
-  auto fields = string_fields(*body, {"username", "password"}, ctx.lang);
+  auto fields = string_fields(*body, {"username", "password"});
   if (!fields.ok()) return fields.take_error();
   if ((*fields)[0].size() > 64 || (*fields)[1].size() > 1024)  // before the throttle map and the audit see it
     return Error::make(ErrorCode::invalid_credentials, {"用户名或密码不正确", "wrong username or password"});
@@ -135,15 +130,15 @@ Result<Reply> logout(App& app, RequestContext& ctx) {
 Result<Reply> change_password(App& app, RequestContext& ctx) {
   auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
   if (!body.ok()) return body.take_error();
-  auto fields = string_fields(*body, {"old_password", "new_password"}, ctx.lang);
+  auto fields = string_fields(*body, {"old_password", "new_password"});
   if (!fields.ok()) return fields.take_error();
   if (int64_t wait = app.login_throttle().begin_attempt(ctx.user->username, ctx.ip, app.clock().now_ms()); wait > 0)
     return throttled_reply(wait, ctx.lang);
   AttemptGuard attempt(app.login_throttle(), ctx.user->username, ctx.ip, app.clock());
   if (!app.hasher().verify((*fields)[0], ctx.user->password_hash))
-    return fields_error({{"old_password", {"原密码不正确", "the current password is wrong"}}});
+    return validation_error({{"old_password", {"原密码不正确", "the current password is wrong"}}});
   attempt.succeeded();
-  if (auto problem = check_password_policy((*fields)[1])) return fields_error({{"new_password", *problem}});
+  if (auto problem = check_password_policy((*fields)[1])) return validation_error({{"new_password", *problem}});
   std::string hash = app.hasher().hash((*fields)[1]);
   auto lease = app.db().write();
   auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
@@ -161,15 +156,15 @@ Result<Reply> register_account(App& app, RequestContext& ctx) {
   if (int64_t wait = app.register_throttle().begin_attempt("", ctx.ip, app.clock().now_ms()); wait > 0)
     return throttled_reply(wait, ctx.lang);
   AttemptGuard attempt(app.register_throttle(), "", ctx.ip, app.clock());
-  auto fields = string_fields(*body, {"username", "display_name", "password"}, ctx.lang);
+  auto fields = string_fields(*body, {"username", "display_name", "password"});
   if (!fields.ok()) return fields.take_error();
-  if (auto problem = check_password_policy((*fields)[2])) return fields_error({{"password", *problem}});
+  if (auto problem = check_password_policy((*fields)[2])) return validation_error({{"password", *problem}});
   std::string email = body->value("email", json("")).is_string() ? body->value("email", "") : "";
   {  // a taken name is refused before the costly hash
     auto lease = app.db().read();
     auto taken = find_user_by_name(lease.db(), ascii_lower((*fields)[0]));
     if (!taken.ok()) return taken.take_error();
-    if (taken->has_value()) return fields_error({{"username", {"用户名已被使用", "this username is taken"}}});
+    if (taken->has_value()) return validation_error({{"username", {"用户名已被使用", "this username is taken"}}});
   }
   std::string hash = app.hasher().hash((*fields)[2]);
   auto lease = app.db().write();

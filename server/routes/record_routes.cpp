@@ -1,5 +1,6 @@
 #include "server/routes/record_routes.h"
 
+#include "core/entity/validation.h"
 #include "core/query/list_query.h"
 #include "core/store/record_store.h"
 #include "core/users/role_rights.h"
@@ -35,9 +36,7 @@ Result<bool> take_force(const RequestContext& ctx, json& body) {
   auto it = body.find("force");
   if (it == body.end()) return false;
   if (!it->is_boolean()) {
-    Error e = Error::make(ErrorCode::validation, {"提交的内容有误", "some fields are not valid"});
-    e.fields["force"] = {"应为 true 或 false", "must be true or false"};
-    return e;
+    return validation_error({{"force", {"应为 true 或 false", "must be true or false"}}});
   }
   bool force = it->get<bool>();
   body.erase(it);
@@ -91,9 +90,8 @@ Result<Reply> create(App& app, const EntityDef& e, RequestContext& ctx) {
     if (!earlier.ok()) return earlier.take_error();
     if (earlier->has_value()) {
       if ((*earlier)->request != fingerprint) {
-        Error err = Error::make(ErrorCode::validation, {"这个 Idempotency-Key 已用于另一个请求", "this Idempotency-Key was already used for a different request"});
-        err.fields["Idempotency-Key"] = {"已用于另一个请求", "already used for a different request"};
-        return err;
+        return validation_error({{"Idempotency-Key", {"这个 Idempotency-Key 已用于另一个请求",
+                                                       "this Idempotency-Key was already used for a different request"}}});
       }
       Reply replay{(*earlier)->status, json::parse((*earlier)->body, nullptr, false), {{"Idempotency-Replayed", "true"}}};
       if (replay.body.is_object() && replay.body["id"].is_number_integer())
@@ -119,9 +117,7 @@ Result<Reply> update(App& app, const EntityDef& e, RequestContext& ctx) {
   if (!body.ok()) return body.take_error();
   auto rev_it = body->find("rev");
   if (rev_it == body->end() || !rev_it->is_number_integer()) {
-    Error err = Error::make(ErrorCode::validation, {"提交的内容有误", "some fields are not valid"});
-    err.fields["rev"] = {"请带上你所编辑版本的 rev（整数）", "send the rev (a whole number) of the version you edited"};
-    return err;
+    return validation_error({{"rev", {"请带上你所编辑版本的 rev（整数）", "send the rev (a whole number) of the version you edited"}}});
   }
   int64_t rev = rev_it->get<int64_t>();
   body->erase("rev");

@@ -52,7 +52,7 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& 
   sqlite3* raw = nullptr;
   int flags = options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   flags |= SQLITE_OPEN_NOMUTEX;  // one thread per connection (see database.h)
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, options.vfs.empty() ? nullptr : options.vfs.c_str());
   if (rc != SQLITE_OK) {
     std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
     sqlite3_close(raw);
@@ -61,8 +61,10 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& 
   std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(raw));
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
-  std::string pragmas = "PRAGMA foreign_keys=ON;";
-  if (!options.read_only) {
+  std::string pragmas = options.client_cache ? "PRAGMA foreign_keys=OFF;" : "PRAGMA foreign_keys=ON;";
+  if (options.client_cache) {
+    pragmas += "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;";
+  } else if (!options.read_only) {
     if (options.wal && path != ":memory:") pragmas += "PRAGMA journal_mode=WAL;";
     pragmas += "PRAGMA synchronous=FULL;";
   }

@@ -20,6 +20,11 @@ struct SqliteOptions {
   bool read_only = false;
   bool wal = true;            // false for in-memory databases
   int busy_timeout_ms = 5000;
+  // A client's cache (web/cache): a copy of server data kept on a custom VFS that persists whole
+  // transactions itself. Rollback journal in memory, no fsync, and no foreign keys: the server owns
+  // integrity, and a sync batch may name a row its user cannot see.
+  bool client_cache = false;
+  std::string vfs;            // empty: SQLite's default VFS
 };
 
 class SqliteDatabase final : public Database {

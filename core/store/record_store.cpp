@@ -52,13 +52,6 @@ Status apply_rules(WriteTxn& txn, const EntityDef& entity, json& record, const j
   return ok_status();
 }
 
-// Columns written besides the fields: derived values kept for indexes.
-std::vector<std::pair<std::string, SqlValue>> derived_columns(const EntityDef& entity, const json& record) {
-  if (entity.name != "customers") return {};
-  std::string digits = record["phone"].is_string() ? phone_digits(record["phone"].get<std::string>()) : "";
-  return {{"phone_norm", digits.empty() ? SqlValue(nullptr) : SqlValue(digits)}};
-}
-
 json diff(const EntityDef& entity, const json& before, const json& after) {
   json changes = json::object();
   for (const auto& f : entity.fields) {
@@ -70,6 +63,12 @@ json diff(const EntityDef& entity, const json& before, const json& after) {
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, SqlValue>> derived_columns(const EntityDef& entity, const json& record) {
+  if (entity.name != "customers") return {};
+  std::string digits = record["phone"].is_string() ? phone_digits(record["phone"].get<std::string>()) : "";
+  return {{"phone_norm", digits.empty() ? SqlValue(nullptr) : SqlValue(digits)}};
+}
 
 Result<json> get_record(Database& db, const EntityDef& entity, int64_t id) {
   auto st = db.prepare("SELECT " + record_columns(entity) + " FROM " + entity.name + " WHERE id = ?1");

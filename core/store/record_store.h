@@ -19,6 +19,9 @@ struct WriteOptions {
   bool force = false;  // override the duplicate guard (the caller checked the right to do so)
 };
 
+// Columns stored besides the fields, derived from the record for indexes (customers.phone_norm).
+std::vector<std::pair<std::string, SqlValue>> derived_columns(const EntityDef& entity, const nlohmann::json& record);
+
 Result<nlohmann::json> get_record(Database& db, const EntityDef& entity, int64_t id);
 
 Result<nlohmann::json> create_record(WriteTxn& txn, const EntityDef& entity, const nlohmann::json& input,

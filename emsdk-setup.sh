@@ -47,7 +47,11 @@ JSON_PKG="nlohmann-json3-dev=3.11.2-2"
 # --- Debian packages --------------------------------------------------------------------------
 packages=(build-essential cmake ninja-build pkg-config git ca-certificates xz-utils patch
           libargon2-dev doctest-dev nlohmann-json3-dev libssl-dev zlib1g-dev
-          sqlite3 wrk curl nodejs npm emscripten)
+          sqlite3 wrk curl nodejs npm emscripten
+          # the client's fonts, subset at build time (shell/fonts/make_fonts.sh)
+          fonttools fonts-wqy-microhei fonts-droid-fallback fonts-noto-cjk
+          # the desktop client and the browser tests
+          libglfw3-dev libgl-dev libpng-dev xvfb xauth chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -34,6 +34,7 @@ struct FieldDef {
   bool required = false;
   size_t max_len = 200;               // text: code points; string_list: items
   std::vector<std::string> values;    // enumerated
+  std::vector<Text> value_labels;     // enumerated: the GLOSSARY.md word for each value, same order
   TextFormat format = TextFormat::none;
   std::string ref_table;              // reference
   bool writable = true;               // false: maintained by the server; input naming it is rejected
@@ -50,6 +51,9 @@ struct EntityDef {
 
   const FieldDef* field(std::string_view field_name) const;
 };
+
+// The label of an enumerated field's value (the value itself when it has none).
+Text value_label(const FieldDef& field, std::string_view value);
 
 // The system columns every entity row has (SPEC §4), in output order.
 inline const std::vector<std::string>& system_columns() {

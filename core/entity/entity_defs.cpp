@@ -11,6 +11,12 @@ const FieldDef* EntityDef::field(std::string_view field_name) const {
   return nullptr;
 }
 
+Text value_label(const FieldDef& field, std::string_view value) {
+  for (size_t i = 0; i < field.values.size() && i < field.value_labels.size(); ++i)
+    if (field.values[i] == value) return field.value_labels[i];
+  return {std::string(value), std::string(value)};
+}
+
 bool is_sortable_system_column(std::string_view name) {
   return name == "id" || name == "created_at" || name == "updated_at" || name == "rev";
 }
@@ -24,10 +30,14 @@ FieldDef text(std::string name, Text label, size_t max_len = 200) {
   f.max_len = max_len;
   return f;
 }
-FieldDef enumerated(std::string name, Text label, std::vector<std::string> values) {
+// `values` pairs each stored value with its GLOSSARY.md label.
+FieldDef enumerated(std::string name, Text label, std::vector<std::pair<std::string, Text>> values) {
   FieldDef f = text(std::move(name), std::move(label));
   f.type = FieldType::enumerated;
-  f.values = std::move(values);
+  for (auto& [value, value_text] : values) {
+    f.values.push_back(value);
+    f.value_labels.push_back(value_text);
+  }
   f.filterable = f.sortable = true;
   return f;
 }
@@ -75,11 +85,31 @@ EntityDef make_customers() {
   e.fields = {
       searchable(code),
       name,
-      enumerated("type", {"客户类型", "type"}, {"enterprise", "individual", "government", "partner", "other"}),
+      enumerated("type", {"客户类型", "type"},
+                 {{"enterprise", {"企业", "Enterprise"}},
+                  {"individual", {"个人", "Individual"}},
+                  {"government", {"政府/事业单位", "Government"}},
+                  {"partner", {"合作伙伴", "Partner"}},
+                  {"other", {"其他", "Other"}}}),
       enumerated("source", {"客户来源", "source"},
-                 {"referral", "website", "exhibition", "cold_call", "advertising", "social_media", "partner", "other"}),
-      enumerated("level", {"客户级别", "level"}, {"A", "B", "C", "D"}),
-      enumerated("status", {"客户状态", "status"}, {"prospect", "active", "dormant", "lost"}),
+                 {{"referral", {"客户介绍", "Referral"}},
+                  {"website", {"网站", "Website"}},
+                  {"exhibition", {"展会", "Exhibition"}},
+                  {"cold_call", {"电话开发", "Cold call"}},
+                  {"advertising", {"广告", "Advertising"}},
+                  {"social_media", {"社交媒体", "Social media"}},
+                  {"partner", {"合作伙伴", "Partner"}},
+                  {"other", {"其他", "Other"}}}),
+      enumerated("level", {"客户级别", "level"},
+                 {{"A", {"A 重要客户", "A key"}},
+                  {"B", {"B 普通客户", "B regular"}},
+                  {"C", {"C 一般客户", "C general"}},
+                  {"D", {"D 低价值客户", "D low value"}}}),
+      enumerated("status", {"客户状态", "status"},
+                 {{"prospect", {"潜在客户", "Prospect"}},
+                  {"active", {"成交客户", "Active"}},
+                  {"dormant", {"休眠客户", "Dormant"}},
+                  {"lost", {"流失客户", "Lost"}}}),
       searchable(industry),
       searchable(phone),
       searchable(email),
@@ -124,7 +154,7 @@ EntityDef make_contacts() {
   e.fields = {
       customer,
       name,
-      enumerated("gender", {"性别", "gender"}, {"male", "female", "other"}),
+      enumerated("gender", {"性别", "gender"}, {{"male", {"男", "Male"}}, {"female", {"女", "Female"}}, {"other", {"其他", "Other"}}}),
       searchable(title),
       searchable(department),
       searchable(phone),

@@ -221,7 +221,10 @@ std::string where_clause(const std::vector<std::string>& conditions) {
 
 }  // namespace
 
-Result<BuiltSql> build_page_sql(const EntityDef& entity, const ListQuery& query) {
+namespace {
+
+// The page query with `select` as its select list (on alias r).
+BuiltSql page_sql_selecting(const EntityDef& entity, const ListQuery& query, const std::string& select) {
   bool by_id = query.sort_field == "id";
   FromWhere fw = build_from_where(entity, query, query.plan, by_id);
   std::string dir = query.descending ? "DESC" : "ASC";
@@ -250,12 +253,35 @@ Result<BuiltSql> build_page_sql(const EntityDef& entity, const ListQuery& query)
   }
   std::string order = by_id ? fw.id_column + " " + dir : sort_col + " " + dir + ", r.id " + dir;
   BuiltSql out;
-  out.sql = "SELECT " + record_columns(entity, "r.") + " FROM " + fw.from + where_clause(fw.conditions) +
-            " ORDER BY " + order + " LIMIT ?";
-  if (fw.empty_result) out.sql = "SELECT " + record_columns(entity, "r.") + " FROM " + entity.name + " AS r WHERE 0 LIMIT ?";
+  out.sql = "SELECT " + select + " FROM " + fw.from + where_clause(fw.conditions) + " ORDER BY " + order + " LIMIT ?";
+  if (fw.empty_result) out.sql = "SELECT " + select + " FROM " + entity.name + " AS r WHERE 0 LIMIT ?";
   out.args = fw.empty_result ? std::vector<SqlValue>{} : fw.args;
   out.args.push_back(int64_t{query.limit + 1});
   return out;
+}
+
+}  // namespace
+
+Result<BuiltSql> build_page_sql(const EntityDef& entity, const ListQuery& query) {
+  return page_sql_selecting(entity, query, record_columns(entity, "r."));
+}
+
+Result<std::vector<int64_t>> list_ids(Database& db, const EntityDef& entity, const ListQuery& query, int64_t max) {
+  ListQuery all = query;
+  all.has_cursor = false;
+  BuiltSql built = page_sql_selecting(entity, all, "r.id");
+  built.args.back() = max;
+  auto st = db.prepare(built.sql);
+  if (!st.ok()) return st.take_error();
+  (*st)->bind_all(built.args);
+  std::vector<int64_t> ids;
+  for (;;) {
+    auto r = (*st)->step();
+    if (!r.ok()) return r.take_error();
+    if (!r.value()) break;
+    ids.push_back((*st)->column_int(0));
+  }
+  return ids;
 }
 
 Result<BuiltSql> build_count_sql(const EntityDef& entity, const ListQuery& query) {

@@ -59,6 +59,10 @@ Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<
 // Reads the page and its count in one read transaction: call it outside any open transaction.
 Result<ListPage> run_list_query(Database& db, const EntityDef& entity, const ListQuery& query);
 
+// Every matching id in the query's order (filters, search and sort as the page; no cursor), at most
+// `max`: what a client's list needs to scroll through all results while reading only the visible rows.
+Result<std::vector<int64_t>> list_ids(Database& db, const EntityDef& entity, const ListQuery& query, int64_t max);
+
 // The SQL and arguments of the page query, for the bench's comparison with the sqlite3 CLI.
 struct BuiltSql {
   std::string sql;

@@ -81,7 +81,7 @@ int order_of(const std::vector<Source>& all, const SyncChange& c) {
 
 }  // namespace
 
-Result<SyncBatch> read_changes(Database& db, int64_t since, int limit) {
+Result<SyncBatch> read_changes(Database& db, int64_t since, int limit, bool count_remaining) {
   // One read transaction: every source is read from the same snapshot. Without it a transaction that
   // commits between two sources' reads could be half-seen, and `next` would skip its other rows.
   auto snapshot = Transaction::begin(db, false);
@@ -118,6 +118,15 @@ Result<SyncBatch> read_changes(Database& db, int64_t since, int limit) {
     }
   }
   if (!batch.changes.empty()) batch.next = batch.changes.back().rev;
+  if (count_remaining) {
+    batch.remaining = 0;
+    for (const auto& s : all) {
+      std::string from = s.select.substr(s.select.find(" FROM "));
+      auto n = db.query_int("SELECT count(*)" + from + " WHERE rev > ?", {batch.next});
+      if (!n.ok()) return n.take_error();
+      batch.remaining += n->value_or(0);
+    }
+  }
   KEHU_TRY((*snapshot)->commit());
   return batch;
 }
@@ -126,7 +135,9 @@ json sync_batch_json(const SyncBatch& batch) {
   json changes = json::array();
   for (const auto& c : batch.changes)
     changes.push_back(json{{"entity", c.entity}, {"id", c.id}, {"rev", c.rev}, {"deleted", c.deleted}, {"row", c.row}});
-  return json{{"changes", std::move(changes)}, {"next", batch.next}, {"more", batch.more}, {"reset", batch.reset}};
+  json out = {{"changes", std::move(changes)}, {"next", batch.next}, {"more", batch.more}, {"reset", batch.reset}};
+  if (batch.remaining >= 0) out["remaining"] = batch.remaining;
+  return out;
 }
 
 }  // namespace kehu

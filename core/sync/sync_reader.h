@@ -30,12 +30,14 @@ struct SyncBatch {
   int64_t next = 0;
   bool more = false;
   bool reset = false;  // set by the caller when the user's scope changed (role or team)
+  int64_t remaining = -1;  // changes after `next` when asked for (a client's progress bar); -1: not counted
 };
 
 constexpr int kMaxSyncLimit = 5000;
 
-// `limit` in [1, kMaxSyncLimit]; `since` ≥ 0 (the caller validates the request).
-Result<SyncBatch> read_changes(Database& db, int64_t since, int limit);
+// `limit` in [1, kMaxSyncLimit]; `since` ≥ 0 (the caller validates the request). `count_remaining` also
+// counts the changes after the batch, in the same snapshot (a first sync asks once, for its progress).
+Result<SyncBatch> read_changes(Database& db, int64_t since, int limit, bool count_remaining = false);
 
 nlohmann::json sync_batch_json(const SyncBatch& batch);
 

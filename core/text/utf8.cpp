@@ -36,6 +36,17 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+size_t decode_utf8(std::string_view s, size_t pos, uint32_t& cp) {
+  if (pos >= s.size()) return 0;
+  auto lead = static_cast<unsigned char>(s[pos]);
+  int len = sequence_length(lead);
+  if (len == 0 || pos + static_cast<size_t>(len) > s.size()) return 0;
+  if (!is_valid_utf8(s.substr(pos, static_cast<size_t>(len)))) return 0;
+  cp = len == 1 ? lead : lead & (0x7F >> len);
+  for (int i = 1; i < len; ++i) cp = (cp << 6) | (static_cast<unsigned char>(s[pos + i]) & 0x3F);
+  return static_cast<size_t>(len);
+}
+
 size_t utf8_length(std::string_view s) {
   size_t n = 0;
   for (unsigned char c : s)

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,10 @@ bool is_valid_utf8(std::string_view s);
 
 // Number of code points in valid UTF-8.
 size_t utf8_length(std::string_view s);
+
+// Decodes the code point starting at byte `pos` into `cp`; returns its length in bytes, or 0 when the
+// bytes there are not a well-formed sequence.
+size_t decode_utf8(std::string_view s, size_t pos, uint32_t& cp);
 
 // Splits valid UTF-8 into its code points, each as its own byte string.
 std::vector<std::string_view> utf8_chars(std::string_view s);

@@ -1,5 +1,5 @@
 // sync_routes.cpp — GET /api/v1/sync?since=REV&limit=N (SPEC §6): the changes after `since`, ending on
-// a rev boundary, as {changes, next, more, reset}. Record scoping per user comes with roles' record
+// a rev boundary, as {changes, next, more, reset}; with count=1 also `remaining` (for a progress bar). Record scoping per user comes with roles' record
 // scope; today every signed-in staff role may read every customer and contact.
 #include "core/sync/sync_reader.h"
 #include "core/users/role_rights.h"
@@ -31,7 +31,7 @@ void register_sync_routes(App& app) {
     if (!role_may(ctx.user->role, "customers", Action::read))
       return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
     for (const auto& [name, value] : ctx.req.params) {
-      if (name != "since" && name != "limit") {
+      if (name != "since" && name != "limit" && name != "count") {
         Error e = Error::make(ErrorCode::bad_request, {"未知参数：" + name, "unknown parameter: " + name});
         e.fields[name] = {"未知参数", "unknown parameter"};
         return e;
@@ -41,8 +41,10 @@ void register_sync_routes(App& app) {
     if (!since.ok()) return since.take_error();
     auto limit = int_param(ctx.req, "limit", 1000, 1, kMaxSyncLimit);
     if (!limit.ok()) return limit.take_error();
+    auto count = int_param(ctx.req, "count", 0, 0, 1);  // count=1: also say how many changes remain
+    if (!count.ok()) return count.take_error();
     auto lease = app.db().read();
-    auto batch = read_changes(lease.db(), *since, static_cast<int>(*limit));
+    auto batch = read_changes(lease.db(), *since, static_cast<int>(*limit), *count == 1);
     if (!batch.ok()) return batch.take_error();
     return json_reply(200, sync_batch_json(*batch));
   });

@@ -1,0 +1,119 @@
+#include "shell/browser/browser_platform.h"
+
+#include <emscripten.h>
+
+#include <chrono>
+
+#include <nlohmann/json.hpp>
+
+#include "core/db/sqlite_database.h"
+#include "web/cache/chunk_vfs.h"
+
+// Implemented in library_kehu.js.
+extern "C" {
+void kehu_js_fetch(int id, const char* method, const char* path, const char* body, int body_len, const char* headers_json);
+int kehu_js_online();
+char* kehu_js_load_setting(const char* key);  // malloc'd UTF-8, caller frees
+void kehu_js_save_setting(const char* key, const char* value);
+void kehu_js_open_cache(int id, const char* name);
+void kehu_js_persist_begin(const char* name, double size);
+void kehu_js_persist_chunk(unsigned index, const char* data, int len);
+void kehu_js_persist_commit();
+void kehu_js_delete_cache(const char* name);
+void kehu_js_set_clipboard(const char* text);
+}
+
+namespace kehu::client {
+
+void BrowserPlatform::send(HttpRequest request, HttpCallback done) {
+  int id = next_id_++;
+  fetches_[id] = std::move(done);
+  nlohmann::json headers = nlohmann::json::object();
+  for (auto& [k, v] : request.headers) headers[k] = v;
+  kehu_js_fetch(id, request.method.c_str(), request.path.c_str(), request.body.data(), static_cast<int>(request.body.size()),
+                headers.dump().c_str());
+}
+
+void BrowserPlatform::fetch_done(int id, int status, std::string body) {
+  auto it = fetches_.find(id);
+  if (it == fetches_.end()) return;
+  HttpCallback done = std::move(it->second);
+  fetches_.erase(it);
+  done(HttpResponse{status, std::move(body)});
+}
+
+bool BrowserPlatform::online() const { return kehu_js_online() != 0; }
+
+std::string BrowserPlatform::load_setting(const std::string& key) {
+  char* v = kehu_js_load_setting(key.c_str());
+  std::string out = v ? v : "";
+  free(v);
+  return out;
+}
+
+void BrowserPlatform::save_setting(const std::string& key, const std::string& value) {
+  kehu_js_save_setting(key.c_str(), value.c_str());
+}
+
+void BrowserPlatform::open_cache(const std::string& name, CacheCallback done) {
+  int id = next_id_++;
+  opening_[id] = {name, std::move(done)};
+  kehu_js_open_cache(id, name.c_str());  // loads the stored chunks into the VFS, then cache_loaded()
+}
+
+void BrowserPlatform::cache_loaded(int id, int64_t size, bool ok) {
+  auto it = opening_.find(id);
+  if (it == opening_.end()) return;
+  auto [name, done] = std::move(it->second);
+  opening_.erase(it);
+  if (ok) set_loaded_size(name, size);
+  else forget_file(name);  // unreadable storage: start this cache afresh
+  Status vfs = register_chunk_vfs();
+  if (!vfs.ok()) return done(vfs.error());
+  SqliteOptions options;
+  options.client_cache = true;
+  options.wal = false;
+  options.vfs = kChunkVfsName;
+  auto db = SqliteDatabase::open(name, options);
+  if (!db.ok()) return done(db.take_error());
+  open_cache_ = name;
+  done(std::unique_ptr<Database>(std::move(*db)));
+}
+
+void BrowserPlatform::persist_cache() {
+  if (open_cache_.empty() || !has_dirty(open_cache_)) return;
+  if (persisting_) {  // one IndexedDB transaction at a time; the next takes everything changed meanwhile
+    persist_again_ = true;
+    return;
+  }
+  DirtyChunks dirty = take_dirty(open_cache_);
+  persisting_ = true;
+  kehu_js_persist_begin(open_cache_.c_str(), static_cast<double>(dirty.size));
+  for (const auto& [index, bytes] : dirty.chunks) kehu_js_persist_chunk(index, bytes.data(), static_cast<int>(bytes.size()));
+  kehu_js_persist_commit();  // one IndexedDB transaction: the stored copy moves from one commit to the next
+}
+
+void BrowserPlatform::persist_done(bool) {
+  persisting_ = false;
+  if (persist_again_) {
+    persist_again_ = false;
+    persist_cache();
+  }
+}
+
+bool BrowserPlatform::cache_persist_pending() const { return persisting_; }
+
+void BrowserPlatform::delete_cache(const std::string& name) {
+  if (name == open_cache_) open_cache_.clear();
+  forget_file(name);
+  kehu_js_delete_cache(name.c_str());
+}
+
+int64_t BrowserPlatform::now_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+double BrowserPlatform::monotonic_seconds() const { return emscripten_get_now() / 1000.0; }
+
+void BrowserPlatform::set_clipboard(const std::string& text) { kehu_js_set_clipboard(text.c_str()); }
+
+}  // namespace kehu::client

@@ -1,0 +1,41 @@
+// browser_platform.h — Platform (web/platform.h) in the browser: fetch, IndexedDB, localStorage and the
+// clipboard, through the JS functions in library_kehu.js. Everything runs on the page's main thread.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "web/platform.h"
+
+namespace kehu::client {
+
+class BrowserPlatform final : public Platform {
+ public:
+  void send(HttpRequest request, HttpCallback done) override;
+  void set_bearer_token(const std::string&) override {}  // the HttpOnly session cookie authenticates
+  bool online() const override;
+  std::string load_setting(const std::string& key) override;
+  void save_setting(const std::string& key, const std::string& value) override;
+  void open_cache(const std::string& name, CacheCallback done) override;
+  void persist_cache() override;
+  bool cache_persist_pending() const override;
+  void delete_cache(const std::string& name) override;
+  int64_t now_ms() const override;
+  double monotonic_seconds() const override;
+  void set_clipboard(const std::string& text) override;
+
+  // Called from JS (main.cpp's exported functions).
+  void fetch_done(int id, int status, std::string body);
+  void cache_loaded(int id, int64_t size, bool ok);
+  void persist_done(bool ok);
+
+ private:
+  int next_id_ = 1;
+  std::map<int, HttpCallback> fetches_;
+  std::map<int, std::pair<std::string, CacheCallback>> opening_;
+  std::string open_cache_;   // the cache being persisted (one open at a time)
+  bool persisting_ = false;  // an IndexedDB write is under way
+  bool persist_again_ = false;
+};
+
+}  // namespace kehu::client

@@ -1,0 +1,294 @@
+// kehu_shell.js — the page side of the browser host (linked as --post-js, so it runs inside the module):
+//   [frames]     draw only when something happened: requestAnimationFrame on input, plus a 4 Hz poll
+//                of kehu_wants_frame (answers from the network, sync work) — an idle tab draws nothing.
+//   [canvas]     CSS size × devicePixelRatio, mouse in device pixels, fonts rebuilt on a new ratio.
+//   [keyboard]   a 1-px transparent <textarea> sits at ImGui's caret while a text field is active, so
+//                the IME composes there; composed text is committed once, on compositionend; keys the
+//                app uses are forwarded once and kept from the browser (Ctrl+S, Ctrl+A, ...).
+//   [clipboard]  copy through navigator.clipboard; paste from the page's paste event.
+//   [network]    fetch with the session cookie and the CSRF header, bodies back to C++.
+//   [storage]    IndexedDB: the cache's chunks (chunk_vfs.h), written one transaction per flush.
+//   [test hook]  window.kehuTest.snapshot() with ?test=1 (SPEC §8).
+(function () {
+  'use strict';
+  var canvas = document.getElementById('canvas');
+  var ime = document.getElementById('ime');
+  var scheduled = false;
+  var started = false;
+
+  // ---------------------------------------------------------------------------------------- [frames]
+  function requestFrame() {
+    if (scheduled || !started) return;
+    scheduled = true;
+    requestAnimationFrame(function () {
+      scheduled = false;
+      if (Module._kehu_frame()) requestFrame();
+    });
+  }
+  Module.kehuRequestFrame = requestFrame;
+  setInterval(function () { if (started && Module._kehu_wants_frame()) requestFrame(); }, 250);
+
+  // ---------------------------------------------------------------------------------------- [canvas]
+  var dpr = 1;
+  function resize() {
+    dpr = window.devicePixelRatio || 1;
+    var w = Math.max(1, Math.floor(canvas.clientWidth * dpr));
+    var h = Math.max(1, Math.floor(canvas.clientHeight * dpr));
+    canvas.width = w;
+    canvas.height = h;
+    Module._kehu_resize(w, h, dpr);
+    requestFrame();
+  }
+  window.addEventListener('resize', resize);
+  function watchRatio() {  // a window moved to another screen, or the page zoomed
+    var mq = window.matchMedia('(resolution: ' + (window.devicePixelRatio || 1) + 'dppx)');
+    mq.addEventListener('change', function () { resize(); watchRatio(); }, { once: true });
+  }
+
+  function mouse(e) {
+    var r = canvas.getBoundingClientRect();
+    Module._kehu_mouse_move((e.clientX - r.left) * dpr, (e.clientY - r.top) * dpr);
+  }
+  canvas.addEventListener('pointermove', function (e) { mouse(e); requestFrame(); });
+  canvas.addEventListener('pointerdown', function (e) {
+    mouse(e);
+    Module._kehu_mouse_button(e.button === 2 ? 1 : e.button === 1 ? 2 : 0, 1);
+    requestFrame();
+  });
+  window.addEventListener('pointerup', function (e) {
+    if (e.target === canvas) mouse(e);
+    Module._kehu_mouse_button(e.button === 2 ? 1 : e.button === 1 ? 2 : 0, 0);
+    requestFrame();
+  });
+  canvas.addEventListener('wheel', function (e) {
+    e.preventDefault();
+    var unit = e.deltaMode === 1 ? 1 : 1 / 100;  // lines, or pixels as ~100 per notch
+    Module._kehu_wheel(-e.deltaX * unit, -e.deltaY * unit);
+    requestFrame();
+  }, { passive: false });
+  canvas.addEventListener('contextmenu', function (e) { e.preventDefault(); });
+  window.addEventListener('blur', function () { Module._kehu_focus(0); requestFrame(); });
+  window.addEventListener('focus', function () { Module._kehu_focus(1); requestFrame(); });
+
+  // ---------------------------------------------------------------------------------------- [keyboard]
+  var wantText = false;
+  var composing = false;
+  function sendText(text) {
+    if (!text) return;
+    var len = lengthBytesUTF8(text) + 1;
+    var p = _malloc(len);
+    stringToUTF8(text, p, len);
+    Module._kehu_text(p);
+    _free(p);
+    requestFrame();
+  }
+  function sendKey(e, down) {
+    var len = lengthBytesUTF8(e.key) + 1;
+    var p = _malloc(len);
+    stringToUTF8(e.key, p, len);
+    Module._kehu_key(p, down ? 1 : 0, e.ctrlKey ? 1 : 0, e.shiftKey ? 1 : 0, e.altKey ? 1 : 0, e.metaKey ? 1 : 0);
+    _free(p);
+    requestFrame();
+  }
+  // Keys whose browser default would fight the app: navigation and editing keys, and the Ctrl/Cmd
+  // shortcuts ImGui uses. Ctrl+V is left to the browser, whose paste event brings the text.
+  var appKeys = { Tab: 1, Enter: 1, Escape: 1, Backspace: 1, Delete: 1, ArrowLeft: 1, ArrowRight: 1, ArrowUp: 1,
+                  ArrowDown: 1, Home: 1, End: 1, PageUp: 1, PageDown: 1 };
+  var appShortcuts = { a: 1, c: 1, x: 1, z: 1, y: 1, s: 1, f: 1, p: 1 };
+  function onKey(e, down) {
+    if (e.isComposing || e.keyCode === 229) return;  // the IME owns this key
+    var shortcut = (e.ctrlKey || e.metaKey) && e.key.length === 1;
+    if (shortcut && e.key.toLowerCase() === 'v') return;  // paste event follows
+    sendKey(e, down);
+    if (appKeys[e.key] || (shortcut && appShortcuts[e.key.toLowerCase()])) e.preventDefault();
+    e.stopPropagation();
+  }
+  ime.addEventListener('keydown', function (e) { onKey(e, true); });
+  ime.addEventListener('keyup', function (e) { onKey(e, false); });
+  window.addEventListener('keydown', function (e) {
+    if (e.target === ime) return;
+    onKey(e, true);
+    // A key typed right after a click, before the textarea took focus: ImGui queues the character and
+    // hands it to the field the click activates.
+    if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.isComposing) sendText(e.key);
+  });
+  window.addEventListener('keyup', function (e) { if (e.target !== ime) onKey(e, false); });
+  ime.addEventListener('compositionstart', function () { composing = true; });
+  ime.addEventListener('compositionend', function (e) {
+    composing = false;
+    sendText(e.data);  // the one commit of a composition
+    ime.value = '';
+  });
+  ime.addEventListener('input', function (e) {
+    if (composing || e.isComposing) return;  // compositionend commits
+    sendText(ime.value);
+    ime.value = '';
+  });
+  Module.kehuWantText = function (want) {
+    want = !!want;
+    if (want === wantText) return;
+    wantText = want;
+    if (want) ime.focus({ preventScroll: true });
+    else if (document.activeElement === ime) ime.blur();
+  };
+  Module.kehuImePosition = function (visible, x, y, h) {
+    if (!visible) return;
+    ime.style.left = x + 'px';
+    ime.style.top = y + 'px';
+    ime.style.height = h + 'px';
+  };
+  // A tap on the canvas while a field is active keeps the textarea focused (mobile keyboards need a gesture).
+  canvas.addEventListener('pointerup', function () { if (wantText) ime.focus({ preventScroll: true }); });
+
+  // ---------------------------------------------------------------------------------------- [clipboard]
+  document.addEventListener('paste', function (e) {
+    var text = e.clipboardData ? e.clipboardData.getData('text/plain') : '';
+    e.preventDefault();
+    sendText(text.replace(/\r\n/g, '\n'));
+  });
+  Module.kehuSetClipboard = function (text) {
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).catch(function () {});
+  };
+
+  // ---------------------------------------------------------------------------------------- [network]
+  window.addEventListener('online', function () { Module._kehu_online(1); requestFrame(); });
+  window.addEventListener('offline', function () { Module._kehu_online(0); requestFrame(); });
+  function deliver(id, status, bytes) {
+    var p = bytes && bytes.length ? _malloc(bytes.length) : 0;
+    if (p) HEAPU8.set(bytes, p);
+    Module._kehu_fetch_done(id, status, p, p ? bytes.length : 0);
+    if (p) _free(p);
+    requestFrame();
+  }
+  Module.kehuFetch = function (id, method, path, body, headers) {
+    headers['X-Requested-With'] = 'kehu';
+    if (body) headers['Content-Type'] = 'application/json';
+    var abort = new AbortController();
+    var timer = setTimeout(function () { abort.abort(); }, 30000);
+    fetch(path, { method: method, body: body, headers: headers, credentials: 'same-origin', signal: abort.signal, cache: 'no-store' })
+      .then(function (r) {
+        return r.arrayBuffer().then(function (b) { clearTimeout(timer); deliver(id, r.status, new Uint8Array(b)); });
+      })
+      .catch(function () { clearTimeout(timer); deliver(id, 0, null); });
+  };
+
+  // ---------------------------------------------------------------------------------------- [storage]
+  var idb = null;
+  function withDb(then, fail) {
+    if (idb) return then(idb);
+    var req = indexedDB.open('kehu-cache', 1);
+    req.onupgradeneeded = function () {
+      req.result.createObjectStore('chunks');  // key [cache name, chunk index] -> ArrayBuffer
+      req.result.createObjectStore('files');   // key cache name -> {size}
+    };
+    req.onsuccess = function () { idb = req.result; then(idb); };
+    req.onerror = function () { fail(); };
+  }
+  function nameString(name) {
+    var len = lengthBytesUTF8(name) + 1;
+    var p = _malloc(len);
+    stringToUTF8(name, p, len);
+    return p;
+  }
+  Module.kehuCacheOpen = function (id, name) {
+    withDb(function (db) {
+      var tx = db.transaction(['chunks', 'files'], 'readonly');
+      var range = IDBKeyRange.bound([name, 0], [name, Infinity]);
+      var keysReq = tx.objectStore('chunks').getAllKeys(range);
+      var valsReq = tx.objectStore('chunks').getAll(range);
+      var sizeReq = tx.objectStore('files').get(name);
+      tx.oncomplete = function () {
+        var np = nameString(name);
+        var keys = keysReq.result, vals = valsReq.result;
+        for (var i = 0; i < keys.length; i++) {
+          var bytes = new Uint8Array(vals[i]);
+          var p = _malloc(bytes.length);
+          HEAPU8.set(bytes, p);
+          Module._kehu_cache_chunk(np, keys[i][1], p, bytes.length);
+          _free(p);
+        }
+        _free(np);
+        Module._kehu_cache_loaded(id, sizeReq.result ? sizeReq.result.size : 0, 1);
+        requestFrame();
+      };
+      tx.onerror = function () { Module._kehu_cache_loaded(id, 0, 0); requestFrame(); };
+    }, function () { Module._kehu_cache_loaded(id, 0, 0); requestFrame(); });
+  };
+  var pending = null;
+  Module.kehuPersistBegin = function (name, size) { pending = { name: name, size: size, chunks: [] }; };
+  Module.kehuPersistChunk = function (index, bytes) { pending.chunks.push([index, bytes.buffer]); };
+  Module.kehuPersistCommit = function () {
+    var flush = pending;
+    pending = null;
+    withDb(function (db) {
+      var tx = db.transaction(['chunks', 'files'], 'readwrite');
+      var chunks = tx.objectStore('chunks');
+      flush.chunks.forEach(function (c) { chunks.put(c[1], [flush.name, c[0]]); });
+      var keep = Math.ceil(flush.size / 65536);  // chunk_vfs.h kChunkSize
+      chunks.delete(IDBKeyRange.bound([flush.name, keep], [flush.name, Infinity]));
+      tx.objectStore('files').put({ size: flush.size }, flush.name);
+      tx.oncomplete = function () { Module._kehu_persist_done(1); requestFrame(); };
+      tx.onerror = tx.onabort = function () { Module._kehu_persist_done(0); requestFrame(); };
+    }, function () { Module._kehu_persist_done(0); });
+  };
+  Module.kehuCacheDelete = function (name) {
+    withDb(function (db) {
+      var tx = db.transaction(['chunks', 'files'], 'readwrite');
+      tx.objectStore('chunks').delete(IDBKeyRange.bound([name, 0], [name, Infinity]));
+      tx.objectStore('files').delete(name);
+    }, function () {});
+  };
+
+  // ---------------------------------------------------------------------------------------- fonts
+  function loadFont(which, url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(url + ': ' + r.status);
+      return r.arrayBuffer();
+    }).then(function (b) {
+      var bytes = new Uint8Array(b);
+      var p = _malloc(bytes.length);
+      HEAPU8.set(bytes, p);
+      Module._kehu_font_data(which, p, bytes.length);
+      _free(p);
+      requestFrame();
+    });
+  }
+  var fallbackAsked = false;
+  Module.kehuLoadFallbackFont = function () {
+    if (fallbackAsked) return;
+    fallbackAsked = true;
+    loadFont(1, 'fonts/kehu-ui-ext.ttf').catch(function (e) { console.error(e); });
+  };
+  var primaryFont = fetch('fonts/kehu-ui.ttf').then(function (r) { return r.ok ? r.arrayBuffer() : null; }).catch(function () { return null; });
+
+  // ---------------------------------------------------------------------------------------- start
+  Module.kehuStarted = function () {
+    started = true;
+    resize();
+    watchRatio();
+    primaryFont.then(function (b) {
+      if (!b) { console.error('fonts/kehu-ui.ttf did not load'); return; }
+      var bytes = new Uint8Array(b);
+      var p = _malloc(bytes.length);
+      HEAPU8.set(bytes, p);
+      Module._kehu_font_data(0, p, bytes.length);
+      _free(p);
+      if (window.kehuBoot) window.kehuBoot.firstFrameAt = performance.now();
+      requestFrame();
+    });
+  };
+  Module.kehuFatal = function (what) {
+    var el = document.getElementById('status');
+    if (el) el.textContent = what === 'webgl2' ? '此浏览器不支持 WebGL2，无法显示客户端。 / This browser lacks WebGL2.' : what;
+  };
+
+  // ---------------------------------------------------------------------------------------- [test hook]
+  if (/[?&]test=1\b/.test(location.search)) {
+    window.kehuTest = {
+      snapshot: function () {
+        if (!started) return { screen: '', frame: 0, lang: '', online: navigator.onLine, pending: 0, items: [] };
+        return JSON.parse(UTF8ToString(Module._kehu_test_snapshot()));
+      },
+    };
+  }
+})();

@@ -1,0 +1,27 @@
+// library_kehu.js — the JS functions the C++ host calls (browser_platform.cpp). Each is a thin wrapper
+// over the shell (kehu_shell.js), which owns the page state: fetches, IndexedDB, settings, clipboard.
+mergeInto(LibraryManager.library, {
+  kehu_js_fetch: function (id, method, path, body, bodyLen, headersJson) {
+    Module.kehuFetch(id, UTF8ToString(method), UTF8ToString(path),
+                     bodyLen > 0 ? HEAPU8.slice(body, body + bodyLen) : null, JSON.parse(UTF8ToString(headersJson)));
+  },
+  kehu_js_online: function () { return navigator.onLine ? 1 : 0; },
+  kehu_js_load_setting: function (key) {
+    var v = null;
+    try { v = window.localStorage.getItem('kehu.' + UTF8ToString(key)); } catch (e) { v = null; }
+    if (v === null) return 0;
+    var len = lengthBytesUTF8(v) + 1;
+    var ptr = _malloc(len);
+    stringToUTF8(v, ptr, len);
+    return ptr;
+  },
+  kehu_js_save_setting: function (key, value) {
+    try { window.localStorage.setItem('kehu.' + UTF8ToString(key), UTF8ToString(value)); } catch (e) { /* private mode */ }
+  },
+  kehu_js_open_cache: function (id, name) { Module.kehuCacheOpen(id, UTF8ToString(name)); },
+  kehu_js_persist_begin: function (name, size) { Module.kehuPersistBegin(UTF8ToString(name), size); },
+  kehu_js_persist_chunk: function (index, data, len) { Module.kehuPersistChunk(index, HEAPU8.slice(data, data + len)); },
+  kehu_js_persist_commit: function () { Module.kehuPersistCommit(); },
+  kehu_js_delete_cache: function (name) { Module.kehuCacheDelete(UTF8ToString(name)); },
+  kehu_js_set_clipboard: function (text) { Module.kehuSetClipboard(UTF8ToString(text)); },
+});

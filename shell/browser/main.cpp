@@ -1,0 +1,218 @@
+// main.cpp — the browser host: a WebGL2 context, Dear ImGui's OpenGL3 renderer, and the client.
+//
+// There is no emscripten_set_main_loop: kehu_shell.js asks for a frame (requestAnimationFrame) only when
+// input arrived or the client wants one (kehu_wants_frame, polled four times a second), so an idle tab
+// draws nothing. Input reaches ImGui through the exported kehu_* functions below, which the JS shell calls
+// from DOM events: mouse and wheel in device pixels, keys by their DOM `key` names, text as UTF-8 (typed,
+// composed by an IME, or pasted). Every exported function runs on the page's main thread.
+#include <emscripten.h>
+#include <emscripten/html5.h>
+
+#include <GLES3/gl3.h>
+#include <imgui.h>
+#include <imgui_internal.h>  // InputEventsQueue: events ImGui trickles over several frames
+#include <imgui_impl_opengl3.h>
+
+#include <string>
+#include <string_view>
+
+#include "shell/browser/browser_platform.h"
+#include "web/cache/chunk_vfs.h"
+#include "web/client_app.h"
+
+using kehu::client::BrowserPlatform;
+using kehu::client::ClientApp;
+
+namespace {
+
+struct Host {
+  BrowserPlatform platform;
+  ClientApp app{platform};
+  float scale = 1;
+  int width = 0, height = 0;
+  double last_time = 0;
+  int input_frames = 2;  // frames owed to recent input (hover and click states settle over two frames)
+  std::string clipboard;
+  std::string snapshot;
+};
+Host* host = nullptr;
+
+// Clipboard: ImGui reads the local copy; pastes arrive as text events from the page's paste event.
+const char* get_clipboard(void*) { return host->clipboard.c_str(); }
+void set_clipboard(void*, const char* text) {
+  host->clipboard = text;
+  host->platform.set_clipboard(text);
+}
+
+// Where ImGui wants the IME: the hidden textarea follows the caret so candidate windows appear there.
+void set_ime_data(ImGuiViewport*, ImGuiPlatformImeData* data) {
+  EM_ASM({ if (Module.kehuImePosition) Module.kehuImePosition($0, $1, $2, $3); }, data->WantVisible ? 1 : 0,
+         data->InputPos.x / host->scale, data->InputPos.y / host->scale, data->InputLineHeight / host->scale);
+}
+
+ImGuiKey key_from_dom(std::string_view k) {
+  if (k.size() == 1) {
+    char c = k[0];
+    if (c >= 'a' && c <= 'z') return static_cast<ImGuiKey>(ImGuiKey_A + (c - 'a'));
+    if (c >= 'A' && c <= 'Z') return static_cast<ImGuiKey>(ImGuiKey_A + (c - 'A'));
+    if (c >= '0' && c <= '9') return static_cast<ImGuiKey>(ImGuiKey_0 + (c - '0'));
+    if (c == ' ') return ImGuiKey_Space;
+    return ImGuiKey_None;
+  }
+  static const std::pair<std::string_view, ImGuiKey> kKeys[] = {
+      {"Tab", ImGuiKey_Tab},          {"ArrowLeft", ImGuiKey_LeftArrow}, {"ArrowRight", ImGuiKey_RightArrow},
+      {"ArrowUp", ImGuiKey_UpArrow},  {"ArrowDown", ImGuiKey_DownArrow}, {"PageUp", ImGuiKey_PageUp},
+      {"PageDown", ImGuiKey_PageDown}, {"Home", ImGuiKey_Home},          {"End", ImGuiKey_End},
+      {"Insert", ImGuiKey_Insert},    {"Delete", ImGuiKey_Delete},       {"Backspace", ImGuiKey_Backspace},
+      {"Enter", ImGuiKey_Enter},      {"Escape", ImGuiKey_Escape},       {"Control", ImGuiKey_LeftCtrl},
+      {"Shift", ImGuiKey_LeftShift},  {"Alt", ImGuiKey_LeftAlt},         {"Meta", ImGuiKey_LeftSuper},
+  };
+  for (const auto& [name, key] : kKeys)
+    if (name == k) return key;
+  return ImGuiKey_None;
+}
+
+}  // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE int kehu_wants_frame();
+
+// One frame; returns whether the client wants another without new input.
+EMSCRIPTEN_KEEPALIVE int kehu_frame() {
+  ImGuiIO& io = ImGui::GetIO();
+  if (host->app.fonts().needs_rebuild(host->scale)) {
+    host->app.fonts().rebuild(host->scale);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
+  if (host->app.fonts().wants_fallback()) EM_ASM({ if (Module.kehuLoadFallbackFont) Module.kehuLoadFallbackFont(); });
+  double now = emscripten_get_now() / 1000.0;
+  // The browser may hand two frames the same timestamp; ImGui needs a positive step.
+  io.DeltaTime = static_cast<float>(std::min(std::max(now - host->last_time, 1e-4), 0.5));
+  host->last_time = now;
+  io.DisplaySize = ImVec2(static_cast<float>(host->width), static_cast<float>(host->height));
+  io.DisplayFramebufferScale = ImVec2(1, 1);  // ImGui works in device pixels; scale is applied by the client
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui::NewFrame();
+  host->app.frame(host->scale);
+  ImGui::Render();
+  glViewport(0, 0, host->width, host->height);
+  glClearColor(0.94f, 0.94f, 0.94f, 1);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  if (host->input_frames > 0) --host->input_frames;
+  // Tell the shell whether a text field wants the keyboard (it then focuses the IME textarea).
+  EM_ASM({ if (Module.kehuWantText) Module.kehuWantText($0); }, io.WantTextInput ? 1 : 0);
+  return kehu_wants_frame();
+}
+
+// ImGui hands fast input to widgets a few events per frame (so a click lands before the keys typed after
+// it): while its queue holds events, frames must go on or those keys would wait for the next input.
+EMSCRIPTEN_KEEPALIVE int kehu_wants_frame() {
+  return host->input_frames > 0 || GImGui->InputEventsQueue.Size > 0 || host->app.wants_frame();
+}
+
+EMSCRIPTEN_KEEPALIVE void kehu_resize(int width, int height, double scale) {
+  host->width = width;
+  host->height = height;
+  host->scale = static_cast<float>(scale);
+  host->input_frames = 2;
+}
+
+EMSCRIPTEN_KEEPALIVE void kehu_mouse_move(double x, double y) {
+  ImGui::GetIO().AddMousePosEvent(static_cast<float>(x), static_cast<float>(y));
+  host->input_frames = 2;
+}
+
+EMSCRIPTEN_KEEPALIVE void kehu_mouse_button(int button, int down) {
+  ImGui::GetIO().AddMouseButtonEvent(button, down != 0);
+  host->input_frames = 3;
+}
+
+EMSCRIPTEN_KEEPALIVE void kehu_wheel(double dx, double dy) {
+  ImGui::GetIO().AddMouseWheelEvent(static_cast<float>(dx), static_cast<float>(dy));
+  host->input_frames = 2;
+}
+
+EMSCRIPTEN_KEEPALIVE void kehu_key(const char* key, int down, int ctrl, int shift, int alt, int super) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.AddKeyEvent(ImGuiMod_Ctrl, ctrl != 0);
+  io.AddKeyEvent(ImGuiMod_Shift, shift != 0);
+  io.AddKeyEvent(ImGuiMod_Alt, alt != 0);
+  io.AddKeyEvent(ImGuiMod_Super, super != 0);
+  ImGuiKey k = key_from_dom(key);
+  if (k != ImGuiKey_None) io.AddKeyEvent(k, down != 0);
+  host->input_frames = 3;
+}
+
+EMSCRIPTEN_KEEPALIVE void kehu_text(const char* utf8) {
+  ImGui::GetIO().AddInputCharactersUTF8(utf8);
+  host->input_frames = 3;
+}
+
+EMSCRIPTEN_KEEPALIVE void kehu_focus(int focused) {
+  ImGui::GetIO().AddFocusEvent(focused != 0);
+  host->input_frames = 2;
+}
+
+EMSCRIPTEN_KEEPALIVE void kehu_online(int online) { host->app.on_online_changed(online != 0); }
+
+EMSCRIPTEN_KEEPALIVE void kehu_fetch_done(int id, int status, const char* body, int len) {
+  host->platform.fetch_done(id, status, std::string(body ? body : "", static_cast<size_t>(len)));
+}
+
+EMSCRIPTEN_KEEPALIVE void kehu_cache_chunk(const char* name, unsigned index, const char* data, int len) {
+  kehu::client::load_chunk(name, index, std::string_view(data, static_cast<size_t>(len)));
+}
+
+EMSCRIPTEN_KEEPALIVE void kehu_cache_loaded(int id, double size, int ok) {
+  host->platform.cache_loaded(id, static_cast<int64_t>(size), ok != 0);
+}
+
+EMSCRIPTEN_KEEPALIVE void kehu_persist_done(int ok) { host->platform.persist_done(ok != 0); }
+
+// which: 0 primary font, 1 fallback font.
+EMSCRIPTEN_KEEPALIVE void kehu_font_data(int which, const char* data, int len) {
+  std::string bytes(data, static_cast<size_t>(len));
+  if (which == 0) host->app.fonts().set_primary(std::move(bytes));
+  else host->app.fonts().set_fallback(std::move(bytes));
+  host->input_frames = 2;
+}
+
+EMSCRIPTEN_KEEPALIVE const char* kehu_test_snapshot() {
+  host->snapshot = host->app.test_hook().snapshot(host->scale);
+  return host->snapshot.c_str();
+}
+
+}  // extern "C"
+
+int main() {
+  EmscriptenWebGLContextAttributes attrs;
+  emscripten_webgl_init_context_attributes(&attrs);
+  attrs.majorVersion = 2;
+  attrs.alpha = false;
+  attrs.antialias = false;
+  EMSCRIPTEN_WEBGL_CONTEXT_HANDLE ctx = emscripten_webgl_create_context("#canvas", &attrs);
+  if (ctx <= 0) {
+    EM_ASM({ if (Module.kehuFatal) Module.kehuFatal("webgl2"); });
+    return 1;
+  }
+  emscripten_webgl_make_context_current(ctx);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;               // layout is the app's, not a file's
+  io.ConfigInputTextCursorBlink = false;  // a blinking caret would need frames while idle
+  io.BackendPlatformName = "kehu_browser";
+  io.GetClipboardTextFn = get_clipboard;
+  io.SetClipboardTextFn = set_clipboard;
+  io.SetPlatformImeDataFn = set_ime_data;
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+
+  host = new Host();
+  EM_ASM({ if (Module.kehuStarted) Module.kehuStarted(); });  // the shell sizes the canvas and sends fonts
+  host->app.start();
+  return 0;
+}

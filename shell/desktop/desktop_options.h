@@ -1,0 +1,45 @@
+// desktop_options.h — crm-desktop's command line.
+//
+//   crm-desktop --server URL [--cache DIR] [--fonts DIR] [--screenshot PNG --screenshot-after-ms N]
+//
+// --server   the crm-server to talk to: http://host[:port] or https://host[:port] (no path).
+// --cache    the folder for the cache databases (one per user) and settings.json; default
+//            $XDG_DATA_HOME/kehu/<host>_<port> (~/.local/share/...), one folder per server so two
+//            servers' users of the same name never share a cache.
+// --fonts    the folder holding kehu-ui.ttf and kehu-ui-ext.ttf; default: the build tree's web/fonts
+//            (found relative to the executable; see default_font_dirs()).
+// --screenshot / --screenshot-after-ms: draw for N ms, write the window's pixels to PNG and exit 0
+//            (for tests under Xvfb).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kehu::desktop {
+
+struct DesktopOptions {
+  std::string server_url;  // normalised: scheme://host[:port], no trailing slash
+  std::filesystem::path cache_dir;
+  std::vector<std::filesystem::path> font_dirs;  // searched in order
+  std::string screenshot_path;                   // empty: run until the window is closed
+  int screenshot_after_ms = 0;
+};
+
+struct ParsedOptions {
+  std::optional<DesktopOptions> options;  // set when the program should run
+  int exit_code = 0;                      // otherwise: exit with this (0 after --help, 2 on bad input)
+  std::string message;                    // printed before exiting (usage or the error)
+};
+
+// Parses argv. `exe_path` is the running executable (for the default font folder).
+ParsedOptions parse_options(const std::vector<std::string>& args, const std::filesystem::path& exe_path);
+
+// "http://h:8080/" -> "http://h:8080"; nullopt for another scheme, a path, or no host.
+std::optional<std::string> normalize_server_url(const std::string& url);
+
+// The usage text.
+const char* desktop_usage();
+
+}  // namespace kehu::desktop

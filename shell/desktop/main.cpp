@@ -1,0 +1,183 @@
+// main.cpp — crm-desktop: the Kehu client in a native window (usage in desktop_options.h).
+//
+// The host loop: wait for events (or for an HTTP answer, which wakes the wait), run finished callbacks
+// on this thread, and draw a frame only when something changed — input, an answer, or the client
+// asking for one (ClientApp::wants_frame) — so an idle window costs no CPU. The client itself (web/)
+// is the same code the browser runs; everything platform-specific is in DesktopWindow (GLFW, OpenGL,
+// ImGui backends) and DesktopPlatform (HTTP, cache file, settings, clipboard).
+//
+// [SECTION] Fonts       — the font files next to the web build
+// [SECTION] Loop        — when to wait, when to draw
+// [SECTION] main
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <imgui.h>
+
+#include "shell/desktop/desktop_options.h"
+#include "shell/desktop/desktop_platform.h"
+#include "shell/desktop/desktop_window.h"
+#include "shell/desktop/png_file.h"
+#include "web/client_app.h"
+
+using namespace kehu;
+using namespace kehu::desktop;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+// [SECTION] Fonts
+
+constexpr const char* kPrimaryFont = "kehu-ui.ttf";       // common characters, always loaded
+constexpr const char* kFallbackFont = "kehu-ui-ext.ttf";  // the rest, loaded when the client asks
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  if (!in.good() && !in.eof()) return std::nullopt;
+  return bytes.str();
+}
+
+// The first of `dirs` holding `file`, read whole; nullopt when none does.
+std::optional<std::string> read_file_from(const std::vector<std::filesystem::path>& dirs, const char* file) {
+  for (const auto& dir : dirs) {
+    auto bytes = read_file(dir / file);
+    if (bytes && !bytes->empty()) return bytes;
+  }
+  return std::nullopt;
+}
+
+// read_file_from(), saying on stderr where it looked and what follows when the file is not there.
+std::optional<std::string> load_font(const std::vector<std::filesystem::path>& dirs, const char* file,
+                                     const char* consequence) {
+  if (auto bytes = read_file_from(dirs, file)) return bytes;
+  std::string tried;
+  for (const auto& dir : dirs) tried += "\n  " + (dir / file).lexically_normal().string();
+  std::fprintf(stderr, "crm-desktop: font %s not found; %s. Looked in:%s\n(point --fonts at the folder with it)\n",
+               file, consequence, tried.c_str());
+  return std::nullopt;
+}
+
+// [SECTION] Loop
+
+constexpr double kIdleWaitS = 0.25;   // longest sleep: Ctrl+C, a blinking caret and clocks stay live
+constexpr int kFramesAfterInput = 3;  // ImGui settles hover and layout a frame or two after input
+constexpr auto kMinFrameTime = std::chrono::microseconds(1'000'000 / 60);  // when vsync does not pace us
+
+struct Screenshot {
+  std::string path;  // empty: none
+  Clock::time_point due;
+};
+
+// Runs until the window closes, a signal arrives or the screenshot is written. Returns the exit code.
+int run_loop(DesktopWindow& window, DesktopPlatform& platform, client::ClientApp& app,
+             const std::vector<std::filesystem::path>& font_dirs, const Screenshot& shot) {
+  int frames_owed = 1;
+  bool fallback_tried = false;
+  Clock::time_point last_frame{};
+  while (!window.should_close() && !g_stop) {
+    // Wait unless something is known to need drawing.
+    const bool busy = frames_owed > 0 || app.wants_frame();
+    double wait = busy ? 0.0 : kIdleWaitS;
+    if (!shot.path.empty())
+      wait = std::min(wait, std::max(0.0, std::chrono::duration<double>(shot.due - Clock::now()).count()));
+    window.process_events(wait);
+
+    if (window.take_input()) frames_owed = std::max(frames_owed, kFramesAfterInput);
+    if (platform.run_completed_callbacks() > 0) frames_owed = std::max(frames_owed, 1);
+    if (app.fonts().wants_fallback() && !fallback_tried) {
+      fallback_tried = true;  // asked once: a missing file is reported once, not every frame
+      auto bytes = load_font(font_dirs, kFallbackFont, "rare characters will show as boxes");
+      // FontAtlas has no "the fallback is unavailable": it would keep wanting it, and ClientApp keeps
+      // wanting frames while it does (a busy loop). Handing it the primary again settles it — the
+      // merge adds nothing, and the characters stay missing, which is the truth.
+      if (!bytes) bytes = read_file_from(font_dirs, kPrimaryFont);
+      if (bytes) app.fonts().set_fallback(std::move(*bytes));
+      frames_owed = std::max(frames_owed, 1);
+    }
+    const bool shoot = !shot.path.empty() && Clock::now() >= shot.due;
+    // While a text field has focus, the idle wake-ups redraw so the caret blinks.
+    const bool caret = !busy && ImGui::GetIO().WantTextInput;
+    if (frames_owed == 0 && !app.wants_frame() && !shoot && !caret) continue;
+
+    // Without vsync (Xvfb, some drivers) a client that keeps wanting frames would spin a core.
+    const auto since = Clock::now() - last_frame;
+    if (since < kMinFrameTime) std::this_thread::sleep_for(kMinFrameTime - since);
+    last_frame = Clock::now();
+
+    const float scale = window.ui_scale();
+    if (app.fonts().needs_rebuild(scale)) {
+      app.fonts().rebuild(scale);
+      window.reload_font_texture();
+    }
+    window.begin_frame();
+    app.frame(scale);
+    window.end_frame();
+    if (shoot) {
+      std::string error = write_png(shot.path, window.read_back_buffer());
+      if (!error.empty()) {
+        std::fprintf(stderr, "crm-desktop: cannot write %s: %s\n", shot.path.c_str(), error.c_str());
+        return 1;
+      }
+      std::printf("crm-desktop: wrote %s\n", shot.path.c_str());
+      return 0;
+    }
+    window.present();
+    if (frames_owed > 0) --frames_owed;
+    if (window.has_queued_input()) frames_owed = std::max(frames_owed, 1);
+  }
+  return 0;
+}
+
+std::filesystem::path executable_path(const char* argv0) {
+  std::error_code ec;
+  auto p = std::filesystem::canonical("/proc/self/exe", ec);
+  if (!ec) return p;
+  return std::filesystem::absolute(argv0, ec);
+}
+
+}  // namespace
+
+// [SECTION] main
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  ParsedOptions parsed = parse_options(args, executable_path(argv[0]));
+  if (!parsed.options) {
+    std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);
+    return parsed.exit_code;
+  }
+  const DesktopOptions& opts = *parsed.options;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+
+  auto window = DesktopWindow::create("Kehu CRM 客户管理", 1280, 800);
+  if (!window) return 1;
+  int code = 0;
+  {
+    // Destroyed in reverse: the client first, then the platform (dropping answers still queued, and
+    // joining its HTTP workers before GLFW, which they wake, goes away with the window).
+    DesktopPlatform platform(window->handle(), opts.server_url, opts.cache_dir);
+    client::ClientApp app(platform);
+    if (auto bytes = load_font(opts.font_dirs, kPrimaryFont, "using ImGui's built-in font (no Chinese characters)"))
+      app.fonts().set_primary(std::move(*bytes));
+    app.start();
+    Screenshot shot{opts.screenshot_path, Clock::now() + std::chrono::milliseconds(opts.screenshot_after_ms)};
+    code = run_loop(*window, platform, app, opts.font_dirs, shot);
+  }
+  return code;
+}

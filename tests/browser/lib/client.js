@@ -1,0 +1,290 @@
+// client.js — driving the ImGui client through its test hook (SPEC §8). The page opened with ?test=1 has
+// window.kehuTest.snapshot() -> {screen, frame, lang, online, pending, items: [{id, label, kind, x, y, w, h}]}
+// for the last drawn frame, in CSS pixels of the canvas. Everything here finds widgets by id, clicks
+// their centre with the mouse and types with the keyboard or an input method, as a person would.
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { SCREENSHOT_DIR, ms, sleep } from './env.js';
+
+// --- reading the hook ---
+
+// The snapshot of the last drawn frame (the hook may hand back JSON text or an object), or null when the
+// hook is not there yet.
+export async function snapshot(page) {
+  const raw = await page.evaluate(() => {
+    const hook = window.kehuTest;
+    if (!hook || typeof hook.snapshot !== 'function') return null;
+    return hook.snapshot();
+  });
+  if (raw === null || raw === undefined) return null;
+  return typeof raw === 'string' ? JSON.parse(raw) : raw;
+}
+
+export const findItem = (snap, id) => snap?.items?.find((it) => it.id === id) ?? null;
+export const itemsWithPrefix = (snap, prefix) => (snap?.items ?? []).filter((it) => it.id.startsWith(prefix));
+export const rows = (snap) => itemsWithPrefix(snap, 'customers.row.');
+
+// The first whole number in a label ("共 1,234 条", "300 results", "待发送 2") or NaN.
+export function numberIn(label) {
+  const m = /\d[\d,]*/.exec(label ?? '');
+  return m ? Number(m[0].replace(/,/g, '')) : NaN;
+}
+
+// A short text of a snapshot for error messages.
+export function describe(snap) {
+  if (!snap) return 'no snapshot (window.kehuTest missing)';
+  const items = snap.items.slice(0, 40).map((it) => `${it.id}${it.label ? `=${JSON.stringify(it.label)}` : ''}`);
+  const more = snap.items.length > 40 ? ` … ${snap.items.length - 40} more` : '';
+  return `screen=${snap.screen} frame=${snap.frame} lang=${snap.lang} online=${snap.online} pending=${snap.pending} items: ${items.join(', ')}${more}`;
+}
+
+// Polls snapshot() until `predicate(snap)` returns a truthy value, which is returned. `what` names the
+// wait in the timeout error (which also shows the last snapshot).
+export async function waitForSnapshot(page, predicate, { timeout = ms(15000), what = 'the snapshot condition', interval = 100 } = {}) {
+  const deadline = Date.now() + timeout;
+  let snap = null;
+  let lastError = null;
+  for (;;) {
+    try {
+      snap = await snapshot(page);
+      lastError = null;
+    } catch (e) {
+      if (/Target (page, context or browser )?(has been )?closed/.test(e.message)) throw e;
+      lastError = e;  // the page is navigating, or the hook threw: try again
+    }
+    if (snap && !lastError) {
+      const result = predicate(snap);  // a predicate that throws ends the wait
+      if (result) return result;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}; last: ${describe(snap)}${lastError ? ` (error: ${lastError.message})` : ''}`);
+    }
+    await sleep(interval);
+  }
+}
+
+// Waits for an item: `target` is an id, or a predicate (item, snap) => bool. Returns the item.
+export function waitForItem(page, target, timeout = ms(15000)) {
+  const match = typeof target === 'function' ? target : (it) => it.id === target;
+  const what = typeof target === 'function' ? `an item matching ${target}` : `item ${target}`;
+  return waitForSnapshot(page, (snap) => snap.items.find((it) => match(it, snap)), { timeout, what });
+}
+
+export function waitForScreen(page, screen, timeout = ms(15000)) {
+  return waitForSnapshot(page, (snap) => snap.screen === screen && snap, { timeout, what: `screen "${screen}"` });
+}
+
+// Waits until no new frame has been drawn for `quietMs` (the client went idle), returns the snapshot.
+export async function waitForIdle(page, { quietMs = 500, timeout = ms(15000) } = {}) {
+  const deadline = Date.now() + timeout;
+  let snap = await snapshot(page);
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    await sleep(100);
+    const now = await snapshot(page);
+    if (now.frame !== snap.frame) since = Date.now();
+    snap = now;
+    if (Date.now() - since >= quietMs) return snap;
+  }
+  throw new Error(`the client kept drawing for ${timeout} ms; last: ${describe(snap)}`);
+}
+
+// --- opening the client ---
+
+// Rejects when one of the client's own files (the page, crm.js, crm.wasm) answers with an error, so a
+// missing build fails at once instead of after the timeout. stop() detaches it.
+function watchClientFiles(page) {
+  let onResponse;
+  const failed = new Promise((_, reject) => {
+    onResponse = (res) => {
+      const { pathname } = new URL(res.url());
+      if (res.status() >= 400 && /^\/(crm\.js|crm\.wasm|index\.html)?$/.test(pathname)) {
+        reject(new Error(`${res.url()} answered ${res.status()}: the web client is not built or not served`));
+      }
+    };
+  });
+  failed.catch(() => {});
+  page.on('response', onResponse);
+  return { failed, stop: () => page.off('response', onResponse) };
+}
+
+async function waitForHook(page, watch, timeout) {
+  try {
+    await Promise.race([watch.failed, page.waitForFunction(() => {
+      const hook = window.kehuTest;
+      if (!hook || typeof hook.snapshot !== 'function') return false;
+      const raw = hook.snapshot();
+      const snap = typeof raw === 'string' ? JSON.parse(raw) : raw;
+      return snap && snap.frame > 0;
+    }, null, { timeout, polling: 100 })]);
+  } catch (e) {
+    const status = await page.evaluate(() => document.getElementById('status')?.innerText ?? '').catch(() => '');
+    throw new Error(`the client did not draw a first frame with the test hook${status ? ` (page says: ${status.replace(/\s+/g, ' ')})` : ''}: ${e.message}`);
+  } finally {
+    watch.stop();
+  }
+  return snapshot(page);
+}
+
+// Opens BASE/?test=1 and waits until the hook exists and a first frame was drawn; returns the snapshot.
+export async function openClient(page, baseUrl, { timeout = ms(60000), query = '' } = {}) {
+  const watch = watchClientFiles(page);
+  try {
+    await page.goto(`${baseUrl}/?test=1${query}`, { waitUntil: 'load', timeout });
+  } catch (e) {
+    watch.stop();
+    throw e;
+  }
+  return waitForHook(page, watch, timeout);
+}
+
+// Reloads the page and waits for the hook and a first frame again.
+export async function reloadClient(page, { timeout = ms(60000) } = {}) {
+  const watch = watchClientFiles(page);
+  try {
+    await page.reload({ waitUntil: 'load', timeout });
+  } catch (e) {
+    watch.stop();
+    throw e;
+  }
+  return waitForHook(page, watch, timeout);
+}
+
+// --- acting like a person ---
+
+// The canvas's offset in the page: snapshot coordinates are relative to the canvas.
+async function canvasOffset(page) {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('canvas');
+    if (!canvas) return { x: 0, y: 0 };
+    const r = canvas.getBoundingClientRect();
+    return { x: r.left, y: r.top };
+  });
+}
+
+export const centre = (item) => ({ x: item.x + item.w / 2, y: item.y + item.h / 2 });
+
+// Moves the mouse onto the item, presses and releases its left button in separate frames (ImGui sees
+// hover, then press, then release). Returns the item clicked.
+export async function click(page, id, { timeout = ms(15000) } = {}) {
+  const item = await waitForItem(page, id, timeout);
+  const off = await canvasOffset(page);
+  const { x, y } = centre(item);
+  await page.mouse.move(off.x + x, off.y + y, { steps: 2 });
+  await sleep(50);
+  await page.mouse.down();
+  await sleep(50);
+  await page.mouse.up();
+  await sleep(50);
+  return item;
+}
+
+// Clicks the input and types `text` key by key. replace: select what is there first (Ctrl+A), so the
+// typed text replaces it.
+export async function typeInto(page, id, text, { replace = false, delay = 15 } = {}) {
+  await click(page, id);
+  await sleep(100);
+  if (replace) {
+    await page.keyboard.press('Control+KeyA');  // key "a", code "KeyA", as a real keyboard sends it
+    await sleep(50);
+    if (text === '') await page.keyboard.press('Backspace');
+  }
+  if (text) await page.keyboard.type(text, { delay });
+  await sleep(100);
+}
+
+// Types `text` through an input method, as a Chinese IME does: the composition changes a few times
+// (`steps`, e.g. the pinyin typed so far: ['ke', 'keji']; by default growing prefixes of the text), then
+// the chosen text is committed. Needs the client's hidden textarea focused: pass `into` (an input's id)
+// to click that input first. `cdp` is a CDP session of the page (context.newCDPSession(page)), or null
+// for one opened just for this call.
+//
+// Beware: while an extra CDP session is attached, a reload of an offline page (context.setOffline(true))
+// starts with navigator.onLine === true (Chromium 156) although requests still fail; detach the session
+// (cdp.detach()) before such a reload.
+export async function imeType(page, cdp, text, { steps, into, stepDelay = 60 } = {}) {
+  if (into) {
+    await click(page, into);
+    await sleep(100);
+  }
+  const session = cdp ?? await page.context().newCDPSession(page);
+  try {
+    const chars = Array.from(text);  // code points, so 𠮷 is never split
+    const compositions = steps ?? chars.map((_, i) => chars.slice(0, i + 1).join(''));
+    for (const composing of compositions) {
+      await session.send('Input.imeSetComposition', {
+        text: composing,
+        selectionStart: composing.length,
+        selectionEnd: composing.length,
+      });
+      await sleep(stepDelay);
+    }
+    await session.send('Input.insertText', { text });
+  } finally {
+    if (!cdp) await session.detach().catch(() => {});
+  }
+  await sleep(150);
+}
+
+// Puts `text` on the clipboard (the context needs clipboard permissions for the page's origin).
+export async function setClipboard(page, text) {
+  await page.bringToFront();
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+}
+
+// Clicks the input, then pastes the clipboard with Ctrl+V.
+export async function pasteInto(page, id) {
+  await click(page, id);
+  await sleep(100);
+  await page.keyboard.press('Control+V');
+  await sleep(150);
+}
+
+// Saves a PNG of the page under BUILD/screenshots/ and returns its path.
+export async function screenshot(page, name) {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, name.endsWith('.png') ? name : `${name}.png`);
+  await page.screenshot({ path: file, timeout: ms(30000) });
+  return file;
+}
+
+// --- flows every test needs ---
+
+// On the login screen: types the user name and password, clicks submit; waits until the client leaves
+// the login screen (or shows login.error, which fails). Returns the first snapshot after it.
+export async function login(page, username, password) {
+  await waitForScreen(page, 'login', ms(30000));
+  await typeInto(page, 'login.username', username, { replace: true });
+  await typeInto(page, 'login.password', password, { replace: true });
+  await click(page, 'login.submit');
+  return waitForSnapshot(page, (snap) => {
+    const error = findItem(snap, 'login.error');
+    if (snap.screen === 'login' && error) throw new Error(`login failed: ${error.label}`);
+    return snap.screen !== 'login' && snap;
+  }, { timeout: ms(30000), what: 'the client to leave the login screen' });
+}
+
+// Waits for the customer list after sign-in: through "syncing" (seen or too quick to see) to
+// "customers". Returns {snap, screens} with the screens seen on the way.
+export async function waitForCustomerList(page, timeout = ms(90000)) {
+  const screens = [];
+  const snap = await waitForSnapshot(page, (s) => {
+    if (screens[screens.length - 1] !== s.screen) screens.push(s.screen);
+    return s.screen === 'customers' && findItem(s, 'customers.search') && s;
+  }, { timeout, what: 'the customer list (screen "customers" with customers.search)' });
+  return { snap, screens };
+}
+
+// From the detail or form screen back to the list.
+export async function backToList(page) {
+  const snap = await snapshot(page);
+  if (snap.screen === 'customers') return snap;
+  if (snap.screen === 'customer_form') {
+    await click(page, 'form.cancel');
+    await waitForSnapshot(page, (s) => s.screen !== 'customer_form', { what: 'the form to close' });
+  }
+  const now = await snapshot(page);
+  if (now.screen === 'customer') await click(page, 'customer.back');
+  return waitForScreen(page, 'customers');
+}

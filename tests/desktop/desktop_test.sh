@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# crm-desktop as a person starts it, under a virtual X display: a real crm-server on loopback, the real
+# window (OpenGL through Mesa's software renderer), and a screenshot that must show a drawn UI — the
+# PNG is decoded and must hold at least 10 distinct colours (a blank or single-colour window fails).
+# Usage: bash tests/desktop/desktop_test.sh BUILD_DIR    (needs xvfb; writes BUILD_DIR/screenshots/desktop.png)
+set -u
+build=$(cd "${1:?usage: desktop_test.sh BUILD_DIR}" && pwd)
+server_bin=$build/server/crm-server
+desktop_bin=$build/shell/desktop/crm-desktop
+for f in "$server_bin" "$desktop_bin"; do
+  [ -x "$f" ] || { echo "FAILED: $f is not built"; exit 1; }
+done
+command -v Xvfb >/dev/null || { echo "FAILED: Xvfb is not installed (apt-get install xvfb)"; exit 1; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# A free X display: the first N without a lock file or socket.
+display=
+for n in $(seq 90 190); do
+  if [ ! -e "/tmp/.X$n-lock" ] && [ ! -e "/tmp/.X11-unix/X$n" ]; then display=$n; break; fi
+done
+[ -n "$display" ] || { echo "FAILED: no free X display number"; exit 1; }
+Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp > "$work/xvfb.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
+[ -e "/tmp/.X11-unix/X$display" ] || { echo "FAILED: Xvfb did not start"; cat "$work/xvfb.log"; exit 1; }
+
+port=$(free_port)
+KEHU_ADMIN_PASSWORD=desktop-test-pw "$server_bin" serve --db "$work/kehu.db" --static "$build/web" \
+  --host 127.0.0.1 --port "$port" > "$work/server.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { echo "FAILED: crm-server did not start"; cat "$work/server.log"; exit 1; }
+
+mkdir -p "$build/screenshots"
+png=$build/screenshots/desktop.png
+rm -f "$png"
+# timeout: a hung window must fail the test, not hang CTest.
+DISPLAY=":$display" LIBGL_ALWAYS_SOFTWARE=1 HOME="$work/home" timeout 60 \
+  "$desktop_bin" --server "http://127.0.0.1:$port" --cache "$work/cache" \
+  --screenshot "$png" --screenshot-after-ms 3000 > "$work/desktop.log" 2>&1
+code=$?
+
+passed=0 failed=0
+check() { # description, command...
+  local what=$1; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
+}
+check "crm-desktop exits 0 after the screenshot (exit $code)" [ "$code" = 0 ]
+check "the screenshot exists" test -s "$png"
+# Decodes the PNG with zlib (no image library needed): 8-bit RGB or RGBA, non-interlaced, as libpng
+# writes it; undoes the row filters and counts distinct colours.
+check "the screenshot is a 1280x800 image of a drawn UI (>= 10 colours)" /usr/bin/python3 - "$png" <<'PY'
+import struct, sys, zlib
+data = open(sys.argv[1], 'rb').read()
+assert data[:8] == b'\x89PNG\r\n\x1a\n', 'not a PNG'
+pos, idat, hdr = 8, b'', None
+while pos < len(data):
+    n, kind = struct.unpack('>I4s', data[pos:pos + 8]); body = data[pos + 8:pos + 8 + n]; pos += 12 + n
+    if kind == b'IHDR': hdr = struct.unpack('>IIBBBBB', body)
+    elif kind == b'IDAT': idat += body
+w, h, depth, ctype, _, _, interlace = hdr
+assert depth == 8 and ctype in (2, 6) and interlace == 0, f'unexpected PNG format {hdr}'
+assert (w, h) == (1280, 800), f'size {w}x{h}'
+bpp = 3 if ctype == 2 else 4
+raw, stride = zlib.decompress(idat), w * bpp
+prev, colours = bytearray(stride), set()
+for y in range(h):
+    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for i in range(stride):
+        a = line[i - bpp] if i >= bpp else 0; b = prev[i]; c = prev[i - bpp] if i >= bpp else 0
+        if f == 1: line[i] = (line[i] + a) & 255
+        elif f == 2: line[i] = (line[i] + b) & 255
+        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    for x in range(0, stride, bpp): colours.add(bytes(line[x:x + 3]))
+    prev = line
+print(f'{len(colours)} distinct colours in {w}x{h}')
+assert len(colours) >= 10, f'only {len(colours)} colours: the window looks blank'
+PY
+if [ "$failed" != 0 ]; then
+  echo "--- crm-desktop output"; cat "$work/desktop.log"
+  echo "--- crm-server output"; tail -20 "$work/server.log"
+fi
+echo "desktop: $passed passed, $failed failed"
+[ "$failed" = 0 ]

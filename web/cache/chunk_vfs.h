@@ -1,0 +1,46 @@
+// chunk_vfs.h — an SQLite VFS that keeps database files in memory as fixed-size chunks and remembers
+// which chunks changed, so a host can persist a cache by writing only those (TOOLCHAIN.md: IDBFS would
+// store the whole database file on every flush).
+//
+// The browser host loads a cache's stored chunks with load_chunk() before opening it, opens it with
+// SqliteOptions{.client_cache = true, .vfs = kChunkVfsName}, and after each commit takes the changed
+// chunks with take_dirty() and writes them to IndexedDB in one IndexedDB transaction — so the stored copy
+// always holds whole SQLite transactions. Files SQLite opens besides the main database (temp files,
+// journals — the cache runs journal_mode=MEMORY) live in memory and are never persisted.
+// Single-threaded: the client runs on one thread (the browser's main thread).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+
+namespace kehu::client {
+
+inline constexpr const char* kChunkVfsName = "kehu-chunks";
+inline constexpr size_t kChunkSize = 64 * 1024;
+
+// Registers the VFS with SQLite (idempotent).
+Status register_chunk_vfs();
+
+// Seeds file `name` before it is opened: chunk `index` holds bytes [index*kChunkSize, ...). `size` is the
+// file's length; chunks past it are ignored. Loaded chunks are not dirty.
+void load_chunk(const std::string& name, uint32_t index, std::string_view bytes);
+void set_loaded_size(const std::string& name, int64_t size);
+
+struct DirtyChunks {
+  int64_t size = 0;                                      // the file's length now
+  std::vector<std::pair<uint32_t, std::string>> chunks;  // changed chunks, copied
+};
+// The chunks of `name` changed since the last call (and its size); clears the dirty marks.
+DirtyChunks take_dirty(const std::string& name);
+bool has_dirty(const std::string& name);
+
+// Drops the in-memory file (after the database using it was closed).
+void forget_file(const std::string& name);
+int64_t file_size(const std::string& name);
+
+}  // namespace kehu::client

@@ -1,0 +1,145 @@
+#include "web/cache/local_cache.h"
+
+#include "core/entity/record_codec.h"
+#include "core/schema/migrations.h"
+#include "core/search/search_index.h"
+
+namespace kehu::client {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kClientSchema =
+    "CREATE TABLE IF NOT EXISTS client_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS outbox ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " method TEXT NOT NULL,"              // POST or PATCH
+    " entity TEXT NOT NULL,"
+    " record_id INTEGER NOT NULL,"        // negative: a record created here, not yet on the server
+    " body TEXT NOT NULL,"                // JSON object sent (PATCH: the changed fields, and rev)
+    " idempotency_key TEXT NOT NULL,"     // the same on every retry: the server applies it once
+    " state TEXT NOT NULL DEFAULT 'pending',"  // pending | failed
+    " error TEXT,"                        // the server's error body (JSON) when failed
+    " before TEXT,"                       // the row before this edit (JSON; null for a creation), to withdraw it
+    " created_ms INTEGER NOT NULL);";
+
+}  // namespace
+
+Result<std::unique_ptr<LocalCache>> LocalCache::attach(std::unique_ptr<Database> db) {
+  auto version = migrate(*db);
+  if (!version.ok()) return version.take_error();
+  KEHU_TRY(db->exec(kClientSchema));
+  return std::unique_ptr<LocalCache>(new LocalCache(std::move(db)));
+}
+
+Result<std::string> LocalCache::meta(const std::string& key) {
+  auto st = db_->prepare("SELECT value FROM client_meta WHERE key = ?1");
+  if (!st.ok()) return st.take_error();
+  (*st)->bind(1, key);
+  auto row = (*st)->step();
+  if (!row.ok()) return row.take_error();
+  std::string out = *row ? std::string((*st)->column_text(0)) : std::string();
+  st->reset();
+  return out;
+}
+
+Status LocalCache::set_meta(const std::string& key, const std::string& value) {
+  return db_->run("INSERT INTO client_meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+                  {key, value});
+}
+
+Result<std::vector<int64_t>> LocalCache::find_ids(const EntityDef& entity,
+                                                  const std::multimap<std::string, std::string>& params) {
+  auto query = parse_list_query(entity, params);
+  if (!query.ok()) return query.take_error();
+  return list_ids(*db_, entity, *query, 2'000'000);
+}
+
+Result<std::map<int64_t, json>> LocalCache::records(const EntityDef& entity, const std::vector<int64_t>& ids) {
+  std::map<int64_t, json> out;
+  if (ids.empty()) return out;
+  std::string sql = "SELECT " + record_columns(entity) + " FROM " + entity.name + " WHERE id IN (";
+  std::vector<SqlValue> args;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    sql += (i ? ",?" : "?") + std::to_string(i + 1);
+    args.push_back(ids[i]);
+  }
+  sql += ")";
+  auto st = db_->prepare(sql);
+  if (!st.ok()) return st.take_error();
+  (*st)->bind_all(args);
+  for (;;) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) break;
+    json r = row_to_json(entity, **st);
+    out.emplace(r["id"].get<int64_t>(), std::move(r));
+  }
+  return out;
+}
+
+Result<std::optional<json>> LocalCache::record(const EntityDef& entity, int64_t id) {
+  auto found = records(entity, {id});
+  if (!found.ok()) return found.take_error();
+  auto it = found->find(id);
+  if (it == found->end()) return std::optional<json>();
+  return std::optional<json>(std::move(it->second));
+}
+
+std::string LocalCache::user_name(int64_t id) {
+  auto st = db_->prepare("SELECT display_name FROM users WHERE id = ?1");
+  if (!st.ok()) return {};
+  (*st)->bind(1, id);
+  auto row = (*st)->step();
+  std::string out = row.ok() && *row ? std::string((*st)->column_text(0)) : std::string();
+  st->reset();
+  return out;
+}
+
+Result<std::vector<json>> LocalCache::children(const EntityDef& entity, const std::string& field, int64_t id) {
+  if (!entity.field(field)) return Error::make(ErrorCode::bad_request, {"未知字段：" + field, "unknown field: " + field});
+  auto st = db_->prepare("SELECT " + record_columns(entity) + " FROM " + entity.name + " WHERE " + field +
+                         " = ?1 ORDER BY id");
+  if (!st.ok()) return st.take_error();
+  (*st)->bind(1, id);
+  std::vector<json> out;
+  for (;;) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) break;
+    out.push_back(row_to_json(entity, **st));
+  }
+  return out;
+}
+
+Result<int64_t> LocalCache::next_local_id(const EntityDef& entity) {
+  auto low = db_->query_int("SELECT min(min(id), 0) FROM " + entity.name);
+  if (!low.ok()) return low.take_error();
+  auto queued = db_->query_int("SELECT min(min(record_id), 0) FROM outbox WHERE entity = ?1", {entity.name});
+  if (!queued.ok()) return queued.take_error();
+  return std::min(low->value_or(0), queued->value_or(0)) - 1;
+}
+
+Status LocalCache::clear_synced() {
+  for (const auto* e : record_entities()) {
+    KEHU_TRY(db_->run("DELETE FROM " + e->name + " WHERE id > 0"));
+    KEHU_TRY(db_->run("INSERT INTO " + e->name + "_tri(" + e->name + "_tri) VALUES ('delete-all')"));
+    KEHU_TRY(db_->run("INSERT INTO " + e->name + "_ngram(" + e->name + "_ngram) VALUES ('delete-all')"));
+    // Rows created here stay; index them again.
+    auto st = db_->prepare("SELECT " + record_columns(*e) + " FROM " + e->name + " WHERE id < 0");
+    if (!st.ok()) return st.take_error();
+    std::vector<json> rows;
+    for (;;) {
+      auto row = (*st)->step();
+      if (!row.ok()) return row.take_error();
+      if (!*row) break;
+      rows.push_back(row_to_json(*e, **st));
+    }
+    for (const auto& r : rows) KEHU_TRY(index_record(*db_, *e, r["id"].get<int64_t>(), &r));
+  }
+  KEHU_TRY(db_->run("DELETE FROM users"));
+  return ok_status();
+}
+
+}  // namespace kehu::client

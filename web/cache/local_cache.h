@@ -1,0 +1,54 @@
+// local_cache.h — the client's SQLite cache of the server's data (SPEC §6, §8): the one data source
+// every screen reads from, online or offline.
+//
+// It holds the server's schema (core migrations), so lists, filters, sort and search run core's own query
+// code (list_query.h) on the same tables and indexes as the server; sync (sync_applier.h) fills it. Besides
+// the server's tables it keeps the client's own: `client_meta` (sync position, last sync time) and the
+// outbox (outbox.h). A row created here and not yet accepted by the server has a negative id.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/db/database.h"
+#include "core/entity/entity_def.h"
+#include "core/query/list_query.h"
+
+namespace kehu::client {
+
+class LocalCache {
+ public:
+  // Migrates the database to the current schema and creates the client's tables.
+  static Result<std::unique_ptr<LocalCache>> attach(std::unique_ptr<Database> db);
+
+  Database& db() { return *db_; }
+
+  // client_meta values.
+  Result<std::string> meta(const std::string& key);
+  Status set_meta(const std::string& key, const std::string& value);
+
+  // Ids of every record matching `params` (list_query.h parameters: q, filters, sort), in order.
+  Result<std::vector<int64_t>> find_ids(const EntityDef& entity, const std::multimap<std::string, std::string>& params);
+  // The records with these ids (missing ones are left out), keyed by id.
+  Result<std::map<int64_t, nlohmann::json>> records(const EntityDef& entity, const std::vector<int64_t>& ids);
+  Result<std::optional<nlohmann::json>> record(const EntityDef& entity, int64_t id);
+  // A user's display name from the synced directory ("" if unknown).
+  std::string user_name(int64_t id);
+  // Records of `entity` whose `field` is `id` (a customer's contacts), by id.
+  Result<std::vector<nlohmann::json>> children(const EntityDef& entity, const std::string& field, int64_t id);
+  // The next id for a record created here: below every id in use (negative).
+  Result<int64_t> next_local_id(const EntityDef& entity);
+  // Forgets every synced row (a sync answered reset) but keeps the outbox.
+  Status clear_synced();
+
+ private:
+  explicit LocalCache(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace kehu::client

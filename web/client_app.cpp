@@ -1,0 +1,17 @@
+#include "web/client_app.h"
+
+#include "web/client_state.h"
+
+namespace kehu::client {
+
+ClientApp::ClientApp(Platform& platform)
+    : state_(std::make_unique<ClientState>(platform, fonts_, test_hook_)) {}
+
+ClientApp::~ClientApp() = default;
+
+void ClientApp::start() { state_->start(); }
+void ClientApp::frame(float scale) { state_->frame(scale); }
+bool ClientApp::wants_frame() const { return state_->wants_frame() || fonts_.wants_fallback(); }
+void ClientApp::on_online_changed(bool online) { state_->on_online_changed(online); }
+
+}  // namespace kehu::client

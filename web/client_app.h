@@ -1,0 +1,49 @@
+// client_app.h — the Kehu client: login, sync into the local cache, the screens, the outbox.
+//
+// A host (shell/browser, shell/desktop) owns the window, the GL context and ImGui's context and backends,
+// implements Platform (platform.h) and calls, per drawn frame:
+//     if (app.fonts().needs_rebuild(scale)) { app.fonts().rebuild(scale); /* re-upload the font texture */ }
+//     backend NewFrame; ImGui::NewFrame(); app.frame(); ImGui::Render(); backend render;
+// The host draws only when input arrived or app.wants_frame() says the client has something to show
+// (an answer arrived, a sync runs, an animation plays): an idle client costs no CPU.
+// ImGui works in device pixels (DisplaySize = framebuffer size); `scale` is device pixels per CSS pixel.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "web/platform.h"
+#include "web/ui/font_atlas.h"
+#include "web/ui/test_hook.h"
+
+namespace kehu::client {
+
+class ClientState;  // the client's state and screens (client_state.h)
+
+class ClientApp {
+ public:
+  explicit ClientApp(Platform& platform);
+  ~ClientApp();
+  ClientApp(const ClientApp&) = delete;
+  ClientApp& operator=(const ClientApp&) = delete;
+
+  // Call once after ImGui::CreateContext(): applies the style, reads the saved language and last user,
+  // and starts signing in from the saved session if there is one.
+  void start();
+  // Draws one frame (between ImGui::NewFrame and ImGui::Render). `scale` as above.
+  void frame(float scale);
+  // True when the client wants another frame without new input.
+  bool wants_frame() const;
+  // The host's connectivity changed (browser online/offline events).
+  void on_online_changed(bool online);
+
+  FontAtlas& fonts() { return fonts_; }
+  TestHook& test_hook() { return test_hook_; }
+
+ private:
+  FontAtlas fonts_;
+  TestHook test_hook_;
+  std::unique_ptr<ClientState> state_;
+};
+
+}  // namespace kehu::client

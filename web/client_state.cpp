@@ -1,0 +1,448 @@
+// client_state.cpp — see client_state.h.
+//
+// [SECTION] session: start, sign in, open the user's cache, sign out
+// [SECTION] saving forms through the outbox
+// [SECTION] frame: top bar, screens, status bar, dialogs
+#include "web/client_state.h"
+
+#include <imgui.h>
+
+#include "core/clock.h"
+
+namespace kehu::client {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr ImU32 kRed = IM_COL32(200, 50, 50, 255);
+constexpr ImU32 kGreen = IM_COL32(30, 140, 60, 255);
+constexpr ImU32 kGrey = IM_COL32(110, 110, 110, 255);
+
+// The error body's message, or a sentence for the status when the body has none.
+std::string server_message(const Ui& ui, const HttpResponse& r) {
+  json body = json::parse(r.body, nullptr, false);
+  if (body.is_object() && body.contains("error") && body["error"].is_object()) {
+    std::string m = body["error"].value("message", "");
+    if (!m.empty()) return m;
+  }
+  if (r.status == 0) return ui.tr("无法连接服务器，请检查网络", "Cannot reach the server; check the network");
+  return ui.tr("服务器出错（", "The server answered with an error (") + std::to_string(r.status) + ui.tr("）", ")");
+}
+
+}  // namespace
+
+ClientState::ClientState(Platform& platform, FontAtlas& fonts, TestHook& hook)
+    : platform_(platform), hook_(hook), ui_(fonts, hook) {}
+
+ClientState::~ClientState() { *alive_ = false; }
+
+const char* ClientState::screen_name(Screen s) {
+  switch (s) {
+    case Screen::login: return "login";
+    case Screen::opening: return "opening";
+    case Screen::syncing: return "syncing";
+    case Screen::customers: return "customers";
+    case Screen::customer: return "customer";
+    case Screen::customer_form: return "customer_form";
+  }
+  return "";
+}
+
+std::string ClientState::now_text() const { return format_rfc3339_ms(platform_.now_ms()); }
+
+// ============================================================================================[SECTION] session
+
+void ClientState::start() {
+  ui_.set_lang(platform_.load_setting("lang") == "en" ? Lang::en : Lang::zh);
+  json last = json::parse(platform_.load_setting("last_user"), nullptr, false);
+  if (last.is_object() && last.value("id", json()).is_number_integer()) {
+    login_.set_username(last.value("username", ""));
+    open_session(last, true);
+  }
+}
+
+void ClientState::set_language(Lang lang) {
+  ui_.set_lang(lang);
+  platform_.save_setting("lang", lang == Lang::zh ? "zh" : "en");
+  if (engine_) engine_->set_language(accept_language());
+  list_.mark_stale();
+  redraw();
+}
+
+void ClientState::open_session(const json& user, bool verify) {
+  user_ = user;
+  std::string name = "kehu-user-" + std::to_string(user.value("id", int64_t{0}));
+  if (cache_ && name == cache_name_) {  // the same user again: resume where the outbox stopped
+    screen_ = Screen::customers;
+    engine_ = std::make_unique<SyncEngine>(platform_, *cache_, *outbox_, accept_language());
+  } else {
+    close_session(false);
+    user_ = user;
+    cache_name_ = name;
+    screen_ = Screen::opening;
+  }
+  auto alive = alive_;
+  auto wire_engine = [this] {
+    engine_->on_changed = [this] {
+      list_.mark_stale();
+      redraw();
+    };
+    engine_->on_signed_out = [this] { signed_out(); };
+  };
+  if (engine_) {
+    wire_engine();
+    redraw();
+    return;
+  }
+  platform_.open_cache(cache_name_, [this, alive, wire_engine, verify](Result<std::unique_ptr<Database>> db) {
+    if (!*alive || screen_ != Screen::opening) return;
+    redraw();
+    if (!db.ok()) {
+      notice_ = ui_.tr(db.error().message);
+      screen_ = Screen::login;
+      return;
+    }
+    auto cache = LocalCache::attach(std::move(*db));
+    if (!cache.ok()) {
+      notice_ = ui_.tr(cache.error().message);
+      screen_ = Screen::login;
+      return;
+    }
+    cache_ = std::move(*cache);
+    outbox_ = std::make_unique<Outbox>(*cache_);
+    engine_ = std::make_unique<SyncEngine>(platform_, *cache_, *outbox_, accept_language());
+    wire_engine();
+    auto next = cache_->meta("sync_next");
+    screen_ = next.ok() && !next->empty() && *next != "0" ? Screen::customers : Screen::syncing;
+    list_.mark_stale();
+    if (verify) verify_session();
+  });
+}
+
+void ClientState::verify_session() {
+  auto alive = alive_;
+  platform_.send({"GET", "/api/v1/me", "", {{"Accept-Language", accept_language()}}}, [this, alive](HttpResponse r) {
+    if (!*alive) return;
+    if (r.status == 401) signed_out();
+    if (r.status == 200 && engine_) engine_->set_online(true);
+    redraw();
+  });
+}
+
+void ClientState::signed_out() {
+  // The session ended (expired, revoked): sign in again. Cache and outbox stay for the same user.
+  engine_.reset();
+  login_.set_error(ui_.tr("登录已过期，请重新登录；未发送的修改会保留", "Your session has ended; sign in again. Unsent edits are kept."));
+  login_.set_username(user_.value("username", ""));
+  screen_ = Screen::login;
+  redraw();
+}
+
+void ClientState::close_session(bool delete_cache) {
+  engine_.reset();
+  outbox_.reset();
+  cache_.reset();
+  if (delete_cache && !cache_name_.empty()) platform_.delete_cache(cache_name_);
+  cache_name_.clear();
+  user_ = nullptr;
+}
+
+void ClientState::submit_login(const LoginIntent& intent) {
+  login_busy_ = true;
+  json body = {{"username", intent.username}, {"password", intent.password}};
+  auto alive = alive_;
+  platform_.send({"POST", "/api/v1/auth/login", body.dump(), {{"Accept-Language", accept_language()}}},
+                 [this, alive](HttpResponse r) {
+                   if (!*alive) return;
+                   login_busy_ = false;
+                   redraw();
+                   json answer = json::parse(r.body, nullptr, false);
+                   if (r.status != 200 || !answer.is_object() || !answer.contains("user")) {
+                     login_.set_error(server_message(ui_, r));
+                     return;
+                   }
+                   login_.clear_password();
+                   login_.set_error("");
+                   platform_.set_bearer_token(answer.value("token", ""));
+                   json user = answer["user"];
+                   json remembered = {{"id", user.value("id", int64_t{0})},
+                                      {"username", user.value("username", "")},
+                                      {"display_name", user.value("display_name", "")},
+                                      {"role", user.value("role", "")}};
+                   platform_.save_setting("last_user", remembered.dump());
+                   open_session(remembered, false);
+                 });
+}
+
+// ============================================================================================[SECTION] forms
+
+void ClientState::save_form(const FormIntent& intent) {
+  const std::string now = now_text();
+  const int64_t user_id = user_.value("id", int64_t{0});
+  Result<Outbox::Queued> queued = form_.id() == 0
+                                      ? outbox_->create(customers_def(), intent.values, now, user_id)
+                                      : outbox_->update(customers_def(), form_.id(), intent.values, form_.base_rev(), now, user_id);
+  if (!queued.ok()) {
+    std::map<std::string, std::string> fields;
+    for (const auto& [k, t] : queued.error().fields) fields[k] = ui_.tr(t);
+    form_.show_error(ui_.tr(queued.error().message), fields);
+    return;
+  }
+  platform_.persist_cache();
+  list_.mark_stale();
+  detail_id_ = queued->row.value("id", int64_t{0});
+  if (engine_ && engine_->online()) {
+    // Online: stay on the form until the server answers, so its per-field errors show where they belong.
+    waiting_seq_ = queued->seq;
+    engine_->tick();
+  } else {
+    screen_ = Screen::customer;  // offline: the edit waits in the outbox; the screen already shows it
+  }
+}
+
+void ClientState::check_form_result() {
+  if (waiting_seq_ == 0 || !outbox_) return;
+  json error;
+  Outbox::State state = outbox_->state(waiting_seq_, &error);
+  if (state == Outbox::State::pending) {
+    if (engine_ && !engine_->online()) {  // went offline meanwhile: the edit stays queued
+      waiting_seq_ = 0;
+      screen_ = Screen::customer;
+    }
+    return;
+  }
+  if (state == Outbox::State::gone) {
+    // Accepted: a created record now has the server's id; show the newest customer that was ours.
+    if (detail_id_ < 0) {
+      auto ids = cache_->find_ids(customers_def(), {{"sort", "-updated_at"}});
+      if (ids.ok() && !ids->empty()) detail_id_ = ids->front();
+    }
+    waiting_seq_ = 0;
+    screen_ = Screen::customer;
+    return;
+  }
+  // Refused: take the edit back and show the server's words at the fields.
+  std::map<std::string, std::string> fields;
+  std::string message = ui_.tr("保存失败", "Could not save");
+  if (error.is_object() && error.contains("error") && error["error"].is_object()) {
+    message = error["error"].value("message", message);
+    if (error["error"].contains("fields") && error["error"]["fields"].is_object())
+      for (const auto& [k, v] : error["error"]["fields"].items())
+        if (v.is_string()) fields[k] = v.get<std::string>();
+  }
+  Status withdrawn = outbox_->withdraw(waiting_seq_);
+  if (!withdrawn.ok()) message += " / " + ui_.tr(withdrawn.error().message);
+  waiting_seq_ = 0;
+  platform_.persist_cache();
+  list_.mark_stale();
+  form_.show_error(message, fields);
+}
+
+// ============================================================================================[SECTION] frame
+
+bool ClientState::wants_frame() const {
+  if (frames_wanted_ > 0 || login_busy_ || screen_ == Screen::opening || waiting_seq_ != 0) return true;
+  if (screen_ == Screen::syncing) return true;
+  return engine_ && engine_->seconds_until_due() == 0;
+}
+
+void ClientState::on_online_changed(bool online) {
+  if (engine_) engine_->set_online(online);
+  redraw();
+}
+
+void ClientState::frame(float scale) {
+  if (frames_wanted_ > 0) --frames_wanted_;
+  if (scale != scale_) {
+    scale_ = scale;
+    ImGuiStyle fresh;
+    ImGui::StyleColorsLight(&fresh);
+    fresh.FrameRounding = fresh.GrabRounding = fresh.WindowRounding = 4;
+    fresh.FramePadding = ImVec2(8, 5);
+    fresh.ItemSpacing = ImVec2(10, 8);
+    fresh.CellPadding = ImVec2(8, 4);
+    fresh.ScaleAllSizes(scale);
+    ImGui::GetStyle() = fresh;
+  }
+  ui_.set_scale(scale);
+  hook_.begin_frame();
+  if (engine_) engine_->tick();
+  check_form_result();
+
+  ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  ImGui::Begin("##main", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                                      ImGuiWindowFlags_NoBringToFrontOnFocus);
+  if (screen_ == Screen::login) {
+    bool switch_lang = false;
+    auto intent = login_.draw(ui_, login_busy_, switch_lang);
+    if (switch_lang) set_language(ui_.lang() == Lang::zh ? Lang::en : Lang::zh);
+    if (intent) submit_login(*intent);
+    if (!notice_.empty()) ui_.text_colored("notice", notice_, kRed);
+  } else {
+    draw_top_bar();
+    const float status_h = ImGui::GetFrameHeightWithSpacing() + ui_.px(6);
+    ImGui::BeginChild("##content", ImVec2(0, -status_h));
+    switch (screen_) {
+      case Screen::opening:
+        ui_.text("opening", ui_.tr("正在打开本地数据…", "Opening local data…"));
+        break;
+      case Screen::syncing:
+        draw_syncing();
+        break;
+      case Screen::customers:
+        if (cache_) {
+          if (auto intent = list_.draw(ui_, *cache_)) {
+            if (intent->kind == ListIntent::create) {
+              form_.open_new();
+              screen_ = Screen::customer_form;
+            } else {
+              detail_id_ = intent->id;
+              screen_ = Screen::customer;
+            }
+          }
+        }
+        break;
+      case Screen::customer:
+        if (cache_) {
+          if (auto intent = detail_.draw(ui_, *cache_, detail_id_)) {
+            if (intent->kind == DetailIntent::back) {
+              screen_ = Screen::customers;
+            } else if (auto r = cache_->record(customers_def(), detail_id_); r.ok() && r->has_value()) {
+              form_.open_edit(**r);
+              screen_ = Screen::customer_form;
+            }
+          }
+        }
+        break;
+      case Screen::customer_form:
+        if (auto intent = form_.draw(ui_, waiting_seq_ != 0)) {
+          if (intent->kind == FormIntent::cancel) screen_ = form_.id() == 0 ? Screen::customers : Screen::customer;
+          else save_form(*intent);
+        }
+        break;
+      case Screen::login:
+        break;
+    }
+    ImGui::EndChild();
+    draw_status_bar();
+  }
+  ImGui::End();
+  if (logout_dialog_) draw_logout_dialog();
+
+  hook_.set_screen(screen_name(screen_));
+  hook_.set_status(ui_.lang() == Lang::zh ? "zh-CN" : "en", engine_ ? engine_->online() : platform_.online(),
+                   outbox_ ? outbox_->pending_count() : 0);
+}
+
+void ClientState::draw_top_bar() {
+  ui_.text("app.title", ui_.tr("客户管理", "Kehu CRM"));
+  ImGui::SameLine(0, ui_.px(24));
+  if (ui_.button("nav.customers", ui_.tr("客户", "Customers"))) screen_ = cache_ ? Screen::customers : screen_;
+  const std::string who = user_.value("display_name", user_.value("username", ""));
+  const std::string lang = ui_.lang() == Lang::zh ? "English" : "中文";
+  const std::string out = ui_.tr("退出登录", "Sign out");
+  ui_.note(who);
+  float right = ImGui::CalcTextSize(who.c_str()).x + ImGui::CalcTextSize(lang.c_str()).x + ImGui::CalcTextSize(out.c_str()).x +
+                ui_.px(80);
+  ImGui::SameLine(ImGui::GetContentRegionMax().x - right);
+  ui_.text("app.user", who);
+  ImGui::SameLine();
+  if (ui_.button("app.lang", lang)) set_language(ui_.lang() == Lang::zh ? Lang::en : Lang::zh);
+  ImGui::SameLine();
+  if (ui_.button("status.logout", out)) {
+    logout_dialog_ = true;
+    confirm_discard_ = false;
+  }
+  ImGui::Separator();
+}
+
+void ClientState::draw_syncing() {
+  const SyncProgress& p = engine_ ? engine_->progress() : SyncProgress{};
+  ui_.text("sync.title", ui_.tr("首次同步：正在把数据下载到本机，之后可离线使用", "First sync: downloading your data to this device for offline use"));
+  float fraction = p.total > 0 ? static_cast<float>(p.applied) / static_cast<float>(p.total) : 0.0f;
+  if (fraction > 1) fraction = 1;
+  std::string overlay = std::to_string(p.applied) + " / " + (p.total >= 0 ? std::to_string(p.total) : "?") + " (" +
+                        std::to_string(static_cast<int>(fraction * 100)) + "%)";
+  ui_.progress("sync.progress", fraction, overlay);
+  if (engine_ && !engine_->online())
+    ui_.text_colored("sync.offline", ui_.tr("离线：联网后继续同步", "Offline: the sync continues when you are back online"), kRed);
+  if (engine_ && !engine_->last_error().empty()) ui_.text_colored("sync.error", engine_->last_error(), kRed);
+  if (engine_ && !engine_->pulling() && engine_->last_sync_ms() > 0) {
+    screen_ = Screen::customers;
+    list_.mark_stale();
+  }
+}
+
+void ClientState::draw_status_bar() {
+  ImGui::Separator();
+  const bool online = engine_ ? engine_->online() : platform_.online();
+  ui_.text_colored("status.online", online ? ui_.tr("● 在线", "● Online") : ui_.tr("● 离线", "● Offline"), online ? kGreen : kRed);
+  ImGui::SameLine(0, ui_.px(24));
+  std::string last = ui_.tr("尚未同步", "not synced yet");
+  if (engine_ && engine_->last_sync_ms() > 0) {
+    int64_t minutes = (platform_.now_ms() - engine_->last_sync_ms()) / 60000;
+    last = minutes < 1 ? ui_.tr("刚刚", "just now")
+                       : std::to_string(minutes) + ui_.tr(" 分钟前", minutes == 1 ? " minute ago" : " minutes ago");
+    if (engine_->pulling()) last = ui_.tr("同步中…", "syncing…");
+  }
+  ui_.text_colored("status.last_sync", ui_.tr("最近同步：", "Last sync: ") + last, kGrey);
+  ImGui::SameLine(0, ui_.px(24));
+  int pending = outbox_ ? outbox_->pending_count() : 0;
+  ui_.text_colored("status.pending", ui_.tr("待发送修改：", "Pending edits: ") + std::to_string(pending), pending ? kRed : kGrey);
+  int failed = outbox_ ? outbox_->failed_count() : 0;
+  if (failed > 0) {
+    ImGui::SameLine(0, ui_.px(24));
+    ui_.text_colored("status.failed",
+                     ui_.tr("未被服务器接受：", "Refused by the server: ") + std::to_string(failed) + " — " + outbox_->last_failure(), kRed);
+  }
+  if (platform_.cache_persist_pending()) {
+    ImGui::SameLine(0, ui_.px(24));
+    ui_.text_colored("status.saving", ui_.tr("正在保存到本机…", "Saving to this device…"), kGrey);
+  }
+  if (!notice_.empty()) {
+    ImGui::SameLine(0, ui_.px(24));
+    ui_.text_colored("notice", notice_, kRed);
+  }
+}
+
+void ClientState::draw_logout_dialog() {
+  const int pending = outbox_ ? outbox_->pending_count() + outbox_->failed_count() : 0;
+  auto sign_out = [this] {
+    platform_.send({"POST", "/api/v1/auth/logout", "", {{"Accept-Language", accept_language()}}}, [](HttpResponse) {});
+    close_session(true);
+    platform_.save_setting("last_user", "");
+    platform_.set_bearer_token("");
+    logout_dialog_ = false;
+    screen_ = Screen::login;
+  };
+  if (pending == 0) {
+    sign_out();
+    redraw();
+    return;
+  }
+  ImGui::OpenPopup("##logout");
+  if (ImGui::BeginPopupModal("##logout", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoTitleBar)) {
+    ui_.text("logout.pending", ui_.tr("还有 ", "") + std::to_string(pending) +
+                                   ui_.tr(" 项修改尚未发送到服务器。退出会清除本机数据。", " edits have not reached the server. Signing out clears this device's data."));
+    if (!confirm_discard_) {
+      if (ui_.button("logout.send", ui_.tr("先发送，暂不退出", "Send them first, stay signed in"))) {
+        logout_dialog_ = false;
+        if (engine_) engine_->set_online(true);
+      }
+      ImGui::SameLine();
+      if (ui_.button("logout.discard", ui_.tr("放弃这些修改…", "Discard them…"))) confirm_discard_ = true;
+    } else {
+      ui_.text_colored("logout.confirm.text", ui_.tr("确定放弃这些修改？此操作不能撤销。", "Really discard these edits? This cannot be undone."), kRed);
+      if (ui_.button("logout.confirm", ui_.tr("放弃并退出", "Discard and sign out"))) sign_out();
+    }
+    ImGui::SameLine();
+    if (ui_.button("logout.cancel", ui_.tr("取消", "Cancel"))) logout_dialog_ = false;
+    ImGui::EndPopup();
+  }
+  redraw();
+}
+
+}  // namespace kehu::client

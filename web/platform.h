@@ -1,0 +1,73 @@
+// platform.h — everything the client needs from the host it runs in, and nothing more.
+//
+// The client (web/) is platform-free C++ on core/ and Dear ImGui. A host (shell/browser for the page,
+// shell/desktop for the GLFW window) implements Platform and drives ClientApp (client_app.h) once per
+// drawn frame. Threads: every method is called on the UI thread, and every callback runs later on the
+// UI thread (never from inside the call that registered it), so client code needs no locks.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/db/database.h"
+#include "core/result.h"
+
+namespace kehu::client {
+
+struct HttpRequest {
+  std::string method = "GET";  // GET, POST, PATCH, DELETE
+  std::string path;            // absolute path on the server, with query: "/api/v1/sync?since=0&limit=2000"
+  std::string body;            // JSON text, or empty
+  std::vector<std::pair<std::string, std::string>> headers;  // e.g. Idempotency-Key, Accept-Language
+};
+
+struct HttpResponse {
+  int status = 0;    // 0: no answer at all (offline, refused, timed out) — the request may or may not have arrived
+  std::string body;  // the body as received (JSON for the API)
+};
+
+using HttpCallback = std::function<void(HttpResponse)>;
+using CacheCallback = std::function<void(Result<std::unique_ptr<Database>>)>;
+
+class Platform {
+ public:
+  virtual ~Platform() = default;
+
+  // Sends a request to the server the client came from; `done` runs exactly once. The host adds
+  // authentication: the browser sends the HttpOnly session cookie (and X-Requested-With: kehu), the
+  // desktop the bearer token given to set_bearer_token.
+  virtual void send(HttpRequest request, HttpCallback done) = 0;
+  virtual void set_bearer_token(const std::string& token) = 0;  // empty: forget it
+
+  // The host's own idea of connectivity (navigator.onLine); a request answered with status 0 is the
+  // other signal the client uses.
+  virtual bool online() const = 0;
+
+  // Small values kept across restarts (localStorage, or a file next to the desktop cache): the language,
+  // the last signed-in user. Not for secrets.
+  virtual std::string load_setting(const std::string& key) = 0;
+  virtual void save_setting(const std::string& key, const std::string& value) = 0;
+
+  // Opens (creating if new) the cache database called `name` (one per user). In the browser this first
+  // reads the stored pages from IndexedDB, so `done` runs later.
+  virtual void open_cache(const std::string& name, CacheCallback done) = 0;
+  // Makes the cache's committed state durable: call after a commit, never inside a transaction. The
+  // browser writes only the chunks that changed, spread over frames; the desktop file needs nothing.
+  virtual void persist_cache() = 0;
+  // Whether persisted state lags the database (the status bar shows "saving").
+  virtual bool cache_persist_pending() const = 0;
+  // Closes nothing (the client drops its Database first) and deletes the named cache's stored copy.
+  virtual void delete_cache(const std::string& name) = 0;
+
+  // Milliseconds since the Unix epoch (wall clock) and a monotonic clock for animations.
+  virtual int64_t now_ms() const = 0;
+  virtual double monotonic_seconds() const = 0;
+
+  // The host's text clipboard; ImGui's copy/paste goes through it too (set up by the host).
+  virtual void set_clipboard(const std::string& text) = 0;
+};
+
+}  // namespace kehu::client

@@ -1,0 +1,23 @@
+// record_text.h — how a record's field reads on screen: option labels in the user's language, owners by
+// name, dates without seconds, tags joined.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/entity/entity_def.h"
+#include "web/cache/local_cache.h"
+#include "web/ui/widgets.h"
+
+namespace kehu::client {
+
+// The display text of `field` ("created_at" and other system columns too) of `record`.
+std::string field_text(const Ui& ui, LocalCache& cache, const EntityDef& entity, const std::string& field,
+                       const nlohmann::json& record);
+
+// The text a form edits for a field's stored value, and back (an empty text is null).
+std::string value_to_edit_text(const FieldDef& field, const nlohmann::json& value);
+nlohmann::json edit_text_to_value(const FieldDef& field, const std::string& text);
+
+}  // namespace kehu::client

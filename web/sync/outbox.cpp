@@ -1,0 +1,243 @@
+#include "web/sync/outbox.h"
+
+#include <random>
+
+#include "core/entity/validation.h"
+#include "core/sync/sync_applier.h"
+
+namespace kehu::client {
+
+using nlohmann::json;
+
+namespace {
+
+Result<std::vector<OutboxEntry>> read_entries(Database& db, const std::string& where, const std::vector<SqlValue>& args) {
+  auto st = db.prepare("SELECT seq, method, entity, record_id, body, idempotency_key FROM outbox WHERE " + where +
+                       " ORDER BY seq");
+  if (!st.ok()) return st.take_error();
+  (*st)->bind_all(args);
+  std::vector<OutboxEntry> out;
+  for (;;) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) break;
+    const Statement& r = **st;
+    OutboxEntry e;
+    e.seq = r.column_int(0);
+    e.method = std::string(r.column_text(1));
+    e.entity = std::string(r.column_text(2));
+    e.record_id = r.column_int(3);
+    e.body = json::parse(r.column_text(4), nullptr, false);
+    e.idempotency_key = std::string(r.column_text(5));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+int count_where(Database& db, const char* state) {
+  auto n = db.query_int("SELECT count(*) FROM outbox WHERE state = ?1", {std::string(state)});
+  return n.ok() ? static_cast<int>(n->value_or(0)) : 0;
+}
+
+}  // namespace
+
+std::string new_idempotency_key() {
+  static std::random_device device;  // crypto.getRandomValues in the browser, /dev/urandom natively
+  static const char* kHex = "0123456789abcdef";
+  std::string key;
+  for (int i = 0; i < 8; ++i) {
+    uint32_t v = device();
+    for (int j = 0; j < 4; ++j) {
+      key += kHex[(v >> (j * 8 + 4)) & 0xF];
+      key += kHex[(v >> (j * 8)) & 0xF];
+    }
+  }
+  return key.substr(0, 32);
+}
+
+Result<int64_t> Outbox::queue(const std::string& method, const EntityDef& entity, int64_t record_id, const json& body,
+                              const json& before) {
+  KEHU_TRY(cache_.db().run(
+      "INSERT INTO outbox (method, entity, record_id, body, idempotency_key, before, created_ms) VALUES (?1,?2,?3,?4,?5,?6,"
+      "CAST(unixepoch('subsec') * 1000 AS INTEGER))",
+      {method, entity.name, record_id, body.dump(), new_idempotency_key(), before.is_null() ? SqlValue(nullptr) : SqlValue(before.dump())}));
+  return cache_.db().last_insert_rowid();
+}
+
+Result<Outbox::Queued> Outbox::create(const EntityDef& entity, const json& input, const std::string& now, int64_t user_id) {
+  auto valid = validate_input(entity, input, WriteMode::create);
+  if (!valid.ok()) return valid.take_error();
+  auto txn = Transaction::begin(cache_.db(), true);
+  if (!txn.ok()) return txn.take_error();
+  auto id = cache_.next_local_id(entity);
+  if (!id.ok()) return id.take_error();
+  json row = *valid;
+  row["id"] = *id;
+  row["rev"] = 0;
+  row["created_at"] = row["updated_at"] = now;
+  row["created_by"] = row["updated_by"] = user_id > 0 ? json(user_id) : json(nullptr);
+  // The server numbers codes; until then a placeholder keeps the cache's UNIQUE(code) satisfied.
+  if (entity.field("code") && !row.value("code", json()).is_string()) row["code"] = "~" + std::to_string(-*id);
+  KEHU_TRY(store_server_record(cache_.db(), entity, row));
+  auto seq = queue("POST", entity, *id, *valid, nullptr);
+  if (!seq.ok()) return seq.take_error();
+  KEHU_TRY((*txn)->commit());
+  return Queued{row, *seq};
+}
+
+Result<Outbox::Queued> Outbox::update(const EntityDef& entity, int64_t id, const json& patch, int64_t base_rev,
+                            const std::string& now, int64_t user_id) {
+  auto valid = validate_input(entity, patch, WriteMode::update);
+  if (!valid.ok()) return valid.take_error();
+  auto txn = Transaction::begin(cache_.db(), true);
+  if (!txn.ok()) return txn.take_error();
+  auto current = cache_.record(entity, id);
+  if (!current.ok()) return current.take_error();
+  if (!current->has_value())
+    return Error::make(ErrorCode::not_found, {"找不到该" + entity.label.zh + "，可能已被删除", "no such " + entity.label.en + "; it may have been deleted"});
+  json row = **current;
+  for (const auto& [key, value] : valid->items()) row[key] = value;
+  row["updated_at"] = now;
+  row["updated_by"] = user_id > 0 ? json(user_id) : json(nullptr);
+  KEHU_TRY(store_server_record(cache_.db(), entity, row));
+  // A record not yet on the server: fold the change into its queued creation when that is still waiting.
+  int64_t seq = 0;
+  if (id < 0) {
+    auto creates = read_entries(cache_.db(), "method = 'POST' AND entity = ?1 AND record_id = ?2 AND state = 'pending'",
+                                {entity.name, id});
+    if (!creates.ok()) return creates.take_error();
+    if (!creates->empty() && creates->front().seq != in_flight_) {
+      json body = creates->front().body;
+      for (const auto& [key, value] : valid->items()) body[key] = value;
+      KEHU_TRY(cache_.db().run("UPDATE outbox SET body = ?1 WHERE seq = ?2", {body.dump(), creates->front().seq}));
+      seq = creates->front().seq;
+    }
+  }
+  if (seq == 0) {
+    json body = *valid;
+    body["rev"] = base_rev;
+    auto queued = queue("PATCH", entity, id, body, **current);
+    if (!queued.ok()) return queued.take_error();
+    seq = *queued;
+  }
+  KEHU_TRY((*txn)->commit());
+  return Queued{row, seq};
+}
+
+Outbox::State Outbox::state(int64_t seq, json* error) {
+  auto st = cache_.db().prepare("SELECT state, error FROM outbox WHERE seq = ?1");
+  if (!st.ok()) return State::gone;
+  (*st)->bind(1, seq);
+  auto row = (*st)->step();
+  State out = State::gone;
+  if (row.ok() && *row) {
+    out = (*st)->column_text(0) == "failed" ? State::failed : State::pending;
+    if (error) *error = json::parse((*st)->column_text(1), nullptr, false);
+  }
+  st->reset();
+  return out;
+}
+
+Status Outbox::withdraw(int64_t seq) {
+  auto entries = read_entries(cache_.db(), "seq = ?1", {seq});
+  if (!entries.ok()) return entries.take_error();
+  if (entries->empty()) return ok_status();
+  const OutboxEntry& e = entries->front();
+  const EntityDef* entity = find_entity(e.entity);
+  auto txn = Transaction::begin(cache_.db(), true);
+  if (!txn.ok()) return txn.take_error();
+  if (entity) {
+    auto before = cache_.db().prepare("SELECT before FROM outbox WHERE seq = ?1");
+    if (!before.ok()) return before.take_error();
+    (*before)->bind(1, seq);
+    auto row = (*before)->step();
+    if (!row.ok()) return row.take_error();
+    json previous = *row && (*before)->column_type(0) != ColumnType::null ? json::parse((*before)->column_text(0), nullptr, false) : json();
+    before->reset();
+    if (e.method == "POST") KEHU_TRY(remove_cached_record(cache_.db(), *entity, e.record_id));
+    else if (previous.is_object()) KEHU_TRY(store_server_record(cache_.db(), *entity, previous));
+  }
+  KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {seq}));
+  return (*txn)->commit();
+}
+
+int Outbox::pending_count() { return count_where(cache_.db(), "pending"); }
+int Outbox::failed_count() { return count_where(cache_.db(), "failed"); }
+
+std::string Outbox::last_failure() {
+  auto st = cache_.db().prepare("SELECT error FROM outbox WHERE state = 'failed' ORDER BY seq DESC LIMIT 1");
+  if (!st.ok()) return {};
+  auto row = (*st)->step();
+  json error = row.ok() && *row ? json::parse((*st)->column_text(0), nullptr, false) : json();
+  st->reset();
+  if (error.is_object() && error.contains("error") && error["error"].is_object()) return error["error"].value("message", "");
+  return error.is_string() ? error.get<std::string>() : std::string();
+}
+
+std::optional<OutboxEntry> Outbox::next() {
+  auto entries = read_entries(cache_.db(), "state = 'pending' AND seq = (SELECT min(seq) FROM outbox WHERE state = 'pending')", {});
+  if (!entries.ok() || entries->empty()) return std::nullopt;
+  return entries->front();
+}
+
+Status Outbox::accepted(const OutboxEntry& entry, const json& record) {
+  const EntityDef* entity = find_entity(entry.entity);
+  if (!entity) return cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {entry.seq});
+  auto txn = Transaction::begin(cache_.db(), true);
+  if (!txn.ok()) return txn.take_error();
+  int64_t server_id = record.value("id", int64_t{0});
+  int64_t server_rev = record.value("rev", int64_t{0});
+  if (entry.record_id < 0 && entry.method == "POST") {
+    KEHU_TRY(remove_cached_record(cache_.db(), *entity, entry.record_id));
+    // Later entries about the same record, and children pointing at it, now name the server's id.
+    KEHU_TRY(cache_.db().run("UPDATE outbox SET record_id = ?1 WHERE entity = ?2 AND record_id = ?3",
+                             {server_id, entity->name, entry.record_id}));
+    for (const auto* child : record_entities())
+      for (const auto& f : child->fields)
+        if (f.type == FieldType::reference && f.ref_table == entity->name) {
+          KEHU_TRY(cache_.db().run("UPDATE " + child->name + " SET " + f.name + " = ?1 WHERE " + f.name + " = ?2",
+                                   {server_id, entry.record_id}));
+          KEHU_TRY(cache_.db().run("UPDATE outbox SET body = json_set(body, '$." + f.name + "', ?1) WHERE entity = ?2 AND "
+                                   "json_extract(body, '$." + f.name + "') = ?3",
+                                   {server_id, child->name, entry.record_id}));
+        }
+  }
+  // Later edits of this record were made on top of this one: they now expect the server's new rev.
+  int64_t base_rev = entry.body.is_object() ? entry.body.value("rev", int64_t{-1}) : -1;
+  if (entry.method == "POST") base_rev = 0;
+  KEHU_TRY(cache_.db().run(
+      "UPDATE outbox SET body = json_set(body, '$.rev', ?1) WHERE method = 'PATCH' AND entity = ?2 AND record_id = ?3 "
+      "AND seq > ?4 AND (json_extract(body, '$.rev') = ?5 OR ?6)",
+      {server_rev, entity->name, server_id, entry.seq, base_rev, int64_t{entry.method == "POST" ? 1 : 0}}));
+  KEHU_TRY(store_server_record(cache_.db(), *entity, record));
+  KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {entry.seq}));
+  KEHU_TRY(reapply_pending());
+  return (*txn)->commit();
+}
+
+Status Outbox::refused(const OutboxEntry& entry, const json& error) {
+  return cache_.db().run("UPDATE outbox SET state = 'failed', error = ?1 WHERE seq = ?2", {error.dump(), entry.seq});
+}
+
+Status Outbox::reapply_pending() {
+  auto entries = read_entries(cache_.db(), "state = 'pending' AND method = 'PATCH'", {});
+  if (!entries.ok()) return entries.take_error();
+  for (const auto& e : *entries) {
+    const EntityDef* entity = find_entity(e.entity);
+    if (!entity || !e.body.is_object()) continue;
+    auto current = cache_.record(*entity, e.record_id);
+    if (!current.ok()) return current.take_error();
+    if (!current->has_value()) continue;
+    json row = **current;
+    bool changed = false;
+    for (const auto& [key, value] : e.body.items()) {
+      if (key == "rev" || !entity->field(key) || row.value(key, json()) == value) continue;
+      row[key] = value;
+      changed = true;
+    }
+    if (changed) KEHU_TRY(store_server_record(cache_.db(), *entity, row));
+  }
+  return ok_status();
+}
+
+}  // namespace kehu::client

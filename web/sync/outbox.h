@@ -1,0 +1,78 @@
+// outbox.h — edits made on this device, applied to the cache at once and queued for the server (SPEC §6).
+//
+// create()/update() validate with core's rules, write the cache (so every screen shows the edit
+// immediately, online or offline) and append an entry to the `outbox` table in the same transaction; the
+// queue therefore survives reloads exactly as the cache does. Entries are sent in order, one at a time,
+// each with its own Idempotency-Key kept across retries, so an answer lost on the way back is replayed
+// without creating anything twice. A record created here has a negative id until the server accepts it;
+// then the row is replaced by the server's and later entries naming the local id are rewritten. An entry
+// the server refuses (validation, duplicate, conflict) stays as `failed` with the server's message: no edit
+// is ever dropped silently (merging conflicts field by field is the offline-merge work that follows).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "web/cache/local_cache.h"
+
+namespace kehu::client {
+
+struct OutboxEntry {
+  int64_t seq = 0;
+  std::string method;  // POST | PATCH
+  std::string entity;
+  int64_t record_id = 0;
+  nlohmann::json body;
+  std::string idempotency_key;
+};
+
+class Outbox {
+ public:
+  explicit Outbox(LocalCache& cache) : cache_(cache) {}
+
+  struct Queued {
+    nlohmann::json row;  // the record as the cache now holds it
+    int64_t seq = 0;     // the outbox entry carrying the change
+  };
+  // Creates a record locally and queues it. Returns the local row (negative id) or the validation error.
+  Result<Queued> create(const EntityDef& entity, const nlohmann::json& input, const std::string& now, int64_t user_id);
+  // Edits a record locally and queues the change against the rev the user saw (`base_rev`).
+  Result<Queued> update(const EntityDef& entity, int64_t id, const nlohmann::json& patch, int64_t base_rev,
+                        const std::string& now, int64_t user_id);
+
+  enum class State { gone, pending, failed };  // gone: accepted by the server (or withdrawn)
+  State state(int64_t seq, nlohmann::json* error = nullptr);
+  // Takes back a failed or pending entry the user is still editing: the cache row returns to what it was
+  // before the edit (a local creation disappears), and the entry is deleted.
+  Status withdraw(int64_t seq);
+
+  int pending_count();
+  int failed_count();
+  std::string last_failure();  // the newest failed entry's message ("" if none)
+
+  // The oldest pending entry, if any.
+  std::optional<OutboxEntry> next();
+  // The server accepted `entry` and answered with `record`: the cache takes the server's row, and the
+  // entry is removed.
+  Status accepted(const OutboxEntry& entry, const nlohmann::json& record);
+  // The server refused `entry` with `error` (its error body, {"error": {code, message, fields}}): kept as failed.
+  Status refused(const OutboxEntry& entry, const nlohmann::json& error);
+  // Puts pending edits back over rows a sync just replaced, so the screen keeps showing them.
+  Status reapply_pending();
+  // The entry being sent now (0: none): a change to a record whose creation is on its way is queued as
+  // its own PATCH instead of being folded into the creation already sent.
+  void set_in_flight(int64_t seq) { in_flight_ = seq; }
+
+ private:
+  Result<int64_t> queue(const std::string& method, const EntityDef& entity, int64_t record_id, const nlohmann::json& body,
+                        const nlohmann::json& before);
+  LocalCache& cache_;
+  int64_t in_flight_ = 0;
+};
+
+// A fresh random Idempotency-Key (128 bits, hex).
+std::string new_idempotency_key();
+
+}  // namespace kehu::client

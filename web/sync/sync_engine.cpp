@@ -1,0 +1,193 @@
+#include "web/sync/sync_engine.h"
+
+#include "core/entity/entity_def.h"
+#include "core/sync/sync_applier.h"
+
+namespace kehu::client {
+
+using nlohmann::json;
+
+namespace {
+constexpr int kPullLimit = 2000;
+constexpr double kRetrySeconds = 5;
+constexpr double kPeriodicSeconds = 30;
+}  // namespace
+
+SyncEngine::SyncEngine(Platform& platform, LocalCache& cache, Outbox& outbox, std::string accept_language)
+    : platform_(platform), cache_(cache), outbox_(outbox), accept_language_(std::move(accept_language)) {
+  online_ = platform_.online();
+  auto stored = cache_.meta("last_sync_ms");
+  if (stored.ok() && !stored->empty()) last_sync_ms_ = std::stoll(*stored);
+}
+
+SyncEngine::~SyncEngine() { *alive_ = false; }
+
+void SyncEngine::set_online(bool online) {
+  online_ = online;
+  if (online) {
+    retry_at_ = 0;
+    pull_due_ = true;
+  }
+}
+
+double SyncEngine::seconds_until_due() const {
+  if (stopped_ || busy_) return -1;
+  double now = platform_.monotonic_seconds();
+  if (retry_at_ > 0) return std::max(0.0, retry_at_ - now);
+  if (pull_due_) return 0;
+  return std::max(0.0, next_periodic_ - now);
+}
+
+void SyncEngine::went_offline() {
+  online_ = false;
+  busy_ = false;
+  pulling_ = false;
+  outbox_.set_in_flight(0);
+  retry_at_ = platform_.monotonic_seconds() + kRetrySeconds;
+  if (on_changed) on_changed();
+}
+
+std::string SyncEngine::error_message(const HttpResponse& response) const {
+  json body = json::parse(response.body, nullptr, false);
+  if (body.is_object() && body.contains("error") && body["error"].is_object()) {
+    std::string msg = body["error"].value("message", "");
+    if (body["error"].contains("fields") && body["error"]["fields"].is_object())
+      for (const auto& [field, text] : body["error"]["fields"].items())
+        if (text.is_string()) msg += "\n" + field + ": " + text.get<std::string>();
+    if (!msg.empty()) return msg;
+  }
+  return "HTTP " + std::to_string(response.status);
+}
+
+void SyncEngine::tick() {
+  if (stopped_ || busy_) return;
+  double now = platform_.monotonic_seconds();
+  if (retry_at_ > 0 && now < retry_at_) return;
+  if (!online_ && retry_at_ == 0 && !platform_.online()) return;  // wait for the host's online event
+  retry_at_ = 0;
+  if (auto entry = outbox_.next()) {
+    push(*entry);
+    return;
+  }
+  if (pull_due_ || now >= next_periodic_) pull();
+}
+
+void SyncEngine::push(const OutboxEntry& entry) {
+  busy_ = true;
+  outbox_.set_in_flight(entry.seq);
+  HttpRequest req;
+  req.method = entry.method;
+  req.path = "/api/v1/" + entry.entity + (entry.method == "POST" ? "" : "/" + std::to_string(entry.record_id));
+  req.body = entry.body.dump();
+  req.headers = {{"Idempotency-Key", entry.idempotency_key}, {"Accept-Language", accept_language_}};
+  auto alive = alive_;
+  platform_.send(std::move(req), [this, alive, entry](HttpResponse response) {
+    if (!*alive) return;
+    if (response.status == 0) return went_offline();
+    busy_ = false;
+    online_ = true;
+    outbox_.set_in_flight(0);
+    if (response.status == 401) {
+      stopped_ = true;
+      if (on_signed_out) on_signed_out();
+      return;
+    }
+    if (response.status >= 200 && response.status < 300) {
+      json record = json::parse(response.body, nullptr, false);
+      Status st = record.is_object() ? outbox_.accepted(entry, record) : outbox_.refused(entry, json("bad answer"));
+      if (!st.ok()) last_error_ = st.error().message.en;
+      pull_due_ = true;  // the server's rev moved: fetch what else changed
+    } else if (response.status >= 500 || response.status == 429) {
+      retry_at_ = platform_.monotonic_seconds() + kRetrySeconds;  // the server's trouble: try again later
+    } else {
+      json error = json::parse(response.body, nullptr, false);
+      Status st = outbox_.refused(entry, error.is_object() ? error : json(error_message(response)));
+      if (!st.ok()) last_error_ = st.error().message.en;
+    }
+    platform_.persist_cache();
+    if (on_changed) on_changed();
+  });
+}
+
+void SyncEngine::pull() {
+  const bool fresh = !pulling_;  // not a further page of the pull under way
+  busy_ = pulling_ = true;
+  pull_due_ = false;
+  auto next = cache_.meta("sync_next");
+  std::string since = next.ok() && !next->empty() ? *next : "0";
+  if (fresh) progress_ = SyncProgress{since == "0", 0, -1};
+  HttpRequest req;
+  req.path = "/api/v1/sync?since=" + since + "&limit=" + std::to_string(kPullLimit) + (fresh && since == "0" ? "&count=1" : "");
+  req.headers = {{"Accept-Language", accept_language_}};
+  auto alive = alive_;
+  platform_.send(std::move(req), [this, alive](HttpResponse response) {
+    if (!*alive) return;
+    on_pull_answer(response);
+  });
+}
+
+void SyncEngine::on_pull_answer(const HttpResponse& response) {
+  if (response.status == 0) return went_offline();
+  online_ = true;
+  if (response.status == 401) {
+    busy_ = pulling_ = false;
+    stopped_ = true;
+    if (on_signed_out) on_signed_out();
+    return;
+  }
+  json body = response.status == 200 ? json::parse(response.body, nullptr, false) : json();
+  if (!body.is_object() || !body.contains("changes")) {
+    busy_ = pulling_ = false;
+    last_error_ = error_message(response);
+    retry_at_ = platform_.monotonic_seconds() + kRetrySeconds;
+    if (on_changed) on_changed();
+    return;
+  }
+  if (body.value("reset", false)) {
+    Status cleared = cache_.clear_synced();
+    if (cleared.ok()) cleared = cache_.set_meta("sync_next", "0");
+    busy_ = pulling_ = false;
+    pull_due_ = true;
+    return;
+  }
+  int64_t count = body["changes"].is_array() ? static_cast<int64_t>(body["changes"].size()) : 0;
+  if (body.contains("remaining") && body["remaining"].is_number_integer())
+    progress_.total = progress_.applied + count + body["remaining"].get<int64_t>();
+  Status applied = ok_status();
+  {
+    auto txn = Transaction::begin(cache_.db(), true);
+    if (!txn.ok()) {
+      applied = txn.take_error();
+    } else {
+      auto stats = apply_sync_changes(cache_.db(), body["changes"]);
+      if (!stats.ok()) applied = stats.take_error();
+      if (applied.ok()) applied = cache_.set_meta("sync_next", std::to_string(body.value("next", int64_t{0})));
+      if (applied.ok()) applied = outbox_.reapply_pending();
+      if (applied.ok()) applied = (*txn)->commit();
+    }
+  }
+  if (!applied.ok()) {
+    busy_ = pulling_ = false;
+    last_error_ = applied.error().message.en;
+    retry_at_ = platform_.monotonic_seconds() + kRetrySeconds;
+    return;
+  }
+  progress_.applied += count;
+  bool more = body.value("more", false);
+  if (!more) {
+    last_sync_ms_ = platform_.now_ms();
+    Status saved = cache_.set_meta("last_sync_ms", std::to_string(last_sync_ms_));
+    (void)saved;  // the time shown in the status bar; losing it loses nothing
+    next_periodic_ = platform_.monotonic_seconds() + kPeriodicSeconds;
+    last_error_.clear();
+  }
+  platform_.persist_cache();
+  busy_ = false;
+  pulling_ = more;
+  if (count > 0 || !more) {
+    if (on_changed) on_changed();
+  }
+  if (more) pull();
+}
+
+}  // namespace kehu::client

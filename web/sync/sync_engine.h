@@ -1,0 +1,76 @@
+// sync_engine.h — keeps the cache and the server in step (SPEC §6): pulls changes, pushes the outbox.
+//
+// tick() starts the next piece of network work when none is running: first the outbox (in order, one
+// request at a time), then a pull when one is due (asked for, after the outbox drained, or every 30 s).
+// A pull requests GET /sync pages until `more` is false; each page is applied in one cache transaction and
+// then persisted, so a reload never sees half a page. A first sync (or one after `reset`) also asks how
+// many changes remain, for the progress bar. An answer with status 0 means offline: work resumes when the
+// host reports online again, or after a short retry delay. 401 means the session ended: the engine stops
+// and calls on_signed_out; the outbox and cache are kept for the same user's next sign-in.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "web/cache/local_cache.h"
+#include "web/platform.h"
+#include "web/sync/outbox.h"
+
+namespace kehu::client {
+
+struct SyncProgress {
+  bool first = false;        // a full pull into an empty cache
+  int64_t applied = 0;       // changes applied in this pull
+  int64_t total = -1;        // changes this pull will bring (-1: unknown)
+};
+
+class SyncEngine {
+ public:
+  SyncEngine(Platform& platform, LocalCache& cache, Outbox& outbox, std::string accept_language);
+  ~SyncEngine();
+
+  std::function<void()> on_changed;     // the cache changed: redraw lists
+  std::function<void()> on_signed_out;  // 401: the session is gone
+
+  // Starts due work; returns quickly. Call every frame and whenever the host wakes the client.
+  void tick();
+  // Ask for a pull as soon as possible.
+  void request_pull() { pull_due_ = true; }
+  void set_online(bool online);
+  void set_language(std::string accept_language) { accept_language_ = std::move(accept_language); }
+
+  bool online() const { return online_; }
+  bool busy() const { return busy_; }
+  bool pulling() const { return pulling_; }
+  const SyncProgress& progress() const { return progress_; }
+  int64_t last_sync_ms() const { return last_sync_ms_; }
+  const std::string& last_error() const { return last_error_; }
+  // Seconds until tick() has something to do without outside events (a retry, the periodic pull).
+  double seconds_until_due() const;
+
+ private:
+  void push(const OutboxEntry& entry);
+  void pull();
+  void on_pull_answer(const HttpResponse& response);
+  void went_offline();
+  std::string error_message(const HttpResponse& response) const;
+
+  Platform& platform_;
+  LocalCache& cache_;
+  Outbox& outbox_;
+  std::string accept_language_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // callbacks after destruction do nothing
+  bool online_ = true;
+  bool busy_ = false;
+  bool pulling_ = false;
+  bool pull_due_ = true;
+  bool stopped_ = false;
+  double retry_at_ = 0;       // monotonic seconds; 0: no retry pending
+  double next_periodic_ = 0;  // monotonic seconds of the next periodic pull
+  int64_t last_sync_ms_ = 0;
+  std::string last_error_;
+  SyncProgress progress_;
+};
+
+}  // namespace kehu::client

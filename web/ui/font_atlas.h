@@ -1,0 +1,53 @@
+// font_atlas.h — the CJK font in ImGui's atlas, holding only the glyphs the client needs.
+//
+// A full Chinese atlas is a 4096² texture (tens of MB), so the atlas holds ASCII, punctuation, the UI's
+// own strings and the characters seen in drawn data. Text drawn through the ui/ helpers is noted here;
+// a character the atlas lacks triggers a rebuild before the next frame, so no name ever shows boxes.
+// Two font files: the primary subset shipped with the client (common characters) and a fallback with
+// the rest (rare and supplementary-plane characters such as 𠮷), fetched only when a noted character is
+// missing from the primary. Glyphs from both are merged into one ImGui font. ImGui before 1.92 has no
+// on-demand glyphs, hence the rebuilds; they are rare (new characters only) and batched per frame.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct ImFont;
+
+namespace kehu::client {
+
+class FontAtlas {
+ public:
+  // The font files' bytes (TTF/OTF). The host loads the primary before the first frame; the fallback
+  // arrives when wants_fallback() asked for it.
+  void set_primary(std::string bytes);
+  void set_fallback(std::string bytes);
+  bool wants_fallback() const { return fallback_wanted_ && fallback_.empty(); }
+  bool has_primary() const { return !primary_.empty(); }
+
+  // Notes characters of `utf8` for the atlas; cheap when they are all present.
+  void note_text(std::string_view utf8);
+
+  // Whether the atlas must be rebuilt before the next frame (new characters, or a new scale).
+  bool needs_rebuild(float scale) const;
+  // Rebuilds ImGui's font atlas at `scale`; the host re-creates the GPU texture afterwards.
+  void rebuild(float scale);
+
+  float base_size() const { return 16.0f; }  // CSS pixels
+  int rebuilds() const { return rebuilds_; }
+  size_t glyph_count() const { return in_atlas_.size(); }
+
+ private:
+  std::string primary_, fallback_;
+  std::set<uint32_t> in_atlas_;   // code points requested at the last rebuild
+  std::set<uint32_t> pending_;    // noted, not yet in the atlas
+  std::set<uint32_t> missing_;    // not in any loaded font file: asked again when the fallback arrives
+  bool fallback_wanted_ = false;
+  float scale_ = 0.0f;
+  int rebuilds_ = 0;
+};
+
+}  // namespace kehu::client

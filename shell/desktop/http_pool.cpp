@@ -17,6 +17,12 @@ bool same_header_name(const std::string& a, const char* b) {
   return i == a.size() && !b[i];
 }
 
+// A header line must not carry CR, LF or NUL (they would end it early and start another).
+bool safe_header(const std::string& name, const std::string& value) {
+  auto clean = [](const std::string& s) { return s.find_first_of(std::string("\r\n\0", 3)) == std::string::npos; };
+  return !name.empty() && clean(name) && clean(value);
+}
+
 }  // namespace
 
 std::string encode_request_target(const std::string& path) {
@@ -107,11 +113,12 @@ client::HttpResponse HttpPool::perform(httplib::Client& cli, const Job& job) {
   req.path = encode_request_target(job.request.path);
   bool has_content_type = false, has_authorization = false;
   for (const auto& [name, value] : job.request.headers) {
+    if (!safe_header(name, value)) continue;
     has_content_type = has_content_type || same_header_name(name, "Content-Type");
     has_authorization = has_authorization || same_header_name(name, "Authorization");
     req.headers.emplace(name, value);
   }
-  if (!job.bearer_token.empty() && !has_authorization)
+  if (!job.bearer_token.empty() && !has_authorization && safe_header("Authorization", job.bearer_token))
     req.headers.emplace("Authorization", "Bearer " + job.bearer_token);
   if (!job.request.body.empty() && !has_content_type) req.headers.emplace("Content-Type", "application/json");
   req.headers.emplace("Accept", "application/json");

@@ -92,14 +92,14 @@ export async function waitForIdle(page, { quietMs = 500, timeout = ms(15000) } =
 
 // --- opening the client ---
 
-// Rejects when one of the client's own files (the page, crm.js, crm.wasm) answers with an error, so a
+// Rejects when one of the client's own files (the page, crm.js, crm.wasm, fonts/) answers with an error, so a
 // missing build fails at once instead of after the timeout. stop() detaches it.
 function watchClientFiles(page) {
   let onResponse;
   const failed = new Promise((_, reject) => {
     onResponse = (res) => {
       const { pathname } = new URL(res.url());
-      if (res.status() >= 400 && /^\/(crm\.js|crm\.wasm|index\.html)?$/.test(pathname)) {
+      if (res.status() >= 400 && /^\/(crm\.js|crm\.wasm|index\.html|fonts\/.*)?$/.test(pathname)) {
         reject(new Error(`${res.url()} answered ${res.status()}: the web client is not built or not served`));
       }
     };

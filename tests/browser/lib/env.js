@@ -13,7 +13,8 @@ export const SERVER_BIN = process.env.KEHU_SERVER_BIN || path.join(BUILD, 'serve
 // The client files the test servers serve; KEHU_E2E_STATIC replaces them (run.sh --self-check points it
 // at selfcheck/fake-client, a stand-in that follows the test-hook contract).
 export const WEB_DIR = process.env.KEHU_E2E_STATIC ? path.resolve(process.env.KEHU_E2E_STATIC) : path.join(BUILD, 'web');
-export const SCREENSHOT_DIR = path.join(BUILD, 'screenshots');
+// Screenshots of the stand-in client (self-check) go to a folder of their own, never over the real ones.
+export const SCREENSHOT_DIR = path.join(BUILD, 'screenshots', ...(process.env.KEHU_E2E_STATIC ? ['selfcheck'] : []));
 export const CHROMIUM = process.env.KEHU_CHROMIUM || '/usr/bin/chromium';
 
 // The admin password every test server starts with (KEHU_ADMIN_PASSWORD on first start).

@@ -82,11 +82,14 @@
     _free(p);
     requestFrame();
   }
+  var isMac = /Mac|iPhone|iPad/.test(navigator.platform || '');
   function sendKey(e, down) {
     var len = lengthBytesUTF8(e.key) + 1;
     var p = _malloc(len);
     stringToUTF8(e.key, p, len);
-    Module._kehu_key(p, down ? 1 : 0, e.ctrlKey ? 1 : 0, e.shiftKey ? 1 : 0, e.altKey ? 1 : 0, e.metaKey ? 1 : 0);
+    // On a Mac, Cmd is the shortcut key: ImGui (built for no particular OS) expects shortcuts on Ctrl.
+    var ctrl = e.ctrlKey || (isMac && e.metaKey);
+    Module._kehu_key(p, down ? 1 : 0, ctrl ? 1 : 0, e.shiftKey ? 1 : 0, e.altKey ? 1 : 0, e.metaKey && !isMac ? 1 : 0);
     _free(p);
     requestFrame();
   }
@@ -142,9 +145,15 @@
 
   // ---------------------------------------------------------------------------------------- [clipboard]
   document.addEventListener('paste', function (e) {
-    var text = e.clipboardData ? e.clipboardData.getData('text/plain') : '';
+    var text = (e.clipboardData ? e.clipboardData.getData('text/plain') : '').replace(/\r\n/g, '\n');
     e.preventDefault();
-    sendText(text.replace(/\r\n/g, '\n'));
+    if (!text) return;
+    var len = lengthBytesUTF8(text) + 1;
+    var p = _malloc(len);
+    stringToUTF8(text, p, len);
+    Module._kehu_paste(p);
+    _free(p);
+    requestFrame();
   });
   Module.kehuSetClipboard = function (text) {
     if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).catch(function () {});

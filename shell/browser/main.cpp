@@ -33,11 +33,14 @@ struct Host {
   double last_time = 0;
   int input_frames = 2;  // frames owed to recent input (hover and click states settle over two frames)
   std::string clipboard;
+  bool ctrl_down = false;  // the page's Ctrl state as last reported, restored after a replayed Ctrl+V
   std::string snapshot;
 };
 Host* host = nullptr;
 
-// Clipboard: ImGui reads the local copy; pastes arrive as text events from the page's paste event.
+// Clipboard: ImGui reads the local copy. A paste arrives as the page's paste event; kehu_paste stores its
+// text here and replays Ctrl+V so the focused field pastes it through ImGui's own path (typed characters
+// would be dropped: ImGui ignores text input while Ctrl is held).
 const char* get_clipboard(void*) { return host->clipboard.c_str(); }
 void set_clipboard(void*, const char* text) {
   host->clipboard = text;
@@ -138,6 +141,7 @@ EMSCRIPTEN_KEEPALIVE void kehu_wheel(double dx, double dy) {
 EMSCRIPTEN_KEEPALIVE void kehu_key(const char* key, int down, int ctrl, int shift, int alt, int super) {
   ImGuiIO& io = ImGui::GetIO();
   io.AddKeyEvent(ImGuiMod_Ctrl, ctrl != 0);
+  host->ctrl_down = ctrl != 0;
   io.AddKeyEvent(ImGuiMod_Shift, shift != 0);
   io.AddKeyEvent(ImGuiMod_Alt, alt != 0);
   io.AddKeyEvent(ImGuiMod_Super, super != 0);
@@ -148,6 +152,18 @@ EMSCRIPTEN_KEEPALIVE void kehu_key(const char* key, int down, int ctrl, int shif
 
 EMSCRIPTEN_KEEPALIVE void kehu_text(const char* utf8) {
   ImGui::GetIO().AddInputCharactersUTF8(utf8);
+  host->input_frames = 3;
+}
+
+// The text of a paste event: becomes ImGui's clipboard, then Ctrl+V is replayed (ImGui's input queue
+// hands these events to the focused field over the next frames, in order).
+EMSCRIPTEN_KEEPALIVE void kehu_paste(const char* utf8) {
+  host->clipboard = utf8;
+  ImGuiIO& io = ImGui::GetIO();
+  io.AddKeyEvent(ImGuiMod_Ctrl, true);
+  io.AddKeyEvent(ImGuiKey_V, true);
+  io.AddKeyEvent(ImGuiKey_V, false);
+  io.AddKeyEvent(ImGuiMod_Ctrl, host->ctrl_down);
   host->input_frames = 3;
 }
 

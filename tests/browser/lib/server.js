@@ -57,22 +57,56 @@ export async function waitForHealth(baseUrl, child, timeoutMs = ms(15000)) {
 }
 
 class Server {
-  constructor({ child, port, dir, dbPath, log }) {
-    this.child = child;
-    this.port = port;
-    this.baseUrl = `http://127.0.0.1:${port}`;
+  constructor({ dir, dbPath, staticDir, env }) {
     this.dir = dir;
     this.dbPath = dbPath;
-    this.logLines = log;
+    this.staticDir = staticDir;
+    this.env = env;
+    this.logLines = [];
+    this.child = null;
   }
 
   log(lastLines = 40) {
     return this.logLines.slice(-lastLines).join('\n');
   }
 
-  // SIGTERM (the server stops cleanly), SIGKILL after 5 s; then the temp folder goes unless KEHU_E2E_KEEP=1.
-  async stop() {
+  // Starts crm-server on `port` (its database and folder stay this server's) and waits for /healthz.
+  async launch(port) {
+    this.port = port;
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    const args = ['serve', '--db', this.dbPath, '--host', '127.0.0.1', '--port', String(port)];
+    if (this.staticDir) args.push('--static', this.staticDir);
+    const child = spawn(SERVER_BIN, args, { cwd: this.dir, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    live.add(child);
+    const logFile = fs.createWriteStream(path.join(this.dir, 'server.log'), { flags: 'a' });
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.setEncoding('utf8');
+      stream.on('data', (text) => {
+        logFile.write(text);
+        for (const line of text.split('\n')) if (line) this.logLines.push(line);
+        if (this.logLines.length > 2000) this.logLines.splice(0, this.logLines.length - 1000);
+      });
+    }
+    child.on('exit', () => { live.delete(child); logFile.end(); });
+    const spawned = await new Promise((resolve) => {
+      child.once('spawn', () => resolve(null));
+      child.once('error', (e) => resolve(e));
+    });
+    if (spawned) throw new Error(`cannot start ${SERVER_BIN}: ${spawned.message}`);
+    try {
+      await waitForHealth(this.baseUrl, child);
+    } catch (e) {
+      await this.halt();
+      throw new Error(`${e.message}\n--- crm-server output ---\n${this.log()}`);
+    }
+  }
+
+  // SIGTERM (the server stops cleanly), SIGKILL after 5 s. The database and folder stay: `resume()`
+  // starts the server again on the same port, as when a server is restarted or was unreachable.
+  async halt() {
     const child = this.child;
+    if (!child) return;
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
@@ -81,6 +115,16 @@ class Server {
       clearTimeout(timer);
     }
     live.delete(child);
+    this.child = null;
+  }
+
+  async resume() {
+    await this.launch(this.port);
+  }
+
+  // halt(), then the temp folder goes unless KEHU_E2E_KEEP=1.
+  async stop() {
+    await this.halt();
     if (process.env.KEHU_E2E_KEEP === '1') {
       console.log(`# kept server folder ${this.dir}`);
     } else {
@@ -93,47 +137,23 @@ class Server {
 // env (extra variables), port (default: a free one).
 export async function startServer(options = {}) {
   requireFile(SERVER_BIN, 'crm-server (build it: cmake --build BUILD --target crm-server)');
-  const staticDir = options.staticDir ?? WEB_DIR;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kehu-e2e-'));
-  const dbPath = path.join(dir, 'kehu.db');
+  const server = new Server({
+    dir,
+    dbPath: path.join(dir, 'kehu.db'),
+    staticDir: options.staticDir ?? WEB_DIR,
+    env: { ...process.env, KEHU_ADMIN_PASSWORD: options.adminPassword ?? ADMIN_PASSWORD, ...options.env },
+  });
   let lastError;
   for (let attempt = 0; attempt < 3; ++attempt) {
-    const port = options.port ?? await freePort();
-    const args = ['serve', '--db', dbPath, '--host', '127.0.0.1', '--port', String(port)];
-    if (staticDir) args.push('--static', staticDir);
-    const log = [];
-    const child = spawn(SERVER_BIN, args, {
-      cwd: dir,
-      env: { ...process.env, KEHU_ADMIN_PASSWORD: options.adminPassword ?? ADMIN_PASSWORD, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    live.add(child);
-    const logFile = fs.createWriteStream(path.join(dir, 'server.log'));
-    for (const stream of [child.stdout, child.stderr]) {
-      stream.setEncoding('utf8');
-      stream.on('data', (text) => {
-        logFile.write(text);
-        for (const line of text.split('\n')) if (line) log.push(line);
-        if (log.length > 2000) log.splice(0, log.length - 1000);
-      });
-    }
-    child.on('exit', () => { live.delete(child); logFile.end(); });
-    const spawned = await new Promise((resolve) => {
-      child.once('spawn', () => resolve(null));
-      child.once('error', (e) => resolve(e));
-    });
-    if (spawned) throw new Error(`cannot start ${SERVER_BIN}: ${spawned.message}`);
-    const server = new Server({ child, port, dir, dbPath, log });
     try {
-      await waitForHealth(server.baseUrl, child);
+      await server.launch(options.port ?? await freePort());
       return server;
     } catch (e) {
-      lastError = new Error(`${e.message}\n--- crm-server output ---\n${server.log()}`);
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', resolve)));
+      lastError = e;
       // Only a lost race for the port is worth another try.
       if (!/cannot listen/.test(server.log()) || options.port) break;
-      for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbPath + suffix, { force: true });
+      for (const suffix of ['', '-wal', '-shm']) fs.rmSync(server.dbPath + suffix, { force: true });
     }
   }
   fs.rmSync(dir, { recursive: true, force: true });

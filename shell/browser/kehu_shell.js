@@ -17,12 +17,26 @@
   var started = false;
 
   // ---------------------------------------------------------------------------------------- [frames]
+  // What the benches read (bench/browser/): when the first frame with the UI font was drawn, how many
+  // frames and how long the longest took, and when each cache flush began and was committed.
+  var boot = window.kehuBoot || (window.kehuBoot = {});
+  boot.frames = { count: 0, longestMs: 0 };
+  boot.flushes = [];  // {begin, end, bytes} in performance.now() milliseconds
+  var fontReady = false;
+  function countFrame(t0, t1) {
+    boot.frames.count++;
+    boot.frames.longestMs = Math.max(boot.frames.longestMs, t1 - t0);
+    if (fontReady && !boot.firstFrameAt) boot.firstFrameAt = t1;
+  }
   function requestFrame() {
     if (scheduled || !started) return;
     scheduled = true;
     requestAnimationFrame(function () {
       scheduled = false;
-      if (Module._kehu_frame()) requestFrame();
+      var t0 = performance.now();
+      var more = Module._kehu_frame();
+      countFrame(t0, performance.now());
+      if (more) requestFrame();
     });
   }
   Module.kehuRequestFrame = requestFrame;
@@ -224,11 +238,23 @@
     }, function () { Module._kehu_cache_loaded(id, 0, 0); requestFrame(); });
   };
   var pending = null;
-  Module.kehuPersistBegin = function (name, size) { pending = { name: name, size: size, chunks: [] }; };
-  Module.kehuPersistChunk = function (index, bytes) { pending.chunks.push([index, bytes.buffer]); };
+  Module.kehuPersistBegin = function (name, size) {
+    pending = { name: name, size: size, chunks: [], record: { begin: performance.now(), end: 0, bytes: 0 } };
+  };
+  Module.kehuPersistChunk = function (index, bytes) {
+    pending.chunks.push([index, bytes.buffer]);
+    pending.record.bytes += bytes.length;
+  };
   Module.kehuPersistCommit = function () {
     var flush = pending;
     pending = null;
+    boot.flushes.push(flush.record);
+    if (boot.flushes.length > 100) boot.flushes.shift();
+    var done = function (ok) {
+      flush.record.end = performance.now();
+      Module._kehu_persist_done(ok);
+      requestFrame();
+    };
     withDb(function (db) {
       var tx = db.transaction(['chunks', 'files'], 'readwrite');
       var chunks = tx.objectStore('chunks');
@@ -236,9 +262,9 @@
       var keep = Math.ceil(flush.size / 65536);  // chunk_vfs.h kChunkSize
       chunks.delete(IDBKeyRange.bound([flush.name, keep], [flush.name, Infinity]));
       tx.objectStore('files').put({ size: flush.size }, flush.name);
-      tx.oncomplete = function () { Module._kehu_persist_done(1); requestFrame(); };
-      tx.onerror = tx.onabort = function () { Module._kehu_persist_done(0); requestFrame(); };
-    }, function () { Module._kehu_persist_done(0); });
+      tx.oncomplete = function () { done(1); };
+      tx.onerror = tx.onabort = function () { done(0); };
+    }, function () { done(0); });
   };
   Module.kehuCacheDelete = function (name) {
     withDb(function (db) {
@@ -282,7 +308,7 @@
       HEAPU8.set(bytes, p);
       Module._kehu_font_data(0, p, bytes.length);
       _free(p);
-      if (window.kehuBoot) window.kehuBoot.firstFrameAt = performance.now();
+      fontReady = true;
       requestFrame();
     });
   };

@@ -25,6 +25,7 @@
 
 #include <httplib.h>
 
+#include "bench/bench_queries.h"
 #include "core/db/sqlite_database.h"
 #include "core/entity/entity_def.h"
 #include "core/query/list_query.h"
@@ -34,38 +35,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct QuerySet {
-  std::string name;
-  std::vector<std::string> queries;
-};
-
-// Drawn from customer_generator.cpp's vocabulary: 字号 (华夏, 鑫源, ...), 行业词 (科技, 贸易, ...), cities,
-// surnames (王, the rare 𠮷), tags (重点客户) and the ubiquitous 有限公司 (the broadest 4-character query).
-const std::vector<QuerySet>& query_sets() {
-  static const std::vector<QuerySet> kSets = {
-      {"1char", {"科", "鑫", "华", "贸", "医", "通", "京", "深", "王", "𠮷"}},
-      {"2char", {"科技", "华夏", "贸易", "鑫源", "物流", "恒通", "上海", "医药", "张伟", "电子"}},
-      {"4char", {"华夏科技", "鑫源贸易", "恒通物流", "宏达建材", "金桥电子", "永安医药", "上海鑫源", "北京华夏",
-                 "有限公司", "重点客户"}},
-  };
-  return kSets;
-}
-
-struct Percentiles {
-  double p50 = 0, p95 = 0, max = 0;
-};
-
-// Nearest-rank percentiles of durations in milliseconds.
-Percentiles percentiles(std::vector<double> ms) {
-  Percentiles p;
-  if (ms.empty()) return p;
-  std::sort(ms.begin(), ms.end());
-  auto rank = [&](double q) { return ms[static_cast<size_t>(std::max(1.0, std::ceil(q * static_cast<double>(ms.size())))) - 1]; };
-  p.p50 = rank(0.50);
-  p.p95 = rank(0.95);
-  p.max = ms.back();
-  return p;
-}
+using kehu::bench::percentiles;
+using kehu::bench::Percentiles;
+using kehu::bench::query_sets;
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 

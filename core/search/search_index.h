@@ -30,6 +30,9 @@ std::string ngram_body(const EntityDef& entity, const nlohmann::json& record);
 
 // Replaces (or removes, with record == nullptr) a row's index entries. Call inside the write transaction.
 Status index_record(Database& db, const EntityDef& entity, int64_t id, const nlohmann::json* record);
+// Adds the entries of a row that has none yet (a new id): index_record without the removal, which on a
+// contentless FTS5 table costs as much as the insertion even when there is nothing to remove.
+Status index_new_record(Database& db, const EntityDef& entity, int64_t id, const nlohmann::json& record);
 
 // A parsed query: one MATCH expression per table that takes part.
 struct SearchPlan {

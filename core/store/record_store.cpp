@@ -66,8 +66,28 @@ json diff(const EntityDef& entity, const json& before, const json& after) {
 
 std::vector<std::pair<std::string, SqlValue>> derived_columns(const EntityDef& entity, const json& record) {
   if (entity.name != "customers") return {};
-  std::string digits = record["phone"].is_string() ? phone_digits(record["phone"].get<std::string>()) : "";
+  auto phone = record.find("phone");
+  std::string digits = phone != record.end() && phone->is_string() ? phone_digits(phone->get<std::string>()) : "";
   return {{"phone_norm", digits.empty() ? SqlValue(nullptr) : SqlValue(digits)}};
+}
+
+Status insert_record_row(Database& db, const EntityDef& entity, const std::vector<std::pair<std::string, SqlValue>>& system,
+                         const json& record) {
+  std::string cols, params;
+  std::vector<SqlValue> args;
+  auto add = [&](const std::string& col, SqlValue value) {
+    args.push_back(std::move(value));
+    cols += (cols.empty() ? "" : ", ") + col;
+    params += (params.empty() ? "?" : ", ?") + std::to_string(args.size());
+  };
+  for (const auto& [col, value] : system) add(col, value);
+  static const json kAbsent;
+  for (const auto& f : entity.fields) {
+    auto it = record.find(f.name);
+    add(f.name, field_to_sql(f, it == record.end() ? kAbsent : *it));
+  }
+  for (auto& [col, value] : derived_columns(entity, record)) add(col, std::move(value));
+  return db.run("INSERT INTO " + entity.name + " (" + cols + ") VALUES (" + params + ")", args);
 }
 
 Result<json> get_record(Database& db, const EntityDef& entity, int64_t id) {
@@ -91,24 +111,15 @@ Result<json> create_record(WriteTxn& txn, const EntityDef& entity, const json& i
   auto rev = txn.rev();
   if (!rev.ok()) return rev.take_error();
 
-  std::string cols = "rev, created_at, updated_at, created_by, updated_by";
-  std::string params = "?1, ?2, ?2, ?3, ?3";
-  std::vector<SqlValue> args = {*rev, txn.now(), txn.actor().user_id > 0 ? SqlValue(txn.actor().user_id) : SqlValue(nullptr)};
-  for (const auto& f : entity.fields) {
-    args.push_back(field_to_sql(f, record[f.name]));
-    cols += ", " + f.name;
-    params += ", ?" + std::to_string(args.size());
-  }
-  for (auto& [col, value] : derived_columns(entity, record)) {
-    args.push_back(value);
-    cols += ", " + col;
-    params += ", ?" + std::to_string(args.size());
-  }
-  KEHU_TRY(txn.db().run("INSERT INTO " + entity.name + " (" + cols + ") VALUES (" + params + ")", args));
+  const SqlValue actor = txn.actor().user_id > 0 ? SqlValue(txn.actor().user_id) : SqlValue(nullptr);
+  KEHU_TRY(insert_record_row(txn.db(), entity,
+                             {{"rev", *rev}, {"created_at", txn.now()}, {"updated_at", txn.now()},
+                              {"created_by", actor}, {"updated_by", actor}},
+                             record));
   int64_t id = txn.db().last_insert_rowid();
   auto stored = get_record(txn.db(), entity, id);
   if (!stored.ok()) return stored.take_error();
-  KEHU_TRY(index_record(txn.db(), entity, id, &stored.value()));
+  KEHU_TRY(index_new_record(txn.db(), entity, id, *stored));
   KEHU_TRY(txn.audit("create", entity.name, id, diff(entity, nullptr, *stored)));
   if (overridden) KEHU_TRY(txn.audit("override", entity.name, id, json{{"rule", "duplicate"}}));
   return stored;

@@ -22,6 +22,12 @@ struct WriteOptions {
 // Columns stored besides the fields, derived from the record for indexes (customers.phone_norm).
 std::vector<std::pair<std::string, SqlValue>> derived_columns(const EntityDef& entity, const nlohmann::json& record);
 
+// INSERTs a record's row: `system` columns (rev, timestamps, ...: name and value, in order), then every
+// field of `entity` from `record` (absent fields are NULL) and the derived columns. The one INSERT the
+// server's create and a client cache's copy of a server row share; the search index is the caller's.
+Status insert_record_row(Database& db, const EntityDef& entity, const std::vector<std::pair<std::string, SqlValue>>& system,
+                         const nlohmann::json& record);
+
 Result<nlohmann::json> get_record(Database& db, const EntityDef& entity, int64_t id);
 
 Result<nlohmann::json> create_record(WriteTxn& txn, const EntityDef& entity, const nlohmann::json& input,

@@ -40,48 +40,47 @@ Status store_server_record(Database& db, const EntityDef& entity, const json& ro
   if (!row.is_object() || !row.value("id", json()).is_number_integer() || !row.value("rev", json()).is_number_integer())
     return malformed(entity.name + " row without id or rev");
   int64_t id = row["id"].get<int64_t>();
-  // Replace, not update in place: the row may not exist yet, and the index is rebuilt from the new row.
-  KEHU_TRY(remove_cached_record(db, entity, id));
-  if (entity.name == "customers" && row.value("code", json()).is_string()) {
+  // Replace, not update in place: the index is rebuilt from the new row. A first sync inserts only new
+  // ids, so the removal (and its index deletions, the costly part) runs only for a row the cache has.
+  auto cached = db.query_int("SELECT 1 FROM " + entity.name + " WHERE id = ?1", {id});
+  if (!cached.ok()) return cached.take_error();
+  if (cached->has_value()) KEHU_TRY(remove_cached_record(db, entity, id));
+  auto code = row.find("code");
+  if (entity.name == "customers" && code != row.end() && code->is_string()) {
     // Codes are unique. Within one server transaction two customers may swap codes; the other row's
     // new code arrives in the same batch, so drop the stale holder now.
-    auto holder = db.query_int("SELECT id FROM customers WHERE code = ?1 AND id <> ?2", {row["code"].get<std::string>(), id});
+    auto holder = db.query_int("SELECT id FROM customers WHERE code = ?1 AND id <> ?2", {code->get<std::string>(), id});
     if (!holder.ok()) return holder.take_error();
     if (holder->has_value()) KEHU_TRY(remove_cached_record(db, entity, **holder));
   }
-  std::string cols = "id, rev, created_at, updated_at, created_by, updated_by";
-  std::string params = "?1, ?2, ?3, ?4, ?5, ?6";
-  std::vector<SqlValue> args = {id, row["rev"].get<int64_t>(), optional_text(row.value("created_at", json())),
-                                optional_text(row.value("updated_at", json())), optional_int(row.value("created_by", json())),
-                                optional_int(row.value("updated_by", json()))};
-  json record = json::object();
-  for (const auto& f : entity.fields) {
-    record[f.name] = row.value(f.name, json());
-    args.push_back(field_to_sql(f, record[f.name]));
-    cols += ", " + f.name;
-    params += ", ?" + std::to_string(args.size());
-  }
-  for (auto& [col, value] : derived_columns(entity, record)) {
-    args.push_back(value);
-    cols += ", " + col;
-    params += ", ?" + std::to_string(args.size());
-  }
-  KEHU_TRY(db.run("INSERT INTO " + entity.name + " (" + cols + ") VALUES (" + params + ")", args));
-  return index_record(db, entity, id, &record);
+  KEHU_TRY(insert_record_row(db, entity,
+                             {{"id", id},
+                              {"rev", row["rev"].get<int64_t>()},
+                              {"created_at", optional_text(row.value("created_at", json()))},
+                              {"updated_at", optional_text(row.value("updated_at", json()))},
+                              {"created_by", optional_int(row.value("created_by", json()))},
+                              {"updated_by", optional_int(row.value("updated_by", json()))}},
+                             row));
+  return index_new_record(db, entity, id, row);
 }
 
 Result<ApplyStats> apply_sync_changes(Database& db, const json& changes) {
   if (!changes.is_array()) return malformed("changes is not a list");
   ApplyStats stats;
   for (const auto& c : changes) {
-    if (!c.is_object() || !c.value("entity", json()).is_string() || !c.value("id", json()).is_number_integer())
+    if (!c.is_object()) return malformed("a change that is not an object");
+    auto entity_it = c.find("entity"), id_it = c.find("id");
+    if (entity_it == c.end() || !entity_it->is_string() || id_it == c.end() || !id_it->is_number_integer())
       return malformed("a change without entity or id");
-    const std::string entity_name = c["entity"].get<std::string>();
-    const int64_t id = c["id"].get<int64_t>();
+    const std::string& entity_name = entity_it->get_ref<const std::string&>();
+    const int64_t id = id_it->get<int64_t>();
     const bool deleted = c.value("deleted", false);
+    static const json kNoRow;
+    auto row_it = c.find("row");
+    const json& row = row_it == c.end() ? kNoRow : *row_it;  // by reference: a row is not copied
     if (entity_name == "directory") {
       if (deleted) KEHU_TRY(db.run("DELETE FROM users WHERE id = ?1", {id}));
-      else KEHU_TRY(store_directory_entry(db, id, c.value("rev", int64_t{0}), c.value("row", json())));
+      else KEHU_TRY(store_directory_entry(db, id, c.value("rev", int64_t{0}), row));
       ++(deleted ? stats.removed : stats.upserted);
       continue;
     }
@@ -94,7 +93,7 @@ Result<ApplyStats> apply_sync_changes(Database& db, const json& changes) {
       KEHU_TRY(remove_cached_record(db, *entity, id));
       ++stats.removed;
     } else {
-      KEHU_TRY(store_server_record(db, *entity, c.value("row", json())));
+      KEHU_TRY(store_server_record(db, *entity, row));
       ++stats.upserted;
     }
   }

@@ -292,7 +292,10 @@
   Module.kehuLoadFallbackFont = function () {
     if (fallbackAsked) return;
     fallbackAsked = true;
-    loadFont(1, 'fonts/kehu-ui-ext.ttf').catch(function (e) { console.error(e); });
+    loadFont(1, 'fonts/kehu-ui-ext.ttf').catch(function (e) {
+      console.error(e);
+      Module._kehu_font_data(1, 0, 0);  // unavailable: the client stops asking (and stops drawing for it)
+    });
   };
   var primaryFont = fetch('fonts/kehu-ui.ttf').then(function (r) { return r.ok ? r.arrayBuffer() : null; }).catch(function () { return null; });
 

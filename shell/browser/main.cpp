@@ -188,8 +188,12 @@ EMSCRIPTEN_KEEPALIVE void kehu_cache_loaded(int id, double size, int ok) {
 
 EMSCRIPTEN_KEEPALIVE void kehu_persist_done(int ok) { host->platform.persist_done(ok != 0); }
 
-// which: 0 primary font, 1 fallback font.
+// which: 0 primary font, 1 fallback font; no bytes (len 0): the fallback could not be loaded.
 EMSCRIPTEN_KEEPALIVE void kehu_font_data(int which, const char* data, int len) {
+  if (which == 1 && (data == nullptr || len <= 0)) {
+    host->app.fonts().fallback_unavailable();
+    return;
+  }
   std::string bytes(data, static_cast<size_t>(len));
   if (which == 0) host->app.fonts().set_primary(std::move(bytes));
   else host->app.fonts().set_fallback(std::move(bytes));

@@ -102,11 +102,8 @@ int run_loop(DesktopWindow& window, DesktopPlatform& platform, client::ClientApp
     if (app.fonts().wants_fallback() && !fallback_tried) {
       fallback_tried = true;  // asked once: a missing file is reported once, not every frame
       auto bytes = load_font(font_dirs, kFallbackFont, "rare characters will show as boxes");
-      // FontAtlas has no "the fallback is unavailable": it would keep wanting it, and ClientApp keeps
-      // wanting frames while it does (a busy loop). Handing it the primary again settles it — the
-      // merge adds nothing, and the characters stay missing, which is the truth.
-      if (!bytes) bytes = read_file_from(font_dirs, kPrimaryFont);
       if (bytes) app.fonts().set_fallback(std::move(*bytes));
+      else app.fonts().fallback_unavailable();  // else ClientApp would keep wanting frames for it
       frames_owed = std::max(frames_owed, 1);
     }
     const bool shoot = !shot.path.empty() && Clock::now() >= shot.due;

@@ -136,7 +136,7 @@ Status LocalCache::clear_synced() {
       if (!*row) break;
       rows.push_back(row_to_json(*e, **st));
     }
-    for (const auto& r : rows) KEHU_TRY(index_record(*db_, *e, r["id"].get<int64_t>(), &r));
+    for (const auto& r : rows) KEHU_TRY(index_new_record(*db_, *e, r["id"].get<int64_t>(), r));
   }
   KEHU_TRY(db_->run("DELETE FROM users"));
   return ok_status();

@@ -22,10 +22,12 @@ namespace kehu::client {
 class FontAtlas {
  public:
   // The font files' bytes (TTF/OTF). The host loads the primary before the first frame; the fallback
-  // arrives when wants_fallback() asked for it.
+  // arrives when wants_fallback() asked for it, or fallback_unavailable() says it will not (the asking
+  // stops, so a failed download does not keep the client drawing; its characters stay boxes).
   void set_primary(std::string bytes);
   void set_fallback(std::string bytes);
-  bool wants_fallback() const { return fallback_wanted_ && fallback_.empty(); }
+  void fallback_unavailable() { fallback_failed_ = true; }
+  bool wants_fallback() const { return fallback_wanted_ && fallback_.empty() && !fallback_failed_; }
   bool has_primary() const { return !primary_.empty(); }
 
   // Notes characters of `utf8` for the atlas; cheap when they are all present.
@@ -46,6 +48,7 @@ class FontAtlas {
   std::set<uint32_t> pending_;    // noted, not yet in the atlas
   std::set<uint32_t> missing_;    // not in any loaded font file: asked again when the fallback arrives
   bool fallback_wanted_ = false;
+  bool fallback_failed_ = false;
   float scale_ = 0.0f;
   int rebuilds_ = 0;
 };

@@ -62,8 +62,11 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& 
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
   std::string pragmas = options.client_cache ? "PRAGMA foreign_keys=OFF;" : "PRAGMA foreign_keys=ON;";
-  if (options.client_cache) {
+  if (options.client_cache && !options.vfs.empty()) {
     pragmas += "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;";
+  } else if (options.client_cache) {
+    // A cache file on disk (the desktop host): a crash must not leave half a transaction behind.
+    pragmas += "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
   } else if (!options.read_only) {
     if (options.wal && path != ":memory:") pragmas += "PRAGMA journal_mode=WAL;";
     pragmas += "PRAGMA synchronous=FULL;";

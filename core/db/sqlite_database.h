@@ -20,9 +20,11 @@ struct SqliteOptions {
   bool read_only = false;
   bool wal = true;            // false for in-memory databases
   int busy_timeout_ms = 5000;
-  // A client's cache (web/cache): a copy of server data kept on a custom VFS that persists whole
-  // transactions itself. Rollback journal in memory, no fsync, and no foreign keys: the server owns
-  // integrity, and a sync batch may name a row its user cannot see.
+  // A client's cache (web/cache): a copy of server data, one connection, no foreign keys (the server owns
+  // integrity, and a sync batch may name a row its user cannot see). On a custom VFS that persists whole
+  // transactions itself (`vfs` set: the browser's chunk VFS) the journal stays in memory and nothing is
+  // synced; in a plain file (the desktop) WAL with synchronous=NORMAL, so a crash loses at most the
+  // last transactions, never the file.
   bool client_cache = false;
   std::string vfs;            // empty: SQLite's default VFS
 };

@@ -133,8 +133,17 @@ class Server {
   }
 }
 
+// Copies a database file (and its -wal, if there is one) to `to`, so the server works on a copy.
+function copyDatabase(from, to) {
+  requireFile(from, 'the database to start from');
+  for (const suffix of ['', '-wal']) {
+    if (fs.existsSync(from + suffix)) fs.copyFileSync(from + suffix, to + suffix);
+  }
+}
+
 // Starts a server and waits until /healthz answers. Options: staticDir (default BUILD/web), adminPassword,
-// env (extra variables), port (default: a free one).
+// env (extra variables), port (default: a free one), dbFile (a database to start from: a copy of it goes
+// into the temp folder; without it the database is fresh and the admin is created on first start).
 export async function startServer(options = {}) {
   requireFile(SERVER_BIN, 'crm-server (build it: cmake --build BUILD --target crm-server)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kehu-e2e-'));
@@ -147,6 +156,7 @@ export async function startServer(options = {}) {
   let lastError;
   for (let attempt = 0; attempt < 3; ++attempt) {
     try {
+      if (options.dbFile) copyDatabase(options.dbFile, server.dbPath);
       await server.launch(options.port ?? await freePort());
       return server;
     } catch (e) {

@@ -243,7 +243,6 @@ void ClientState::check_form_result() {
 
 bool ClientState::wants_frame() const {
   if (frames_wanted_ > 0 || login_busy_ || screen_ == Screen::opening || waiting_seq_ != 0) return true;
-  if (screen_ == Screen::syncing) return true;
   return engine_ && engine_->seconds_until_due() == 0;
 }
 

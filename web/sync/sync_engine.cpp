@@ -11,6 +11,7 @@ namespace {
 constexpr int kPullLimit = 2000;
 constexpr double kRetrySeconds = 5;
 constexpr double kPeriodicSeconds = 30;
+constexpr double kFirstSyncPersistSeconds = 5;
 }  // namespace
 
 SyncEngine::SyncEngine(Platform& platform, LocalCache& cache, Outbox& outbox, std::string accept_language)
@@ -116,20 +117,38 @@ void SyncEngine::pull() {
   auto next = cache_.meta("sync_next");
   std::string since = next.ok() && !next->empty() ? *next : "0";
   if (fresh) progress_ = SyncProgress{since == "0", 0, -1};
+  request_page(since, fresh && since == "0");
+}
+
+void SyncEngine::request_page(const std::string& since, bool count_remaining) {
   HttpRequest req;
-  req.path = "/api/v1/sync?since=" + since + "&limit=" + std::to_string(kPullLimit) + (fresh && since == "0" ? "&count=1" : "");
+  req.path = "/api/v1/sync?since=" + since + "&limit=" + std::to_string(kPullLimit) + (count_remaining ? "&count=1" : "");
   req.headers = {{"Accept-Language", accept_language_}};
   auto alive = alive_;
-  platform_.send(std::move(req), [this, alive](HttpResponse response) {
-    if (!*alive) return;
+  const int64_t generation = pull_generation_;
+  platform_.send(std::move(req), [this, alive, generation](HttpResponse response) {
+    // An answer to a page asked for ahead of a page that then failed to apply: the pull starts again
+    // from the cache's position, and this one is dropped.
+    if (!*alive || generation != pull_generation_) return;
     on_pull_answer(response);
   });
 }
 
+void SyncEngine::pull_failed(std::string error) {
+  ++pull_generation_;  // drop the page already asked for
+  busy_ = pulling_ = false;
+  last_error_ = std::move(error);
+  retry_at_ = platform_.monotonic_seconds() + kRetrySeconds;
+}
+
 void SyncEngine::on_pull_answer(const HttpResponse& response) {
-  if (response.status == 0) return went_offline();
+  if (response.status == 0) {
+    ++pull_generation_;
+    return went_offline();
+  }
   online_ = true;
   if (response.status == 401) {
+    ++pull_generation_;
     busy_ = pulling_ = false;
     stopped_ = true;
     if (on_signed_out) on_signed_out();
@@ -137,9 +156,7 @@ void SyncEngine::on_pull_answer(const HttpResponse& response) {
   }
   json body = response.status == 200 ? json::parse(response.body, nullptr, false) : json();
   if (!body.is_object() || !body.contains("changes")) {
-    busy_ = pulling_ = false;
-    last_error_ = error_message(response);
-    retry_at_ = platform_.monotonic_seconds() + kRetrySeconds;
+    pull_failed(error_message(response));
     if (on_changed) on_changed();
     return;
   }
@@ -153,6 +170,10 @@ void SyncEngine::on_pull_answer(const HttpResponse& response) {
   int64_t count = body["changes"].is_array() ? static_cast<int64_t>(body["changes"].size()) : 0;
   if (body.contains("remaining") && body["remaining"].is_number_integer())
     progress_.total = progress_.applied + count + body["remaining"].get<int64_t>();
+  const bool more = body.value("more", false);
+  const int64_t next = body.value("next", int64_t{0});
+  // Ask for the next page before applying this one: the server reads it while the client applies.
+  if (more) request_page(std::to_string(next), false);
   Status applied = ok_status();
   {
     auto txn = Transaction::begin(cache_.db(), true);
@@ -161,19 +182,13 @@ void SyncEngine::on_pull_answer(const HttpResponse& response) {
     } else {
       auto stats = apply_sync_changes(cache_.db(), body["changes"]);
       if (!stats.ok()) applied = stats.take_error();
-      if (applied.ok()) applied = cache_.set_meta("sync_next", std::to_string(body.value("next", int64_t{0})));
+      if (applied.ok()) applied = cache_.set_meta("sync_next", std::to_string(next));
       if (applied.ok()) applied = outbox_.reapply_pending();
       if (applied.ok()) applied = (*txn)->commit();
     }
   }
-  if (!applied.ok()) {
-    busy_ = pulling_ = false;
-    last_error_ = applied.error().message.en;
-    retry_at_ = platform_.monotonic_seconds() + kRetrySeconds;
-    return;
-  }
+  if (!applied.ok()) return pull_failed(applied.error().message.en);
   progress_.applied += count;
-  bool more = body.value("more", false);
   if (!more) {
     last_sync_ms_ = platform_.now_ms();
     Status saved = cache_.set_meta("last_sync_ms", std::to_string(last_sync_ms_));
@@ -181,13 +196,18 @@ void SyncEngine::on_pull_answer(const HttpResponse& response) {
     next_periodic_ = platform_.monotonic_seconds() + kPeriodicSeconds;
     last_error_.clear();
   }
-  platform_.persist_cache();
-  busy_ = false;
-  pulling_ = more;
+  // A first sync rewrites much of the file with every page (the search index merges its segments), so
+  // it is persisted every few seconds and at its end rather than after each page: a reload meanwhile
+  // resumes from the last persisted page, and the stored copy is still whole transactions.
+  const double now = platform_.monotonic_seconds();
+  if (!progress_.first || !more || now - last_persist_ >= kFirstSyncPersistSeconds) {
+    platform_.persist_cache();
+    last_persist_ = now;
+  }
+  busy_ = pulling_ = more;  // the next page is already asked for
   if (count > 0 || !more) {
     if (on_changed) on_changed();
   }
-  if (more) pull();
 }
 
 }  // namespace kehu::client

@@ -2,8 +2,10 @@
 //
 // tick() starts the next piece of network work when none is running: first the outbox (in order, one
 // request at a time), then a pull when one is due (asked for, after the outbox drained, or every 30 s).
-// A pull requests GET /sync pages until `more` is false; each page is applied in one cache transaction and
-// then persisted, so a reload never sees half a page. A first sync (or one after `reset`) also asks how
+// A pull requests GET /sync pages until `more` is false, asking for the next page before applying the one
+// that arrived (the server reads while the client applies); each page is applied in one cache transaction,
+// so the cache never holds half a page, and persisted (during a first sync every few seconds and at its
+// end). A first sync (or one after `reset`) also asks how
 // many changes remain, for the progress bar. An answer with status 0 means offline: work resumes when the
 // host reports online again, or after a short retry delay. 401 means the session ended: the engine stops
 // and calls on_signed_out; the outbox and cache are kept for the same user's next sign-in.
@@ -52,7 +54,9 @@ class SyncEngine {
  private:
   void push(const OutboxEntry& entry);
   void pull();
+  void request_page(const std::string& since, bool count_remaining);
   void on_pull_answer(const HttpResponse& response);
+  void pull_failed(std::string error);
   void went_offline();
   std::string error_message(const HttpResponse& response) const;
 
@@ -68,6 +72,8 @@ class SyncEngine {
   bool stopped_ = false;
   double retry_at_ = 0;       // monotonic seconds; 0: no retry pending
   double next_periodic_ = 0;  // monotonic seconds of the next periodic pull
+  double last_persist_ = 0;   // monotonic seconds of the last persist during a pull
+  int64_t pull_generation_ = 0;  // bumped when a pull stops: answers to pages asked for before are dropped
   int64_t last_sync_ms_ = 0;
   std::string last_error_;
   SyncProgress progress_;

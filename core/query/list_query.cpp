@@ -267,10 +267,22 @@ Result<BuiltSql> build_page_sql(const EntityDef& entity, const ListQuery& query)
 }
 
 Result<std::vector<int64_t>> list_ids(Database& db, const EntityDef& entity, const ListQuery& query, int64_t max) {
-  ListQuery all = query;
-  all.has_cursor = false;
-  BuiltSql built = page_sql_selecting(entity, all, "r.id");
-  built.args.back() = max;
+  const SearchPlan& plan = query.plan;
+  BuiltSql built;
+  if (!plan.matches_nothing && query.filters.empty() && query.sort_field == "id" &&
+      plan.trigram_match.empty() != plan.ngram_match.empty()) {
+    // A search alone, in id order: the ids are the FTS table's rowids, in its own order, with no join —
+    // the common case of search-as-you-type, and the costly one when a query matches most rows.
+    const std::string table = entity.name + (plan.trigram_match.empty() ? "_ngram" : "_tri");
+    built.sql = "SELECT rowid FROM " + table + " WHERE " + table + " MATCH ? ORDER BY rowid" +
+                (query.descending ? " DESC" : "") + " LIMIT ?";
+    built.args = {plan.trigram_match.empty() ? plan.ngram_match : plan.trigram_match, max};
+  } else {
+    ListQuery all = query;
+    all.has_cursor = false;
+    built = page_sql_selecting(entity, all, "r.id");
+    built.args.back() = max;
+  }
   auto st = db.prepare(built.sql);
   if (!st.ok()) return st.take_error();
   (*st)->bind_all(built.args);

@@ -89,6 +89,55 @@ TEST_CASE("a cache filled by sync answers list and search queries exactly as the
   }
 }
 
+// Every id the server lists for `params`, page by page (limit 2), in order.
+std::vector<int64_t> server_ids(Database& db, const EntityDef& e, std::multimap<std::string, std::string> params) {
+  std::vector<int64_t> out;
+  params.emplace("limit", "2");
+  for (std::string cursor;;) {
+    auto with_cursor = params;
+    if (!cursor.empty()) with_cursor.emplace("cursor", cursor);
+    auto q = parse_list_query(e, with_cursor);
+    REQUIRE(q.ok());
+    auto page = run_list_query(db, e, *q);
+    REQUIRE(page.ok());
+    for (const auto& r : page->items) out.push_back(r["id"].get<int64_t>());
+    if (page->next_cursor.empty()) return out;
+    cursor = page->next_cursor;
+  }
+}
+
+std::vector<int64_t> cache_ids(Database& db, const EntityDef& e, const std::multimap<std::string, std::string>& params) {
+  auto q = parse_list_query(e, params);
+  REQUIRE(q.ok());
+  auto ids = list_ids(db, e, *q, 1000);
+  REQUIRE(ids.ok());
+  return *ids;
+}
+
+TEST_CASE("list_ids gives every id the server lists, in the same order") {
+  test::TestDb server;
+  const char* names[] = {"北京华夏科技有限公司", "上海科技发展", "鑫源贸易", "吉祥 𠮷 物流", "Acme Trading", "华夏银行",
+                         "深圳华夏科技", "Acme 科技"};
+  int i = 0;
+  for (const char* n : names)
+    server.create(customers_def(), {{"name", n}, {"level", i++ % 2 ? "A" : "B"}});
+  auto cache = open_cache();
+  pull(server.db(), *cache, 0, 100);
+  using Params = std::multimap<std::string, std::string>;
+  // A search alone in id order (the FTS-only path), mixed terms, filters, other sorts, and none.
+  for (const Params& params : {Params{{"q", "华夏"}}, Params{{"q", "华夏"}, {"sort", "id"}}, Params{{"q", "华夏科技"}},
+                               Params{{"q", "acme"}}, Params{{"q", "acme 科技"}}, Params{{"q", "科技"}, {"level", "A"}},
+                               Params{{"q", "科技"}, {"sort", "name"}}, Params{{"q", "𠮷"}}, Params{{"q", "无此"}},
+                               Params{}, Params{{"sort", "-updated_at"}}}) {
+    std::string shown;
+    for (const auto& [k, v] : params) shown += k + "=" + v + " ";
+    CAPTURE(shown);
+    CHECK(cache_ids(*cache, customers_def(), params) == server_ids(server.db(), customers_def(), params));
+  }
+  auto huaxia = cache_ids(*cache, customers_def(), {{"q", "华夏"}});
+  CHECK(huaxia.size() == 3);
+}
+
 TEST_CASE("directory entries keep public fields only, and bad batches change nothing") {
   test::TestDb server;
   auto cache = open_cache();

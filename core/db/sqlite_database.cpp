@@ -25,6 +25,13 @@ class SqliteStatement final : public Statement {
     sqlite3_reset(st_);  // ready to be bound and run again
     return out;
   }
+  Status collect_ints(std::vector<int64_t>& out) override {
+    int rc;
+    while ((rc = sqlite3_step(st_)) == SQLITE_ROW) out.push_back(sqlite3_column_int64(st_, 0));
+    Status status = rc == SQLITE_DONE ? ok_status() : Status(db_.last_error(rc));
+    sqlite3_reset(st_);
+    return status;
+  }
   int column_count() const override { return sqlite3_column_count(st_); }
   std::string_view column_name(int i) const override { return sqlite3_column_name(st_, i); }
   ColumnType column_type(int i) const override {

@@ -287,12 +287,7 @@ Result<std::vector<int64_t>> list_ids(Database& db, const EntityDef& entity, con
   if (!st.ok()) return st.take_error();
   (*st)->bind_all(built.args);
   std::vector<int64_t> ids;
-  for (;;) {
-    auto r = (*st)->step();
-    if (!r.ok()) return r.take_error();
-    if (!r.value()) break;
-    ids.push_back((*st)->column_int(0));
-  }
+  KEHU_TRY((*st)->collect_ints(ids));
   return ids;
 }
 

@@ -50,6 +50,10 @@ class FailingStatement final : public Statement {
     if (owner_.should_fail()) return FailingDatabase::injected_error();
     return real_->step();
   }
+  Status collect_ints(std::vector<int64_t>& out) override {
+    if (owner_.should_fail()) return FailingDatabase::injected_error();
+    return real_->collect_ints(out);
+  }
   int column_count() const override { return real_->column_count(); }
   std::string_view column_name(int i) const override { return real_->column_name(i); }
   ColumnType column_type(int i) const override { return real_->column_type(i); }

@@ -19,11 +19,17 @@ void kehu_js_open_cache(int id, const char* name);
 void kehu_js_persist_begin(const char* name, double size);
 void kehu_js_persist_chunk(unsigned index, const char* data, int len);
 void kehu_js_persist_commit();
+void kehu_js_persist_continue();
+void kehu_js_persist_abandon();
 void kehu_js_delete_cache(const char* name);
 void kehu_js_set_clipboard(const char* text);
 }
 
 namespace kehu::client {
+
+namespace {
+constexpr size_t kPersistSliceBytes = 1024 * 1024;  // a few ms of copying per task
+}  // namespace
 
 void BrowserPlatform::send(HttpRequest request, HttpCallback done) {
   int id = next_id_++;
@@ -82,14 +88,31 @@ void BrowserPlatform::cache_loaded(int id, int64_t size, bool ok) {
 
 void BrowserPlatform::persist_cache() {
   if (open_cache_.empty() || !has_dirty(open_cache_)) return;
-  if (persisting_) {  // one IndexedDB transaction at a time; the next takes everything changed meanwhile
+  if (persisting_) {  // one flush at a time; the next takes everything changed meanwhile
     persist_again_ = true;
     return;
   }
-  DirtyChunks dirty = take_dirty(open_cache_);
-  persisting_ = true;
-  kehu_js_persist_begin(open_cache_.c_str(), static_cast<double>(dirty.size));
-  for (const auto& [index, bytes] : dirty.chunks) kehu_js_persist_chunk(index, bytes.data(), static_cast<int>(bytes.size()));
+  flushing_ = take_dirty(open_cache_);
+  flush_next_ = 0;
+  persisting_ = handing_over_ = true;
+  kehu_js_persist_begin(open_cache_.c_str(), static_cast<double>(flushing_.size));
+  persist_step();
+}
+
+void BrowserPlatform::persist_step() {
+  if (!handing_over_) return;  // abandoned (the cache was deleted)
+  size_t bytes = 0;
+  while (flush_next_ < flushing_.chunks.size() && bytes < kPersistSliceBytes) {
+    const auto& [index, data] = flushing_.chunks[flush_next_++];
+    kehu_js_persist_chunk(index, data.data(), static_cast<int>(data.size()));
+    bytes += data.size();
+  }
+  if (flush_next_ < flushing_.chunks.size()) {
+    kehu_js_persist_continue();  // the page calls persist_step() again in a later task
+    return;
+  }
+  flushing_ = DirtyChunks{};
+  handing_over_ = false;
   kehu_js_persist_commit();  // one IndexedDB transaction: the stored copy moves from one commit to the next
 }
 
@@ -104,7 +127,15 @@ void BrowserPlatform::persist_done(bool) {
 bool BrowserPlatform::cache_persist_pending() const { return persisting_; }
 
 void BrowserPlatform::delete_cache(const std::string& name) {
-  if (name == open_cache_) open_cache_.clear();
+  if (name == open_cache_) {
+    open_cache_.clear();
+    if (handing_over_) {
+      // A hand-over not yet committed: drop it, or its write would land after the deletion.
+      flushing_ = DirtyChunks{};
+      handing_over_ = persisting_ = persist_again_ = false;
+      kehu_js_persist_abandon();
+    }
+  }
   forget_file(name);
   kehu_js_delete_cache(name.c_str());
 }

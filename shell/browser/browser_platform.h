@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "web/cache/chunk_vfs.h"
 #include "web/platform.h"
 
 namespace kehu::client {
@@ -28,14 +29,21 @@ class BrowserPlatform final : public Platform {
   void fetch_done(int id, int status, std::string body);
   void cache_loaded(int id, int64_t size, bool ok);
   void persist_done(bool ok);
+  // Hands the next slice of the flush under way to the page (called back by the page between tasks).
+  void persist_step();
 
  private:
   int next_id_ = 1;
   std::map<int, HttpCallback> fetches_;
   std::map<int, std::pair<std::string, CacheCallback>> opening_;
   std::string open_cache_;   // the cache being persisted (one open at a time)
-  bool persisting_ = false;  // an IndexedDB write is under way
+  bool persisting_ = false;  // a flush is under way (handing over, or the IndexedDB write)
   bool persist_again_ = false;
+  // The flush being handed to the page: a snapshot of the changed chunks taken at one commit, passed in
+  // slices of kPersistSliceBytes, one per task, so no task copies tens of megabytes at once.
+  DirtyChunks flushing_;
+  size_t flush_next_ = 0;
+  bool handing_over_ = false;  // slices of flushing_ still to pass; the IndexedDB write not yet begun
 };
 
 }  // namespace kehu::client

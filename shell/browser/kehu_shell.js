@@ -238,6 +238,7 @@
     }, function () { Module._kehu_cache_loaded(id, 0, 0); requestFrame(); });
   };
   var pending = null;
+  var persistSliceBytes = 1024 * 1024;  // as browser_platform.cpp kPersistSliceBytes
   Module.kehuPersistBegin = function (name, size) {
     pending = { name: name, size: size, chunks: [], record: { begin: performance.now(), end: 0, bytes: 0 } };
   };
@@ -258,14 +259,33 @@
     withDb(function (db) {
       var tx = db.transaction(['chunks', 'files'], 'readwrite');
       var chunks = tx.objectStore('chunks');
-      flush.chunks.forEach(function (c) { chunks.put(c[1], [flush.name, c[0]]); });
-      var keep = Math.ceil(flush.size / 65536);  // chunk_vfs.h kChunkSize
-      chunks.delete(IDBKeyRange.bound([flush.name, keep], [flush.name, Infinity]));
-      tx.objectStore('files').put({ size: flush.size }, flush.name);
+      var next = 0;
+      // put() copies its value at once, so a flush of tens of MB is put a few MB per task: the next
+      // slice goes in from the last put's success callback, where the transaction is still active.
+      function putSlice() {
+        var bytes = 0, last = null;
+        while (next < flush.chunks.length && bytes < persistSliceBytes) {
+          var c = flush.chunks[next];
+          flush.chunks[next++] = null;  // the stored copy is IndexedDB's now
+          last = chunks.put(c[1], [flush.name, c[0]]);
+          bytes += c[1].byteLength;
+        }
+        if (next < flush.chunks.length) {
+          last.onsuccess = putSlice;
+          return;
+        }
+        var keep = Math.ceil(flush.size / 65536);  // chunk_vfs.h kChunkSize
+        chunks.delete(IDBKeyRange.bound([flush.name, keep], [flush.name, Infinity]));
+        tx.objectStore('files').put({ size: flush.size }, flush.name);
+      }
+      putSlice();
       tx.oncomplete = function () { done(1); };
       tx.onerror = tx.onabort = function () { done(0); };
     }, function () { done(0); });
   };
+  // The wasm side hands a flush over in slices (browser_platform.cpp), one task each.
+  Module.kehuPersistContinue = function () { setTimeout(function () { Module._kehu_persist_step(); }, 0); };
+  Module.kehuPersistAbandon = function () { pending = null; };
   Module.kehuCacheDelete = function (name) {
     withDb(function (db) {
       var tx = db.transaction(['chunks', 'files'], 'readwrite');

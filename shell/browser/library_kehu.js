@@ -22,6 +22,8 @@ mergeInto(LibraryManager.library, {
   kehu_js_persist_begin: function (name, size) { Module.kehuPersistBegin(UTF8ToString(name), size); },
   kehu_js_persist_chunk: function (index, data, len) { Module.kehuPersistChunk(index, HEAPU8.slice(data, data + len)); },
   kehu_js_persist_commit: function () { Module.kehuPersistCommit(); },
+  kehu_js_persist_continue: function () { Module.kehuPersistContinue(); },
+  kehu_js_persist_abandon: function () { Module.kehuPersistAbandon(); },
   kehu_js_delete_cache: function (name) { Module.kehuCacheDelete(UTF8ToString(name)); },
   kehu_js_set_clipboard: function (text) { Module.kehuSetClipboard(UTF8ToString(text)); },
 });

@@ -188,6 +188,8 @@ EMSCRIPTEN_KEEPALIVE void kehu_cache_loaded(int id, double size, int ok) {
 
 EMSCRIPTEN_KEEPALIVE void kehu_persist_done(int ok) { host->platform.persist_done(ok != 0); }
 
+EMSCRIPTEN_KEEPALIVE void kehu_persist_step() { host->platform.persist_step(); }
+
 // which: 0 primary font, 1 fallback font; no bytes (len 0): the fallback could not be loaded.
 EMSCRIPTEN_KEEPALIVE void kehu_font_data(int which, const char* data, int len) {
   if (which == 1 && (data == nullptr || len <= 0)) {

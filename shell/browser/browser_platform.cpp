@@ -28,7 +28,9 @@ void kehu_js_set_clipboard(const char* text);
 namespace kehu::client {
 
 namespace {
-constexpr size_t kPersistSliceBytes = 1024 * 1024;  // a few ms of copying per task
+// A flush is handed to the page in tasks of at least one slice and at most about kPersistSliceMs.
+constexpr size_t kPersistSliceBytes = 1024 * 1024;
+constexpr double kPersistSliceMs = 8;
 }  // namespace
 
 void BrowserPlatform::send(HttpRequest request, HttpCallback done) {
@@ -101,8 +103,11 @@ void BrowserPlatform::persist_cache() {
 
 void BrowserPlatform::persist_step() {
   if (!handing_over_) return;  // abandoned (the cache was deleted)
+  // At least one slice per task, then more while the task is still short.
+  const double start = emscripten_get_now();
   size_t bytes = 0;
-  while (flush_next_ < flushing_.chunks.size() && bytes < kPersistSliceBytes) {
+  while (flush_next_ < flushing_.chunks.size() &&
+         (bytes < kPersistSliceBytes || emscripten_get_now() - start < kPersistSliceMs)) {
     const auto& [index, data] = flushing_.chunks[flush_next_++];
     kehu_js_persist_chunk(index, data.data(), static_cast<int>(data.size()));
     bytes += data.size();

@@ -197,6 +197,7 @@
 
   // ---------------------------------------------------------------------------------------- [storage]
   var idb = null;
+  var persistSliceBytes = 1024 * 1024;  // as browser_platform.cpp kPersistSliceBytes
   function withDb(then, fail) {
     if (idb) return then(idb);
     var req = indexedDB.open('kehu-cache', 1);
@@ -221,24 +222,32 @@
       var valsReq = tx.objectStore('chunks').getAll(range);
       var sizeReq = tx.objectStore('files').get(name);
       tx.oncomplete = function () {
-        var np = nameString(name);
-        var keys = keysReq.result, vals = valsReq.result;
-        for (var i = 0; i < keys.length; i++) {
-          var bytes = new Uint8Array(vals[i]);
-          var p = _malloc(bytes.length);
-          HEAPU8.set(bytes, p);
-          Module._kehu_cache_chunk(np, keys[i][1], p, bytes.length);
-          _free(p);
+        var keys = keysReq.result, vals = valsReq.result, next = 0;
+        // Copied into the wasm heap a few MB per task, so a cache of hundreds of MB does not block the
+        // page for a second while the client shows that it is opening.
+        function loadSlice() {
+          var np = nameString(name), bytesDone = 0;
+          while (next < keys.length && bytesDone < persistSliceBytes * 8) {
+            var bytes = new Uint8Array(vals[next]);
+            vals[next] = null;
+            var p = _malloc(bytes.length);
+            HEAPU8.set(bytes, p);
+            Module._kehu_cache_chunk(np, keys[next][1], p, bytes.length);
+            _free(p);
+            bytesDone += bytes.length;
+            next++;
+          }
+          _free(np);
+          if (next < keys.length) return setTimeout(loadSlice, 0);  // a cache opens once: 4 ms waits are fine
+          Module._kehu_cache_loaded(id, sizeReq.result ? sizeReq.result.size : 0, 1);
+          requestFrame();
         }
-        _free(np);
-        Module._kehu_cache_loaded(id, sizeReq.result ? sizeReq.result.size : 0, 1);
-        requestFrame();
+        loadSlice();
       };
       tx.onerror = function () { Module._kehu_cache_loaded(id, 0, 0); requestFrame(); };
     }, function () { Module._kehu_cache_loaded(id, 0, 0); requestFrame(); });
   };
   var pending = null;
-  var persistSliceBytes = 1024 * 1024;  // as browser_platform.cpp kPersistSliceBytes
   Module.kehuPersistBegin = function (name, size) {
     pending = { name: name, size: size, chunks: [], record: { begin: performance.now(), end: 0, bytes: 0 } };
   };
@@ -263,8 +272,8 @@
       // put() copies its value at once, so a flush of tens of MB is put a few MB per task: the next
       // slice goes in from the last put's success callback, where the transaction is still active.
       function putSlice() {
-        var bytes = 0, last = null;
-        while (next < flush.chunks.length && bytes < persistSliceBytes) {
+        var bytes = 0, last = null, start = performance.now();
+        while (next < flush.chunks.length && (bytes < persistSliceBytes || performance.now() - start < 8)) {
           var c = flush.chunks[next];
           flush.chunks[next++] = null;  // the stored copy is IndexedDB's now
           last = chunks.put(c[1], [flush.name, c[0]]);
@@ -284,7 +293,10 @@
     }, function () { done(0); });
   };
   // The wasm side hands a flush over in slices (browser_platform.cpp), one task each.
-  Module.kehuPersistContinue = function () { setTimeout(function () { Module._kehu_persist_step(); }, 0); };
+  // A message to ourselves: a new task at once (nested setTimeout(0) waits at least 4 ms).
+  var persistSteps = new MessageChannel();
+  persistSteps.port1.onmessage = function () { Module._kehu_persist_step(); };
+  Module.kehuPersistContinue = function () { persistSteps.port2.postMessage(0); };
   Module.kehuPersistAbandon = function () { pending = null; };
   Module.kehuCacheDelete = function (name) {
     withDb(function (db) {

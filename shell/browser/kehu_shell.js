@@ -16,6 +16,21 @@
   var scheduled = false;
   var started = false;
 
+  // Passing data into the wasm heap for one call: fn(pointer) with `text` as a NUL-terminated UTF-8
+  // string, fn(pointer, length) with `bytes` (a Uint8Array; null or empty gives pointer 0, length 0).
+  function withUtf8(text, fn) {
+    var len = lengthBytesUTF8(text) + 1;
+    var p = _malloc(len);
+    stringToUTF8(text, p, len);
+    try { fn(p); } finally { _free(p); }
+  }
+  function withBytes(bytes, fn) {
+    if (!bytes || !bytes.length) return fn(0, 0);
+    var p = _malloc(bytes.length);
+    HEAPU8.set(bytes, p);
+    try { fn(p, bytes.length); } finally { _free(p); }
+  }
+
   // ---------------------------------------------------------------------------------------- [frames]
   // What the benches read (bench/browser/): when the first frame with the UI font was drawn, how many
   // frames and how long the longest took, and when each cache flush began and was committed.
@@ -89,22 +104,16 @@
   var composing = false;
   function sendText(text) {
     if (!text) return;
-    var len = lengthBytesUTF8(text) + 1;
-    var p = _malloc(len);
-    stringToUTF8(text, p, len);
-    Module._kehu_text(p);
-    _free(p);
+    withUtf8(text, Module._kehu_text);
     requestFrame();
   }
   var isMac = /Mac|iPhone|iPad/.test(navigator.platform || '');
   function sendKey(e, down) {
-    var len = lengthBytesUTF8(e.key) + 1;
-    var p = _malloc(len);
-    stringToUTF8(e.key, p, len);
     // On a Mac, Cmd is the shortcut key: ImGui (built for no particular OS) expects shortcuts on Ctrl.
     var ctrl = e.ctrlKey || (isMac && e.metaKey);
-    Module._kehu_key(p, down ? 1 : 0, ctrl ? 1 : 0, e.shiftKey ? 1 : 0, e.altKey ? 1 : 0, e.metaKey && !isMac ? 1 : 0);
-    _free(p);
+    withUtf8(e.key, function (p) {
+      Module._kehu_key(p, down ? 1 : 0, ctrl ? 1 : 0, e.shiftKey ? 1 : 0, e.altKey ? 1 : 0, e.metaKey && !isMac ? 1 : 0);
+    });
     requestFrame();
   }
   // Keys whose browser default would fight the app: navigation and editing keys, and the Ctrl/Cmd
@@ -162,11 +171,7 @@
     var text = (e.clipboardData ? e.clipboardData.getData('text/plain') : '').replace(/\r\n/g, '\n');
     e.preventDefault();
     if (!text) return;
-    var len = lengthBytesUTF8(text) + 1;
-    var p = _malloc(len);
-    stringToUTF8(text, p, len);
-    Module._kehu_paste(p);
-    _free(p);
+    withUtf8(text, Module._kehu_paste);
     requestFrame();
   });
   Module.kehuSetClipboard = function (text) {
@@ -177,10 +182,7 @@
   window.addEventListener('online', function () { Module._kehu_online(1); requestFrame(); });
   window.addEventListener('offline', function () { Module._kehu_online(0); requestFrame(); });
   function deliver(id, status, bytes) {
-    var p = bytes && bytes.length ? _malloc(bytes.length) : 0;
-    if (p) HEAPU8.set(bytes, p);
-    Module._kehu_fetch_done(id, status, p, p ? bytes.length : 0);
-    if (p) _free(p);
+    withBytes(bytes, function (p, len) { Module._kehu_fetch_done(id, status, p, len); });
     requestFrame();
   }
   Module.kehuFetch = function (id, method, path, body, headers) {
@@ -208,12 +210,6 @@
     req.onsuccess = function () { idb = req.result; then(idb); };
     req.onerror = function () { fail(); };
   }
-  function nameString(name) {
-    var len = lengthBytesUTF8(name) + 1;
-    var p = _malloc(len);
-    stringToUTF8(name, p, len);
-    return p;
-  }
   Module.kehuCacheOpen = function (id, name) {
     withDb(function (db) {
       var tx = db.transaction(['chunks', 'files'], 'readonly');
@@ -226,18 +222,16 @@
         // Copied into the wasm heap a few MB per task, so a cache of hundreds of MB does not block the
         // page for a second while the client shows that it is opening.
         function loadSlice() {
-          var np = nameString(name), bytesDone = 0;
-          while (next < keys.length && bytesDone < persistSliceBytes * 8) {
-            var bytes = new Uint8Array(vals[next]);
-            vals[next] = null;
-            var p = _malloc(bytes.length);
-            HEAPU8.set(bytes, p);
-            Module._kehu_cache_chunk(np, keys[next][1], p, bytes.length);
-            _free(p);
-            bytesDone += bytes.length;
-            next++;
-          }
-          _free(np);
+          var bytesDone = 0;
+          withUtf8(name, function (np) {
+            while (next < keys.length && bytesDone < persistSliceBytes * 8) {
+              var bytes = new Uint8Array(vals[next]);
+              vals[next] = null;
+              withBytes(bytes, function (p, len) { Module._kehu_cache_chunk(np, keys[next][1], p, len); });
+              bytesDone += bytes.length;
+              next++;
+            }
+          });
           if (next < keys.length) return setTimeout(loadSlice, 0);  // a cache opens once: 4 ms waits are fine
           Module._kehu_cache_loaded(id, sizeReq.result ? sizeReq.result.size : 0, 1);
           requestFrame();
@@ -312,11 +306,7 @@
       if (!r.ok) throw new Error(url + ': ' + r.status);
       return r.arrayBuffer();
     }).then(function (b) {
-      var bytes = new Uint8Array(b);
-      var p = _malloc(bytes.length);
-      HEAPU8.set(bytes, p);
-      Module._kehu_font_data(which, p, bytes.length);
-      _free(p);
+      withBytes(new Uint8Array(b), function (p, len) { Module._kehu_font_data(which, p, len); });
       requestFrame();
     });
   }
@@ -338,11 +328,7 @@
     watchRatio();
     primaryFont.then(function (b) {
       if (!b) { console.error('fonts/kehu-ui.ttf did not load'); return; }
-      var bytes = new Uint8Array(b);
-      var p = _malloc(bytes.length);
-      HEAPU8.set(bytes, p);
-      Module._kehu_font_data(0, p, bytes.length);
-      _free(p);
+      withBytes(new Uint8Array(b), function (p, len) { Module._kehu_font_data(0, p, len); });
       fontReady = true;
       requestFrame();
     });

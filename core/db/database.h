@@ -59,6 +59,11 @@ class Database {
   virtual Status exec(std::string_view sql) = 0;
   virtual int64_t last_insert_rowid() const = 0;
   virtual int64_t changes() const = 0;
+  // Replaces the whole database with the database file `image` (a sync image, sync_image.h). Call with
+  // no transaction open and no statement in use; statements prepared before are invalid after. An image
+  // that is not a whole SQLite database file is refused and the database left as it was. The default
+  // refuses: only a database that is SQLite underneath can take a file image.
+  virtual Status replace_with_image(std::string_view image);
 
   // Convenience: prepare, bind, step once; the first column of the first row, or nullopt for no row.
   Result<std::optional<int64_t>> query_int(std::string_view sql, const std::vector<SqlValue>& args = {});

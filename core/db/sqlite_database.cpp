@@ -83,8 +83,67 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& 
 }
 
 SqliteDatabase::~SqliteDatabase() {
-  for (auto& [sql, st] : cache_) sqlite3_finalize(st);
+  drop_statement_cache();
   sqlite3_close_v2(db_);
+}
+
+void SqliteDatabase::drop_statement_cache() {
+  for (auto& [sql, st] : cache_) sqlite3_finalize(st);
+  cache_.clear();
+}
+
+namespace {
+
+Error bad_image(const std::string& why) {
+  return Error::make(ErrorCode::bad_request, {"数据库文件无效：" + why, "not a valid database file: " + why});
+}
+
+uint32_t big_endian(const unsigned char* p, int bytes) {
+  uint32_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | p[i];
+  return v;
+}
+
+}  // namespace
+
+Status SqliteDatabase::replace_with_image(std::string_view image) {
+  // The header (sqlite.org/fileformat.html §1.3) must describe exactly the bytes that arrived: a file
+  // cut short in transit is refused here rather than found corrupt later.
+  const auto* bytes = reinterpret_cast<const unsigned char*>(image.data());
+  if (image.size() < 100 || image.compare(0, 16, std::string_view("SQLite format 3\0", 16)) != 0)
+    return bad_image("no SQLite header");
+  uint32_t page_size = big_endian(bytes + 16, 2);
+  if (page_size == 1) page_size = 65536;
+  const uint32_t page_count = big_endian(bytes + 28, 4);
+  if (page_size < 512 || (page_size & (page_size - 1)) != 0 || bytes[18] != 1 || bytes[19] != 1 ||
+      uint64_t{page_size} * page_count != image.size())
+    return bad_image("size " + std::to_string(image.size()) + " does not match its header");
+
+  sqlite3* source = nullptr;
+  int rc = sqlite3_open_v2(":memory:", &source, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc == SQLITE_OK) {
+    // Read-only and without SQLITE_DESERIALIZE_FREEONCLOSE: SQLite reads `image` in place.
+    rc = sqlite3_deserialize(source, "main", const_cast<unsigned char*>(bytes), static_cast<sqlite3_int64>(image.size()),
+                             static_cast<sqlite3_int64>(image.size()), SQLITE_DESERIALIZE_READONLY);
+  }
+  if (rc != SQLITE_OK) {
+    std::string msg = source ? sqlite3_errmsg(source) : "out of memory";
+    sqlite3_close(source);
+    return bad_image(msg);
+  }
+  drop_statement_cache();  // the schema is replaced; backup_init also refuses while statements read
+  sqlite3_backup* backup = sqlite3_backup_init(db_, "main", source, "main");
+  if (!backup) {
+    Error e = last_error(sqlite3_errcode(db_));
+    sqlite3_close(source);
+    return e;
+  }
+  rc = sqlite3_backup_step(backup, -1);
+  int finished = sqlite3_backup_finish(backup);
+  sqlite3_close(source);
+  if (rc != SQLITE_DONE) return last_error(rc);
+  if (finished != SQLITE_OK) return last_error(finished);
+  return ok_status();
 }
 
 Error SqliteDatabase::last_error(int rc) const {

@@ -39,6 +39,8 @@ class SqliteDatabase final : public Database {
   Status exec(std::string_view sql) override;
   int64_t last_insert_rowid() const override;
   int64_t changes() const override;
+  // SQLite's backup API from the image opened in memory (read-only, not copied), in one step.
+  Status replace_with_image(std::string_view image) override;
 
   sqlite3* handle() { return db_; }
 
@@ -46,6 +48,7 @@ class SqliteDatabase final : public Database {
   friend class SqliteStatement;
   explicit SqliteDatabase(sqlite3* db) : db_(db) {}
   void give_back(std::string sql, sqlite3_stmt* stmt);
+  void drop_statement_cache();
   Error last_error(int rc) const;
 
   sqlite3* db_;

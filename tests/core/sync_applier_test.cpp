@@ -5,48 +5,15 @@
 #include "core/sync/sync_applier.h"
 #include "core/sync/sync_reader.h"
 #include "core/users/user_store.h"
+#include "client_cache_helpers.h"
 #include "test_db.h"
 
 using namespace kehu;
 using nlohmann::json;
 
-namespace {
-
-// A client cache: the server's schema in a private in-memory database, opened as the web client does.
-std::unique_ptr<SqliteDatabase> open_cache() {
-  SqliteOptions options;
-  options.client_cache = true;
-  options.wal = false;
-  auto db = SqliteDatabase::open(":memory:", options);
-  REQUIRE(db.ok());
-  REQUIRE(migrate(**db).ok());
-  return std::move(db.value());
-}
-
-// Pulls every change after `since` in batches of `limit`, as the client's sync loop does.
-int64_t pull(Database& server, Database& cache, int64_t since, int limit) {
-  for (;;) {
-    auto batch = read_changes(server, since, limit);
-    REQUIRE(batch.ok());
-    json body = sync_batch_json(*batch);
-    auto txn = Transaction::begin(cache, true);
-    REQUIRE(txn.ok());
-    REQUIRE(apply_sync_changes(cache, body["changes"]).ok());
-    REQUIRE((*txn)->commit().ok());
-    since = body["next"].get<int64_t>();
-    if (!body["more"].get<bool>()) return since;
-  }
-}
-
-json list(Database& db, const EntityDef& e, std::multimap<std::string, std::string> params) {
-  auto q = parse_list_query(e, params);
-  REQUIRE(q.ok());
-  auto page = run_list_query(db, e, *q);
-  REQUIRE(page.ok());
-  return page->items;
-}
-
-}  // namespace
+using test::list_page;
+using test::open_client_cache;
+using test::pull_changes;
 
 TEST_CASE("a cache filled by sync answers list and search queries exactly as the server") {
   test::TestDb server;
@@ -54,24 +21,24 @@ TEST_CASE("a cache filled by sync answers list and search queries exactly as the
   const char* names[] = {"北京华夏科技有限公司", "上海科技发展", "鑫源贸易", "吉祥 𠮷 物流", "Acme Trading", "华夏银行"};
   for (const char* n : names) made.push_back(server.create(customers_def(), {{"name", n}, {"phone", "138 0013 800" + std::to_string(made.size())}}));
   server.create(contacts_def(), {{"name", "张伟"}, {"customer_id", made[0]["id"]}});
-  auto cache = open_cache();
-  int64_t next = pull(server.db(), *cache, 0, 2);
+  auto cache = open_client_cache();
+  int64_t next = pull_changes(server.db(), *cache, 0, 2);
 
   for (const char* q : {"科技", "华夏", "鑫", "𠮷", "acme", "华夏科技有限", "13800138002"}) {
     CAPTURE(q);
-    CHECK(list(*cache, customers_def(), {{"q", q}}) == list(server.db(), customers_def(), {{"q", q}}));
+    CHECK(list_page(*cache, customers_def(), {{"q", q}}) == list_page(server.db(), customers_def(), {{"q", q}}));
   }
-  CHECK(list(*cache, customers_def(), {{"sort", "name"}}) == list(server.db(), customers_def(), {{"sort", "name"}}));
-  CHECK(list(*cache, contacts_def(), {}) == list(server.db(), contacts_def(), {}));
+  CHECK(list_page(*cache, customers_def(), {{"sort", "name"}}) == list_page(server.db(), customers_def(), {{"sort", "name"}}));
+  CHECK(list_page(*cache, contacts_def(), {}) == list_page(server.db(), contacts_def(), {}));
 
   SUBCASE("edits and deletions on the server reach the cache, and the index follows") {
     REQUIRE(server.try_update(customers_def(), made[1]["id"], {{"name", "上海贸易发展"}}, made[1]["rev"]).ok());
     REQUIRE(server.try_delete(customers_def(), made[0]["id"]).ok());  // and its contact, in the same transaction
-    pull(server.db(), *cache, next, 100);
-    CHECK(list(*cache, customers_def(), {{"q", "科技"}}).empty());
-    CHECK(list(*cache, customers_def(), {{"q", "贸易"}}).size() == 2);
-    CHECK(list(*cache, contacts_def(), {}).empty());
-    CHECK(list(*cache, customers_def(), {}) == list(server.db(), customers_def(), {}));
+    pull_changes(server.db(), *cache, next, 100);
+    CHECK(list_page(*cache, customers_def(), {{"q", "科技"}}).empty());
+    CHECK(list_page(*cache, customers_def(), {{"q", "贸易"}}).size() == 2);
+    CHECK(list_page(*cache, contacts_def(), {}).empty());
+    CHECK(list_page(*cache, customers_def(), {}) == list_page(server.db(), customers_def(), {}));
   }
   SUBCASE("two customers swapping codes in one transaction land without a unique clash") {
     json a = made[2], b = made[3];
@@ -84,8 +51,8 @@ TEST_CASE("a cache filled by sync answers list and search queries exactly as the
       REQUIRE(update_record(**txn, customers_def(), a["id"], {{"code", b["code"]}}, (*a2)["rev"]).ok());
       REQUIRE((*txn)->commit().ok());
     }
-    pull(server.db(), *cache, next, 100);
-    CHECK(list(*cache, customers_def(), {}) == list(server.db(), customers_def(), {}));
+    pull_changes(server.db(), *cache, next, 100);
+    CHECK(list_page(*cache, customers_def(), {}) == list_page(server.db(), customers_def(), {}));
   }
 }
 
@@ -121,8 +88,8 @@ TEST_CASE("list_ids gives every id the server lists, in the same order") {
   int i = 0;
   for (const char* n : names)
     server.create(customers_def(), {{"name", n}, {"level", i++ % 2 ? "A" : "B"}});
-  auto cache = open_cache();
-  pull(server.db(), *cache, 0, 100);
+  auto cache = open_client_cache();
+  pull_changes(server.db(), *cache, 0, 100);
   using Params = std::multimap<std::string, std::string>;
   // A search alone in id order (the FTS-only path), mixed terms, filters, other sorts, and none.
   for (const Params& params : {Params{{"q", "华夏"}}, Params{{"q", "华夏"}, {"sort", "id"}}, Params{{"q", "华夏科技"}},
@@ -140,14 +107,14 @@ TEST_CASE("list_ids gives every id the server lists, in the same order") {
 
 TEST_CASE("directory entries keep public fields only, and bad batches change nothing") {
   test::TestDb server;
-  auto cache = open_cache();
+  auto cache = open_client_cache();
   {
     auto txn = WriteTxn::begin(server.db(), server.clock(), Actor{});
     REQUIRE(txn.ok());
     REQUIRE(create_user(**txn, {"lisi", "李四", "li@example.com", "sales"}, "hash").ok());
     REQUIRE((*txn)->commit().ok());
   }
-  pull(server.db(), *cache, 0, 10);
+  pull_changes(server.db(), *cache, 0, 10);
   CHECK(cache->query_int("SELECT count(*) FROM users WHERE display_name = '李四' AND role = 'sales' AND password_hash IS NULL")
             .value() == std::optional<int64_t>(1));
 

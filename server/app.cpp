@@ -1,5 +1,9 @@
 #include "server/app.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+
 #include "server/auth/crypto.h"
 #include "server/http/http_errors.h"
 
@@ -27,7 +31,15 @@ void write_reply(httplib::Response& res, const Reply& reply) {
   res.status = reply.status;
   for (const auto& [k, v] : reply.headers) res.set_header(k, v);
   res.set_header("Cache-Control", "no-store");
-  if (!reply.json_text.empty())
+  if (reply.file) {
+    FileBody file = *reply.file;
+    res.set_content_provider(static_cast<size_t>(file.size), file.content_type,
+                             [file](size_t offset, size_t length, httplib::DataSink& sink) {
+                               char buffer[128 * 1024];
+                               ssize_t n = ::pread(file.fd, buffer, std::min(length, sizeof buffer), static_cast<off_t>(offset));
+                               return n > 0 && sink.write(buffer, static_cast<size_t>(n));
+                             });
+  } else if (!reply.json_text.empty())
     res.set_content(reply.json_text, "application/json; charset=utf-8");
   else if (reply.status != 204 && !reply.body.is_null())
     res.set_content(reply.body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
@@ -73,6 +85,7 @@ Result<std::unique_ptr<App>> App::create(ServerConfig config, const Clock& clock
   auto pool = DbPool::open(app->config_.db_path, app->config_.readers);
   if (!pool.ok()) return pool.take_error();
   app->db_ = std::move(pool.value());
+  app->sync_images_ = std::make_unique<SyncImageStore>(app->config_.db_path);
   app->hasher_ = std::make_unique<PasswordHasher>(random, app->config_.argon2_concurrency, app->config_.argon2_memory_kib);
   app->configure_http();
   return app;

@@ -22,6 +22,7 @@
 #include "server/auth/password_hasher.h"
 #include "server/auth/session_store.h"
 #include "server/db_pool.h"
+#include "server/sync_image_store.h"
 
 namespace kehu::server {
 
@@ -41,11 +42,21 @@ struct ServerConfig {
   ThrottleRules throttle;
 };
 
+// A body streamed from an open file with pread(), never held in memory whole; `keep` owns what keeps
+// `fd` open until the last byte is sent.
+struct FileBody {
+  int fd = -1;
+  int64_t size = 0;
+  std::string content_type;
+  std::shared_ptr<const void> keep;
+};
+
 struct Reply {
   int status = 200;
   nlohmann::json body;  // null with status 204: no body
   std::vector<std::pair<std::string, std::string>> headers;
   std::string json_text;  // when set, sent as the body instead of `body` (already serialized JSON)
+  std::optional<FileBody> file;  // when set, sent as the body instead of either
 };
 
 // What a handler knows about the request.
@@ -77,6 +88,7 @@ class App {
   void stop();
 
   DbPool& db() { return *db_; }
+  SyncImageStore& sync_images() { return *sync_images_; }
   const Clock& clock() const { return clock_; }
   PasswordHasher& hasher() { return *hasher_; }
   LoginThrottle& login_throttle() { return login_throttle_; }
@@ -97,6 +109,7 @@ class App {
   const Clock& clock_;
   Random& random_;  // thread-safe (see core/random.h)
   std::unique_ptr<DbPool> db_;
+  std::unique_ptr<SyncImageStore> sync_images_;
   std::unique_ptr<PasswordHasher> hasher_;
   LoginThrottle login_throttle_;
   LoginThrottle register_throttle_;

@@ -1,6 +1,11 @@
 // sync_routes.cpp — GET /api/v1/sync?since=REV&limit=N (SPEC §6): the changes after `since`, ending on
-// a rev boundary, as {changes, next, more, reset}; with count=1 also `remaining` (for a progress bar). Record scoping per user comes with roles' record
-// scope; today every signed-in staff role may read every customer and contact.
+// a rev boundary, as {changes, next, more, reset}; with count=1 also `remaining` (for a progress bar).
+// GET /api/v1/sync/image: a first sync as one database file (core/sync/sync_image.h), search index
+// included; the client continues with /sync from the image's rev (in the file's meta table, and in the
+// X-Kehu-Rev header). Record scoping per user comes with roles' record scope; today every signed-in
+// staff role may read every customer and contact.
+#include <algorithm>
+
 #include "core/sync/sync_reader.h"
 #include "core/users/role_rights.h"
 #include "server/routes/routes.h"
@@ -24,19 +29,41 @@ Result<int64_t> int_param(const httplib::Request& req, const std::string& name, 
   return n;
 }
 
+// A role that syncs nothing (kiosk viewers) is told there is nothing here, as for any record it may not see.
+std::optional<Error> refuse_role(const RequestContext& ctx) {
+  if (role_may(ctx.user->role, "customers", Action::read)) return std::nullopt;
+  return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
+}
+
+std::optional<Error> refuse_unknown_params(const httplib::Request& req, std::initializer_list<std::string_view> known) {
+  for (const auto& [name, value] : req.params) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      Error e = Error::make(ErrorCode::bad_request, {"未知参数：" + name, "unknown parameter: " + name});
+      e.fields[name] = {"未知参数", "unknown parameter"};
+      return e;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void register_sync_routes(App& app) {
+  app.route("GET", "/api/v1/sync/image", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
+    if (auto refused = refuse_role(ctx)) return *refused;
+    if (auto refused = refuse_unknown_params(ctx.req, {})) return *refused;
+    auto lease = app.db().read();
+    auto image = app.sync_images().current(lease.db());
+    if (!image.ok()) return image.take_error();
+    const SyncImageFile& file = **image;
+    Reply reply;
+    reply.headers = {{"X-Kehu-Rev", std::to_string(file.rev())}};
+    reply.file = FileBody{file.fd(), file.size(), "application/vnd.sqlite3", *image};
+    return reply;
+  });
   app.route("GET", "/api/v1/sync", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
-    if (!role_may(ctx.user->role, "customers", Action::read))
-      return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
-    for (const auto& [name, value] : ctx.req.params) {
-      if (name != "since" && name != "limit" && name != "count") {
-        Error e = Error::make(ErrorCode::bad_request, {"未知参数：" + name, "unknown parameter: " + name});
-        e.fields[name] = {"未知参数", "unknown parameter"};
-        return e;
-      }
-    }
+    if (auto refused = refuse_role(ctx)) return *refused;
+    if (auto refused = refuse_unknown_params(ctx.req, {"since", "limit", "count"})) return *refused;
     auto since = int_param(ctx.req, "since", 0, 0, INT64_MAX / 2);
     if (!since.ok()) return since.take_error();
     auto limit = int_param(ctx.req, "limit", 1000, 1, kMaxSyncLimit);

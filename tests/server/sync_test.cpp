@@ -1,7 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <set>
 
+#include "core/query/list_query.h"
+#include "core/schema/migrations.h"
 #include "test_server.h"
 
 using namespace kehu;
@@ -46,4 +49,63 @@ TEST_CASE("GET /sync pulls every change in rev order, in batches, ending on rev 
   auto empty = s.request("GET", "/api/v1/sync?since=" + std::to_string(since), t);
   CHECK(empty.body["changes"].empty());
   CHECK(empty.body["more"] == false);
+}
+
+TEST_CASE("GET /sync/image is a database file a client cache loads, continued by /sync from its rev") {
+  TestServer s;
+  std::string t = s.admin_token();
+  for (const char* name : {"北京华夏科技有限公司", "鑫源贸易", "吉祥 𠮷 物流"})
+    REQUIRE(s.request("POST", "/api/v1/customers", t, {{"name", name}}).status == 201);
+
+  auto r = s.request("GET", "/api/v1/sync/image", t);
+  REQUIRE(r.status == 200);
+  CHECK(r.header("Content-Type") == "application/vnd.sqlite3");
+  CHECK(r.header("Cache-Control") == "no-store");
+  const int64_t rev = std::stoll(r.header("X-Kehu-Rev"));
+  CHECK(rev == s.request("GET", "/api/v1/sync?since=0&limit=5000", t).body["next"].get<int64_t>());
+  CHECK(r.raw.find("$argon2") == std::string::npos);
+
+  SqliteOptions options;
+  options.client_cache = true;
+  options.wal = false;
+  auto cache = SqliteDatabase::open(":memory:", options);
+  REQUIRE(cache.ok());
+  REQUIRE(migrate(**cache).ok());
+  REQUIRE((*cache)->replace_with_image(r.raw).ok());
+  CHECK((*cache)->query_int("SELECT value FROM meta WHERE key = 'rev'").value() == std::optional<int64_t>(rev));
+  auto search = [&](const char* q) {
+    auto query = parse_list_query(customers_def(), {{"q", q}});
+    REQUIRE(query.ok());
+    auto page = run_list_query(**cache, customers_def(), *query);
+    REQUIRE(page.ok());
+    return page->items.size();
+  };
+  CHECK(search("华夏") == 1);
+  CHECK(search("𠮷") == 1);
+  CHECK(search("科技有限") == 1);
+  CHECK(search("银行") == 0);
+
+  // Written just after: the image is reused (it is seconds old), and /sync from its rev brings the rest.
+  REQUIRE(s.request("POST", "/api/v1/customers", t, {{"name", "深圳华夏电子"}}).status == 201);
+  auto again = s.request("GET", "/api/v1/sync/image", t);
+  REQUIRE(again.status == 200);
+  CHECK(std::stoll(again.header("X-Kehu-Rev")) == rev);
+  CHECK(again.raw == r.raw);
+  auto rest = s.request("GET", "/api/v1/sync?since=" + std::to_string(rev), t);
+  REQUIRE(rest.body["changes"].size() == 1);
+  CHECK(rest.body["changes"][0]["row"]["name"] == "深圳华夏电子");
+
+  // Nothing is left beside the database: the image was unlinked once open.
+  for (const auto& entry : std::filesystem::directory_iterator(s.dir())) {
+    std::string name = entry.path().filename().string();
+    CAPTURE(name);
+    CHECK((name == "kehu.db" || name == "kehu.db-wal" || name == "kehu.db-shm"));
+  }
+
+  CHECK(s.request("GET", "/api/v1/sync/image").status == 401);
+  s.add_user("kiosk", "viewer");
+  CHECK(s.request("GET", "/api/v1/sync/image", s.login("kiosk")).status == 404);
+  auto unknown = s.request("GET", "/api/v1/sync/image?since=3", t);
+  CHECK(unknown.status == 400);
+  CHECK(unknown.body["error"]["fields"].contains("since"));
 }

@@ -1,0 +1,58 @@
+#include "server/sync_image_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "core/sync/sync_image.h"
+
+namespace kehu::server {
+
+namespace {
+
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+Error unavailable(const std::string& why) {
+  return Error::make(ErrorCode::storage, {"无法准备同步数据：" + why, "cannot prepare the sync data: " + why});
+}
+
+}  // namespace
+
+SyncImageFile::~SyncImageFile() { ::close(fd_); }
+
+Result<std::shared_ptr<const SyncImageFile>> SyncImageStore::current(Database& db) {
+  auto rev = db.query_int("SELECT value FROM meta WHERE key = 'rev'");
+  if (!rev.ok()) return rev.take_error();
+  std::lock_guard lock(mu_);
+  if (image_ && (image_->rev() == rev->value_or(0) || steady_seconds() - image_->built_at() < kMaxAgeSeconds))
+    return image_;
+  auto built = build();
+  if (!built.ok()) return built.take_error();
+  image_ = *built;
+  return image_;
+}
+
+Result<std::shared_ptr<const SyncImageFile>> SyncImageStore::build() {
+  if (db_path_.empty() || db_path_ == ":memory:") return unavailable("the database is not a file");
+  // One build at a time (mu_), so one name per server process; a file left by a crash mid-build goes.
+  const std::string path = db_path_ + ".sync-image-" + std::to_string(::getpid());
+  std::remove(path.c_str());
+  auto rev = write_sync_image(db_path_, path);
+  if (!rev.ok()) return rev.take_error();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  std::remove(path.c_str());  // the open descriptor keeps the file's data
+  if (fd < 0) return unavailable("cannot open " + path);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return unavailable("cannot read the size of " + path);
+  }
+  return std::shared_ptr<const SyncImageFile>(std::make_shared<SyncImageFile>(fd, static_cast<int64_t>(st.st_size), *rev, steady_seconds()));
+}
+
+}  // namespace kehu::server

@@ -7,6 +7,8 @@
 
 #include <imgui.h>
 
+#include <cstdio>
+
 #include "core/clock.h"
 
 namespace kehu::client {
@@ -358,13 +360,44 @@ void ClientState::draw_top_bar() {
   ImGui::Separator();
 }
 
+namespace {
+
+// 1234567 -> "1,234,567": counts of rows a user reads at a glance.
+std::string grouped(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+std::string megabytes(int64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return text;
+}
+
+}  // namespace
+
 void ClientState::draw_syncing() {
   const SyncProgress& p = engine_ ? engine_->progress() : SyncProgress{};
   ui_.text("sync.title", ui_.tr("首次同步：正在把数据下载到本机，之后可离线使用", "First sync: downloading your data to this device for offline use"));
-  float fraction = p.total > 0 ? static_cast<float>(p.applied) / static_cast<float>(p.total) : 0.0f;
+  float fraction = 0;
+  std::string overlay;
+  if (p.phase == SyncProgress::Phase::image_download) {
+    fraction = p.bytes_total > 0 ? static_cast<float>(p.bytes) / static_cast<float>(p.bytes_total) : 0.0f;
+    overlay = ui_.tr("下载数据文件 ", "Downloading the data file ") + megabytes(p.bytes) +
+              (p.bytes_total > 0 ? " / " + megabytes(p.bytes_total) : std::string());
+  } else if (p.phase == SyncProgress::Phase::image_load) {
+    fraction = 1;
+    overlay = ui_.tr("正在写入本机…", "Saving to this device…");
+  } else {
+    fraction = p.total > 0 ? static_cast<float>(p.applied) / static_cast<float>(p.total) : 0.0f;
+    overlay = grouped(p.applied) + " / " + (p.total >= 0 ? grouped(p.total) : "?") + ui_.tr(" 条", " rows");
+  }
   if (fraction > 1) fraction = 1;
-  std::string overlay = std::to_string(p.applied) + " / " + (p.total >= 0 ? std::to_string(p.total) : "?") + " (" +
-                        std::to_string(static_cast<int>(fraction * 100)) + "%)";
+  overlay += " (" + std::to_string(static_cast<int>(fraction * 100)) + "%)";
   ui_.progress("sync.progress", fraction, overlay);
   if (engine_ && !engine_->online())
     ui_.text_colored("sync.offline", ui_.tr("离线：联网后继续同步", "Offline: the sync continues when you are back online"), kRed);

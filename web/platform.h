@@ -22,6 +22,10 @@ struct HttpRequest {
   std::string path;            // absolute path on the server, with query: "/api/v1/sync?since=0&limit=2000"
   std::string body;            // JSON text, or empty
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. Idempotency-Key, Accept-Language
+  // Optional: bytes of the answer received so far and its length (-1: not known), for a progress bar
+  // on large downloads. Called on the UI thread, before `done`, as often as the host likes; a host may
+  // never call it.
+  std::function<void(int64_t received, int64_t total)> on_progress;
 };
 
 struct HttpResponse {

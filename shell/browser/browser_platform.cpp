@@ -11,7 +11,8 @@
 
 // Implemented in library_kehu.js.
 extern "C" {
-void kehu_js_fetch(int id, const char* method, const char* path, const char* body, int body_len, const char* headers_json);
+void kehu_js_fetch(int id, const char* method, const char* path, const char* body, int body_len, const char* headers_json,
+                   int wants_progress);
 int kehu_js_online();
 char* kehu_js_load_setting(const char* key);  // malloc'd UTF-8, caller frees
 void kehu_js_save_setting(const char* key, const char* value);
@@ -36,10 +37,17 @@ constexpr double kPersistSliceMs = 8;
 void BrowserPlatform::send(HttpRequest request, HttpCallback done) {
   int id = next_id_++;
   fetches_[id] = std::move(done);
+  const bool wants_progress = static_cast<bool>(request.on_progress);
+  if (wants_progress) progress_[id] = std::move(request.on_progress);
   nlohmann::json headers = nlohmann::json::object();
   for (auto& [k, v] : request.headers) headers[k] = v;
   kehu_js_fetch(id, request.method.c_str(), request.path.c_str(), request.body.data(), static_cast<int>(request.body.size()),
-                headers.dump().c_str());
+                headers.dump().c_str(), wants_progress ? 1 : 0);
+}
+
+void BrowserPlatform::fetch_progress(int id, int64_t received, int64_t total) {
+  auto it = progress_.find(id);
+  if (it != progress_.end()) it->second(received, total);
 }
 
 void BrowserPlatform::fetch_done(int id, int status, std::string body) {
@@ -47,6 +55,7 @@ void BrowserPlatform::fetch_done(int id, int status, std::string body) {
   if (it == fetches_.end()) return;
   HttpCallback done = std::move(it->second);
   fetches_.erase(it);
+  progress_.erase(id);
   done(HttpResponse{status, std::move(body)});
 }
 

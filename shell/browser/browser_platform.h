@@ -27,6 +27,7 @@ class BrowserPlatform final : public Platform {
 
   // Called from JS (main.cpp's exported functions).
   void fetch_done(int id, int status, std::string body);
+  void fetch_progress(int id, int64_t received, int64_t total);
   void cache_loaded(int id, int64_t size, bool ok);
   void persist_done(bool ok);
   // Hands the next slice of the flush under way to the page (called back by the page between tasks).
@@ -35,6 +36,7 @@ class BrowserPlatform final : public Platform {
  private:
   int next_id_ = 1;
   std::map<int, HttpCallback> fetches_;
+  std::map<int, std::function<void(int64_t, int64_t)>> progress_;  // requests that asked for progress
   std::map<int, std::pair<std::string, CacheCallback>> opening_;
   std::string open_cache_;   // the cache being persisted (one open at a time)
   bool persisting_ = false;  // a flush is under way (handing over, or the IndexedDB write)

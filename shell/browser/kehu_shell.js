@@ -185,14 +185,59 @@
     withBytes(bytes, function (p, len) { Module._kehu_fetch_done(id, status, p, len); });
     requestFrame();
   }
-  Module.kehuFetch = function (id, method, path, body, headers) {
+  // The answer is read as it streams in: a request fails after 30 s without a byte (not after 30 s in
+  // all, which a large first-sync download on a slow line needs), and a caller that asked for progress
+  // hears of it at most every 100 ms.
+  var fetchIdleMs = 30000;
+  function readBody(response, onBytes) {
+    var length = Number(response.headers.get('Content-Length'));
+    var total = length > 0 ? length : -1;
+    if (!response.body || !response.body.getReader) {
+      return response.arrayBuffer().then(function (b) { onBytes(b.byteLength, total); return new Uint8Array(b); });
+    }
+    var reader = response.body.getReader();
+    var parts = [], received = 0;
+    var whole = total > 0 ? new Uint8Array(total) : null;  // filled in place when the length is known
+    function next() {
+      return reader.read().then(function (step) {
+        if (step.done) {
+          if (whole && received === total) return whole;
+          var out = new Uint8Array(received), at = 0;
+          if (whole) return whole.subarray(0, received);
+          parts.forEach(function (p) { out.set(p, at); at += p.length; });
+          return out;
+        }
+        var chunk = step.value;
+        if (whole && received + chunk.length <= total) whole.set(chunk, received);
+        else {
+          if (whole) { parts.push(whole.subarray(0, received)); whole = null; }
+          parts.push(chunk);
+        }
+        received += chunk.length;
+        onBytes(received, total);
+        return next();
+      });
+    }
+    return next();
+  }
+  Module.kehuFetch = function (id, method, path, body, headers, wantsProgress) {
     headers['X-Requested-With'] = 'kehu';
     if (body) headers['Content-Type'] = 'application/json';
     var abort = new AbortController();
-    var timer = setTimeout(function () { abort.abort(); }, 30000);
+    var timer = setTimeout(function () { abort.abort(); }, fetchIdleMs);
+    var lastReport = 0;
+    function onBytes(received, total) {
+      clearTimeout(timer);
+      timer = setTimeout(function () { abort.abort(); }, fetchIdleMs);
+      var now = performance.now();
+      if (!wantsProgress || now - lastReport < 100) return;
+      lastReport = now;
+      Module._kehu_fetch_progress(id, received, total);
+      requestFrame();
+    }
     fetch(path, { method: method, body: body, headers: headers, credentials: 'same-origin', signal: abort.signal, cache: 'no-store' })
       .then(function (r) {
-        return r.arrayBuffer().then(function (b) { clearTimeout(timer); deliver(id, r.status, new Uint8Array(b)); });
+        return readBody(r, onBytes).then(function (bytes) { clearTimeout(timer); deliver(id, r.status, bytes); });
       })
       .catch(function () { clearTimeout(timer); deliver(id, 0, null); });
   };

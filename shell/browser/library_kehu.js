@@ -1,9 +1,10 @@
 // library_kehu.js — the JS functions the C++ host calls (browser_platform.cpp). Each is a thin wrapper
 // over the shell (kehu_shell.js), which owns the page state: fetches, IndexedDB, settings, clipboard.
 mergeInto(LibraryManager.library, {
-  kehu_js_fetch: function (id, method, path, body, bodyLen, headersJson) {
+  kehu_js_fetch: function (id, method, path, body, bodyLen, headersJson, wantsProgress) {
     Module.kehuFetch(id, UTF8ToString(method), UTF8ToString(path),
-                     bodyLen > 0 ? HEAPU8.slice(body, body + bodyLen) : null, JSON.parse(UTF8ToString(headersJson)));
+                     bodyLen > 0 ? HEAPU8.slice(body, body + bodyLen) : null, JSON.parse(UTF8ToString(headersJson)),
+                     wantsProgress !== 0);
   },
   kehu_js_online: function () { return navigator.onLine ? 1 : 0; },
   kehu_js_load_setting: function (key) {

@@ -178,6 +178,10 @@ EMSCRIPTEN_KEEPALIVE void kehu_fetch_done(int id, int status, const char* body, 
   host->platform.fetch_done(id, status, std::string(body ? body : "", static_cast<size_t>(len)));
 }
 
+EMSCRIPTEN_KEEPALIVE void kehu_fetch_progress(int id, double received, double total) {
+  host->platform.fetch_progress(id, static_cast<int64_t>(received), static_cast<int64_t>(total));
+}
+
 EMSCRIPTEN_KEEPALIVE void kehu_cache_chunk(const char* name, unsigned index, const char* data, int len) {
   kehu::client::load_chunk(name, index, std::string_view(data, static_cast<size_t>(len)));
 }

@@ -33,6 +33,24 @@ Result<std::unique_ptr<LocalCache>> LocalCache::attach(std::unique_ptr<Database>
   return std::unique_ptr<LocalCache>(new LocalCache(std::move(db)));
 }
 
+Result<LocalCache::ImageLoaded> LocalCache::load_image(std::string_view image) {
+  KEHU_TRY(db_->replace_with_image(image));
+  auto version = migrate(*db_);
+  if (!version.ok()) return version.take_error();
+  KEHU_TRY(db_->exec(kClientSchema));
+  ImageLoaded loaded;
+  auto rev = db_->query_int("SELECT value FROM meta WHERE key = 'rev'");
+  if (!rev.ok()) return rev.take_error();
+  loaded.rev = rev->value_or(0);
+  for (const EntityDef* entity : record_entities()) {
+    auto n = db_->query_int("SELECT count(*) FROM " + entity->name);
+    if (!n.ok()) return n.take_error();
+    loaded.rows += n->value_or(0);
+  }
+  KEHU_TRY(set_meta("sync_next", std::to_string(loaded.rev)));
+  return loaded;
+}
+
 Result<std::string> LocalCache::meta(const std::string& key) {
   auto st = db_->prepare("SELECT value FROM client_meta WHERE key = ?1");
   if (!st.ok()) return st.take_error();

@@ -46,6 +46,15 @@ class LocalCache {
   // Forgets every synced row (a sync answered reset) but keeps the outbox.
   Status clear_synced();
 
+  // A first sync from a sync image (core/sync/sync_image.h): the whole database is replaced by the image,
+  // then the client's tables are created again and the sync position set to the image's rev. Only for an
+  // empty cache with an empty outbox (the outbox's table is replaced too). A bad image changes nothing.
+  struct ImageLoaded {
+    int64_t rev = 0;   // continue with GET /sync?since=rev
+    int64_t rows = 0;  // records the image brought
+  };
+  Result<ImageLoaded> load_image(std::string_view image);
+
  private:
   explicit LocalCache(std::unique_ptr<Database> db) : db_(std::move(db)) {}
   std::unique_ptr<Database> db_;

@@ -116,8 +116,65 @@ void SyncEngine::pull() {
   pull_due_ = false;
   auto next = cache_.meta("sync_next");
   std::string since = next.ok() && !next->empty() ? *next : "0";
-  if (fresh) progress_ = SyncProgress{since == "0", 0, -1};
+  if (fresh) progress_ = SyncProgress{.first = since == "0"};
+  // The image replaces the whole database: only when nothing local (an edit made before the first sync
+  // finished) would be lost with it.
+  if (fresh && since == "0" && !image_refused_ && outbox_.pending_count() == 0 && outbox_.failed_count() == 0)
+    return request_image();
   request_page(since, fresh && since == "0");
+}
+
+void SyncEngine::request_image() {
+  progress_.phase = SyncProgress::Phase::image_download;
+  HttpRequest req;
+  req.path = "/api/v1/sync/image";
+  req.headers = {{"Accept-Language", accept_language_}};
+  auto alive = alive_;
+  const int64_t generation = pull_generation_;
+  req.on_progress = [this, alive, generation](int64_t received, int64_t total) {
+    if (!*alive || generation != pull_generation_) return;
+    progress_.bytes = received;
+    progress_.bytes_total = total;
+    if (on_changed) on_changed();
+  };
+  platform_.send(std::move(req), [this, alive, generation](HttpResponse response) {
+    if (!*alive || generation != pull_generation_) return;
+    on_image_answer(response);
+  });
+}
+
+void SyncEngine::on_image_answer(HttpResponse& response) {
+  if (response.status == 0) {
+    ++pull_generation_;
+    return went_offline();
+  }
+  online_ = true;
+  if (response.status == 401) {
+    ++pull_generation_;
+    busy_ = pulling_ = false;
+    stopped_ = true;
+    if (on_signed_out) on_signed_out();
+    return;
+  }
+  progress_.phase = SyncProgress::Phase::image_load;
+  auto loaded = response.status == 200 ? cache_.load_image(response.body)
+                                       : Result<LocalCache::ImageLoaded>(Error::make(ErrorCode::not_found, {"", ""}));
+  std::string().swap(response.body);  // hundreds of megabytes, no longer needed
+  progress_.phase = SyncProgress::Phase::pages;
+  if (!loaded.ok()) {
+    // An older server, one that cannot build the image, or an image that did not load (the cache is as
+    // it was): the same data page by page.
+    image_refused_ = true;
+    request_page("0", true);
+    return;
+  }
+  progress_.applied = loaded->rows;
+  progress_.total = loaded->rows;
+  platform_.persist_cache();
+  last_persist_ = platform_.monotonic_seconds();
+  // What was written since the image was taken, counted for the progress bar.
+  request_page(std::to_string(loaded->rev), true);
+  if (on_changed) on_changed();
 }
 
 void SyncEngine::request_page(const std::string& since, bool count_remaining) {

@@ -6,7 +6,10 @@
 // that arrived (the server reads while the client applies); each page is applied in one cache transaction,
 // so the cache never holds half a page, and persisted (during a first sync every few seconds and at its
 // end). A first sync (or one after `reset`) also asks how
-// many changes remain, for the progress bar. An answer with status 0 means offline: work resumes when the
+// many changes remain, for the progress bar. A first sync into an empty cache with an empty outbox
+// starts from the sync image instead (GET /sync/image, core/sync/sync_image.h): one database file with
+// the search index already built, loaded whole, then /sync pages from the image's rev; a server that
+// answers the image with anything but 200 is paged from 0 as before. An answer with status 0 means offline: work resumes when the
 // host reports online again, or after a short retry delay. 401 means the session ended: the engine stops
 // and calls on_signed_out; the outbox and cache are kept for the same user's next sign-in.
 #pragma once
@@ -22,9 +25,13 @@
 namespace kehu::client {
 
 struct SyncProgress {
+  enum class Phase { pages, image_download, image_load };
   bool first = false;        // a full pull into an empty cache
-  int64_t applied = 0;       // changes applied in this pull
+  Phase phase = Phase::pages;
+  int64_t applied = 0;       // changes applied in this pull (records, for the image)
   int64_t total = -1;        // changes this pull will bring (-1: unknown)
+  int64_t bytes = 0;         // image_download: bytes received
+  int64_t bytes_total = -1;  // image_download: the image's size (-1: unknown)
 };
 
 class SyncEngine {
@@ -54,6 +61,8 @@ class SyncEngine {
  private:
   void push(const OutboxEntry& entry);
   void pull();
+  void request_image();
+  void on_image_answer(HttpResponse& response);
   void request_page(const std::string& since, bool count_remaining);
   void on_pull_answer(const HttpResponse& response);
   void pull_failed(std::string error);
@@ -70,6 +79,7 @@ class SyncEngine {
   bool pulling_ = false;
   bool pull_due_ = true;
   bool stopped_ = false;
+  bool image_refused_ = false;  // the server has no image for us (or it did not load): page from 0
   double retry_at_ = 0;       // monotonic seconds; 0: no retry pending
   double next_periodic_ = 0;  // monotonic seconds of the next periodic pull
   double last_persist_ = 0;   // monotonic seconds of the last persist during a pull

@@ -117,9 +117,9 @@ void BrowserPlatform::persist_step() {
   size_t bytes = 0;
   while (flush_next_ < flushing_.chunks.size() &&
          (bytes < kPersistSliceBytes || emscripten_get_now() - start < kPersistSliceMs)) {
-    const auto& [index, data] = flushing_.chunks[flush_next_++];
-    kehu_js_persist_chunk(index, data.data(), static_cast<int>(data.size()));
-    bytes += data.size();
+    const DirtyChunk& chunk = flushing_.chunks[flush_next_++];
+    kehu_js_persist_chunk(chunk.index, reinterpret_cast<const char*>(chunk.bytes.get()), static_cast<int>(chunk.length));
+    bytes += chunk.length;
   }
   if (flush_next_ < flushing_.chunks.size()) {
     kehu_js_persist_continue();  // the page calls persist_step() again in a later task

@@ -13,7 +13,9 @@ namespace kehu::client {
 namespace {
 
 struct MemFile {
-  std::vector<std::unique_ptr<uint8_t[]>> chunks;  // null: never written (reads as zeros)
+  // Null: never written (reads as zeros). Shared with a flush's snapshot (take_dirty) until written again:
+  // a write to a chunk the snapshot still holds copies it first, so taking a snapshot copies nothing.
+  std::vector<std::shared_ptr<uint8_t[]>> chunks;
   int64_t size = 0;
   std::set<uint32_t> dirty;
   bool size_dirty = false;
@@ -36,11 +38,15 @@ std::shared_ptr<MemFile> file_named(const std::string& name, bool create) {
 
 uint8_t* chunk_for_write(MemFile& f, uint32_t index) {
   if (f.chunks.size() <= index) f.chunks.resize(index + 1);
-  if (!f.chunks[index]) {
-    f.chunks[index].reset(new uint8_t[kChunkSize]);
-    std::memset(f.chunks[index].get(), 0, kChunkSize);
+  auto& chunk = f.chunks[index];
+  if (!chunk) {
+    chunk = std::shared_ptr<uint8_t[]>(new uint8_t[kChunkSize]());  // zeroed
+  } else if (chunk.use_count() > 1) {
+    std::shared_ptr<uint8_t[]> copy(new uint8_t[kChunkSize]);
+    std::memcpy(copy.get(), chunk.get(), kChunkSize);
+    chunk = std::move(copy);  // the snapshot keeps the old bytes
   }
-  return f.chunks[index].get();
+  return chunk.get();
 }
 
 // --- sqlite3_file --------------------------------------------------------------------------------
@@ -107,7 +113,7 @@ int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
     // Zero the tail of the last kept chunk so a later growth reads zeros, as a real file would.
     if (keep > 0 && m.chunks[keep - 1] && size % static_cast<int64_t>(kChunkSize) != 0) {
       size_t within = static_cast<size_t>(size % static_cast<int64_t>(kChunkSize));
-      std::memset(m.chunks[keep - 1].get() + within, 0, kChunkSize - within);
+      std::memset(chunk_for_write(m, static_cast<uint32_t>(keep - 1)) + within, 0, kChunkSize - within);
       m.dirty.insert(static_cast<uint32_t>(keep - 1));
     }
   }
@@ -216,7 +222,7 @@ DirtyChunks take_dirty(const std::string& name) {
     if (index >= f->chunks.size() || !f->chunks[index]) continue;
     int64_t start = static_cast<int64_t>(index) * static_cast<int64_t>(kChunkSize);
     size_t len = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(kChunkSize), f->size - start));
-    out.chunks.emplace_back(index, std::string(reinterpret_cast<const char*>(f->chunks[index].get()), len));
+    out.chunks.push_back({index, f->chunks[index], len});
   }
   f->dirty.clear();
   f->size_dirty = false;

@@ -1,0 +1,77 @@
+// The chunk VFS's snapshot (take_dirty) is what a flush stores to IndexedDB: it must hold the file as it
+// was when taken, whatever is written after, without copying the file to take it.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "core/db/sqlite_database.h"
+#include "web/cache/chunk_vfs.h"
+
+using namespace kehu;
+using namespace kehu::client;
+
+namespace {
+
+std::unique_ptr<SqliteDatabase> open_on_chunks(const std::string& name) {
+  REQUIRE(register_chunk_vfs().ok());
+  SqliteOptions options;
+  options.client_cache = true;
+  options.vfs = kChunkVfsName;
+  auto db = SqliteDatabase::open(name, options);
+  REQUIRE(db.ok());
+  return std::move(db.value());
+}
+
+// The whole file from a snapshot that holds every chunk (the first one taken).
+std::string assemble(const DirtyChunks& snap) {
+  std::string file(static_cast<size_t>(snap.size), '\0');
+  for (const auto& c : snap.chunks) file.replace(static_cast<size_t>(c.index) * kChunkSize, c.length, c.view());
+  return file;
+}
+
+int64_t value(Database& db, const std::string& sql) { return db.query_int(sql).value().value_or(-1); }
+
+}  // namespace
+
+TEST_CASE("a chunk snapshot keeps the file as it was when taken, while the database goes on") {
+  const std::string name = "snapshot-test.db";
+  auto db = open_on_chunks(name);
+  REQUIRE(db->exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT);"
+                   "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)"
+                   " INSERT INTO t SELECT i, printf('%0500d', i) FROM n;").ok());
+  DirtyChunks first = take_dirty(name);
+  REQUIRE(first.size > static_cast<int64_t>(10 * kChunkSize));
+  CHECK_FALSE(has_dirty(name));
+
+  // Rewrite every row and grow the file: every chunk the snapshot holds is written again.
+  REQUIRE(db->exec("UPDATE t SET body = printf('%0600d', -id);"
+                   "WITH RECURSIVE n(i) AS (SELECT 3001 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)"
+                   " INSERT INTO t SELECT i, 'later' FROM n;").ok());
+  CHECK(has_dirty(name));
+
+  auto restored = SqliteDatabase::open(":memory:", SqliteOptions{.wal = false});
+  REQUIRE(restored.ok());
+  REQUIRE((*restored)->replace_with_image(assemble(first)).ok());
+  CHECK(value(**restored, "SELECT count(*) FROM t") == 3000);
+  CHECK(value(**restored, "SELECT count(*) FROM t WHERE body = printf('%0500d', id)") == 3000);
+  auto check = (*restored)->prepare("PRAGMA integrity_check");
+  REQUIRE(check.ok());
+  REQUIRE((*check)->step().value());
+  CHECK((*check)->column_text(0) == "ok");
+
+  // The live database has the later state, and the next snapshot carries it.
+  CHECK(value(*db, "SELECT count(*) FROM t") == 5000);
+  DirtyChunks second = take_dirty(name);
+  CHECK(second.size >= first.size);
+  std::string file = assemble(first);
+  file.resize(static_cast<size_t>(second.size), '\0');
+  for (const auto& c : second.chunks) file.replace(static_cast<size_t>(c.index) * kChunkSize, c.length, c.view());
+  auto later = SqliteDatabase::open(":memory:", SqliteOptions{.wal = false});
+  REQUIRE(later.ok());
+  REQUIRE((*later)->replace_with_image(file).ok());
+  CHECK(value(**later, "SELECT count(*) FROM t") == 5000);
+  CHECK(value(**later, "SELECT count(*) FROM t WHERE id <= 3000 AND body = printf('%0600d', -id)") == 3000);
+
+  db.reset();
+  forget_file(name);
+}

@@ -99,6 +99,19 @@ EMSCRIPTEN_KEEPALIVE int kehu_frame() {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();
   host->app.frame(host->scale);
+  // A frame that met characters the atlas lacks (a list's first rows, a new screen's labels) is not shown
+  // — its text would be boxes for as long as the next frame takes — but drawn again at once. Again a few
+  // times: a frame may switch screens, and the next one meets the new screen's text.
+  for (int redraw = 0; redraw < 3 && host->app.fonts().needs_rebuild(host->scale); ++redraw) {
+    ImGui::EndFrame();
+    host->app.fonts().rebuild(host->scale);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    io.DeltaTime = 1e-4f;
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui::NewFrame();
+    host->app.frame(host->scale);
+  }
   ImGui::Render();
   glViewport(0, 0, host->width, host->height);
   glClearColor(0.94f, 0.94f, 0.94f, 1);

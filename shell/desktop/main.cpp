@@ -123,6 +123,15 @@ int run_loop(DesktopWindow& window, DesktopPlatform& platform, client::ClientApp
     }
     window.begin_frame();
     app.frame(scale);
+    for (int redraw = 0; redraw < 3 && app.fonts().needs_rebuild(scale); ++redraw) {
+      // Characters the atlas lacks: this frame is not shown (its text would be boxes) but drawn again,
+      // a few times over, as in the browser host (shell/browser/main.cpp).
+      ImGui::EndFrame();
+      app.fonts().rebuild(scale);
+      window.reload_font_texture();
+      window.begin_frame();
+      app.frame(scale);
+    }
     window.end_frame();
     if (shoot) {
       std::string error = write_png(shot.path, window.read_back_buffer());

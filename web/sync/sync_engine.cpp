@@ -32,6 +32,7 @@ void SyncEngine::set_online(bool online) {
 }
 
 double SyncEngine::seconds_until_due() const {
+  if (!image_to_load_.empty() && !stopped_) return 0;  // the image waits for the next frame
   if (stopped_ || busy_) return -1;
   double now = platform_.monotonic_seconds();
   if (retry_at_ > 0) return std::max(0.0, retry_at_ - now);
@@ -61,6 +62,10 @@ std::string SyncEngine::error_message(const HttpResponse& response) const {
 }
 
 void SyncEngine::tick() {
+  if (!image_to_load_.empty() && !stopped_) {
+    if (image_wait_ticks_-- <= 0) load_image();
+    return;
+  }
   if (stopped_ || busy_) return;
   double now = platform_.monotonic_seconds();
   if (retry_at_ > 0 && now < retry_at_) return;
@@ -156,18 +161,28 @@ void SyncEngine::on_image_answer(HttpResponse& response) {
     if (on_signed_out) on_signed_out();
     return;
   }
+  if (response.status != 200 || response.body.empty()) return fall_back_to_pages();
+  // Loaded at the second frame from now, not here: loading blocks the page for up to a second, and the
+  // screen should say "saving" meanwhile rather than freeze on the download bar.
+  image_to_load_ = std::move(response.body);
+  image_wait_ticks_ = 1;
   progress_.phase = SyncProgress::Phase::image_load;
-  auto loaded = response.status == 200 ? cache_.load_image(response.body)
-                                       : Result<LocalCache::ImageLoaded>(Error::make(ErrorCode::not_found, {"", ""}));
-  std::string().swap(response.body);  // hundreds of megabytes, no longer needed
+  if (on_changed) on_changed();
+}
+
+void SyncEngine::fall_back_to_pages() {
+  // An older server, one that cannot build the image, or an image that did not load (the cache is as it
+  // was): the same data page by page.
   progress_.phase = SyncProgress::Phase::pages;
-  if (!loaded.ok()) {
-    // An older server, one that cannot build the image, or an image that did not load (the cache is as
-    // it was): the same data page by page.
-    image_refused_ = true;
-    request_page("0", true);
-    return;
-  }
+  image_refused_ = true;
+  request_page("0", true);
+}
+
+void SyncEngine::load_image() {
+  auto loaded = cache_.load_image(image_to_load_);
+  std::string().swap(image_to_load_);  // hundreds of megabytes, no longer needed
+  if (!loaded.ok()) return fall_back_to_pages();
+  progress_.phase = SyncProgress::Phase::pages;
   progress_.applied = loaded->rows;
   progress_.total = loaded->rows;
   platform_.persist_cache();

@@ -63,6 +63,8 @@ class SyncEngine {
   void pull();
   void request_image();
   void on_image_answer(HttpResponse& response);
+  void load_image();
+  void fall_back_to_pages();
   void request_page(const std::string& since, bool count_remaining);
   void on_pull_answer(const HttpResponse& response);
   void pull_failed(std::string error);
@@ -80,6 +82,8 @@ class SyncEngine {
   bool pull_due_ = true;
   bool stopped_ = false;
   bool image_refused_ = false;  // the server has no image for us (or it did not load): page from 0
+  std::string image_to_load_;   // an image received, loaded once the screen has said so
+  int image_wait_ticks_ = 0;
   double retry_at_ = 0;       // monotonic seconds; 0: no retry pending
   double next_periodic_ = 0;  // monotonic seconds of the next periodic pull
   double last_persist_ = 0;   // monotonic seconds of the last persist during a pull

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "client_cache_helpers.h"
+#include "core/schema/migrations.h"
 #include "core/sync/sync_image.h"
 #include "core/users/user_store.h"
 #include "test_db.h"
@@ -153,4 +154,24 @@ TEST_CASE("an image is never written over an existing file, nor left behind when
   auto newer = write_sync_image(server.db.path(), server.image_path());
   REQUIRE_FALSE(newer.ok());
   CHECK_FALSE(exists(server.image_path()));
+}
+
+TEST_CASE("the desktop's cache file (WAL) takes an image too, and keeps it after reopening") {
+  SeededServer server;
+  REQUIRE(write_sync_image(server.db.path(), server.image_path()).ok());
+  const std::string cache_path = server.db.path() + ".desktop-cache";
+  SqliteOptions options;
+  options.client_cache = true;  // a plain file: WAL, synchronous=NORMAL (the desktop host)
+  {
+    auto cache = SqliteDatabase::open(cache_path, options);
+    REQUIRE(cache.ok());
+    REQUIRE(migrate(**cache).ok());
+    REQUIRE((*cache)->replace_with_image(read_file(server.image_path())).ok());
+    CHECK(list_page(**cache, customers_def(), {{"q", "华夏"}}).size() == 1);
+  }
+  auto reopened = SqliteDatabase::open(cache_path, options);
+  REQUIRE(reopened.ok());
+  CHECK(count(**reopened, "SELECT count(*) FROM customers") == 5);
+  CHECK(list_page(**reopened, customers_def(), {{"q", "𠮷"}}).size() == 1);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((cache_path + suffix).c_str());
 }

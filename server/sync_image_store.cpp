@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
 #include "core/sync/sync_image.h"
 
@@ -25,11 +26,21 @@ Error unavailable(const std::string& why) {
 
 SyncImageFile::~SyncImageFile() { ::close(fd_); }
 
-Result<std::shared_ptr<const SyncImageFile>> SyncImageStore::current(Database& db) {
-  auto rev = db.query_int("SELECT value FROM meta WHERE key = 'rev'");
-  if (!rev.ok()) return rev.take_error();
+SyncImageStore::SyncImageStore(std::string db_path) : db_path_(std::move(db_path)) {
+  if (db_path_.empty() || db_path_ == ":memory:") return;
+  namespace fs = std::filesystem;
+  const fs::path db(db_path_);
+  const std::string prefix = db.filename().string() + ".sync-image-";
+  std::error_code ec;
+  const fs::path dir = db.has_parent_path() ? db.parent_path() : fs::path(".");
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) fs::remove(entry.path(), ec);
+  }
+}
+
+Result<std::shared_ptr<const SyncImageFile>> SyncImageStore::current(int64_t current_rev) {
   std::lock_guard lock(mu_);
-  if (image_ && (image_->rev() == rev->value_or(0) || steady_seconds() - image_->built_at() < kMaxAgeSeconds))
+  if (image_ && (image_->rev() == current_rev || steady_seconds() - image_->built_at() < kMaxAgeSeconds))
     return image_;
   auto built = build();
   if (!built.ok()) return built.take_error();

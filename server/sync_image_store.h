@@ -43,11 +43,13 @@ class SyncImageStore {
  public:
   static constexpr double kMaxAgeSeconds = 300;
 
-  // `db_path`: the server's database file; images are built next to it (same disk).
-  explicit SyncImageStore(std::string db_path) : db_path_(std::move(db_path)) {}
+  // `db_path`: the server's database file; images are built next to it (same disk). Removes images a
+  // crashed server left there (only one server runs on a database file).
+  explicit SyncImageStore(std::string db_path);
 
-  // The image to send now. `db` (a read connection) tells the database's current rev.
-  Result<std::shared_ptr<const SyncImageFile>> current(Database& db);
+  // The image to send now, given the database's current rev. Call without holding a read connection:
+  // requests wait here while an image is built.
+  Result<std::shared_ptr<const SyncImageFile>> current(int64_t current_rev);
 
  private:
   Result<std::shared_ptr<const SyncImageFile>> build();

@@ -10,7 +10,7 @@ ClientApp::ClientApp(Platform& platform)
 ClientApp::~ClientApp() = default;
 
 void ClientApp::start() { state_->start(); }
-void ClientApp::frame(float scale) { state_->frame(scale); }
+void ClientApp::frame(float scale, bool redraw) { state_->frame(scale, redraw); }
 bool ClientApp::wants_frame() const { return state_->wants_frame() || fonts_.wants_fallback(); }
 void ClientApp::on_online_changed(bool online) { state_->on_online_changed(online); }
 

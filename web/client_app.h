@@ -30,8 +30,10 @@ class ClientApp {
   // Call once after ImGui::CreateContext(): applies the style, reads the saved language and last user,
   // and starts signing in from the saved session if there is one.
   void start();
-  // Draws one frame (between ImGui::NewFrame and ImGui::Render). `scale` as above.
-  void frame(float scale);
+  // Draws one frame (between ImGui::NewFrame and ImGui::Render). `scale` as above. `redraw`: the same
+  // frame drawn again because the font atlas was rebuilt for it (the host showed nothing of the first
+  // pass): screens are drawn, but no sync work is started and no wanted frame is used up.
+  void frame(float scale, bool redraw = false);
   // True when the client wants another frame without new input.
   bool wants_frame() const;
   // The host's connectivity changed (browser online/offline events).

@@ -253,8 +253,8 @@ void ClientState::on_online_changed(bool online) {
   redraw();
 }
 
-void ClientState::frame(float scale) {
-  if (frames_wanted_ > 0) --frames_wanted_;
+void ClientState::frame(float scale, bool redraw) {
+  if (frames_wanted_ > 0 && !redraw) --frames_wanted_;
   if (scale != scale_) {
     scale_ = scale;
     ImGuiStyle fresh;
@@ -268,8 +268,10 @@ void ClientState::frame(float scale) {
   }
   ui_.set_scale(scale);
   hook_.begin_frame();
-  if (engine_) engine_->tick();
-  check_form_result();
+  if (!redraw) {
+    if (engine_) engine_->tick();
+    check_form_result();
+  }
 
   ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);

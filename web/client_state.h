@@ -32,7 +32,7 @@ class ClientState {
   ~ClientState();
 
   void start();
-  void frame(float scale);
+  void frame(float scale, bool redraw);
   bool wants_frame() const;
   void on_online_changed(bool online);
 

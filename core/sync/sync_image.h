@@ -5,7 +5,8 @@
 // spends applying /sync pages. The server already holds that index, built by the same core code. A sync
 // image is a copy of the server's synced tables, search index included, as an SQLite database file with
 // the client cache's schema (core migrations), taken in one read snapshot:
-//   - every record entity's rows and its two FTS5 tables (shadow tables copied as they are);
+//   - every record entity's rows and its two FTS5 tables (shadow tables copied, then merged into one
+//     segment so no term of a deleted record or an overwritten value remains);
 //   - the user directory as the cache stores it (sync_applier.h): public fields only, never a password
 //     hash, a session or the audit trail;
 //   - meta.rev = the snapshot's rev: the image holds every change up to it, so the client continues with

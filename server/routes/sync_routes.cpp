@@ -52,8 +52,16 @@ void register_sync_routes(App& app) {
   app.route("GET", "/api/v1/sync/image", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
     if (auto refused = refuse_role(ctx)) return *refused;
     if (auto refused = refuse_unknown_params(ctx.req, {})) return *refused;
-    auto lease = app.db().read();
-    auto image = app.sync_images().current(lease.db());
+    int64_t rev = 0;
+    {
+      // Let the read connection go before waiting for a build: eight first syncs at once must not hold
+      // every reader while other requests wait.
+      auto lease = app.db().read();
+      auto current = lease.db().query_int("SELECT value FROM meta WHERE key = 'rev'");
+      if (!current.ok()) return current.take_error();
+      rev = current->value_or(0);
+    }
+    auto image = app.sync_images().current(rev);
     if (!image.ok()) return image.take_error();
     const SyncImageFile& file = **image;
     Reply reply;

@@ -201,9 +201,8 @@
     function next() {
       return reader.read().then(function (step) {
         if (step.done) {
-          if (whole && received === total) return whole;
+          if (whole) return received === total ? whole : whole.subarray(0, received);
           var out = new Uint8Array(received), at = 0;
-          if (whole) return whole.subarray(0, received);
           parts.forEach(function (p) { out.set(p, at); at += p.length; });
           return out;
         }

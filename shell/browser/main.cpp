@@ -110,7 +110,7 @@ EMSCRIPTEN_KEEPALIVE int kehu_frame() {
     io.DeltaTime = 1e-4f;
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
-    host->app.frame(host->scale);
+    host->app.frame(host->scale, /*redraw=*/true);
   }
   ImGui::Render();
   glViewport(0, 0, host->width, host->height);

@@ -130,7 +130,7 @@ int run_loop(DesktopWindow& window, DesktopPlatform& platform, client::ClientApp
       app.fonts().rebuild(scale);
       window.reload_font_texture();
       window.begin_frame();
-      app.frame(scale);
+      app.frame(scale, /*redraw=*/true);
     }
     window.end_frame();
     if (shoot) {

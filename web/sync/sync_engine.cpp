@@ -12,6 +12,7 @@ constexpr int kPullLimit = 2000;
 constexpr double kRetrySeconds = 5;
 constexpr double kPeriodicSeconds = 30;
 constexpr double kFirstSyncPersistSeconds = 5;
+constexpr int kImageAttempts = 2;
 }  // namespace
 
 SyncEngine::SyncEngine(Platform& platform, LocalCache& cache, Outbox& outbox, std::string accept_language)
@@ -150,6 +151,9 @@ void SyncEngine::request_image() {
 
 void SyncEngine::on_image_answer(HttpResponse& response) {
   if (response.status == 0) {
+    // A download cut off (offline, or 30 s without a byte) starts again from its first byte: after
+    // kImageAttempts of those, the pages, which resume where they stopped, are the better way.
+    if (++image_cut_offs_ >= kImageAttempts) image_refused_ = true;
     ++pull_generation_;
     return went_offline();
   }
@@ -179,6 +183,12 @@ void SyncEngine::fall_back_to_pages() {
 }
 
 void SyncEngine::load_image() {
+  // The image replaces the outbox too: an edit made while it downloaded (the user may leave the syncing
+  // screen) must not be lost, so then the same data comes page by page instead.
+  if (outbox_.pending_count() != 0 || outbox_.failed_count() != 0) {
+    std::string().swap(image_to_load_);
+    return fall_back_to_pages();
+  }
   auto loaded = cache_.load_image(image_to_load_);
   std::string().swap(image_to_load_);  // hundreds of megabytes, no longer needed
   if (!loaded.ok()) return fall_back_to_pages();

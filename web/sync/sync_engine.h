@@ -84,6 +84,7 @@ class SyncEngine {
   bool image_refused_ = false;  // the server has no image for us (or it did not load): page from 0
   std::string image_to_load_;   // an image received, loaded once the screen has said so
   int image_wait_ticks_ = 0;
+  int image_cut_offs_ = 0;      // image downloads that ended without an answer
   double retry_at_ = 0;       // monotonic seconds; 0: no retry pending
   double next_periodic_ = 0;  // monotonic seconds of the next periodic pull
   double last_persist_ = 0;   // monotonic seconds of the last persist during a pull

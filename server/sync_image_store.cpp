@@ -50,9 +50,9 @@ Result<std::shared_ptr<const SyncImageFile>> SyncImageStore::current(int64_t cur
 
 Result<std::shared_ptr<const SyncImageFile>> SyncImageStore::build() {
   if (db_path_.empty() || db_path_ == ":memory:") return unavailable("the database is not a file");
-  // One build at a time (mu_), so one name per server process; a file left by a crash mid-build goes.
+  // One build at a time (mu_), so one name per server process. A failed build leaves nothing
+  // (write_sync_image); one cut short by a crash is removed at the next start (the constructor).
   const std::string path = db_path_ + ".sync-image-" + std::to_string(::getpid());
-  std::remove(path.c_str());
   auto rev = write_sync_image(db_path_, path);
   if (!rev.ok()) return rev.take_error();
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -1,8 +1,8 @@
 // sync_image_store.h — the sync image (core/sync/sync_image.h) GET /api/v1/sync/image serves, built
 // once and shared by the clients that start a first sync around the same time.
 //
-// Building an image of 100k customers + 200k contacts takes the server about two seconds and 200 MB of
-// disk, so the store keeps the last one: it is reused while nothing was written since, or while it is
+// Building an image of 100k customers + 200k contacts takes the server a few seconds (copy, then the
+// index merge) and 200 MB of disk, so the store keeps the last one: it is reused while nothing was written since, or while it is
 // younger than kMaxAgeSeconds (a client continues from the image's rev with GET /sync, so a slightly old
 // image costs it only a few pages). The file is unlinked as soon as it is opened: an image being
 // downloaded stays readable through its descriptor after a newer one replaces it, and nothing is left on

@@ -11,6 +11,12 @@ Result<std::unique_ptr<WriteTxn>> WriteTxn::begin(Database& db, const Clock& clo
   return std::unique_ptr<WriteTxn>(new WriteTxn(db, std::move(txn.value()), std::move(actor), clock.now_ms()));
 }
 
+Result<int64_t> committed_rev(Database& db) {
+  auto rev = db.query_int("SELECT value FROM meta WHERE key = 'rev'");
+  if (!rev.ok()) return rev.take_error();
+  return rev->value_or(0);
+}
+
 Result<int64_t> WriteTxn::rev() {
   if (rev_ != 0) return rev_;
   auto r = db_.query_int("UPDATE meta SET value = value + 1 WHERE key = 'rev' RETURNING value");

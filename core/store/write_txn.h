@@ -21,6 +21,9 @@ struct Actor {
   std::string ip;
 };
 
+// The rev of the last committed transaction (meta.rev): every change up to it is visible now.
+Result<int64_t> committed_rev(Database& db);
+
 class WriteTxn {
  public:
   static Result<std::unique_ptr<WriteTxn>> begin(Database& db, const Clock& clock, Actor actor);

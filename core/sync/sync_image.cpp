@@ -5,6 +5,7 @@
 #include "core/db/sqlite_database.h"
 #include "core/entity/entity_def.h"
 #include "core/schema/migrations.h"
+#include "core/store/write_txn.h"
 
 namespace kehu {
 
@@ -76,9 +77,7 @@ Result<int64_t> build(const std::string& source_path, const std::string& image_p
   else (void)image.exec("ROLLBACK");
   (void)image.exec("DETACH src");
   if (!copied.ok()) return copied.take_error();
-  auto rev = image.query_int("SELECT value FROM meta WHERE key = 'rev'");
-  if (!rev.ok()) return rev.take_error();
-  return rev->value_or(0);
+  return committed_rev(image);
 }
 
 }  // namespace

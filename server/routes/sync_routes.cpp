@@ -6,6 +6,7 @@
 // staff role may read every customer and contact.
 #include <algorithm>
 
+#include "core/store/write_txn.h"
 #include "core/sync/sync_reader.h"
 #include "core/users/role_rights.h"
 #include "server/routes/routes.h"
@@ -57,9 +58,9 @@ void register_sync_routes(App& app) {
       // Let the read connection go before waiting for a build: eight first syncs at once must not hold
       // every reader while other requests wait.
       auto lease = app.db().read();
-      auto current = lease.db().query_int("SELECT value FROM meta WHERE key = 'rev'");
+      auto current = committed_rev(lease.db());
       if (!current.ok()) return current.take_error();
-      rev = current->value_or(0);
+      rev = *current;
     }
     auto image = app.sync_images().current(rev);
     if (!image.ok()) return image.take_error();

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <set>
 
-#include "core/query/list_query.h"
-#include "core/schema/migrations.h"
+#include "core/store/write_txn.h"
+#include "core/client_cache_helpers.h"
 #include "test_server.h"
 
 using namespace kehu;
@@ -65,21 +65,10 @@ TEST_CASE("GET /sync/image is a database file a client cache loads, continued by
   CHECK(rev == s.request("GET", "/api/v1/sync?since=0&limit=5000", t).body["next"].get<int64_t>());
   CHECK(r.raw.find("$argon2") == std::string::npos);
 
-  SqliteOptions options;
-  options.client_cache = true;
-  options.wal = false;
-  auto cache = SqliteDatabase::open(":memory:", options);
-  REQUIRE(cache.ok());
-  REQUIRE(migrate(**cache).ok());
-  REQUIRE((*cache)->replace_with_image(r.raw).ok());
-  CHECK((*cache)->query_int("SELECT value FROM meta WHERE key = 'rev'").value() == std::optional<int64_t>(rev));
-  auto search = [&](const char* q) {
-    auto query = parse_list_query(customers_def(), {{"q", q}});
-    REQUIRE(query.ok());
-    auto page = run_list_query(**cache, customers_def(), *query);
-    REQUIRE(page.ok());
-    return page->items.size();
-  };
+  auto cache = open_client_cache();
+  REQUIRE(cache->replace_with_image(r.raw).ok());
+  CHECK(committed_rev(*cache).value() == rev);
+  auto search = [&](const char* q) { return list_page(*cache, customers_def(), {{"q", q}}).size(); };
   CHECK(search("华夏") == 1);
   CHECK(search("𠮷") == 1);
   CHECK(search("科技有限") == 1);

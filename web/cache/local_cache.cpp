@@ -3,6 +3,7 @@
 #include "core/entity/record_codec.h"
 #include "core/schema/migrations.h"
 #include "core/search/search_index.h"
+#include "core/store/write_txn.h"
 
 namespace kehu::client {
 
@@ -39,9 +40,9 @@ Result<LocalCache::ImageLoaded> LocalCache::load_image(std::string_view image) {
   if (!version.ok()) return version.take_error();
   KEHU_TRY(db_->exec(kClientSchema));
   ImageLoaded loaded;
-  auto rev = db_->query_int("SELECT value FROM meta WHERE key = 'rev'");
+  auto rev = committed_rev(*db_);  // the image's own rev: every change up to it is in the file
   if (!rev.ok()) return rev.take_error();
-  loaded.rev = rev->value_or(0);
+  loaded.rev = *rev;
   for (const EntityDef* entity : record_entities()) {
     auto n = db_->query_int("SELECT count(*) FROM " + entity->name);
     if (!n.ok()) return n.take_error();

@@ -164,6 +164,11 @@ Status Outbox::withdraw(int64_t seq) {
 int Outbox::pending_count() { return count_where(cache_.db(), "pending"); }
 int Outbox::failed_count() { return count_where(cache_.db(), "failed"); }
 
+bool Outbox::empty() {
+  auto any = cache_.db().query_int("SELECT EXISTS (SELECT 1 FROM outbox)");
+  return any.ok() && any->value_or(1) == 0;
+}
+
 std::string Outbox::last_failure() {
   auto st = cache_.db().prepare("SELECT error FROM outbox WHERE state = 'failed' ORDER BY seq DESC LIMIT 1");
   if (!st.ok()) return {};

@@ -50,6 +50,8 @@ class Outbox {
 
   int pending_count();
   int failed_count();
+  // No entry at all, pending or failed (false when the cache cannot be read: assume there is one).
+  bool empty();
   std::string last_failure();  // the newest failed entry's message ("" if none)
 
   // The oldest pending entry, if any.

@@ -125,8 +125,7 @@ void SyncEngine::pull() {
   if (fresh) progress_ = SyncProgress{.first = since == "0"};
   // The image replaces the whole database: only when nothing local (an edit made before the first sync
   // finished) would be lost with it.
-  if (fresh && since == "0" && !image_refused_ && outbox_.pending_count() == 0 && outbox_.failed_count() == 0)
-    return request_image();
+  if (fresh && since == "0" && !image_refused_ && outbox_.empty()) return request_image();
   request_page(since, fresh && since == "0");
 }
 
@@ -149,22 +148,26 @@ void SyncEngine::request_image() {
   });
 }
 
-void SyncEngine::on_image_answer(HttpResponse& response) {
+bool SyncEngine::pull_ended_by(const HttpResponse& response) {
   if (response.status == 0) {
-    // A download cut off (offline, or 30 s without a byte) starts again from its first byte: after
-    // kImageAttempts of those, the pages, which resume where they stopped, are the better way.
-    if (++image_cut_offs_ >= kImageAttempts) image_refused_ = true;
     ++pull_generation_;
-    return went_offline();
+    went_offline();
+    return true;
   }
   online_ = true;
-  if (response.status == 401) {
-    ++pull_generation_;
-    busy_ = pulling_ = false;
-    stopped_ = true;
-    if (on_signed_out) on_signed_out();
-    return;
-  }
+  if (response.status != 401) return false;
+  ++pull_generation_;
+  busy_ = pulling_ = false;
+  stopped_ = true;
+  if (on_signed_out) on_signed_out();
+  return true;
+}
+
+void SyncEngine::on_image_answer(HttpResponse& response) {
+  // A download cut off (offline, or 30 s without a byte) starts again from its first byte: after
+  // kImageAttempts of those, the pages, which resume where they stopped, are the better way.
+  if (response.status == 0 && ++image_cut_offs_ >= kImageAttempts) image_refused_ = true;
+  if (pull_ended_by(response)) return;
   if (response.status != 200 || response.body.empty()) return fall_back_to_pages();
   // Loaded at the second frame from now, not here: loading blocks the page for up to a second, and the
   // screen should say "saving" meanwhile rather than freeze on the download bar.
@@ -185,7 +188,7 @@ void SyncEngine::fall_back_to_pages() {
 void SyncEngine::load_image() {
   // The image replaces the outbox too: an edit made while it downloaded (the user may leave the syncing
   // screen) must not be lost, so then the same data comes page by page instead.
-  if (outbox_.pending_count() != 0 || outbox_.failed_count() != 0) {
+  if (!outbox_.empty()) {
     std::string().swap(image_to_load_);
     return fall_back_to_pages();
   }
@@ -224,18 +227,7 @@ void SyncEngine::pull_failed(std::string error) {
 }
 
 void SyncEngine::on_pull_answer(const HttpResponse& response) {
-  if (response.status == 0) {
-    ++pull_generation_;
-    return went_offline();
-  }
-  online_ = true;
-  if (response.status == 401) {
-    ++pull_generation_;
-    busy_ = pulling_ = false;
-    stopped_ = true;
-    if (on_signed_out) on_signed_out();
-    return;
-  }
+  if (pull_ended_by(response)) return;
   json body = response.status == 200 ? json::parse(response.body, nullptr, false) : json();
   if (!body.is_object() || !body.contains("changes")) {
     pull_failed(error_message(response));

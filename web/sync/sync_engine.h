@@ -62,6 +62,8 @@ class SyncEngine {
   void push(const OutboxEntry& entry);
   void pull();
   void request_image();
+  // No answer (offline) or 401 (signed out): the pull is over and the engine says so; true if it was.
+  bool pull_ended_by(const HttpResponse& response);
   void on_image_answer(HttpResponse& response);
   void load_image();
   void fall_back_to_pages();

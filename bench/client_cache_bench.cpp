@@ -77,7 +77,7 @@ void first_sync(kehu::Database& server, kehu::client::LocalCache& cache, int pag
   int64_t rows = 0, since = 0;
   for (bool more = true; more;) {
     auto server_start = Clock::now();
-    kehu::SyncBatch batch = must(kehu::read_changes(server, since, page), "reading changes");
+    kehu::SyncBatch batch = must(kehu::read_changes(server, kehu::Viewer::system(), since, page), "reading changes");
     std::string body = kehu::sync_batch_json(batch).dump();
     server_s += seconds_since(server_start);
 

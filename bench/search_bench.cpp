@@ -66,7 +66,7 @@ std::string error_text(const kehu::Error& e) {
 }
 
 kehu::ListQuery parse_query(const std::string& q) {
-  auto query = kehu::parse_list_query(kehu::customers_def(), {{"q", q}, {"limit", "50"}});
+  auto query = kehu::parse_list_query(kehu::customers_def(), {{"q", q}, {"limit", "50"}}, kehu::Viewer::system());
   if (!query.ok()) fail("query '" + q + "': " + error_text(query.error()));
   return *query;
 }

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "core/users/record_scope.h"
 #include "core/users/user_store.h"
 #include "server/auth/login_throttle.h"
 #include "server/auth/password_hasher.h"
@@ -67,6 +68,9 @@ struct RequestContext {
   std::optional<User> user;  // set when the route requires sign-in
   Session session;
   bool via_cookie = false;
+
+  // Whom reads and writes are scoped to (record_scope.h); without a signed-in user, a viewer who reaches nothing.
+  Viewer viewer() const { return user ? Viewer{user->id, user->role, user->team_id} : Viewer{0, "", std::nullopt}; }
 };
 
 enum class Access { anyone, signed_in };

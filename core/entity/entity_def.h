@@ -48,6 +48,10 @@ struct EntityDef {
   std::string name;   // resource and table name: "customers"
   Text label;         // 客户 / customer
   std::vector<FieldDef> fields;
+  // The reference field whose target's owner decides who sees a row (contacts: "customer_id"); empty: the
+  // row's own owner_id decides, or, without one, the entity is reference data every reader sees
+  // (record_scope.h).
+  std::string scope_via;
 
   const FieldDef* field(std::string_view field_name) const;
 };
@@ -65,6 +69,9 @@ bool is_sortable_system_column(std::string_view name);
 
 const EntityDef& customers_def();
 const EntityDef& contacts_def();
+// The admin's people and teams (directory_defs.cpp): served by the record routes, not synced.
+const EntityDef& users_def();
+const EntityDef& teams_def();
 // Entities the generic record code serves, in sync order (parents before children).
 const std::vector<const EntityDef*>& record_entities();
 const EntityDef* find_entity(std::string_view name);

@@ -130,6 +130,7 @@ EntityDef make_contacts() {
   EntityDef e;
   e.name = "contacts";
   e.label = {"联系人", "contact"};
+  e.scope_via = "customer_id";
   auto customer = typed("customer_id", {"客户", "customer"}, FieldType::reference);
   customer.ref_table = "customers";
   customer.required = customer.filterable = customer.sortable = true;

@@ -13,15 +13,13 @@ namespace kehu {
 
 using nlohmann::json;
 
-namespace {
-
-Error bad_param(const std::string& name, Text why) {
+Error bad_query_param(const std::string& name, Text why) {
   Error e = Error::make(ErrorCode::bad_request, {"查询参数有误：" + name, "invalid query parameter: " + name});
   e.fields[name] = std::move(why);
   return e;
 }
 
-bool parse_int(const std::string& s, int64_t& out) {
+bool parse_query_int(const std::string& s, int64_t& out) {
   if (s.empty() || s.size() > 18) return false;
   size_t i = s[0] == '-' ? 1 : 0;
   if (i == s.size()) return false;
@@ -30,6 +28,9 @@ bool parse_int(const std::string& s, int64_t& out) {
   out = std::strtoll(s.c_str(), nullptr, 10);
   return true;
 }
+
+namespace {
+
 
 bool is_date_or_time(const std::string& v) { return is_valid_date(v) || parse_rfc3339_ms(v) >= 0; }
 
@@ -47,7 +48,7 @@ std::string encode_cursor(const std::string& sort, const json& value, int64_t id
 Status add_range_filter(ListQuery& query, const std::string& column, const std::string& param, bool from,
                         const std::string& value) {
   if (!is_date_or_time(value))
-    return bad_param(param, {"应为日期（2026-11-22）或时间（2026-11-22T09:30:00Z）", "must be a date (2026-11-22) or a time (2026-11-22T09:30:00Z)"});
+    return bad_query_param(param, {"应为日期（2026-11-22）或时间（2026-11-22T09:30:00Z）", "must be a date (2026-11-22) or a time (2026-11-22T09:30:00Z)"});
   // Stored times are "YYYY-MM-DDTHH:MM:SS.mmmZ"; a time bound is brought to that form (offsets applied)
   // so text order is time order. A bare date in _to takes "T24": after every time on that day.
   std::string bound = is_valid_date(value) ? value : format_rfc3339_ms(parse_rfc3339_ms(value));
@@ -58,18 +59,22 @@ Status add_range_filter(ListQuery& query, const std::string& column, const std::
 
 }  // namespace
 
-Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<std::string, std::string>& params) {
+Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<std::string, std::string>& params,
+                                   const Viewer& viewer) {
   ListQuery query;
+  ScopeCondition scope = scope_condition(entity, viewer, Action::read, "r");
+  if (!scope.everything()) query.filters.push_back({scope.sql, scope.args});
   std::string cursor_text;
   for (const auto& [name, value] : params) {
-    if (params.count(name) > 1) return bad_param(name, {"参数重复", "given more than once"});
-    if (!is_valid_utf8(value)) return bad_param(name, {"不是有效的 UTF-8 文本", "is not valid UTF-8"});
+    if (params.count(name) > 1) return bad_query_param(name, {"参数重复", "given more than once"});
+    if (!is_valid_utf8(value)) return bad_query_param(name, {"不是有效的 UTF-8 文本", "is not valid UTF-8"});
     if (name == "q") {
+      if (!is_searchable(entity)) return bad_query_param(name, {"这个列表不支持搜索，请用筛选", "this list cannot be searched; use the filters"});
       query.q = value;
     } else if (name == "limit") {
       int64_t n;
-      if (!parse_int(value, n) || n < 1 || n > kMaxListLimit)
-        return bad_param(name, {"应为 1 到 500 之间的整数", "must be a whole number from 1 to 500"});
+      if (!parse_query_int(value, n) || n < 1 || n > kMaxListLimit)
+        return bad_query_param(name, {"应为 1 到 500 之间的整数", "must be a whole number from 1 to 500"});
       query.limit = static_cast<int>(n);
     } else if (name == "sort") {
       std::string field = value;
@@ -77,19 +82,19 @@ Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<
       if (desc) field.erase(0, 1);
       const FieldDef* f = entity.field(field);
       if (!is_sortable_system_column(field) && !(f && f->sortable))
-        return bad_param(name, {"不能按该字段排序：" + field, "cannot sort by " + field});
+        return bad_query_param(name, {"不能按该字段排序：" + field, "cannot sort by " + field});
       query.sort_field = field;
       query.descending = desc;
     } else if (name == "cursor") {
       cursor_text = value;
     } else if (name == "tag") {
-      if (!entity.field("tags")) return bad_param(name, {"未知参数", "unknown parameter"});
+      if (!entity.field("tags")) return bad_query_param(name, {"未知参数", "unknown parameter"});
       query.filters.push_back({"EXISTS (SELECT 1 FROM json_each(r.tags) WHERE value = ?)", {value}});
     } else if (name.rfind("custom.", 0) == 0) {
       std::string key = name.substr(7);
       bool key_ok = !key.empty() && key.size() <= 64;
       for (char c : key) key_ok = key_ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
-      if (!entity.field("custom") || !key_ok) return bad_param(name, {"未知的自定义字段", "unknown custom field"});
+      if (!entity.field("custom") || !key_ok) return bad_query_param(name, {"未知的自定义字段", "unknown custom field"});
       query.filters.push_back({"json_extract(r.custom, ?) = ?", {"$." + key, value}});
     } else if (name.size() > 5 && (name.compare(name.size() - 5, 5, "_from") == 0 || name.compare(name.size() - 3, 3, "_to") == 0)) {
       bool from = name.compare(name.size() - 5, 5, "_from") == 0;
@@ -97,22 +102,22 @@ Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<
       const FieldDef* f = entity.field(column);
       bool ok = column == "created_at" || column == "updated_at" ||
                 (f && f->filterable && (f->type == FieldType::date || f->type == FieldType::datetime));
-      if (!ok) return bad_param(name, {"未知参数", "unknown parameter"});
+      if (!ok) return bad_query_param(name, {"未知参数", "unknown parameter"});
       KEHU_TRY(add_range_filter(query, column, name, from, value));
     } else {
       const FieldDef* f = entity.field(name);
-      if (!f || !f->filterable) return bad_param(name, {"未知参数或不能按此筛选", "unknown parameter or not filterable"});
+      if (!f || !f->filterable) return bad_query_param(name, {"未知参数或不能按此筛选", "unknown parameter or not filterable"});
       switch (f->type) {
         case FieldType::reference:
         case FieldType::integer: {
           int64_t n;
           if (value == "null") query.filters.push_back({"r." + name + " IS NULL", {}});
-          else if (parse_int(value, n)) query.filters.push_back({"r." + name + " = ?", {n}});
-          else return bad_param(name, {"应为整数或 null", "must be a whole number or null"});
+          else if (parse_query_int(value, n)) query.filters.push_back({"r." + name + " = ?", {n}});
+          else return bad_query_param(name, {"应为整数或 null", "must be a whole number or null"});
           break;
         }
         case FieldType::boolean:
-          if (value != "true" && value != "false") return bad_param(name, {"应为 true 或 false", "must be true or false"});
+          if (value != "true" && value != "false") return bad_query_param(name, {"应为 true 或 false", "must be true or false"});
           query.filters.push_back({"r." + name + " = ?", {int64_t{value == "true" ? 1 : 0}}});
           break;
         case FieldType::enumerated: {
@@ -123,7 +128,7 @@ Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<
             size_t comma = value.find(',', pos);
             std::string item = value.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
             if (std::find(f->values.begin(), f->values.end(), item) == f->values.end())
-              return bad_param(name, {"不是有效的选项：" + item, "not a valid option: " + item});
+              return bad_query_param(name, {"不是有效的选项：" + item, "not a valid option: " + item});
             in += in.empty() ? "?" : ", ?";
             args.push_back(item);
             if (comma == std::string::npos) break;
@@ -133,12 +138,12 @@ Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<
           break;
         }
         case FieldType::date:
-          if (!is_valid_date(value)) return bad_param(name, {"应为日期（2026-11-22）", "must be a date (2026-11-22)"});
+          if (!is_valid_date(value)) return bad_query_param(name, {"应为日期（2026-11-22）", "must be a date (2026-11-22)"});
           query.filters.push_back({"r." + name + " = ?", {value}});
           break;
         case FieldType::datetime:
           if (parse_rfc3339_ms(value) < 0)
-            return bad_param(name, {"应为时间，例如 2026-11-22T09:30:00Z", "must be a time like 2026-11-22T09:30:00Z"});
+            return bad_query_param(name, {"应为时间，例如 2026-11-22T09:30:00Z", "must be a time like 2026-11-22T09:30:00Z"});
           query.filters.push_back({"r." + name + " = ?", {format_rfc3339_ms(parse_rfc3339_ms(value))}});
           break;
         default:
@@ -147,7 +152,7 @@ Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<
     }
   }
   if (!cursor_text.empty()) {
-    Error bad_cursor = bad_param("cursor", {"分页标记无效或不属于这个列表，请从第一页重新开始",
+    Error bad_cursor = bad_query_param("cursor", {"分页标记无效或不属于这个列表，请从第一页重新开始",
                                             "the page cursor is invalid or belongs to another list; start again from the first page"});
     auto raw = base64url_decode(cursor_text);
     if (!raw) return bad_cursor;

@@ -7,6 +7,9 @@
 // (`total_exact: false`) so a broad search never scans everything. With `q` and the default id order the
 // FTS index drives the query in rowid order and stops at `limit`.
 //
+// Scope: the viewer's read reach (record_scope.h) is the first filter of every query; a client's own cache
+// passes Viewer::system(), since everything in it is already the user's to see.
+//
 // Filters: enumerated fields take one value or a comma-separated list; references take an id or "null"
 // (e.g. owner_id=null: the pool); text fields match exactly; booleans take true/false; dates, datetimes
 // and created_at/updated_at take _from/_to (inclusive; a bare date in _to includes that whole day);
@@ -22,6 +25,7 @@
 #include "core/db/database.h"
 #include "core/entity/entity_def.h"
 #include "core/search/search_index.h"
+#include "core/users/record_scope.h"
 
 namespace kehu {
 
@@ -53,8 +57,14 @@ struct ListPage {
   bool total_exact = true;
 };
 
-// The only way to make a ListQuery: it validates every parameter and plans the search.
-Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<std::string, std::string>& params);
+// A bad_request naming query parameter `name` and what is wrong with it (every query parser's error).
+Error bad_query_param(const std::string& name, Text why);
+// A whole number of at most 18 characters, optionally negative, into `out`; false if `text` is not one.
+bool parse_query_int(const std::string& text, int64_t& out);
+
+// The only way to make a ListQuery: it validates every parameter, plans the search and scopes it to `viewer`.
+Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<std::string, std::string>& params,
+                                   const Viewer& viewer);
 
 // Reads the page and its count in one read transaction: call it outside any open transaction.
 Result<ListPage> run_list_query(Database& db, const EntityDef& entity, const ListQuery& query);

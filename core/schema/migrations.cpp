@@ -107,11 +107,31 @@ std::string v1() {
       "CREATE INDEX idempotency_created ON idempotency(created_ms);";
 }
 
+// Record scope (record_scope.h): teams, the rev at which each user's scope last changed (their next sync
+// starts over), and the owners a removed or moved row had, so removals reach exactly those who saw it.
+std::string v2() {
+  std::string e = kEntityColumns;
+  return
+      "CREATE TABLE teams (" + e +
+      "name TEXT NOT NULL,"
+      "manager_id INTEGER REFERENCES users(id));"
+      "CREATE INDEX teams_rev ON teams(rev);"
+      "ALTER TABLE users ADD COLUMN scope_rev INTEGER NOT NULL DEFAULT 0;"
+      "CREATE INDEX users_team ON users(team_id);"
+      // The scope owner of a deleted row (record_scope.h); NULL: the pool, or an entity without owner.
+      "ALTER TABLE tombstones ADD COLUMN scope_owner INTEGER;"
+      "CREATE TABLE scope_moves (rev INTEGER NOT NULL, entity TEXT NOT NULL, id INTEGER NOT NULL,"
+      " from_owner INTEGER, to_owner INTEGER, PRIMARY KEY (rev, entity, id)) WITHOUT ROWID;"
+      "CREATE INDEX audit_entity ON audit(entity, entity_id, id);"
+      "CREATE INDEX audit_user ON audit(user_id, id);";
+}
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kAll = {
       {1, "users, sessions, customers, contacts, search, tombstones, audit, idempotency", v1()},
+      {2, "teams, record scope: users.scope_rev, tombstones.scope_owner, scope_moves; audit indexes", v2()},
   };
   return kAll;
 }

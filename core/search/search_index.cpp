@@ -119,7 +119,14 @@ std::string ngram_body(const EntityDef& entity, const json& record) {
   return body;
 }
 
+bool is_searchable(const EntityDef& entity) {
+  for (const auto& f : entity.fields)
+    if (f.searchable) return true;
+  return false;
+}
+
 Status index_record(Database& db, const EntityDef& entity, int64_t id, const json* record) {
+  if (!is_searchable(entity)) return ok_status();
   const std::string tri = entity.name + "_tri";
   const std::string ngram = entity.name + "_ngram";
   KEHU_TRY(db.run("DELETE FROM " + tri + " WHERE rowid = ?1", {id}));
@@ -129,6 +136,7 @@ Status index_record(Database& db, const EntityDef& entity, int64_t id, const jso
 }
 
 Status index_new_record(Database& db, const EntityDef& entity, int64_t id, const json& record) {
+  if (!is_searchable(entity)) return ok_status();
   KEHU_TRY(db.run("INSERT INTO " + entity.name + "_tri(rowid, body) VALUES (?1, ?2)", {id, trigram_body(entity, record)}));
   return db.run("INSERT INTO " + entity.name + "_ngram(rowid, body) VALUES (?1, ?2)", {id, ngram_body(entity, record)});
 }

@@ -28,6 +28,9 @@ namespace kehu {
 std::string trigram_body(const EntityDef& entity, const nlohmann::json& record);
 std::string ngram_body(const EntityDef& entity, const nlohmann::json& record);
 
+// Whether `entity` has any searchable field (and so its two FTS tables); the index calls do nothing when not.
+bool is_searchable(const EntityDef& entity);
+
 // Replaces (or removes, with record == nullptr) a row's index entries. Call inside the write transaction.
 Status index_record(Database& db, const EntityDef& entity, int64_t id, const nlohmann::json* record);
 // Adds the entries of a row that has none yet (a new id): index_record without the removal, which on a

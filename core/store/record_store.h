@@ -12,11 +12,15 @@
 
 #include "core/entity/entity_def.h"
 #include "core/store/write_txn.h"
+#include "core/users/record_scope.h"
 
 namespace kehu {
 
 struct WriteOptions {
   bool force = false;  // override the duplicate guard (the caller checked the right to do so)
+  // Whose write this is: rows outside the viewer's reach are not found (404) or not changeable (403), an
+  // owner change needs the assign right, and a new record without an owner is the viewer's own.
+  Viewer viewer = Viewer::system();
 };
 
 // Columns stored besides the fields, derived from the record for indexes (customers.phone_norm).
@@ -29,6 +33,8 @@ Status insert_record_row(Database& db, const EntityDef& entity, const std::vecto
                          const nlohmann::json& record);
 
 Result<nlohmann::json> get_record(Database& db, const EntityDef& entity, int64_t id);
+// get_record for a user: a row outside `viewer`'s read reach is not found, exactly like a missing one.
+Result<nlohmann::json> get_visible_record(Database& db, const EntityDef& entity, int64_t id, const Viewer& viewer);
 
 Result<nlohmann::json> create_record(WriteTxn& txn, const EntityDef& entity, const nlohmann::json& input,
                                      const WriteOptions& options = {});
@@ -39,6 +45,16 @@ Result<nlohmann::json> update_record(WriteTxn& txn, const EntityDef& entity, int
                                      int64_t expected_rev, const WriteOptions& options = {});
 
 // Deletes a record and, first, the records that cannot exist without it (a customer's contacts).
-Status delete_record(WriteTxn& txn, const EntityDef& entity, int64_t id);
+Status delete_record(WriteTxn& txn, const EntityDef& entity, int64_t id, const Viewer& viewer = Viewer::system());
+
+// Takes a pool customer (owner_id NULL) for `viewer` (SPEC §3 claim). One writer at a time, so of two
+// claims of one customer exactly one finds it still in the pool; the other gets ErrorCode::conflict naming
+// the new owner.
+Result<nlohmann::json> claim_customer(WriteTxn& txn, int64_t id, const Viewer& viewer);
+
+// Merges customer `merge_id` into `keep_id` (SPEC §5 POST /customers/merge): every record referring to it
+// (contacts, ...) moves to the kept customer, then it is deleted (a tombstone). Managers (within their
+// reach) and admins only. Returns the kept customer.
+Result<nlohmann::json> merge_customers(WriteTxn& txn, int64_t keep_id, int64_t merge_id, const Viewer& viewer);
 
 }  // namespace kehu

@@ -14,27 +14,73 @@ namespace {
 struct Source {
   std::string entity;
   int order;  // tie-break within one rev
-  std::string select;  // SELECT ... FROM ... ; rev condition appended
-  enum Kind { record, directory, tombstone } kind;
+  std::string select;  // select list over alias r
+  std::string from;    // "table AS r"
+  ScopeCondition scope;  // which of its rows this viewer receives
+  enum Kind { record, directory, removal } kind;
   const EntityDef* def = nullptr;
 };
 
-std::vector<Source> sources() {
+// Removals for `viewer`: deleted rows they could see (the tombstone keeps the scope owner), and rows that
+// moved out of their reach (scope_moves: seen under the old owner, not under the new one). Nobody hears
+// of a row they never could see.
+std::vector<Source> removal_sources(const Viewer& viewer) {
+  ScopeCondition deleted{"", {}}, moved{"", {}};
+  for (const auto* e : record_entities()) {
+    Reach reach = reach_of(viewer, *e, Action::read);
+    if (reach == Reach::none) continue;
+    if (reach == Reach::all) {
+      deleted.sql += (deleted.sql.empty() ? "" : " OR ") + std::string("r.entity = ?");
+      deleted.args.push_back(e->name);
+      continue;
+    }
+    ScopeCondition before = owner_condition(reach, viewer, "r.scope_owner");
+    deleted.sql += (deleted.sql.empty() ? "" : " OR ") + ("(r.entity = ? AND " + before.sql + ")");
+    deleted.args.push_back(e->name);
+    deleted.args.insert(deleted.args.end(), before.args.begin(), before.args.end());
+    ScopeCondition from = owner_condition(reach, viewer, "r.from_owner");
+    ScopeCondition to = owner_condition(reach, viewer, "r.to_owner");
+    moved.sql += (moved.sql.empty() ? "" : " OR ") + ("(r.entity = ? AND " + from.sql + " AND NOT " + to.sql + ")");
+    moved.args.push_back(e->name);
+    moved.args.insert(moved.args.end(), from.args.begin(), from.args.end());
+    moved.args.insert(moved.args.end(), to.args.begin(), to.args.end());
+  }
   std::vector<Source> out;
-  out.push_back({"directory", 0, "SELECT id, rev, display_name, role, team_id, active FROM users", Source::directory});
-  int order = 1;
-  for (const auto* e : record_entities())
-    out.push_back({e->name, order++, "SELECT " + record_columns(*e) + " FROM " + e->name, Source::record, e});
-  out.push_back({"", 1000, "SELECT entity, id, rev FROM tombstones", Source::tombstone});
+  if (!deleted.sql.empty()) out.push_back({"", 1000, "r.entity, r.id, r.rev", "tombstones AS r", deleted, Source::removal});
+  if (!moved.sql.empty()) out.push_back({"", 1000, "r.entity, r.id, r.rev", "scope_moves AS r", moved, Source::removal});
   return out;
 }
 
-// Reads up to `limit` changes of one source matching `condition` (on column rev, args bound in order).
+std::vector<Source> sources(const Viewer& viewer) {
+  std::vector<Source> out;
+  out.push_back({"directory", 0, "r.id, r.rev, r.display_name, r.role, r.team_id, r.active", "users AS r", {"1", {}},
+                 Source::directory});
+  int order = 1;
+  for (const auto* e : record_entities()) {
+    ScopeCondition scope = scope_condition(*e, viewer, Action::read, "r");
+    if (!scope.nothing())
+      out.push_back({e->name, order, record_columns(*e, "r."), e->name + " AS r", scope, Source::record, e});
+    ++order;
+  }
+  for (auto& removal : removal_sources(viewer)) out.push_back(std::move(removal));
+  return out;
+}
+
+// The WHERE clause of source `s` with `condition` on r.rev (its arguments after the scope's).
+std::string where_of(const Source& s, const std::string& condition, const std::vector<SqlValue>& args,
+                     std::vector<SqlValue>& all_args) {
+  all_args = s.scope.args;
+  all_args.insert(all_args.end(), args.begin(), args.end());
+  return " WHERE (" + s.scope.sql + ") AND " + condition;
+}
+
+// Reads up to `limit` changes of one source matching `condition` (on column r.rev, args bound in order).
 Status read_source(Database& db, const Source& s, const std::string& condition, const std::vector<SqlValue>& args,
                    int limit, std::vector<SyncChange>& out) {
-  auto st = db.prepare(s.select + " WHERE " + condition + " ORDER BY rev LIMIT ?");
+  std::vector<SqlValue> all;
+  std::string where = where_of(s, condition, args, all);
+  auto st = db.prepare("SELECT " + s.select + " FROM " + s.from + where + " ORDER BY r.rev LIMIT ?");
   if (!st.ok()) return st.take_error();
-  auto all = args;
   all.push_back(int64_t{limit});
   (*st)->bind_all(all);
   for (;;) {
@@ -60,7 +106,7 @@ Status read_source(Database& db, const Source& s, const std::string& condition, 
                      {"team_id", row.column_type(4) == ColumnType::null ? json(nullptr) : json(row.column_int(4))},
                      {"active", row.column_int(5) != 0}};
         break;
-      case Source::tombstone:
+      case Source::removal:
         c.entity = std::string(row.column_text(0));
         c.id = row.column_int(1);
         c.rev = row.column_int(2);
@@ -81,14 +127,14 @@ int order_of(const std::vector<Source>& all, const SyncChange& c) {
 
 }  // namespace
 
-Result<SyncBatch> read_changes(Database& db, int64_t since, int limit, bool count_remaining) {
+Result<SyncBatch> read_changes(Database& db, const Viewer& viewer, int64_t since, int limit, bool count_remaining) {
   // One read transaction: every source is read from the same snapshot. Without it a transaction that
   // commits between two sources' reads could be half-seen, and `next` would skip its other rows.
   auto snapshot = Transaction::begin(db, false);
   if (!snapshot.ok()) return snapshot.take_error();
-  const auto all = sources();
+  const auto all = sources(viewer);
   std::vector<SyncChange> merged;
-  for (const auto& s : all) KEHU_TRY(read_source(db, s, "rev > ?", {since}, limit + 1, merged));
+  for (const auto& s : all) KEHU_TRY(read_source(db, s, "r.rev > ?", {since}, limit + 1, merged));
   auto by_rev = [&](const SyncChange& a, const SyncChange& b) {
     if (a.rev != b.rev) return a.rev < b.rev;
     int oa = order_of(all, a), ob = order_of(all, b);
@@ -112,7 +158,7 @@ Result<SyncBatch> read_changes(Database& db, int64_t since, int limit, bool coun
     } else {
       // One transaction bigger than the limit: send all of it.
       std::vector<SyncChange> whole;
-      for (const auto& s : all) KEHU_TRY(read_source(db, s, "rev = ?", {boundary}, 1 << 30, whole));
+      for (const auto& s : all) KEHU_TRY(read_source(db, s, "r.rev = ?", {boundary}, 1 << 30, whole));
       std::sort(whole.begin(), whole.end(), by_rev);
       batch.changes = std::move(whole);
     }
@@ -121,8 +167,9 @@ Result<SyncBatch> read_changes(Database& db, int64_t since, int limit, bool coun
   if (count_remaining) {
     batch.remaining = 0;
     for (const auto& s : all) {
-      std::string from = s.select.substr(s.select.find(" FROM "));
-      auto n = db.query_int("SELECT count(*)" + from + " WHERE rev > ?", {batch.next});
+      std::vector<SqlValue> args;
+      std::string where = where_of(s, "r.rev > ?", {batch.next}, args);
+      auto n = db.query_int("SELECT count(*) FROM " + s.from + where, args);
       if (!n.ok()) return n.take_error();
       batch.remaining += n->value_or(0);
     }

@@ -1,7 +1,7 @@
 // sync_reader.h — the changes after a given rev, for GET /sync (SPEC §6).
 //
-// Sources: every record entity's live rows, the user directory (public fields only: the password hash
-// never leaves the server) and tombstones, each read by its rev index. They are merged in rev order
+// Sources: every record entity's live rows within the viewer's reach, the user directory (public fields
+// only: the password hash never leaves the server), tombstones and scope moves, each read by its rev index. They are merged in rev order
 // (within one rev: the directory, then entities parents-first, then removals) and cut so a batch ends on a
 // rev boundary: a client never holds half a transaction. A single transaction larger than `limit` is sent
 // whole in one batch rather than split. `next` is the rev to ask from next; `more` says whether to ask now.
@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/db/database.h"
+#include "core/users/record_scope.h"
 
 namespace kehu {
 
@@ -35,9 +36,11 @@ struct SyncBatch {
 
 constexpr int kMaxSyncLimit = 5000;
 
-// `limit` in [1, kMaxSyncLimit]; `since` ≥ 0 (the caller validates the request). `count_remaining` also
-// counts the changes after the batch, in the same snapshot (a first sync asks once, for its progress).
-Result<SyncBatch> read_changes(Database& db, int64_t since, int limit, bool count_remaining = false);
+// The changes `viewer` may see (record_scope.h): rows within their read reach, the directory, and removals
+// of rows they could see. `limit` in [1, kMaxSyncLimit]; `since` ≥ 0 (the caller validates the request).
+// `count_remaining` also counts the changes after the batch, in the same snapshot (a first sync asks
+// once, for its progress).
+Result<SyncBatch> read_changes(Database& db, const Viewer& viewer, int64_t since, int limit, bool count_remaining = false);
 
 nlohmann::json sync_batch_json(const SyncBatch& batch);
 

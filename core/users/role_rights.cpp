@@ -9,11 +9,11 @@ namespace {
 // role -> module -> allowed actions, as letters: r(ead) c(reate) u(pdate) d(elete).
 const std::map<std::string, std::map<std::string, std::string>>& table() {
   static const std::map<std::string, std::map<std::string, std::string>> kTable = {
-      {"admin", {{"customers", "rcud"}, {"contacts", "rcud"}, {"users", "rcud"}, {"audit", "r"}}},
-      {"manager", {{"customers", "rcud"}, {"contacts", "rcud"}}},
-      {"sales", {{"customers", "rcud"}, {"contacts", "rcud"}}},
-      {"service", {{"customers", "ru"}, {"contacts", "ru"}}},
-      {"contract", {{"customers", "r"}, {"contacts", "r"}}},
+      {"admin", {{"customers", "rcud"}, {"contacts", "rcud"}, {"users", "rcu"}, {"teams", "rcud"}, {"audit", "r"}}},
+      {"manager", {{"customers", "rcud"}, {"contacts", "rcud"}, {"teams", "r"}}},
+      {"sales", {{"customers", "rcud"}, {"contacts", "rcud"}, {"teams", "r"}}},
+      {"service", {{"customers", "ru"}, {"contacts", "ru"}, {"teams", "r"}}},
+      {"contract", {{"customers", "r"}, {"contacts", "r"}, {"teams", "r"}}},
       {"viewer", {}},
   };
   return kTable;

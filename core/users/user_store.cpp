@@ -27,7 +27,7 @@ Text role_label(const std::string& role) {
 namespace {
 
 constexpr const char* kUserColumns =
-    "id, rev, username, display_name, email, role, team_id, active, last_login_at, password_hash";
+    "id, rev, username, display_name, email, role, team_id, active, last_login_at, password_hash, scope_rev";
 
 User read_user(const Statement& st) {
   User u;
@@ -41,6 +41,7 @@ User read_user(const Statement& st) {
   u.active = st.column_int(7) != 0;
   u.last_login_at = st.column_text(8);
   u.password_hash = st.column_text(9);
+  u.scope_rev = st.column_int(10);
   return u;
 }
 
@@ -60,8 +61,8 @@ Result<std::vector<User>> query_users(Database& db, const std::string& where, co
 
 }  // namespace
 
-Result<User> create_user(WriteTxn& txn, const NewUser& in, const std::string& password_hash) {
-  Error err = Error::make(ErrorCode::validation, validation_summary());
+std::map<std::string, Text> check_new_user(const NewUser& in) {
+  Error err;
   std::string username = ascii_lower(trim(in.username));
   bool name_ok = username.size() >= 3 && username.size() <= 32;
   for (char c : username) name_ok = name_ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
@@ -73,6 +74,19 @@ Result<User> create_user(WriteTxn& txn, const NewUser& in, const std::string& pa
     err.fields["role"] = {"角色必须是 admin、manager、sales、service、contract、viewer 之一",
                           "role must be one of admin, manager, sales, service, contract, viewer"};
   if (!in.email.empty() && !is_valid_email(in.email)) err.fields["email"] = {"邮箱格式不正确", "e-mail address is not valid"};
+  return err.fields;
+}
+
+Result<User> create_user(WriteTxn& txn, const NewUser& in, const std::string& password_hash) {
+  Error err = Error::make(ErrorCode::validation, validation_summary());
+  err.fields = check_new_user(in);
+  std::string username = ascii_lower(trim(in.username));
+  std::string display(trim(in.display_name));
+  if (in.team_id) {
+    auto team = txn.db().query_int("SELECT 1 FROM teams WHERE id = ?1", {*in.team_id});
+    if (!team.ok()) return team.take_error();
+    if (!team->has_value()) err.fields["team_id"] = {"所选部门不存在", "the chosen team does not exist"};
+  }
   if (err.fields.empty()) {
     auto existing = find_user_by_name(txn.db(), username);
     if (!existing.ok()) return existing.take_error();
@@ -82,10 +96,11 @@ Result<User> create_user(WriteTxn& txn, const NewUser& in, const std::string& pa
   auto rev = txn.rev();
   if (!rev.ok()) return rev.take_error();
   KEHU_TRY(txn.db().run(
-      "INSERT INTO users (rev, created_at, updated_at, created_by, updated_by, username, display_name, email, role, active, password_hash)"
-      " VALUES (?1, ?2, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+      "INSERT INTO users (rev, created_at, updated_at, created_by, updated_by, username, display_name, email, role, active,"
+      " password_hash, team_id) VALUES (?1, ?2, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
       {*rev, txn.now(), txn.actor().user_id > 0 ? SqlValue(txn.actor().user_id) : SqlValue(nullptr), username, display,
-       in.email.empty() ? SqlValue(nullptr) : SqlValue(in.email), in.role, int64_t{in.active ? 1 : 0}, password_hash}));
+       in.email.empty() ? SqlValue(nullptr) : SqlValue(in.email), in.role, int64_t{in.active ? 1 : 0}, password_hash,
+       in.team_id ? SqlValue(*in.team_id) : SqlValue(nullptr)}));
   int64_t id = txn.db().last_insert_rowid();
   KEHU_TRY(txn.audit("create", "users", id, json{{"username", {nullptr, username}}, {"role", {nullptr, in.role}}}));
   auto u = find_user(txn.db(), id);
@@ -123,6 +138,16 @@ Result<int64_t> count_users(Database& db) {
   auto n = db.query_int("SELECT count(*) FROM users");
   if (!n.ok()) return n.take_error();
   return n->value_or(0);
+}
+
+Status note_user_scope_change(WriteTxn& txn, const json& before, const json& after) {
+  if (before.value("role", json()) == after.value("role", json()) && before.value("team_id", json()) == after.value("team_id", json()))
+    return ok_status();
+  auto rev = txn.rev();
+  if (!rev.ok()) return rev.take_error();
+  auto team = [](const json& row) { return row.value("team_id", json()).is_number_integer() ? SqlValue(row["team_id"].get<int64_t>()) : SqlValue(nullptr); };
+  return txn.db().run("UPDATE users SET scope_rev = ?1 WHERE id = ?2 OR (role = 'manager' AND team_id IN (?3, ?4))",
+                      {*rev, after["id"].get<int64_t>(), team(before), team(after)});
 }
 
 json user_json(const User& u) {

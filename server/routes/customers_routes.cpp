@@ -1,10 +1,63 @@
-// customers_routes.cpp — /api/v1/customers (客户): the shared record routes over customers_def().
-// The customer rules (code numbering, duplicate guard) live in core/entity/customer_rules.h.
+// customers_routes.cpp — /api/v1/customers (客户): the shared record routes over customers_def(), and
+//   POST /api/v1/customers/{id}/claim   take a pool customer (公海) as its owner -> 200 the customer;
+//                                       409 conflict when someone claimed it first
+//   POST /api/v1/customers/merge {keep_id, merge_id}   every related record moves to keep_id, merge_id
+//                                       is deleted -> 200 the kept customer (managers and admins)
+// The customer rules (code numbering, duplicate guard) live in core/entity/customer_rules.h, scoping in
+// core/users/record_scope.h.
+#include "core/entity/validation.h"
+#include "core/store/record_store.h"
+#include "server/http/json_body.h"
 #include "server/routes/record_routes.h"
 #include "server/routes/routes.h"
 
 namespace kehu::server {
 
-void register_customer_routes(App& app) { register_record_routes(app, customers_def()); }
+namespace {
+
+Result<Reply> claim(App& app, RequestContext& ctx) {
+  auto id = parse_id(ctx.req.matches[1]);
+  if (!id.ok()) return id.take_error();
+  if (!role_may(ctx.user->role, "customers", Action::read))
+    return Error::make(ErrorCode::not_found, {"找不到该客户", "no such customer"});
+  auto lease = app.db().write();
+  auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
+  if (!txn.ok()) return txn.take_error();
+  auto record = claim_customer(**txn, *id, ctx.viewer());
+  if (!record.ok()) return record.take_error();
+  KEHU_TRY((*txn)->commit());
+  return json_reply(200, *record);
+}
+
+Result<Reply> merge(App& app, RequestContext& ctx) {
+  if (!role_may(ctx.user->role, "customers", Action::read))
+    return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
+  auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
+  if (!body.ok()) return body.take_error();
+  std::map<std::string, Text> bad;
+  for (const char* name : {"keep_id", "merge_id"}) {
+    auto it = body->find(name);
+    if (it == body->end() || !it->is_number_integer() || it->get<int64_t>() <= 0) bad[name] = {"应为客户编号（正整数）", "must be a customer id (a positive whole number)"};
+  }
+  for (const auto& [key, value] : body->items())
+    if (key != "keep_id" && key != "merge_id") bad[key] = {"未知字段", "unknown field"};
+  if (!bad.empty()) return validation_error(bad);
+  auto lease = app.db().write();
+  auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
+  if (!txn.ok()) return txn.take_error();
+  auto kept = merge_customers(**txn, (*body)["keep_id"].get<int64_t>(), (*body)["merge_id"].get<int64_t>(), ctx.viewer());
+  if (!kept.ok()) return kept.take_error();
+  KEHU_TRY((*txn)->commit());
+  return json_reply(200, *kept);
+}
+
+}  // namespace
+
+void register_customer_routes(App& app) {
+  app.route("POST", "/api/v1/customers/merge", Access::signed_in, [&app](RequestContext& ctx) { return merge(app, ctx); });
+  app.route("POST", R"(/api/v1/customers/([^/]+)/claim)", Access::signed_in,
+            [&app](RequestContext& ctx) { return claim(app, ctx); });
+  register_record_routes(app, customers_def());
+}
 
 }  // namespace kehu::server

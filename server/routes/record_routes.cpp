@@ -48,7 +48,7 @@ Result<bool> take_force(const RequestContext& ctx, json& body) {
 Result<Reply> list(App& app, const EntityDef& e, RequestContext& ctx) {
   KEHU_TRY(check_right(ctx, e, Action::read));
   std::multimap<std::string, std::string> params(ctx.req.params.begin(), ctx.req.params.end());
-  auto query = parse_list_query(e, params);
+  auto query = parse_list_query(e, params, ctx.viewer());
   if (!query.ok()) return query.take_error();
   auto lease = app.db().read();
   auto body = run_list_query_json(lease.db(), e, *query);
@@ -63,7 +63,7 @@ Result<Reply> get_one(App& app, const EntityDef& e, RequestContext& ctx) {
   auto id = parse_id(ctx.req.matches[1]);
   if (!id.ok()) return id.take_error();
   auto lease = app.db().read();
-  auto record = get_record(lease.db(), e, *id);
+  auto record = get_visible_record(lease.db(), e, *id, ctx.viewer());
   if (!record.ok()) return record.take_error();
   return json_reply(200, *record);
 }
@@ -99,7 +99,7 @@ Result<Reply> create(App& app, const EntityDef& e, RequestContext& ctx) {
       return replay;
     }
   }
-  auto record = create_record(**txn, e, *body, WriteOptions{*force});
+  auto record = create_record(**txn, e, *body, WriteOptions{*force, ctx.viewer()});
   if (!record.ok()) return record.take_error();  // nothing stored: the same key may be retried after a fix
   Reply reply = json_reply(201, *record);
   reply.headers.push_back({"Location", "/api/v1/" + e.name + "/" + std::to_string((*record)["id"].get<int64_t>())});
@@ -127,11 +127,11 @@ Result<Reply> update(App& app, const EntityDef& e, RequestContext& ctx) {
   auto lease = app.db().write();
   auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
   if (!txn.ok()) return txn.take_error();
-  auto record = update_record(**txn, e, *id, *body, rev, WriteOptions{*force});
+  auto record = update_record(**txn, e, *id, *body, rev, WriteOptions{*force, ctx.viewer()});
   if (!record.ok()) {
     if (record.error().code != ErrorCode::conflict) return record.take_error();
     // 409 carries the current record so the client can merge field by field.
-    auto current = get_record(lease.db(), e, *id);
+    auto current = get_visible_record(lease.db(), e, *id, ctx.viewer());
     Reply r = error_reply(record.error(), ctx.lang);
     if (current.ok()) r.body["current"] = *current;
     return r;
@@ -147,7 +147,7 @@ Result<Reply> remove(App& app, const EntityDef& e, RequestContext& ctx) {
   auto lease = app.db().write();
   auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
   if (!txn.ok()) return txn.take_error();
-  KEHU_TRY(delete_record(**txn, e, *id));
+  KEHU_TRY(delete_record(**txn, e, *id, ctx.viewer()));
   KEHU_TRY((*txn)->commit());
   return Reply{204, nullptr, {}};
 }

@@ -8,6 +8,8 @@ namespace kehu::server {
 void register_auth_routes(App& app);
 void register_customer_routes(App& app);
 void register_contact_routes(App& app);
+void register_user_routes(App& app);
+void register_audit_routes(App& app);
 void register_sync_routes(App& app);
 void register_health_routes(App& app);
 // Last: the static client files answer every other GET outside /api.
@@ -18,6 +20,8 @@ inline void register_all_routes(App& app) {
   register_auth_routes(app);
   register_customer_routes(app);
   register_contact_routes(app);
+  register_user_routes(app);
+  register_audit_routes(app);
   register_sync_routes(app);
   register_static_routes(app);
 }

@@ -2,8 +2,10 @@
 // a rev boundary, as {changes, next, more, reset}; with count=1 also `remaining` (for a progress bar).
 // GET /api/v1/sync/image: a first sync as one database file (core/sync/sync_image.h), search index
 // included; the client continues with /sync from the image's rev (in the file's meta table, and in the
-// X-Kehu-Rev header). Record scoping per user comes with roles' record scope; today every signed-in
-// staff role may read every customer and contact.
+// X-Kehu-Rev header). Both are scoped to the user (core/users/record_scope.h). The image holds every row,
+// so it is served only to roles that read every record; the others (sales, managers) get 404 and sync by
+// pages. A user whose role or team changed after their `since` (users.scope_rev) is answered
+// `reset: true` and starts again from 0.
 #include <algorithm>
 
 #include "core/store/write_txn.h"
@@ -53,6 +55,8 @@ void register_sync_routes(App& app) {
   app.route("GET", "/api/v1/sync/image", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
     if (auto refused = refuse_role(ctx)) return *refused;
     if (auto refused = refuse_unknown_params(ctx.req, {})) return *refused;
+    if (!reaches_all_records(ctx.viewer()))
+      return Error::make(ErrorCode::not_found, {"你的角色按页同步数据", "your role syncs page by page"});
     int64_t rev = 0;
     {
       // Let the read connection go before waiting for a build: eight first syncs at once must not hold
@@ -79,8 +83,13 @@ void register_sync_routes(App& app) {
     if (!limit.ok()) return limit.take_error();
     auto count = int_param(ctx.req, "count", 0, 0, 1);  // count=1: also say how many changes remain
     if (!count.ok()) return count.take_error();
+    if (*since > 0 && *since < ctx.user->scope_rev) {
+      SyncBatch reset;
+      reset.reset = reset.more = true;
+      return json_reply(200, sync_batch_json(reset));
+    }
     auto lease = app.db().read();
-    auto batch = read_changes(lease.db(), *since, static_cast<int>(*limit), *count == 1);
+    auto batch = read_changes(lease.db(), ctx.viewer(), *since, static_cast<int>(*limit), *count == 1);
     if (!batch.ok()) return batch.take_error();
     return json_reply(200, sync_batch_json(*batch));
   });

@@ -23,7 +23,7 @@ std::unique_ptr<SqliteDatabase> open_client_cache() {
 
 int64_t pull_changes(Database& server, Database& cache, int64_t since, int limit) {
   for (;;) {
-    auto batch = read_changes(server, since, limit);
+    auto batch = read_changes(server, Viewer::system(), since, limit);
     REQUIRE(batch.ok());
     json body = sync_batch_json(*batch);
     auto txn = Transaction::begin(cache, true);
@@ -36,7 +36,7 @@ int64_t pull_changes(Database& server, Database& cache, int64_t since, int limit
 }
 
 json list_page(Database& db, const EntityDef& e, std::multimap<std::string, std::string> params) {
-  auto q = parse_list_query(e, params);
+  auto q = parse_list_query(e, params, Viewer::system());
   REQUIRE(q.ok());
   auto page = run_list_query(db, e, *q);
   REQUIRE(page.ok());

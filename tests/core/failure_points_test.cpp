@@ -31,7 +31,7 @@ json state(test::TestDb& t) {
 }
 
 int64_t found(test::TestDb& t, const std::string& q) {
-  auto query = parse_list_query(customers_def(), {{"q", q}});
+  auto query = parse_list_query(customers_def(), {{"q", q}}, Viewer::system());
   REQUIRE(query.ok());
   auto page = run_list_query(t.db(), customers_def(), *query);
   REQUIRE(page.ok());

@@ -12,7 +12,7 @@ using Params = std::multimap<std::string, std::string>;
 namespace {
 
 ListPage list(test::TestDb& t, const Params& params, const EntityDef& e = customers_def()) {
-  auto q = parse_list_query(e, params);
+  auto q = parse_list_query(e, params, Viewer::system());
   if (!q.ok()) FAIL("parse failed: " << q.error().message.en);
   auto page = run_list_query(t.db(), e, *q);
   REQUIRE(page.ok());
@@ -26,7 +26,7 @@ std::vector<int64_t> ids(const ListPage& p) {
 }
 
 Error parse_error(const Params& params) {
-  auto q = parse_list_query(customers_def(), params);
+  auto q = parse_list_query(customers_def(), params, Viewer::system());
   REQUIRE_FALSE(q.ok());
   return q.error();
 }
@@ -157,7 +157,7 @@ TEST_CASE("bad list parameters are refused, naming the parameter") {
   auto page = list(t, {{"limit", "1"}, {"sort", "name"}});
   REQUIRE_FALSE(page.next_cursor.empty());
   CHECK(parse_error({{"cursor", page.next_cursor}, {"sort", "-id"}}).fields.count("cursor") == 1);
-  CHECK(parse_list_query(customers_def(), {{"cursor", page.next_cursor}, {"sort", "name"}}).ok());
+  CHECK(parse_list_query(customers_def(), {{"cursor", page.next_cursor}, {"sort", "name"}}, Viewer::system()).ok());
 }
 
 TEST_CASE("the JSON text of a page equals the page's values, whatever the characters") {
@@ -169,7 +169,7 @@ TEST_CASE("the JSON text of a page equals the page's values, whatever the charac
   REQUIRE(t.db().run("INSERT INTO users (rev, created_at, updated_at, username, display_name, role) VALUES (9,'x','x','own','O','sales')").ok());
   t.create(contacts_def(), {{"name", "联系人"}, {"customer_id", 2}, {"is_primary", true}, {"birthday", "1990-01-02"}});
   for (const Params& p : std::vector<Params>{{}, {{"limit", "1"}}, {{"sort", "name"}, {"limit", "1"}}, {{"q", "引号"}}, {{"q", "nothing-here"}}}) {
-    auto q = parse_list_query(customers_def(), p);
+    auto q = parse_list_query(customers_def(), p, Viewer::system());
     REQUIRE(q.ok());
     auto page = run_list_query(t.db(), customers_def(), *q);
     auto text = run_list_query_json(t.db(), customers_def(), *q);
@@ -182,7 +182,7 @@ TEST_CASE("the JSON text of a page equals the page's values, whatever the charac
     CHECK(parsed["total_exact"] == page->total_exact);
     CHECK(parsed["next_cursor"] == (page->next_cursor.empty() ? json(nullptr) : json(page->next_cursor)));
   }
-  auto q = parse_list_query(contacts_def(), {});
+  auto q = parse_list_query(contacts_def(), {}, Viewer::system());
   auto page = run_list_query(t.db(), contacts_def(), *q);
   auto text = run_list_query_json(t.db(), contacts_def(), *q);
   CHECK(json::parse(*text)["items"] == page->items);

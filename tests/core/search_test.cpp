@@ -12,7 +12,7 @@ using nlohmann::json;
 namespace {
 
 std::set<std::string> search_names(test::TestDb& t, const std::string& q, const EntityDef& e = customers_def()) {
-  auto query = parse_list_query(e, {{"q", q}, {"limit", "500"}});
+  auto query = parse_list_query(e, {{"q", q}, {"limit", "500"}}, Viewer::system());
   REQUIRE(query.ok());
   auto page = run_list_query(t.db(), e, *query);
   REQUIRE(page.ok());
@@ -75,7 +75,7 @@ TEST_CASE("several words must all match") {
 
 TEST_CASE("search follows edits and deletes") {
   Seeded s;
-  auto page = run_list_query(s.t.db(), customers_def(), *parse_list_query(customers_def(), {{"q", "鑫源"}}));
+  auto page = run_list_query(s.t.db(), customers_def(), *parse_list_query(customers_def(), {{"q", "鑫源"}}, Viewer::system()));
   REQUIRE(page->items.size() == 1);
   json c = page->items[0];
   REQUIRE(s.t.try_update(customers_def(), c["id"], {{"name", "上海金源贸易"}}, c["rev"]).ok());
@@ -100,7 +100,7 @@ TEST_CASE("queries with SQL or FTS syntax are only text") {
   Seeded s;
   for (std::string q : {"\" OR 1=1 --", "'; DROP TABLE customers; --", "NEAR(a b)", "科*", "\"", "-", "*", "a:b", "^北"}) {
     INFO(q);
-    auto query = parse_list_query(customers_def(), {{"q", q}});
+    auto query = parse_list_query(customers_def(), {{"q", q}}, Viewer::system());
     REQUIRE(query.ok());
     auto page = run_list_query(s.t.db(), customers_def(), *query);
     REQUIRE(page.ok());
@@ -111,8 +111,8 @@ TEST_CASE("queries with SQL or FTS syntax are only text") {
 
 TEST_CASE("bad search text is refused, naming q") {
   std::string long_q(101, 'a');
-  auto r = parse_list_query(customers_def(), {{"q", long_q}});
+  auto r = parse_list_query(customers_def(), {{"q", long_q}}, Viewer::system());
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().fields.count("q") == 1);
-  CHECK_FALSE(parse_list_query(customers_def(), {{"q", "\xff\xfe"}}).ok());
+  CHECK_FALSE(parse_list_query(customers_def(), {{"q", "\xff\xfe"}}, Viewer::system()).ok());
 }

@@ -63,7 +63,7 @@ std::vector<int64_t> server_ids(Database& db, const EntityDef& e, std::multimap<
   for (std::string cursor;;) {
     auto with_cursor = params;
     if (!cursor.empty()) with_cursor.emplace("cursor", cursor);
-    auto q = parse_list_query(e, with_cursor);
+    auto q = parse_list_query(e, with_cursor, Viewer::system());
     REQUIRE(q.ok());
     auto page = run_list_query(db, e, *q);
     REQUIRE(page.ok());
@@ -74,7 +74,7 @@ std::vector<int64_t> server_ids(Database& db, const EntityDef& e, std::multimap<
 }
 
 std::vector<int64_t> cache_ids(Database& db, const EntityDef& e, const std::multimap<std::string, std::string>& params) {
-  auto q = parse_list_query(e, params);
+  auto q = parse_list_query(e, params, Viewer::system());
   REQUIRE(q.ok());
   auto ids = list_ids(db, e, *q, 1000);
   REQUIRE(ids.ok());

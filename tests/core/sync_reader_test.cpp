@@ -15,7 +15,7 @@ TEST_CASE("changes come in rev order, once per row, with removals") {
   REQUIRE(t.try_update(customers_def(), a["id"], {{"level", "A"}}, a["rev"]).ok());
   REQUIRE(t.try_delete(customers_def(), b["id"]).ok());
 
-  auto batch = read_changes(t.db(), 0, 100);
+  auto batch = read_changes(t.db(), Viewer::system(), 0, 100);
   REQUIRE(batch.ok());
   CHECK_FALSE(batch->more);
   REQUIRE(batch->changes.size() == 3);  // a (latest state), p, b's removal
@@ -28,7 +28,7 @@ TEST_CASE("changes come in rev order, once per row, with removals") {
   for (size_t i = 1; i < batch->changes.size(); ++i) CHECK(batch->changes[i - 1].rev <= batch->changes[i].rev);
   CHECK(batch->next == batch->changes.back().rev);
 
-  auto after = read_changes(t.db(), batch->next, 100);
+  auto after = read_changes(t.db(), Viewer::system(), batch->next, 100);
   REQUIRE(after.ok());
   CHECK(after->changes.empty());
   CHECK(after->next == batch->next);
@@ -46,12 +46,12 @@ TEST_CASE("a batch ends on a rev boundary; a transaction bigger than the limit c
   int64_t since = 0;
   int batches = 0;
   for (;;) {
-    auto b = read_changes(t.db(), since, 3);
+    auto b = read_changes(t.db(), Viewer::system(), since, 3);
     REQUIRE(b.ok());
     ++batches;
     REQUIRE_FALSE(b->changes.empty());
     // Every rev in this batch is complete: the next batch starts with a higher rev.
-    auto peek = read_changes(t.db(), b->next, 1000);
+    auto peek = read_changes(t.db(), Viewer::system(), b->next, 1000);
     for (const auto& ch : peek->changes) CHECK(ch.rev > b->changes.back().rev);
     all.insert(all.end(), b->changes.begin(), b->changes.end());
     since = b->next;
@@ -71,7 +71,7 @@ TEST_CASE("the directory carries public user fields only") {
   auto u = create_user(**txn, NewUser{"zhang", "张经理", "zhang@example.com", "manager"}, "$argon2id$secret");
   REQUIRE(u.ok());
   REQUIRE((*txn)->commit().ok());
-  auto b = read_changes(t.db(), 0, 10);
+  auto b = read_changes(t.db(), Viewer::system(), 0, 10);
   REQUIRE(b->changes.size() == 1);
   CHECK(b->changes[0].entity == "directory");
   CHECK(b->changes[0].row["display_name"] == "张经理");

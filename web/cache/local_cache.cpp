@@ -70,7 +70,7 @@ Status LocalCache::set_meta(const std::string& key, const std::string& value) {
 
 Result<std::vector<int64_t>> LocalCache::find_ids(const EntityDef& entity,
                                                   const std::multimap<std::string, std::string>& params) {
-  auto query = parse_list_query(entity, params);
+  auto query = parse_list_query(entity, params, Viewer::system());
   if (!query.ok()) return query.take_error();
   return list_ids(*db_, entity, *query, 2'000'000);
 }

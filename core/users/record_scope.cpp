@@ -1,0 +1,111 @@
+#include "core/users/record_scope.h"
+
+#include <map>
+
+namespace kehu {
+
+namespace {
+
+struct ReachPair {
+  Reach read;
+  Reach write;  // create, update and remove
+};
+
+// SPEC §3 for the owned entities: role -> entity -> reach. Entities without an owner are not listed.
+const std::map<std::string, std::map<std::string, ReachPair>>& table() {
+  static const std::map<std::string, std::map<std::string, ReachPair>> kTable = {
+      {"admin", {{"customers", {Reach::all, Reach::all}}, {"contacts", {Reach::all, Reach::all}}}},
+      {"manager",
+       {{"customers", {Reach::team_or_pool, Reach::team_or_pool}}, {"contacts", {Reach::team_or_pool, Reach::team_or_pool}}}},
+      {"sales", {{"customers", {Reach::own_or_pool, Reach::own}}, {"contacts", {Reach::own_or_pool, Reach::own}}}},
+      {"service", {{"customers", {Reach::all, Reach::all}}, {"contacts", {Reach::all, Reach::all}}}},
+      {"contract", {{"customers", {Reach::all, Reach::none}}, {"contacts", {Reach::all, Reach::none}}}},
+  };
+  return kTable;
+}
+
+bool has_owner(const EntityDef& entity) { return !entity.scope_via.empty() || entity.field("owner_id") != nullptr; }
+
+}  // namespace
+
+Reach reach_of(const Viewer& viewer, const EntityDef& entity, Action action) {
+  if (viewer.is_system()) return Reach::all;
+  if (!role_may(viewer.role, entity.name, action)) return Reach::none;
+  if (!has_owner(entity)) return Reach::all;
+  auto role = table().find(viewer.role);
+  if (role == table().end()) return Reach::none;
+  auto e = role->second.find(entity.name);
+  if (e == role->second.end()) return Reach::none;
+  return action == Action::read ? e->second.read : e->second.write;
+}
+
+bool reaches_all_records(const Viewer& viewer) {
+  for (const auto* e : record_entities())
+    if (reach_of(viewer, *e, Action::read) != Reach::all) return false;
+  return true;
+}
+
+ScopeCondition owner_condition(Reach reach, const Viewer& viewer, const std::string& owner_expr) {
+  const bool team = (reach == Reach::team || reach == Reach::team_or_pool) && viewer.team_id.has_value();
+  const bool pool = reach == Reach::own_or_pool || reach == Reach::team_or_pool;
+  switch (reach) {
+    case Reach::none: return {"0", {}};
+    case Reach::all: return {"1", {}};
+    default: break;
+  }
+  // `IS` rather than `=`: NULL-safe and still served by the owner index.
+  std::string mine = team ? "(" + owner_expr + " IS NOT NULL AND " + owner_expr + " IN (SELECT id FROM users WHERE team_id = ?))"
+                          : owner_expr + " IS ?";
+  SqlValue arg = team ? SqlValue(*viewer.team_id) : SqlValue(viewer.user_id);
+  if (pool) return {"(" + owner_expr + " IS NULL OR " + mine + ")", {arg}};
+  return {"(" + mine + ")", {arg}};
+}
+
+ScopeCondition scope_condition(const EntityDef& entity, const Viewer& viewer, Action action, const std::string& alias) {
+  Reach reach = reach_of(viewer, entity, action);
+  if (reach == Reach::all || reach == Reach::none) return owner_condition(reach, viewer, "");
+  if (entity.scope_via.empty()) return owner_condition(reach, viewer, alias + ".owner_id");
+  const FieldDef* via = entity.field(entity.scope_via);
+  ScopeCondition parent = owner_condition(reach, viewer, "p.owner_id");
+  return {alias + "." + entity.scope_via + " IN (SELECT p.id FROM " + via->ref_table + " AS p WHERE " + parent.sql + ")",
+          parent.args};
+}
+
+Result<std::optional<int64_t>> scope_owner_of(Database& db, const EntityDef& entity, const nlohmann::json& record) {
+  std::string field = entity.scope_via.empty() ? "owner_id" : entity.scope_via;
+  auto value = record.find(field);
+  if (value == record.end() || !value->is_number_integer()) return std::optional<int64_t>{};
+  if (entity.scope_via.empty()) return std::optional<int64_t>{value->get<int64_t>()};
+  const FieldDef* via = entity.field(entity.scope_via);
+  auto owner = db.query_int("SELECT owner_id FROM " + via->ref_table + " WHERE id = ?1 AND owner_id IS NOT NULL",
+                            {value->get<int64_t>()});
+  if (!owner.ok()) return owner.take_error();
+  return *owner;
+}
+
+Result<bool> row_in_reach(Database& db, const EntityDef& entity, int64_t id, const Viewer& viewer, Action action) {
+  ScopeCondition cond = scope_condition(entity, viewer, action, "r");
+  if (cond.nothing()) return false;
+  std::vector<SqlValue> args = {id};
+  args.insert(args.end(), cond.args.begin(), cond.args.end());
+  auto found = db.query_int("SELECT 1 FROM " + entity.name + " AS r WHERE r.id = ? AND " + cond.sql, args);
+  if (!found.ok()) return found.take_error();
+  return found->has_value();
+}
+
+Result<bool> owner_in_reach(Database& db, const Viewer& viewer, Reach reach, std::optional<int64_t> owner) {
+  // The same SQL as for rows, over a one-row table holding the owner.
+  ScopeCondition cond = owner_condition(reach, viewer, "o.owner");
+  if (cond.everything() || cond.nothing()) return cond.everything();
+  // Placeholders number in text order: the condition's come before the owner's.
+  std::vector<SqlValue> args = cond.args;
+  args.push_back(owner ? SqlValue(*owner) : SqlValue(nullptr));
+  auto found = db.query_int("SELECT " + cond.sql + " FROM (SELECT ? AS owner) AS o", args);
+  if (!found.ok()) return found.take_error();
+  return found->value_or(0) != 0;
+}
+
+bool role_may_assign(const std::string& role) { return role == "admin" || role == "manager"; }
+bool role_may_claim(const std::string& role) { return role == "admin" || role == "manager" || role == "sales"; }
+
+}  // namespace kehu

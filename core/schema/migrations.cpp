@@ -120,10 +120,18 @@ std::string v2() {
       "CREATE INDEX users_team ON users(team_id);"
       // The scope owner of a deleted row (record_scope.h); NULL: the pool, or an entity without owner.
       "ALTER TABLE tombstones ADD COLUMN scope_owner INTEGER;"
+      // Rows deleted before scopes existed had owners nobody recorded: -1 (no user) sends their removals
+      // only to the roles that read everything, not to every rep as pool rows.
+      "UPDATE tombstones SET scope_owner = -1;"
       "CREATE TABLE scope_moves (rev INTEGER NOT NULL, entity TEXT NOT NULL, id INTEGER NOT NULL,"
       " from_owner INTEGER, to_owner INTEGER, PRIMARY KEY (rev, entity, id)) WITHOUT ROWID;"
       "CREATE INDEX audit_entity ON audit(entity, entity_id, id);"
-      "CREATE INDEX audit_user ON audit(user_id, id);";
+      "CREATE INDEX audit_user ON audit(user_id, id);"
+      // Before this version every staff role synced every record: a database that already has users starts
+      // every one of them over (one new rev for all; their directory rows carry it, so a client's `next`
+      // reaches scope_rev after one full pull and the reset is not repeated). A new database is untouched.
+      "UPDATE meta SET value = value + 1 WHERE key = 'rev' AND EXISTS (SELECT 1 FROM users);"
+      "UPDATE users SET rev = (SELECT value FROM meta WHERE key = 'rev'), scope_rev = (SELECT value FROM meta WHERE key = 'rev');";
 }
 
 }  // namespace

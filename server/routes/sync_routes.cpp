@@ -49,6 +49,13 @@ std::optional<Error> refuse_unknown_params(const httplib::Request& req, std::ini
   return std::nullopt;
 }
 
+// "Start again from 0": no changes, reset set (SPEC §6).
+SyncBatch reset_batch() {
+  SyncBatch reset;
+  reset.reset = reset.more = true;
+  return reset;
+}
+
 }  // namespace
 
 void register_sync_routes(App& app) {
@@ -83,14 +90,15 @@ void register_sync_routes(App& app) {
     if (!limit.ok()) return limit.take_error();
     auto count = int_param(ctx.req, "count", 0, 0, 1);  // count=1: also say how many changes remain
     if (!count.ok()) return count.take_error();
-    if (*since > 0 && *since < ctx.user->scope_rev) {
-      SyncBatch reset;
-      reset.reset = reset.more = true;
-      return json_reply(200, sync_batch_json(reset));
-    }
+    if (*since > 0 && *since < ctx.user->scope_rev) return json_reply(200, sync_batch_json(reset_batch()));
     auto lease = app.db().read();
     auto batch = read_changes(lease.db(), ctx.viewer(), *since, static_cast<int>(*limit), *count == 1);
     if (!batch.ok()) return batch.take_error();
+    // The user was read before the batch's snapshot: if their scope changed in between, this batch was cut
+    // with the old reach from data that already holds the change, and its `next` would pass the reset.
+    auto now = find_user(lease.db(), ctx.user->id);
+    if (!now.ok()) return now.take_error();
+    if (!now->has_value() || (*now)->scope_rev != ctx.user->scope_rev) return json_reply(200, sync_batch_json(reset_batch()));
     return json_reply(200, sync_batch_json(*batch));
   });
 }

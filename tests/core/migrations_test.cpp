@@ -69,15 +69,18 @@ TEST_CASE("the audit trail cannot be edited or deleted") {
   CHECK_FALSE(t.db().exec("DELETE FROM audit").ok());
 }
 
-TEST_CASE("v1 -> v2 keeps users and tombstones and adds record scope with neutral values") {
+TEST_CASE("v1 -> v2 keeps users and tombstones, adds record scope, and makes every existing user sync again") {
   auto db = SqliteDatabase::open(":memory:", SqliteOptions{false, false});
   REQUIRE(db.ok());
   REQUIRE(migrate(**db, 1).ok());
   REQUIRE((*db)->exec("INSERT INTO users (rev, created_at, updated_at, username, display_name, role) VALUES (1, 'x', 'x', 'li', '李', 'sales');"
                       "INSERT INTO tombstones (entity, id, rev, deleted_at) VALUES ('customers', 7, 2, 'x');").ok());
   REQUIRE(migrate(**db).ok());
-  CHECK((*db)->query_int("SELECT scope_rev FROM users WHERE username = 'li'")->value_or(-1) == 0);
-  CHECK((*db)->query_int("SELECT count(*) FROM tombstones WHERE id = 7 AND scope_owner IS NULL")->value_or(-1) == 1);
+  // Every existing user's next sync starts over: they synced every record before scopes existed.
+  CHECK((*db)->query_int("SELECT value FROM meta WHERE key = 'rev'")->value_or(-1) == 1);
+  CHECK((*db)->query_int("SELECT scope_rev FROM users WHERE username = 'li'")->value_or(-1) == 1);
+  CHECK((*db)->query_int("SELECT rev FROM users WHERE username = 'li'")->value_or(-1) == 1);
+  CHECK((*db)->query_int("SELECT count(*) FROM tombstones WHERE id = 7 AND scope_owner = -1")->value_or(-1) == 1);
   CHECK((*db)->query_int("SELECT count(*) FROM teams")->value_or(-1) == 0);
   CHECK((*db)->query_int("SELECT count(*) FROM scope_moves")->value_or(-1) == 0);
 }

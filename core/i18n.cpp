@@ -54,6 +54,9 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::duplicate: return "duplicate";
     case ErrorCode::too_large: return "too_large";
     case ErrorCode::validation: return "validation";
+    case ErrorCode::insufficient_stock: return "insufficient_stock";
+    case ErrorCode::invalid_transition: return "invalid_transition";
+    case ErrorCode::in_use: return "in_use";
     case ErrorCode::throttled: return "throttled";
     case ErrorCode::storage: return "storage";
   }

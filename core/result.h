@@ -27,6 +27,9 @@ enum class ErrorCode {
   duplicate,          // duplicate guard (409)
   too_large,          // body over the limit (413)
   validation,         // one or more fields invalid (422)
+  insufficient_stock, // an order line asks for more than is in stock (422, the line's field named)
+  invalid_transition, // a contract or ticket status change its state machine does not allow (422)
+  in_use,             // a delete refused because other records still need this one (409)
   throttled,          // too many attempts (429)
   storage,            // the database failed (500; never caused by input)
 };

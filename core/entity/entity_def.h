@@ -5,6 +5,7 @@
 // a numbered migration. Labels are the GLOSSARY.md words, used in every field message.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,9 +24,10 @@ enum class FieldType {
   string_list, // JSON array of short strings (tags)
   object,      // JSON object of custom fields
   reference,   // id of a row in `ref_table` (null allowed unless required)
+  item_list,   // JSON array of order lines {product_id, quantity, unit_price} (order_rules.h)
 };
 
-enum class TextFormat { none, phone, email, url, code };
+enum class TextFormat { none, phone, email, url, code, currency };
 
 struct FieldDef {
   std::string name;
@@ -33,10 +35,15 @@ struct FieldDef {
   Text label;
   bool required = false;
   size_t max_len = 200;               // text: code points; string_list: items
-  std::vector<std::string> values;    // enumerated
+  std::vector<std::string> values;    // enumerated; string_list: the allowed items (empty: any)
   std::vector<Text> value_labels;     // enumerated: the GLOSSARY.md word for each value, same order
   TextFormat format = TextFormat::none;
   std::string ref_table;              // reference
+  // reference: what deleting the target does to this row. Required references to a customer's own parts
+  // (a contact) cascade; other required references refuse the delete; optional ones are cleared.
+  bool cascade_delete = false;
+  int64_t min_value = INT64_MIN;      // integer
+  int64_t max_value = INT64_MAX;      // integer
   bool writable = true;               // false: maintained by the server; input naming it is rejected
   bool searchable = false;            // part of the full-text index
   bool filterable = false;            // ?field= (and _from/_to for dates and datetimes)
@@ -69,9 +76,26 @@ bool is_sortable_system_column(std::string_view name);
 
 const EntityDef& customers_def();
 const EntityDef& contacts_def();
+// Sales (sales_defs.cpp): products, opportunities, contracts, orders.
+const EntityDef& products_def();
+const EntityDef& opportunities_def();
+const EntityDef& contracts_def();
+const EntityDef& orders_def();
+// Service (service_defs.cpp): activities and tickets.
+const EntityDef& activities_def();
+const EntityDef& tickets_def();
+// Marketing (marketing_defs.cpp): campaigns and e-mail records.
+const EntityDef& campaigns_def();
+const EntityDef& emails_def();
+// The workspace (workspace_defs.cpp): announcements and each user's saved list views.
+const EntityDef& announcements_def();
+const EntityDef& views_def();
 // The admin's people and teams (directory_defs.cpp): served by the record routes, not synced.
 const EntityDef& users_def();
 const EntityDef& teams_def();
+// Entities the record routes serve: record_entities() plus users, teams and views (each user's own saved
+// list views, private to them and so never in a shared sync image).
+const std::vector<const EntityDef*>& served_entities();
 // Entities the generic record code serves, in sync order (parents before children).
 const std::vector<const EntityDef*>& record_entities();
 const EntityDef* find_entity(std::string_view name);

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "core/entity/entity_def.h"
+#include "core/entity/field_builders.h"
 
 namespace kehu {
 
@@ -23,33 +24,7 @@ bool is_sortable_system_column(std::string_view name) {
 
 namespace {
 
-FieldDef text(std::string name, Text label, size_t max_len = 200) {
-  FieldDef f;
-  f.name = std::move(name);
-  f.label = std::move(label);
-  f.max_len = max_len;
-  return f;
-}
-// `values` pairs each stored value with its GLOSSARY.md label.
-FieldDef enumerated(std::string name, Text label, std::vector<std::pair<std::string, Text>> values) {
-  FieldDef f = text(std::move(name), std::move(label));
-  f.type = FieldType::enumerated;
-  for (auto& [value, value_text] : values) {
-    f.values.push_back(value);
-    f.value_labels.push_back(value_text);
-  }
-  f.filterable = f.sortable = true;
-  return f;
-}
-FieldDef typed(std::string name, Text label, FieldType type) {
-  FieldDef f = text(std::move(name), std::move(label));
-  f.type = type;
-  return f;
-}
-FieldDef searchable(FieldDef f) {
-  f.searchable = true;
-  return f;
-}
+using namespace fields;
 
 EntityDef make_customers() {
   EntityDef e;
@@ -134,6 +109,7 @@ EntityDef make_contacts() {
   auto customer = typed("customer_id", {"客户", "customer"}, FieldType::reference);
   customer.ref_table = "customers";
   customer.required = customer.filterable = customer.sortable = true;
+  customer.cascade_delete = true;  // a contact is part of its customer
   auto name = text("name", {"姓名", "name"}, 100);
   name.required = name.searchable = name.filterable = name.sortable = true;
   auto phone = text("phone", {"电话", "phone"}, 40);
@@ -184,7 +160,21 @@ const EntityDef& contacts_def() {
 }
 
 const std::vector<const EntityDef*>& record_entities() {
-  static const std::vector<const EntityDef*> kAll = {&customers_def(), &contacts_def()};
+  // Parents before the records that refer to them, so a client applying a batch in order never holds a
+  // reference to a row it has not received yet when both arrive together.
+  static const std::vector<const EntityDef*> kAll = {
+      &customers_def(), &contacts_def(),      &products_def(),   &campaigns_def(),     &opportunities_def(),
+      &contracts_def(), &orders_def(),        &activities_def(), &tickets_def(),       &emails_def(),
+      &announcements_def()};
+  return kAll;
+}
+
+const std::vector<const EntityDef*>& served_entities() {
+  static const std::vector<const EntityDef*> kAll = [] {
+    std::vector<const EntityDef*> all = record_entities();
+    all.insert(all.end(), {&users_def(), &teams_def(), &views_def()});
+    return all;
+  }();
   return kAll;
 }
 

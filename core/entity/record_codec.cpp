@@ -6,6 +6,11 @@ namespace kehu {
 
 using nlohmann::json;
 
+namespace {
+// Fields stored as a JSON array; NULL reads as [].
+bool is_list(const FieldDef& f) { return f.type == FieldType::string_list || f.type == FieldType::item_list; }
+}  // namespace
+
 std::string record_columns(const EntityDef& entity, const std::string& q) {
   std::string out;
   for (const auto& c : system_columns()) out += (out.empty() ? "" : ", ") + q + c;
@@ -24,13 +29,14 @@ json row_to_json(const EntityDef& entity, const Statement& st, int first) {
   }
   for (const auto& f : entity.fields) {
     if (st.column_type(i) == ColumnType::null) {
-      out[f.name] = f.type == FieldType::string_list ? json::array() : f.type == FieldType::object ? json::object() : json(nullptr);
+      out[f.name] = is_list(f) ? json::array() : f.type == FieldType::object ? json::object() : json(nullptr);
     } else {
       switch (f.type) {
         case FieldType::integer:
         case FieldType::reference: out[f.name] = st.column_int(i); break;
         case FieldType::boolean: out[f.name] = st.column_int(i) != 0; break;
         case FieldType::string_list:
+        case FieldType::item_list:
         case FieldType::object: {
           json parsed = json::parse(st.column_text(i), nullptr, false);
           out[f.name] = parsed.is_discarded() ? (f.type == FieldType::object ? json::object() : json::array()) : parsed;
@@ -103,6 +109,7 @@ void append_row_json(const EntityDef& entity, const Statement& st, std::string& 
     bool null = st.column_type(i) == ColumnType::null;
     switch (f.type) {
       case FieldType::string_list:
+      case FieldType::item_list:
       case FieldType::object: {
         std::string_view text = null ? std::string_view() : st.column_text(i);
         // Stored by field_to_sql() as JSON; anything unreadable shows as empty, as in row_to_json().
@@ -128,7 +135,7 @@ void append_row_json(const EntityDef& entity, const Statement& st, std::string& 
 
 SqlValue field_to_sql(const FieldDef& f, const json& v) {
   if (v.is_null()) {
-    if (f.type == FieldType::string_list) return std::string("[]");
+    if (is_list(f)) return std::string("[]");
     if (f.type == FieldType::object) return std::string("{}");
     if (f.type == FieldType::boolean) return int64_t{0};
     return nullptr;
@@ -138,6 +145,7 @@ SqlValue field_to_sql(const FieldDef& f, const json& v) {
     case FieldType::reference: return v.get<int64_t>();
     case FieldType::boolean: return int64_t{v.get<bool>() ? 1 : 0};
     case FieldType::string_list:
+    case FieldType::item_list:
     case FieldType::object: return v.dump();
     default: return v.get<std::string>();
   }

@@ -1,5 +1,6 @@
 #include "core/entity/validation.h"
 
+#include <algorithm>
 #include <set>
 
 #include "core/clock.h"
@@ -56,7 +57,42 @@ std::optional<Text> check_text(const FieldDef& f, const std::string& s) {
       for (char c : s)
         if (!is_code_char(c)) return msg(f, "只能包含字母、数字、- 和 _", " may contain only letters, digits, - and _");
       break;
+    case TextFormat::currency:
+      if (s.size() != 3 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+        return msg(f, "应为三个大写字母的币种代码，例如 CNY", " must be a three-letter currency code such as CNY");
+      break;
     case TextFormat::none: break;
+  }
+  return std::nullopt;
+}
+
+// Order lines: 1..max_len objects {product_id, quantity, unit_price?}; the first problem names its line
+// ("第 2 行" / "line 2") so a user finds it.
+std::optional<Text> check_order_items(const FieldDef& f, const json& v) {
+  if (!v.is_array()) return msg(f, "应为产品明细列表", " must be a list of order lines");
+  if (v.empty()) return msg(f, "至少需要一行产品", " needs at least one line");
+  if (v.size() > f.max_len) {
+    std::string n = std::to_string(f.max_len);
+    return msg(f, "最多 " + n + " 行", " may have at most " + n + " lines");
+  }
+  for (size_t i = 0; i < v.size(); ++i) {
+    const json& item = v[i];
+    const std::string line = std::to_string(i + 1);
+    auto bad = [&](const std::string& zh, const std::string& en) { return msg(f, "第 " + line + " 行：" + zh, " line " + line + ": " + en); };
+    if (!item.is_object()) return bad("应为对象", "must be an object");
+    for (const auto& [key, value] : item.items()) {
+      (void)value;
+      if (key != "product_id" && key != "quantity" && key != "unit_price") return bad("未知字段 " + key, "unknown field " + key);
+    }
+    auto id = item.find("product_id");
+    if (id == item.end() || !id->is_number_integer() || id->get<int64_t>() <= 0) return bad("请选择产品", "choose a product");
+    auto qty = item.find("quantity");
+    if (qty == item.end() || !qty->is_number_integer() || qty->get<int64_t>() <= 0 || qty->get<int64_t>() > 1'000'000'000)
+      return bad("数量应为 1 到 1000000000 的整数", "quantity must be a whole number from 1 to 1000000000");
+    auto price = item.find("unit_price");
+    if (price != item.end() && !price->is_null() &&
+        (!price->is_number_integer() || price->get<int64_t>() < 0 || price->get<int64_t>() > 1'000'000'000'000'000))
+      return bad("单价应为不小于 0 的整数（分）", "unit price must be a whole number of cents, not negative");
   }
   return std::nullopt;
 }
@@ -118,9 +154,21 @@ std::optional<Text> check_field(const FieldDef& f, const json& v) {
         return msg(f, "必须是以下之一：" + allowed_zh, " must be one of: " + allowed_en);
       return std::nullopt;
     }
-    case FieldType::integer:
+    case FieldType::integer: {
       if (!v.is_number_integer()) return msg(f, "应为整数", " must be a whole number");
+      const int64_t n = v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX) ? INT64_MAX : v.get<int64_t>();
+      if (n < f.min_value || n > f.max_value) {
+        if (f.max_value >= INT64_MAX / 4) {  // no real upper bound: only say what is wrong
+          std::string lo = std::to_string(f.min_value);
+          if (n <= f.max_value) return msg(f, "不能小于 " + lo, " may not be less than " + lo);
+          return msg(f, "数值太大", " is too large");
+        }
+        std::string lo = std::to_string(f.min_value), hi = std::to_string(f.max_value);
+        return msg(f, "应在 " + lo + " 到 " + hi + " 之间", " must be between " + lo + " and " + hi);
+      }
       return std::nullopt;
+    }
+    case FieldType::item_list: return check_order_items(f, v);
     case FieldType::reference:
       if (!v.is_number_integer() || v.get<int64_t>() <= 0) return msg(f, "应为有效的编号", " must be a valid id");
       return std::nullopt;
@@ -147,6 +195,8 @@ std::optional<Text> check_field(const FieldDef& f, const json& v) {
         if (!is_valid_utf8(s)) return msg(f, "包含无效字符", " contains invalid characters");
         if (trim(s).empty()) return msg(f, "不能包含空项", " may not contain empty items");
         if (utf8_length(s) > 50) return msg(f, "每项最多 50 个字符", " items may have at most 50 characters");
+        if (!f.values.empty() && std::find(f.values.begin(), f.values.end(), s) == f.values.end())
+          return msg(f, "包含无效的项：" + s, " has an item that is not allowed: " + s);
       }
       return std::nullopt;
     }

@@ -134,12 +134,98 @@ std::string v2() {
       "UPDATE users SET rev = (SELECT value FROM meta WHERE key = 'rev'), scope_rev = (SELECT value FROM meta WHERE key = 'rev');";
 }
 
+
+// The rest of the domain (SPEC §4): products, opportunities, contracts, orders, activities, tickets and
+// their progress log, campaigns and their members, e-mail records, announcements and saved views.
+// References are kept by the record store (record_store.h: checked on write, cleared or refused on delete)
+// rather than by foreign keys, so a client cache holding only the rows its user sees uses the same tables.
+std::string v3() {
+  std::string e = kEntityColumns;
+  auto search = [](const std::string& table) {
+    return "CREATE VIRTUAL TABLE " + table + "_tri USING fts5(body, tokenize='trigram', content='', contentless_delete=1);"
+           "CREATE VIRTUAL TABLE " + table + "_ngram USING fts5(body, tokenize='ascii', content='', contentless_delete=1,"
+           " detail='none', prefix='2 4');";
+  };
+  auto indexes = [](const std::string& table, std::initializer_list<const char*> columns) {
+    std::string out = "CREATE INDEX " + table + "_rev ON " + table + "(rev);";
+    for (const char* c : columns) out += "CREATE INDEX " + table + "_" + c + " ON " + table + "(" + c + ", id);";
+    return out;
+  };
+  return
+      "INSERT INTO meta VALUES ('contracts_code_seq', 0), ('orders_code_seq', 0), ('tickets_code_seq', 0);"
+
+      "CREATE TABLE products (" + e +
+      "sku TEXT NOT NULL UNIQUE, name TEXT NOT NULL, category TEXT, unit TEXT, price INTEGER,"
+      "stock INTEGER NOT NULL DEFAULT 0 CHECK (stock >= 0), active INTEGER NOT NULL DEFAULT 0);" +
+      indexes("products", {"name", "category"}) + search("products") +
+
+      "CREATE TABLE campaigns (" + e +
+      "name TEXT NOT NULL, type TEXT, status TEXT, start_date TEXT, end_date TEXT, budget INTEGER, actual_cost INTEGER,"
+      "expected_revenue INTEGER, description TEXT, owner_id INTEGER);" +
+      indexes("campaigns", {"status", "start_date", "owner_id"}) + search("campaigns") +
+
+      "CREATE TABLE opportunities (" + e +
+      "customer_id INTEGER NOT NULL, contact_id INTEGER, title TEXT NOT NULL, stage TEXT, amount INTEGER, currency TEXT,"
+      "probability INTEGER, expected_close_date TEXT, owner_id INTEGER, campaign_id INTEGER, lost_reason TEXT, closed_at TEXT);" +
+      indexes("opportunities", {"customer_id", "owner_id", "stage", "expected_close_date", "campaign_id"}) + search("opportunities") +
+
+      "CREATE TABLE contracts (" + e +
+      "code TEXT NOT NULL UNIQUE, customer_id INTEGER NOT NULL, opportunity_id INTEGER, title TEXT NOT NULL, amount INTEGER,"
+      "currency TEXT, status TEXT NOT NULL, signed_date TEXT, start_date TEXT, end_date TEXT, owner_id INTEGER,"
+      "approved_by INTEGER, approved_at TEXT, reject_reason TEXT, notes TEXT);" +
+      indexes("contracts", {"customer_id", "owner_id", "status", "signed_date", "opportunity_id"}) + search("contracts") +
+
+      "CREATE TABLE orders (" + e +
+      "code TEXT NOT NULL UNIQUE, customer_id INTEGER NOT NULL, contract_id INTEGER, owner_id INTEGER, order_date TEXT,"
+      "status TEXT NOT NULL, items TEXT NOT NULL DEFAULT '[]', total INTEGER NOT NULL DEFAULT 0, currency TEXT, notes TEXT);" +
+      indexes("orders", {"customer_id", "owner_id", "order_date", "contract_id"}) + search("orders") +
+
+      "CREATE TABLE activities (" + e +
+      "type TEXT NOT NULL, subject TEXT NOT NULL, content TEXT, customer_id INTEGER, contact_id INTEGER,"
+      "opportunity_id INTEGER, owner_id INTEGER, start_at TEXT, end_at TEXT, due_at TEXT,"
+      "done INTEGER NOT NULL DEFAULT 0, remind_at TEXT);" +
+      indexes("activities", {"customer_id", "owner_id", "start_at", "due_at", "contact_id", "opportunity_id"}) +
+      search("activities") +
+
+      "CREATE TABLE tickets (" + e +
+      "code TEXT NOT NULL UNIQUE, type TEXT NOT NULL, subject TEXT NOT NULL, description TEXT, customer_id INTEGER NOT NULL,"
+      "contact_id INTEGER, opportunity_id INTEGER, priority TEXT, status TEXT NOT NULL, assignee_id INTEGER, due_at TEXT,"
+      "resolved_at TEXT, resolution TEXT, satisfaction INTEGER);" +
+      indexes("tickets", {"customer_id", "status", "assignee_id", "contact_id", "opportunity_id"}) + search("tickets") +
+      // The progress log (处理进度): every transition and note, append-only like the audit.
+      "CREATE TABLE ticket_notes (id INTEGER PRIMARY KEY AUTOINCREMENT, ticket_id INTEGER NOT NULL, at TEXT NOT NULL,"
+      " user_id INTEGER, from_status TEXT, to_status TEXT, text TEXT);"
+      "CREATE INDEX ticket_notes_ticket ON ticket_notes(ticket_id, id);"
+
+      "CREATE TABLE emails (" + e +
+      "direction TEXT NOT NULL, campaign_id INTEGER, customer_id INTEGER, contact_id INTEGER, from_addr TEXT, to_addr TEXT,"
+      "subject TEXT NOT NULL, body_text TEXT, status TEXT, error TEXT, message_id TEXT, at TEXT);" +
+      indexes("emails", {"customer_id", "campaign_id", "at", "contact_id"}) + search("emails") +
+
+      "CREATE TABLE announcements (" + e +
+      "title TEXT NOT NULL, body TEXT, publish_at TEXT, expire_at TEXT, audience TEXT NOT NULL DEFAULT '[]');" +
+      indexes("announcements", {"publish_at"}) + search("announcements") +
+
+      "CREATE TABLE views (" + e +
+      "name TEXT NOT NULL, resource TEXT NOT NULL, filters TEXT NOT NULL DEFAULT '{}', sort TEXT,"
+      "columns TEXT NOT NULL DEFAULT '[]', owner_id INTEGER);" +
+      indexes("views", {"owner_id"}) +
+
+      // Campaign members (SPEC §5 /campaigns/{id}/members): one row per customer or contact targeted.
+      "CREATE TABLE campaign_members (id INTEGER PRIMARY KEY AUTOINCREMENT, campaign_id INTEGER NOT NULL,"
+      " customer_id INTEGER NOT NULL, contact_id INTEGER, status TEXT NOT NULL, added_at TEXT NOT NULL, added_by INTEGER);"
+      "CREATE UNIQUE INDEX campaign_members_target ON campaign_members(campaign_id, customer_id, ifnull(contact_id, 0));"
+      "CREATE INDEX campaign_members_customer ON campaign_members(customer_id);";
+}
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kAll = {
       {1, "users, sessions, customers, contacts, search, tombstones, audit, idempotency", v1()},
       {2, "teams, record scope: users.scope_rev, tombstones.scope_owner, scope_moves; audit indexes", v2()},
+      {3, "products, opportunities, contracts, orders, activities, tickets and notes, campaigns and members, emails, "
+          "announcements, views", v3()},
   };
   return kAll;
 }

@@ -1,6 +1,6 @@
 #include "core/store/record_store.h"
 
-#include "core/entity/customer_rules.h"
+#include "core/rules/record_rules.h"
 #include "core/entity/record_codec.h"
 #include "core/entity/validation.h"
 #include "core/search/search_index.h"
@@ -91,30 +91,6 @@ Status log_scope_move(WriteTxn& txn, const EntityDef& entity, int64_t id, const 
   return ok_status();
 }
 
-// Entity-specific rules before a write; `record` is the whole row to be written, `before` the stored one
-// (null on create).
-Status apply_rules(WriteTxn& txn, const EntityDef& entity, json& record, const json& before, int64_t self_id,
-                   const WriteOptions& options, bool& overridden) {
-  overridden = false;
-  if (entity.name != "customers") return ok_status();
-  KEHU_TRY(assign_customer_code(txn, record));
-  KEHU_TRY(check_customer_code_unique(txn.db(), record, self_id));
-  // The duplicate guard looks at what identifies a customer; an edit of anything else (notes, level) of a
-  // customer that was saved as a forced duplicate must still go through.
-  auto identity = [](const json& r) {
-    json phone = r.value("phone", json());
-    return json::array({r.value("name", json()), phone.is_string() ? json(phone_digits(phone.get<std::string>())) : json(),
-                        r.value("type", json())});
-  };
-  if (!before.is_null() && identity(before) == identity(record)) return ok_status();
-  auto dup = check_customer_duplicate(txn.db(), record, self_id);
-  if (!dup.ok()) {
-    if (!options.force || dup.error().code != ErrorCode::duplicate) return dup;
-    overridden = true;
-  }
-  return ok_status();
-}
-
 json diff(const EntityDef& entity, const json& before, const json& after) {
   json changes = json::object();
   for (const auto& f : entity.fields) {
@@ -123,6 +99,58 @@ json diff(const EntityDef& entity, const json& before, const json& after) {
     if (a != b) changes[f.name] = json::array({a, b});
   }
   return changes;
+}
+
+
+// (id, rev) of the rows of `table` whose `column` is `value`.
+Result<std::vector<std::pair<int64_t, int64_t>>> rows_referring(Database& db, const std::string& table, const std::string& column,
+                                                                int64_t value) {
+  std::vector<std::pair<int64_t, int64_t>> rows;
+  auto st = db.prepare("SELECT id, rev FROM " + table + " WHERE " + column + " = ?1");
+  if (!st.ok()) return st.take_error();
+  (*st)->bind(1, value);
+  for (;;) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) break;
+    rows.push_back({(*st)->column_int(0), (*st)->column_int(1)});
+  }
+  st->reset();
+  return rows;
+}
+
+// Before record `id` of `entity` is deleted: a required reference that is not part of it refuses the
+// delete (nothing is touched yet); then its parts are deleted and optional references cleared, each
+// through the normal write path so every client hears of it.
+Status release_dependents(WriteTxn& txn, const EntityDef& entity, int64_t id) {
+  for (const auto* child : served_entities())
+    for (const auto& f : child->fields) {
+      if (f.type != FieldType::reference || f.ref_table != entity.name || !f.required || f.cascade_delete) continue;
+      auto n = txn.db().query_int("SELECT count(*) FROM " + child->name + " WHERE " + f.name + " = ?1", {id});
+      if (!n.ok()) return n.take_error();
+      if (n->value_or(0) == 0) continue;
+      const std::string count = std::to_string(n->value_or(0));
+      return Error::make(ErrorCode::in_use, {"该" + entity.label.zh + "还有 " + count + " 条" + child->label.zh + "，不能删除",
+                                             "this " + entity.label.en + " still has " + count + " " + child->label.en +
+                                                 " record(s) and cannot be deleted"});
+    }
+  for (const auto* child : served_entities())
+    for (const auto& f : child->fields) {
+      if (f.type != FieldType::reference || f.ref_table != entity.name) continue;
+      auto rows = rows_referring(txn.db(), child->name, f.name, id);
+      if (!rows.ok()) return rows.take_error();
+      for (auto [row_id, row_rev] : *rows) {
+        if (f.cascade_delete) {
+          KEHU_TRY(delete_record(txn, *child, row_id));
+        } else {
+          WriteOptions clear;
+          clear.server_values = json{{f.name, nullptr}};  // may be a server-maintained field (approved_by)
+          auto cleared = update_record(txn, *child, row_id, json::object(), row_rev, clear);
+          if (!cleared.ok()) return cleared.take_error();
+        }
+      }
+    }
+  return ok_status();
 }
 
 }  // namespace
@@ -178,10 +206,11 @@ Result<json> create_record(WriteTxn& txn, const EntityDef& entity, const json& i
   const Viewer& viewer = options.viewer;
   // A new record nobody was named for is its creator's (SPEC §3 "own"); the pool takes an explicit null.
   if (entity.field("owner_id") && !valid->contains("owner_id") && !viewer.is_system()) record["owner_id"] = viewer.user_id;
+  for (const auto& [key, value] : options.server_values.items()) record[key] = value;
   KEHU_TRY(check_references(txn.db(), entity, record, viewer));
   KEHU_TRY(check_write_reach(txn.db(), entity, viewer, nullptr, record));
   bool overridden = false;
-  KEHU_TRY(apply_rules(txn, entity, record, nullptr, 0, options, overridden));
+  KEHU_TRY(prepare_record(txn, entity, record, nullptr, 0, viewer, options.force, overridden));
   auto rev = txn.rev();
   if (!rev.ok()) return rev.take_error();
 
@@ -195,6 +224,7 @@ Result<json> create_record(WriteTxn& txn, const EntityDef& entity, const json& i
   if (!stored.ok()) return stored.take_error();
   KEHU_TRY(index_new_record(txn.db(), entity, id, *stored));
   KEHU_TRY(txn.audit("create", entity.name, id, diff(entity, nullptr, *stored)));
+  KEHU_TRY(after_record_written(txn, entity, nullptr, *stored));
   if (overridden) KEHU_TRY(txn.audit("override", entity.name, id, json{{"rule", "duplicate"}}));
   return stored;
 }
@@ -212,18 +242,18 @@ Result<json> update_record(WriteTxn& txn, const EntityDef& entity, int64_t id, c
 
   json record = *current;
   for (const auto& [key, value] : valid->items()) record[key] = value;
+  for (const auto& [key, value] : options.server_values.items()) record[key] = value;
   if (diff(entity, *current, record).empty()) return current;
   KEHU_TRY(check_references(txn.db(), entity, *valid, viewer));
   KEHU_TRY(check_write_reach(txn.db(), entity, viewer, *current, record));
   bool overridden = false;
-  KEHU_TRY(apply_rules(txn, entity, record, *current, id, options, overridden));
+  KEHU_TRY(prepare_record(txn, entity, record, *current, id, viewer, options.force, overridden));
   auto rev = txn.rev();
   if (!rev.ok()) return rev.take_error();
 
   std::string sets = "rev = ?1, updated_at = ?2, updated_by = ?3";
   std::vector<SqlValue> args = {*rev, txn.now(), txn.actor().user_id > 0 ? SqlValue(txn.actor().user_id) : SqlValue(nullptr)};
-  for (const auto& f : entity.fields) {
-    if (!f.writable) continue;
+  for (const auto& f : entity.fields) {  // server-maintained ones too: the rules may have set them
     args.push_back(field_to_sql(f, record[f.name]));
     sets += ", " + f.name + " = ?" + std::to_string(args.size());
   }
@@ -250,6 +280,7 @@ Result<json> update_record(WriteTxn& txn, const EntityDef& entity, int64_t id, c
   KEHU_TRY(index_record(txn.db(), entity, id, &stored.value()));
   KEHU_TRY(txn.audit("update", entity.name, id, diff(entity, *current, *stored)));
   if (overridden) KEHU_TRY(txn.audit("override", entity.name, id, json{{"rule", "duplicate"}}));
+  KEHU_TRY(after_record_written(txn, entity, *current, *stored));
   return stored;
 }
 
@@ -263,24 +294,8 @@ Status delete_record(WriteTxn& txn, const EntityDef& entity, int64_t id, const V
   }
   auto scope_owner = scope_owner_of(txn.db(), entity, *current);
   if (!scope_owner.ok()) return scope_owner.take_error();
-  // Children that require this record go first, each with its own tombstone.
-  for (const auto* child : record_entities()) {
-    for (const auto& f : child->fields) {
-      if (f.type != FieldType::reference || f.ref_table != entity.name || !f.required) continue;
-      std::vector<int64_t> ids;
-      auto st = txn.db().prepare("SELECT id FROM " + child->name + " WHERE " + f.name + " = ?1");
-      if (!st.ok()) return st.take_error();
-      (*st)->bind(1, id);
-      for (;;) {
-        auto row = (*st)->step();
-        if (!row.ok()) return row.take_error();
-        if (!row.value()) break;
-        ids.push_back((*st)->column_int(0));
-      }
-      st->reset();
-      for (int64_t child_id : ids) KEHU_TRY(delete_record(txn, *child, child_id));
-    }
-  }
+  KEHU_TRY(release_dependents(txn, entity, id));
+  KEHU_TRY(before_record_deleted(txn, entity, id));
   auto rev = txn.rev();
   if (!rev.ok()) return rev.take_error();
   KEHU_TRY(index_record(txn.db(), entity, id, nullptr));
@@ -332,26 +347,19 @@ Result<json> merge_customers(WriteTxn& txn, int64_t keep_id, int64_t merge_id, c
   }
   // Every record that points at the merged customer now points at the kept one, each through the
   // normal write path (validation, rev, search index, audit, scope moves).
-  for (const auto* entity : record_entities()) {
+  for (const auto* entity : served_entities()) {
     for (const auto& f : entity->fields) {
       if (f.type != FieldType::reference || f.ref_table != customers.name) continue;
-      auto st = txn.db().prepare("SELECT id, rev FROM " + entity->name + " WHERE " + f.name + " = ?1");
-      if (!st.ok()) return st.take_error();
-      (*st)->bind(1, merge_id);
-      std::vector<std::pair<int64_t, int64_t>> rows;
-      for (;;) {
-        auto row = (*st)->step();
-        if (!row.ok()) return row.take_error();
-        if (!*row) break;
-        rows.push_back({(*st)->column_int(0), (*st)->column_int(1)});
-      }
-      st->reset();
-      for (auto [row_id, row_rev] : rows) {
+      auto rows = rows_referring(txn.db(), entity->name, f.name, merge_id);
+      if (!rows.ok()) return rows.take_error();
+      for (auto [row_id, row_rev] : *rows) {
         auto moved = update_record(txn, *entity, row_id, json{{f.name, keep_id}}, row_rev);
         if (!moved.ok()) return moved.take_error();
       }
     }
   }
+  // Campaign memberships move too; one the kept customer already has stays as it is.
+  KEHU_TRY(txn.db().run("UPDATE OR IGNORE campaign_members SET customer_id = ?1 WHERE customer_id = ?2", {keep_id, merge_id}));
   KEHU_TRY(delete_record(txn, customers, merge_id));
   KEHU_TRY(txn.audit("update", customers.name, keep_id, json{{"merged_from", {nullptr, merge_id}}}));
   return get_record(txn.db(), customers, keep_id);

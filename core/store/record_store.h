@@ -1,7 +1,7 @@
-// record_store.h — reading and writing entity records: the one write path for customers and contacts.
+// record_store.h — reading and writing entity records: the one write path for every entity.
 //
 // Every write here: validates (validation.h), checks references, applies the entity's own rules
-// (customer code numbering, the duplicate guard), stamps rev/created/updated, keeps the search index,
+// (record_rules.h: codes, the duplicate guard, stock, ...), stamps rev/created/updated, keeps the search index,
 // leaves a tombstone on delete, and appends the audit row — all inside the caller's WriteTxn, so a
 // failure anywhere leaves nothing behind. Reads see only live rows.
 #pragma once
@@ -21,6 +21,9 @@ struct WriteOptions {
   // Whose write this is: rows outside the viewer's reach are not found (404) or not changeable (403), an
   // owner change needs the assign right, and a new record without an owner is the viewer's own.
   Viewer viewer = Viewer::system();
+  // Values of server-maintained fields set by the caller (a workflow transition's status), applied after
+  // the input is validated. Only core code sets them; they never come from a request body.
+  nlohmann::json server_values = nlohmann::json::object();
 };
 
 // Columns stored besides the fields, derived from the record for indexes (customers.phone_norm).
@@ -44,7 +47,9 @@ Result<nlohmann::json> create_record(WriteTxn& txn, const EntityDef& entity, con
 Result<nlohmann::json> update_record(WriteTxn& txn, const EntityDef& entity, int64_t id, const nlohmann::json& patch,
                                      int64_t expected_rev, const WriteOptions& options = {});
 
-// Deletes a record and, first, the records that cannot exist without it (a customer's contacts).
+// Deletes a record. Records that are part of it go first (a customer's contacts: FieldDef::cascade_delete);
+// optional references to it are cleared; a record that others still require (a customer with orders)
+// is not deleted: ErrorCode::in_use naming what still needs it.
 Status delete_record(WriteTxn& txn, const EntityDef& entity, int64_t id, const Viewer& viewer = Viewer::system());
 
 // Takes a pool customer (owner_id NULL) for `viewer` (SPEC §3 claim). One writer at a time, so of two

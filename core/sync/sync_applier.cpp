@@ -46,10 +46,10 @@ Status store_server_record(Database& db, const EntityDef& entity, const json& ro
   if (!cached.ok()) return cached.take_error();
   if (cached->has_value()) KEHU_TRY(remove_cached_record(db, entity, id));
   auto code = row.find("code");
-  if (entity.name == "customers" && code != row.end() && code->is_string()) {
-    // Codes are unique. Within one server transaction two customers may swap codes; the other row's
+  if (entity.field("code") && code != row.end() && code->is_string()) {
+    // Codes are unique. Within one server transaction two records may swap codes; the other row's
     // new code arrives in the same batch, so drop the stale holder now.
-    auto holder = db.query_int("SELECT id FROM customers WHERE code = ?1 AND id <> ?2", {code->get<std::string>(), id});
+    auto holder = db.query_int("SELECT id FROM " + entity.name + " WHERE code = ?1 AND id <> ?2", {code->get<std::string>(), id});
     if (!holder.ok()) return holder.take_error();
     if (holder->has_value()) KEHU_TRY(remove_cached_record(db, entity, **holder));
   }

@@ -13,13 +13,31 @@ struct ReachPair {
 
 // SPEC §3 for the owned entities: role -> entity -> reach. Entities without an owner are not listed.
 const std::map<std::string, std::map<std::string, ReachPair>>& table() {
+  using R = Reach;
   static const std::map<std::string, std::map<std::string, ReachPair>> kTable = {
-      {"admin", {{"customers", {Reach::all, Reach::all}}, {"contacts", {Reach::all, Reach::all}}}},
+      {"admin",
+       {{"customers", {R::all, R::all}}, {"contacts", {R::all, R::all}}, {"opportunities", {R::all, R::all}},
+        {"contracts", {R::all, R::all}}, {"orders", {R::all, R::all}}, {"activities", {R::all, R::all}},
+        {"tickets", {R::all, R::all}}, {"campaigns", {R::all, R::all}}, {"emails", {R::all, R::all}},
+        {"views", {R::own, R::own}}}},
       {"manager",
-       {{"customers", {Reach::team_or_pool, Reach::team_or_pool}}, {"contacts", {Reach::team_or_pool, Reach::team_or_pool}}}},
-      {"sales", {{"customers", {Reach::own_or_pool, Reach::own}}, {"contacts", {Reach::own_or_pool, Reach::own}}}},
-      {"service", {{"customers", {Reach::all, Reach::all}}, {"contacts", {Reach::all, Reach::all}}}},
-      {"contract", {{"customers", {Reach::all, Reach::none}}, {"contacts", {Reach::all, Reach::none}}}},
+       {{"customers", {R::team_or_pool, R::team_or_pool}}, {"contacts", {R::team_or_pool, R::team_or_pool}},
+        {"opportunities", {R::team, R::team}}, {"contracts", {R::team, R::team}}, {"orders", {R::team, R::team}},
+        {"activities", {R::team, R::team}}, {"tickets", {R::team, R::none}}, {"campaigns", {R::all, R::all}},
+        {"emails", {R::all, R::none}}, {"views", {R::own, R::own}}}},
+      {"sales",
+       {{"customers", {R::own_or_pool, R::own}}, {"contacts", {R::own_or_pool, R::own}}, {"opportunities", {R::own, R::own}},
+        {"contracts", {R::own, R::own}}, {"orders", {R::own, R::own}}, {"activities", {R::own, R::own}},
+        {"tickets", {R::own, R::none}}, {"campaigns", {R::all, R::none}}, {"emails", {R::own, R::none}},
+        {"views", {R::own, R::own}}}},
+      {"service",
+       {{"customers", {R::all, R::all}}, {"contacts", {R::all, R::all}}, {"opportunities", {R::all, R::none}},
+        {"contracts", {R::all, R::none}}, {"orders", {R::all, R::none}}, {"activities", {R::all, R::own}},
+        {"tickets", {R::all, R::all}}, {"views", {R::own, R::own}}}},
+      {"contract",
+       {{"customers", {R::all, R::none}}, {"contacts", {R::all, R::none}}, {"opportunities", {R::all, R::none}},
+        {"contracts", {R::all, R::all}}, {"orders", {R::all, R::none}}, {"activities", {R::all, R::none}},
+        {"tickets", {R::all, R::none}}, {"views", {R::own, R::own}}}},
   };
   return kTable;
 }

@@ -9,11 +9,25 @@ namespace {
 // role -> module -> allowed actions, as letters: r(ead) c(reate) u(pdate) d(elete).
 const std::map<std::string, std::map<std::string, std::string>>& table() {
   static const std::map<std::string, std::map<std::string, std::string>> kTable = {
-      {"admin", {{"customers", "rcud"}, {"contacts", "rcud"}, {"users", "rcu"}, {"teams", "rcud"}, {"audit", "r"}}},
-      {"manager", {{"customers", "rcud"}, {"contacts", "rcud"}, {"teams", "r"}}},
-      {"sales", {{"customers", "rcud"}, {"contacts", "rcud"}, {"teams", "r"}}},
-      {"service", {{"customers", "ru"}, {"contacts", "ru"}, {"teams", "r"}}},
-      {"contract", {{"customers", "r"}, {"contacts", "r"}, {"teams", "r"}}},
+      {"admin",
+       {{"customers", "rcud"}, {"contacts", "rcud"}, {"products", "rcud"}, {"opportunities", "rcud"}, {"contracts", "rcud"},
+        {"orders", "rcud"}, {"activities", "rcud"}, {"tickets", "rcud"}, {"campaigns", "rcud"}, {"emails", "r"},
+        {"announcements", "rcud"}, {"views", "rcud"}, {"users", "rcu"}, {"teams", "rcud"}, {"audit", "r"}}},
+      {"manager",
+       {{"customers", "rcud"}, {"contacts", "rcud"}, {"products", "rcud"}, {"opportunities", "rcud"}, {"contracts", "rcud"},
+        {"orders", "rcud"}, {"activities", "rcud"}, {"tickets", "r"}, {"campaigns", "rcud"}, {"emails", "r"},
+        {"announcements", "rcud"}, {"views", "rcud"}, {"teams", "r"}}},
+      {"sales",
+       {{"customers", "rcud"}, {"contacts", "rcud"}, {"products", "r"}, {"opportunities", "rcud"}, {"contracts", "rcud"},
+        {"orders", "rcud"}, {"activities", "rcud"}, {"tickets", "r"}, {"campaigns", "r"}, {"emails", "r"},
+        {"announcements", "r"}, {"views", "rcud"}, {"teams", "r"}}},
+      {"service",
+       {{"customers", "ru"}, {"contacts", "ru"}, {"products", "r"}, {"opportunities", "r"}, {"contracts", "r"},
+        {"orders", "r"}, {"activities", "rcud"}, {"tickets", "rcud"}, {"announcements", "r"}, {"views", "rcud"},
+        {"teams", "r"}}},
+      {"contract",
+       {{"customers", "r"}, {"contacts", "r"}, {"products", "r"}, {"opportunities", "r"}, {"contracts", "rcud"},
+        {"orders", "r"}, {"activities", "r"}, {"tickets", "r"}, {"announcements", "r"}, {"views", "rcud"}, {"teams", "r"}}},
       {"viewer", {}},
   };
   return kTable;

@@ -12,7 +12,10 @@ int http_status(ErrorCode code) {
     case ErrorCode::conflict:
     case ErrorCode::duplicate: return 409;
     case ErrorCode::too_large: return 413;
-    case ErrorCode::validation: return 422;
+    case ErrorCode::validation:
+    case ErrorCode::insufficient_stock:
+    case ErrorCode::invalid_transition: return 422;
+    case ErrorCode::in_use: return 409;
     case ErrorCode::throttled: return 429;
     case ErrorCode::storage: return 500;
   }

@@ -1,11 +1,14 @@
 // customers_routes.cpp — /api/v1/customers (客户): the shared record routes over customers_def(), and
 //   POST /api/v1/customers/{id}/claim   take a pool customer (公海) as its owner -> 200 the customer;
 //                                       409 conflict when someone claimed it first
+//   GET  /api/v1/customers/{id}/timeline?limit=&cursor=   activities, e-mails, tickets, orders and
+//                                       contracts of the customer, newest first -> {items, next_cursor}
 //   POST /api/v1/customers/merge {keep_id, merge_id}   every related record moves to keep_id, merge_id
 //                                       is deleted -> 200 the kept customer (managers and admins)
 // The customer rules (code numbering, duplicate guard) live in core/entity/customer_rules.h, scoping in
 // core/users/record_scope.h.
 #include "core/entity/validation.h"
+#include "core/query/customer_timeline.h"
 #include "core/store/record_store.h"
 #include "server/http/json_body.h"
 #include "server/routes/record_routes.h"
@@ -14,20 +17,6 @@
 namespace kehu::server {
 
 namespace {
-
-Result<Reply> claim(App& app, RequestContext& ctx) {
-  auto id = parse_id(ctx.req.matches[1]);
-  if (!id.ok()) return id.take_error();
-  if (!role_may(ctx.user->role, "customers", Action::read))
-    return Error::make(ErrorCode::not_found, {"找不到该客户", "no such customer"});
-  auto lease = app.db().write();
-  auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
-  if (!txn.ok()) return txn.take_error();
-  auto record = claim_customer(**txn, *id, ctx.viewer());
-  if (!record.ok()) return record.take_error();
-  KEHU_TRY((*txn)->commit());
-  return json_reply(200, *record);
-}
 
 Result<Reply> merge(App& app, RequestContext& ctx) {
   if (!role_may(ctx.user->role, "customers", Action::read))
@@ -42,21 +31,26 @@ Result<Reply> merge(App& app, RequestContext& ctx) {
   for (const auto& [key, value] : body->items())
     if (key != "keep_id" && key != "merge_id") bad[key] = {"未知字段", "unknown field"};
   if (!bad.empty()) return validation_error(bad);
-  auto lease = app.db().write();
-  auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
-  if (!txn.ok()) return txn.take_error();
-  auto kept = merge_customers(**txn, (*body)["keep_id"].get<int64_t>(), (*body)["merge_id"].get<int64_t>(), ctx.viewer());
-  if (!kept.ok()) return kept.take_error();
-  KEHU_TRY((*txn)->commit());
-  return json_reply(200, *kept);
+  return write_reply(app, ctx, 200, [&](WriteTxn& txn) {
+    return merge_customers(txn, (*body)["keep_id"].get<int64_t>(), (*body)["merge_id"].get<int64_t>(), ctx.viewer());
+  });
 }
 
 }  // namespace
 
 void register_customer_routes(App& app) {
   app.route("POST", "/api/v1/customers/merge", Access::signed_in, [&app](RequestContext& ctx) { return merge(app, ctx); });
-  app.route("POST", R"(/api/v1/customers/([^/]+)/claim)", Access::signed_in,
-            [&app](RequestContext& ctx) { return claim(app, ctx); });
+  register_record_action(app, customers_def(), "POST", "claim", [&app](RequestContext& ctx, int64_t id) {
+    return write_reply(app, ctx, 200, [&](WriteTxn& txn) { return claim_customer(txn, id, ctx.viewer()); });
+  });
+  register_record_action(app, customers_def(), "GET", "timeline", [&app](RequestContext& ctx, int64_t id) -> Result<Reply> {
+    std::multimap<std::string, std::string> params(ctx.req.params.begin(), ctx.req.params.end());
+    auto lease = app.db().read();
+    auto page = read_customer_timeline(lease.db(), id, ctx.viewer(), params);
+    if (!page.ok()) return page.take_error();
+    return json_reply(200, {{"items", std::move(page->items)},
+                            {"next_cursor", page->next_cursor.empty() ? nlohmann::json(nullptr) : nlohmann::json(page->next_cursor)}});
+  });
   register_record_routes(app, customers_def());
 }
 

@@ -154,6 +154,29 @@ Result<Reply> remove(App& app, const EntityDef& e, RequestContext& ctx) {
 
 }  // namespace
 
+Result<Reply> write_reply(App& app, RequestContext& ctx, int status, const std::function<Result<json>(WriteTxn&)>& write) {
+  auto lease = app.db().write();
+  auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
+  if (!txn.ok()) return txn.take_error();
+  auto result = write(**txn);
+  if (!result.ok()) return result.take_error();
+  KEHU_TRY((*txn)->commit());
+  if (status == 204) return Reply{204, nullptr, {}};
+  return json_reply(status, std::move(*result));
+}
+
+void register_record_action(App& app, const EntityDef& entity, const std::string& method, const std::string& suffix,
+                            std::function<Result<Reply>(RequestContext&, int64_t)> handler) {
+  const EntityDef* e = &entity;
+  app.route(method, "/api/v1/" + entity.name + R"(/([^/]+)/)" + suffix, Access::signed_in,
+            [e, handler = std::move(handler)](RequestContext& ctx) -> Result<Reply> {
+              if (!role_may(ctx.user->role, e->name, Action::read)) return not_found(*e);
+              auto id = parse_id(ctx.req.matches[1]);
+              if (!id.ok()) return id.take_error();
+              return handler(ctx, *id);
+            });
+}
+
 void register_record_routes(App& app, const EntityDef& entity) {
   const EntityDef* e = &entity;
   const std::string base = "/api/v1/" + entity.name;

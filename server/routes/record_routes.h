@@ -9,11 +9,23 @@
 // 403: existence does not leak); one that may read but not change it gets 403.
 #pragma once
 
+#include <functional>
+
 #include "core/entity/entity_def.h"
+#include "core/store/write_txn.h"
 #include "server/app.h"
 
 namespace kehu::server {
 
 void register_record_routes(App& app, const EntityDef& entity);
+
+// Runs `write` in one write transaction for the signed-in user and answers `status` with what it
+// returns; an error rolls everything back. The sub-resource routes (claim, transitions, members) use it.
+Result<Reply> write_reply(App& app, RequestContext& ctx, int status, const std::function<Result<nlohmann::json>(WriteTxn&)>& write);
+
+// A sub-resource route on `entity` (POST /api/v1/{res}/{id}/transition, ...): 404 for a role that may
+// not read the entity at all, else `handler` with the id from the path.
+void register_record_action(App& app, const EntityDef& entity, const std::string& method, const std::string& suffix,
+                            std::function<Result<Reply>(RequestContext&, int64_t)> handler);
 
 }  // namespace kehu::server

@@ -8,6 +8,10 @@ namespace kehu::server {
 void register_auth_routes(App& app);
 void register_customer_routes(App& app);
 void register_contact_routes(App& app);
+void register_sales_routes(App& app);
+void register_service_routes(App& app);
+void register_marketing_routes(App& app);
+void register_workspace_routes(App& app);
 void register_user_routes(App& app);
 void register_audit_routes(App& app);
 void register_sync_routes(App& app);
@@ -20,6 +24,10 @@ inline void register_all_routes(App& app) {
   register_auth_routes(app);
   register_customer_routes(app);
   register_contact_routes(app);
+  register_sales_routes(app);
+  register_service_routes(app);
+  register_marketing_routes(app);
+  register_workspace_routes(app);
   register_user_routes(app);
   register_audit_routes(app);
   register_sync_routes(app);

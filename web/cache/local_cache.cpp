@@ -143,6 +143,7 @@ Result<int64_t> LocalCache::next_local_id(const EntityDef& entity) {
 Status LocalCache::clear_synced() {
   for (const auto* e : record_entities()) {
     KEHU_TRY(db_->run("DELETE FROM " + e->name + " WHERE id > 0"));
+    if (!is_searchable(*e)) continue;
     KEHU_TRY(db_->run("INSERT INTO " + e->name + "_tri(" + e->name + "_tri) VALUES ('delete-all')"));
     KEHU_TRY(db_->run("INSERT INTO " + e->name + "_ngram(" + e->name + "_ngram) VALUES ('delete-all')"));
     // Rows created here stay; index them again.

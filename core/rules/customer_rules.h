@@ -1,6 +1,5 @@
 // customer_rules.h — what is special about writing a customer (SPEC §3, §4).
 //
-//  * code: unique; when left empty the next free "C000001"-style code is assigned.
 //  * the duplicate guard (撞单): another customer with the same normalized phone, or — for every type
 //    but `individual` — the same exact name, answers ErrorCode::duplicate naming only the other record's
 //    owner (or the pool), unless the caller forces it (manager/admin; audited as an override).
@@ -12,10 +11,6 @@
 
 namespace kehu {
 
-// Fills `record["code"]` if empty. `record` is the full merged record about to be written.
-Status assign_customer_code(WriteTxn& txn, nlohmann::json& record);
-// ErrorCode::validation on field "code" when another customer already has the code.
-Status check_customer_code_unique(Database& db, const nlohmann::json& record, int64_t self_id);
 // ErrorCode::duplicate when another customer collides; see above.
 Status check_customer_duplicate(Database& db, const nlohmann::json& record, int64_t self_id);
 

@@ -217,7 +217,7 @@ std::optional<Text> check_field(const FieldDef& f, const json& v) {
   return std::nullopt;
 }
 
-Result<json> validate_input(const EntityDef& entity, const json& input, WriteMode mode) {
+Result<json> validate_input(const EntityDef& entity, const json& input, WriteMode mode, const FieldChoices* choices) {
   if (!input.is_object())
     return Error::make(ErrorCode::bad_request, {"请求内容应为 JSON 对象", "the request body must be a JSON object"});
   Error err = Error::make(ErrorCode::validation, validation_summary());
@@ -239,7 +239,15 @@ Result<json> validate_input(const EntityDef& entity, const json& input, WriteMod
       err.fields[key] = {"创建后不能修改", "cannot be changed after creation"};
       continue;
     }
-    if (auto problem = check_field(*f, value)) {
+    std::optional<Text> problem;
+    if (auto configured = choices ? choices->find(key) : FieldChoices::const_iterator(); choices && configured != choices->end()) {
+      FieldDef with_choices = *f;
+      with_choices.values = configured->second;
+      problem = check_field(with_choices, value);
+    } else {
+      problem = check_field(*f, value);
+    }
+    if (problem) {
       err.fields[key] = *problem;
       continue;
     }

@@ -17,7 +17,11 @@ enum class WriteMode { create, update };
 
 // `input` must be a JSON object of field -> value. Keys the caller handles itself (e.g. "rev", "force")
 // must be removed before. Unknown fields, system columns and server-maintained fields are errors.
-Result<nlohmann::json> validate_input(const EntityDef& entity, const nlohmann::json& input, WriteMode mode);
+// `choices`: for enumerated fields whose option list the settings configure, the values accepted
+// instead of the built-in ones (settings.h writable_choices).
+using FieldChoices = std::map<std::string, std::vector<std::string>>;
+Result<nlohmann::json> validate_input(const EntityDef& entity, const nlohmann::json& input, WriteMode mode,
+                                      const FieldChoices* choices = nullptr);
 
 // Single-field checks, also used by the client's forms as the user types.
 std::optional<Text> check_field(const FieldDef& field, const nlohmann::json& value);

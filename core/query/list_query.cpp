@@ -60,7 +60,7 @@ Status add_range_filter(ListQuery& query, const std::string& column, const std::
 }  // namespace
 
 Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<std::string, std::string>& params,
-                                   const Viewer& viewer) {
+                                   const Viewer& viewer, const std::map<std::string, std::vector<std::string>>* filter_values) {
   ListQuery query;
   ScopeCondition scope = scope_condition(entity, viewer, Action::read, "r");
   if (!scope.everything()) query.filters.push_back({scope.sql, scope.args});
@@ -127,7 +127,9 @@ Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<
           while (pos <= value.size()) {
             size_t comma = value.find(',', pos);
             std::string item = value.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-            if (std::find(f->values.begin(), f->values.end(), item) == f->values.end())
+            auto configured = filter_values ? filter_values->find(name) : decltype(filter_values->end())();
+            const auto& allowed = filter_values && configured != filter_values->end() ? configured->second : f->values;
+            if (std::find(allowed.begin(), allowed.end(), item) == allowed.end())
               return bad_query_param(name, {"不是有效的选项：" + item, "not a valid option: " + item});
             in += in.empty() ? "?" : ", ?";
             args.push_back(item);

@@ -63,8 +63,11 @@ Error bad_query_param(const std::string& name, Text why);
 bool parse_query_int(const std::string& text, int64_t& out);
 
 // The only way to make a ListQuery: it validates every parameter, plans the search and scopes it to `viewer`.
+// `filter_values`: for enumerated fields with a configured option list, the values a filter may name
+// (settings.h filter_choices); others use the built-in values.
 Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<std::string, std::string>& params,
-                                   const Viewer& viewer);
+                                   const Viewer& viewer,
+                                   const std::map<std::string, std::vector<std::string>>* filter_values = nullptr);
 
 // Reads the page and its count in one read transaction: call it outside any open transaction.
 Result<ListPage> run_list_query(Database& db, const EntityDef& entity, const ListQuery& query);

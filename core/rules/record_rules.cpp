@@ -8,6 +8,7 @@
 #include "core/rules/order_rules.h"
 #include "core/rules/record_codes.h"
 #include "core/search/search_index.h"
+#include "core/settings/settings.h"
 #include "core/store/record_store.h"
 
 namespace kehu {
@@ -197,6 +198,11 @@ Status prepare_record(WriteTxn& txn, const EntityDef& entity, json& record, cons
   KEHU_TRY(check_customer_parts(txn.db(), entity, record));
   KEHU_TRY(check_periods(entity, record));
   if (entity.field("currency") && record["currency"].is_null()) record["currency"] = "CNY";
+  if (entity.field("custom")) {
+    auto settings = read_settings(txn.db());
+    if (!settings.ok()) return settings.take_error();
+    KEHU_TRY(check_custom_values(*settings, entity, record["custom"], before.is_null() ? json() : before["custom"], before.is_null()));
+  }
   const std::string& name = entity.name;
   if (name == "customers") return customer_rules(txn, record, before, self_id, force, overridden);
   if (name == "opportunities") return opportunity_rules(txn, record, before, viewer);

@@ -10,6 +10,7 @@
 //  * feedback tickets need a contact and an opportunity.
 //  * orders: totals, prices and stock (order_rules.h).
 //  * an end date or time is not before its start.
+//  * a record's custom fields match their definitions in the settings (settings.h).
 // And after the write, the effects on other records: a done call, visit, meeting or e-mail moves its
 // customer's last_contact_at, a confirmed order its last_order_at; a customer handed to someone else
 // takes its open opportunities and activities along.

@@ -153,6 +153,8 @@ std::string v3() {
   };
   return
       "INSERT INTO meta VALUES ('contracts_code_seq', 0), ('orders_code_seq', 0), ('tickets_code_seq', 0);"
+      // The administrator's settings (settings.h): one JSON document with the rev of its last change.
+      "CREATE TABLE settings (id INTEGER PRIMARY KEY CHECK (id = 1), rev INTEGER NOT NULL, value TEXT NOT NULL);"
 
       "CREATE TABLE products (" + e +
       "sku TEXT NOT NULL UNIQUE, name TEXT NOT NULL, category TEXT, unit TEXT, price INTEGER,"
@@ -225,7 +227,7 @@ const std::vector<Migration>& migrations() {
       {1, "users, sessions, customers, contacts, search, tombstones, audit, idempotency", v1()},
       {2, "teams, record scope: users.scope_rev, tombstones.scope_owner, scope_moves; audit indexes", v2()},
       {3, "products, opportunities, contracts, orders, activities, tickets and notes, campaigns and members, emails, "
-          "announcements, views", v3()},
+          "announcements, views, settings", v3()},
   };
   return kAll;
 }

@@ -4,6 +4,7 @@
 #include "core/entity/record_codec.h"
 #include "core/entity/validation.h"
 #include "core/search/search_index.h"
+#include "core/settings/settings.h"
 #include "core/users/user_store.h"
 
 namespace kehu {
@@ -153,6 +154,13 @@ Status release_dependents(WriteTxn& txn, const EntityDef& entity, int64_t id) {
   return ok_status();
 }
 
+// The option lists the settings configure for `entity`'s enumerated fields (settings.h).
+Result<FieldChoices> writable_choices_of(Database& db, const EntityDef& entity) {
+  auto settings = read_settings(db);
+  if (!settings.ok()) return settings.take_error();
+  return writable_choices(*settings, entity);
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, SqlValue>> derived_columns(const EntityDef& entity, const json& record) {
@@ -199,7 +207,9 @@ Result<json> get_visible_record(Database& db, const EntityDef& entity, int64_t i
 }
 
 Result<json> create_record(WriteTxn& txn, const EntityDef& entity, const json& input, const WriteOptions& options) {
-  auto valid = validate_input(entity, input, WriteMode::create);
+  auto choices = writable_choices_of(txn.db(), entity);
+  if (!choices.ok()) return choices.take_error();
+  auto valid = validate_input(entity, input, WriteMode::create, &*choices);
   if (!valid.ok()) return valid.take_error();
   json record = json::object();
   for (const auto& f : entity.fields) record[f.name] = valid->value(f.name, json());
@@ -231,7 +241,9 @@ Result<json> create_record(WriteTxn& txn, const EntityDef& entity, const json& i
 
 Result<json> update_record(WriteTxn& txn, const EntityDef& entity, int64_t id, const json& patch, int64_t expected_rev,
                            const WriteOptions& options) {
-  auto valid = validate_input(entity, patch, WriteMode::update);
+  auto choices = writable_choices_of(txn.db(), entity);
+  if (!choices.ok()) return choices.take_error();
+  auto valid = validate_input(entity, patch, WriteMode::update, &*choices);
   if (!valid.ok()) return valid.take_error();
   const Viewer& viewer = options.viewer;
   auto current = get_visible_record(txn.db(), entity, id, viewer);

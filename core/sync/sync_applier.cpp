@@ -84,6 +84,13 @@ Result<ApplyStats> apply_sync_changes(Database& db, const json& changes) {
       ++(deleted ? stats.removed : stats.upserted);
       continue;
     }
+    if (entity_name == "settings") {  // the public settings document (settings.h)
+      if (!row.is_object()) return malformed("settings without a document");
+      KEHU_TRY(db.run("INSERT INTO settings (id, rev, value) VALUES (1, ?1, ?2) ON CONFLICT(id) DO UPDATE SET rev = ?1, value = ?2",
+                      {c.value("rev", int64_t{0}), row.dump()}));
+      ++stats.upserted;
+      continue;
+    }
     const EntityDef* entity = find_entity(entity_name);
     if (!entity) {
       ++stats.skipped;

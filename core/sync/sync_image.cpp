@@ -5,6 +5,7 @@
 #include "core/db/sqlite_database.h"
 #include "core/entity/entity_def.h"
 #include "core/schema/migrations.h"
+#include "core/settings/settings.h"
 #include "core/store/write_txn.h"
 
 namespace kehu {
@@ -37,6 +38,20 @@ Status copy_tables(Database& image) {
   KEHU_TRY(image.run(
       "INSERT INTO main.users (id, rev, created_at, updated_at, username, display_name, role, team_id, active) "
       "SELECT id, rev, '', '', '#' || id, display_name, role, team_id, active FROM src.users"));
+  // The settings as a client holds them: the public part only (settings.h).
+  auto settings = image.prepare("SELECT rev, value FROM src.settings WHERE id = 1");
+  if (!settings.ok()) return settings.take_error();
+  auto found = (*settings)->step();
+  if (!found.ok()) return found.take_error();
+  if (*found) {
+    const int64_t rev = (*settings)->column_int(0);
+    auto stored = nlohmann::json::parse((*settings)->column_text(1), nullptr, false);
+    std::string value = public_settings(stored.is_object() ? stored : nlohmann::json::object()).dump();
+    settings->reset();
+    KEHU_TRY(image.run("INSERT INTO main.settings (id, rev, value) VALUES (1, ?1, ?2)", {rev, value}));
+  } else {
+    settings->reset();
+  }
   for (const EntityDef* entity : record_entities()) {
     // Both files come from the same migrations, so the columns line up one for one.
     KEHU_TRY(image.run("INSERT INTO main." + entity->name + " SELECT * FROM src." + entity->name));

@@ -4,6 +4,7 @@
 
 #include "core/entity/entity_def.h"
 #include "core/entity/record_codec.h"
+#include "core/settings/settings.h"
 
 namespace kehu {
 
@@ -17,7 +18,7 @@ struct Source {
   std::string select;  // select list over alias r
   std::string from;    // "table AS r"
   ScopeCondition scope;  // which of its rows this viewer receives
-  enum Kind { record, directory, removal } kind;
+  enum Kind { record, directory, settings, removal } kind;
   const EntityDef* def = nullptr;
 };
 
@@ -55,6 +56,7 @@ std::vector<Source> sources(const Viewer& viewer) {
   std::vector<Source> out;
   out.push_back({"directory", 0, "r.id, r.rev, r.display_name, r.role, r.team_id, r.active", "users AS r", {"1", {}},
                  Source::directory});
+  out.push_back({"settings", 0, "r.id, r.rev, r.value", "settings AS r", {"1", {}}, Source::settings});
   int order = 1;
   for (const auto* e : record_entities()) {
     ScopeCondition scope = scope_condition(*e, viewer, Action::read, "r");
@@ -106,6 +108,15 @@ Status read_source(Database& db, const Source& s, const std::string& condition, 
                      {"team_id", row.column_type(4) == ColumnType::null ? json(nullptr) : json(row.column_int(4))},
                      {"active", row.column_int(5) != 0}};
         break;
+      case Source::settings: {
+        // Only the public part (settings.h): no mail passwords or backup folders reach a client.
+        c.entity = s.entity;
+        c.id = row.column_int(0);
+        c.rev = row.column_int(1);
+        json stored = json::parse(row.column_text(2), nullptr, false);
+        c.row = public_settings(stored.is_object() ? stored : json::object());
+        break;
+      }
       case Source::removal:
         c.entity = std::string(row.column_text(0));
         c.id = row.column_int(1);

@@ -1,7 +1,7 @@
 // sync_reader.h — the changes after a given rev, for GET /sync (SPEC §6).
 //
 // Sources: every record entity's live rows within the viewer's reach, the user directory (public fields
-// only: the password hash never leaves the server), tombstones and scope moves, each read by its rev index. They are merged in rev order
+// only: the password hash never leaves the server), the public settings (settings.h), tombstones and scope moves, each read by its rev index. They are merged in rev order
 // (within one rev: the directory, then entities parents-first, then removals) and cut so a batch ends on a
 // rev boundary: a client never holds half a transaction. A single transaction larger than `limit` is sent
 // whole in one batch rather than split. `next` is the rev to ask from next; `more` says whether to ask now.
@@ -19,7 +19,7 @@
 namespace kehu {
 
 struct SyncChange {
-  std::string entity;  // "customers", "contacts", "directory"
+  std::string entity;  // "customers", "contacts", ..., "directory", "settings"
   int64_t id = 0;
   int64_t rev = 0;
   bool deleted = false;

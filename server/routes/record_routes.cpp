@@ -2,6 +2,7 @@
 
 #include "core/entity/validation.h"
 #include "core/query/list_query.h"
+#include "core/settings/settings.h"
 #include "core/store/record_store.h"
 #include "core/users/role_rights.h"
 #include "server/http/json_body.h"
@@ -48,9 +49,12 @@ Result<bool> take_force(const RequestContext& ctx, json& body) {
 Result<Reply> list(App& app, const EntityDef& e, RequestContext& ctx) {
   KEHU_TRY(check_right(ctx, e, Action::read));
   std::multimap<std::string, std::string> params(ctx.req.params.begin(), ctx.req.params.end());
-  auto query = parse_list_query(e, params, ctx.viewer());
-  if (!query.ok()) return query.take_error();
   auto lease = app.db().read();
+  auto settings = read_settings(lease.db());  // option lists the admin extended can be filtered by
+  if (!settings.ok()) return settings.take_error();
+  const auto choices = filter_choices(*settings, e);
+  auto query = parse_list_query(e, params, ctx.viewer(), &choices);
+  if (!query.ok()) return query.take_error();
   auto body = run_list_query_json(lease.db(), e, *query);
   if (!body.ok()) return body.take_error();
   Reply reply{200, nullptr, {}};

@@ -12,6 +12,7 @@ void register_sales_routes(App& app);
 void register_service_routes(App& app);
 void register_marketing_routes(App& app);
 void register_workspace_routes(App& app);
+void register_settings_routes(App& app);
 void register_user_routes(App& app);
 void register_audit_routes(App& app);
 void register_sync_routes(App& app);
@@ -28,6 +29,7 @@ inline void register_all_routes(App& app) {
   register_service_routes(app);
   register_marketing_routes(app);
   register_workspace_routes(app);
+  register_settings_routes(app);
   register_user_routes(app);
   register_audit_routes(app);
   register_sync_routes(app);

@@ -36,6 +36,7 @@ Error parse_error(const Params& params) {
 TEST_CASE("filters by every customer field the SPEC names") {
   test::TestDb t;
   REQUIRE(t.db().run("INSERT INTO users (rev, created_at, updated_at, username, display_name, role) VALUES (1,'x','x','li','李销售','sales')").ok());
+  t.put_settings({{"custom_fields", {{"customers", {{{"key", "vip"}, {"zh", "会员等级"}, {"en", "VIP tier"}, {"type", "text"}}}}}}});
   t.create(customers_def(), {{"name", "甲"}, {"type", "enterprise"}, {"source", "website"}, {"level", "A"}, {"status", "active"},
                              {"region", "北京"}, {"owner_id", 1}, {"tags", {"重点"}}, {"custom", {{"vip", "gold"}}}, {"code", "K1"}});
   t.clock().advance_ms(86400000LL * 3);
@@ -162,6 +163,11 @@ TEST_CASE("bad list parameters are refused, naming the parameter") {
 
 TEST_CASE("the JSON text of a page equals the page's values, whatever the characters") {
   test::TestDb t;
+  t.put_settings({{"custom_fields",
+                   {{"customers",
+                     {{{"key", "k"}, {"zh", "文本"}, {"en", "text"}, {"type", "text"}},
+                      {{"key", "n"}, {"zh", "数字"}, {"en", "number"}, {"type", "number"}},
+                      {{"key", "b"}, {"zh", "是否"}, {"en", "flag"}, {"type", "boolean"}}}}}}});
   t.create(customers_def(), {{"name", "引号\"反斜杠\\ 换行\n 制表\t 控制\x01 结束"}, {"type", "individual"},
                              {"tags", {"a\"b", "标签"}}, {"custom", {{"k", "v\"1"}, {"n", 3}, {"b", true}}},
                              {"notes", "𠮷 emoji 😀 </script>"}});

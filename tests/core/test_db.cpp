@@ -8,6 +8,7 @@
 #include <random>
 
 #include "core/schema/migrations.h"
+#include "core/settings/settings.h"
 
 namespace kehu::test {
 
@@ -66,6 +67,17 @@ int64_t TestDb::count(const std::string& sql) {
   auto r = db_->query_int(sql);
   REQUIRE(r.ok());
   return r->value_or(-1);
+}
+
+void TestDb::put_settings(const nlohmann::json& sections) {
+  auto txn = WriteTxn::begin(*db_, clock_, Actor{0, ""});
+  REQUIRE(txn.ok());
+  auto current = read_settings(*db_);
+  REQUIRE(current.ok());
+  auto valid = validate_settings(sections, *current);
+  REQUIRE_MESSAGE(valid.ok(), "settings refused: " << (valid.ok() ? "" : valid.error().message.en));
+  REQUIRE(write_settings(**txn, *valid).ok());
+  REQUIRE((*txn)->commit().ok());
 }
 
 }  // namespace kehu::test

@@ -27,6 +27,8 @@ class TestDb {
   Result<nlohmann::json> try_update(const EntityDef& e, int64_t id, const nlohmann::json& patch, int64_t rev);
   Status try_delete(const EntityDef& e, int64_t id);
   int64_t count(const std::string& sql);
+  // Validates and stores settings sections (settings.h), as the admin's PUT does; CHECKs success.
+  void put_settings(const nlohmann::json& sections);
 
  private:
   std::string dir_, path_;

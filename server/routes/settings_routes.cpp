@@ -1,0 +1,51 @@
+// settings_routes.cpp — the administrator's settings (core/settings/settings.h):
+//   GET /api/v1/admin/settings   (admin) the whole document; mail passwords shown only as password_set
+//   PUT /api/v1/admin/settings   (admin) the sections given replace the stored ones -> the new document;
+//                                422 names each bad part by its path; audited as "settings"
+//   GET /api/v1/settings         (every staff role) the public part: company, time zone, option lists,
+//                                custom fields, menus, churn days
+#include "core/settings/settings.h"
+#include "core/users/role_rights.h"
+#include "server/http/json_body.h"
+#include "server/routes/record_routes.h"
+#include "server/routes/routes.h"
+
+namespace kehu::server {
+
+namespace {
+
+bool is_staff(const std::string& role) { return role != "viewer"; }
+
+}  // namespace
+
+void register_settings_routes(App& app) {
+  app.route("GET", "/api/v1/settings", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
+    if (!is_staff(ctx.user->role)) return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
+    auto lease = app.db().read();
+    auto settings = read_settings(lease.db());
+    if (!settings.ok()) return settings.take_error();
+    return json_reply(200, public_settings(*settings));
+  });
+  app.route("GET", "/api/v1/admin/settings", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
+    if (ctx.user->role != "admin") return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
+    auto lease = app.db().read();
+    auto settings = read_settings(lease.db());
+    if (!settings.ok()) return settings.take_error();
+    return json_reply(200, admin_settings(*settings));
+  });
+  app.route("PUT", "/api/v1/admin/settings", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
+    if (ctx.user->role != "admin") return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
+    auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
+    if (!body.ok()) return body.take_error();
+    return write_reply(app, ctx, 200, [&](WriteTxn& txn) -> Result<nlohmann::json> {
+      auto current = read_settings(txn.db());
+      if (!current.ok()) return current.take_error();
+      auto valid = validate_settings(*body, *current);
+      if (!valid.ok()) return valid.take_error();
+      KEHU_TRY(write_settings(txn, *valid));
+      return admin_settings(*valid);
+    });
+  });
+}
+
+}  // namespace kehu::server

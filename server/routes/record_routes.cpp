@@ -21,10 +21,17 @@ Error forbidden(const EntityDef& e, Text what) {
   return Error::make(ErrorCode::forbidden, {"你的角色不能" + what.zh + e.label.zh, "your role may not " + what.en + " " + e.label.en + " records"});
 }
 
-// Read right first: without it the resource does not exist for this user.
-Status check_right(const RequestContext& ctx, const EntityDef& e, Action action) {
+// Read right first: without it the resource does not exist for this user. Without the right to change
+// it, a record they cannot see still answers 404 (`id`, when given, is looked up first): 403 only ever
+// says something about a record the user can see.
+Status check_right(App& app, const RequestContext& ctx, const EntityDef& e, Action action, std::optional<int64_t> id = std::nullopt) {
   if (!role_may(ctx.user->role, e.name, Action::read)) return not_found(e);
   if (action == Action::read || role_may(ctx.user->role, e.name, action)) return ok_status();
+  if (id) {
+    auto lease = app.db().read();
+    auto visible = get_visible_record(lease.db(), e, *id, ctx.viewer());
+    if (!visible.ok()) return visible.take_error();
+  }
   switch (action) {
     case Action::create: return forbidden(e, {"新建", "create"});
     case Action::update: return forbidden(e, {"修改", "change"});
@@ -47,7 +54,7 @@ Result<bool> take_force(const RequestContext& ctx, json& body) {
 }
 
 Result<Reply> list(App& app, const EntityDef& e, RequestContext& ctx) {
-  KEHU_TRY(check_right(ctx, e, Action::read));
+  KEHU_TRY(check_right(app, ctx, e, Action::read));
   std::multimap<std::string, std::string> params(ctx.req.params.begin(), ctx.req.params.end());
   auto lease = app.db().read();
   auto settings = read_settings(lease.db());  // option lists the admin extended can be filtered by
@@ -63,7 +70,7 @@ Result<Reply> list(App& app, const EntityDef& e, RequestContext& ctx) {
 }
 
 Result<Reply> get_one(App& app, const EntityDef& e, RequestContext& ctx) {
-  KEHU_TRY(check_right(ctx, e, Action::read));
+  KEHU_TRY(check_right(app, ctx, e, Action::read));
   auto id = parse_id(ctx.req.matches[1]);
   if (!id.ok()) return id.take_error();
   auto lease = app.db().read();
@@ -73,7 +80,7 @@ Result<Reply> get_one(App& app, const EntityDef& e, RequestContext& ctx) {
 }
 
 Result<Reply> create(App& app, const EntityDef& e, RequestContext& ctx) {
-  KEHU_TRY(check_right(ctx, e, Action::create));
+  KEHU_TRY(check_right(app, ctx, e, Action::create));
   std::string key = ctx.req.get_header_value("Idempotency-Key");
   if (ctx.req.has_header("Idempotency-Key") && !is_valid_idempotency_key(key)) {
     Error err = Error::make(ErrorCode::bad_request, {"Idempotency-Key 无效", "invalid Idempotency-Key"});
@@ -114,9 +121,9 @@ Result<Reply> create(App& app, const EntityDef& e, RequestContext& ctx) {
 }
 
 Result<Reply> update(App& app, const EntityDef& e, RequestContext& ctx) {
-  KEHU_TRY(check_right(ctx, e, Action::update));
   auto id = parse_id(ctx.req.matches[1]);
   if (!id.ok()) return id.take_error();
+  KEHU_TRY(check_right(app, ctx, e, Action::update, *id));
   auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
   if (!body.ok()) return body.take_error();
   auto rev_it = body->find("rev");
@@ -145,9 +152,9 @@ Result<Reply> update(App& app, const EntityDef& e, RequestContext& ctx) {
 }
 
 Result<Reply> remove(App& app, const EntityDef& e, RequestContext& ctx) {
-  KEHU_TRY(check_right(ctx, e, Action::remove));
   auto id = parse_id(ctx.req.matches[1]);
   if (!id.ok()) return id.take_error();
+  KEHU_TRY(check_right(app, ctx, e, Action::remove, *id));
   auto lease = app.db().write();
   auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
   if (!txn.ok()) return txn.take_error();

@@ -417,6 +417,76 @@ Result<std::vector<int64_t>> ensure_sales_users(Database& db, const Clock& clock
   return ids;
 }
 
+// Products for orders, with stock no bench run exhausts.
+Result<std::vector<int64_t>> ensure_products(Database& db, const Clock& clock, int count) {
+  std::vector<int64_t> ids;
+  auto txn = WriteTxn::begin(db, clock, Actor{});
+  if (!txn.ok()) return txn.take_error();
+  static const std::vector<std::string> kKinds = {"服务器", "交换机", "路由器", "存储柜", "软件许可", "维保服务", "显示器", "打印机"};
+  for (int i = 1; i <= count; ++i) {
+    char sku[32];
+    std::snprintf(sku, sizeof sku, "BENCH-%04d", i);
+    auto found = db.query_int("SELECT id FROM products WHERE sku = ?1", {std::string(sku)});
+    if (!found.ok()) return found.take_error();
+    if (found->has_value()) {
+      ids.push_back(**found);
+      continue;
+    }
+    json input = {{"sku", sku}, {"name", kKinds[static_cast<size_t>(i) % kKinds.size()] + " " + std::to_string(i)},
+                  {"price", 10000 + 1000 * i}, {"stock", int64_t{1'000'000'000}}, {"unit", "台"}};
+    auto product = create_record(**txn, products_def(), input);
+    if (!product.ok()) return with_input(product.take_error(), input);
+    ids.push_back((*product)["id"].get<int64_t>());
+  }
+  KEHU_TRY((*txn)->commit());
+  return ids;
+}
+
+}  // namespace
+
+json CustomerGenerator::activity(int64_t customer_id, int64_t owner_id, int64_t now_ms) {
+  static const std::vector<std::string> kTypes = {"call", "call", "visit", "meeting", "email", "note", "task"};
+  static const std::vector<std::string> kSubjects = {"电话回访", "上门拜访", "需求沟通会", "报价邮件", "合同条款讨论", "售后跟进",
+                                                     "新品介绍", "年度续约洽谈", "付款提醒", "技术交流"};
+  const int64_t at = now_ms - static_cast<int64_t>(between(0, 730)) * 86400000LL - between(0, 86399) * 1000LL;
+  return {{"type", pick(kTypes)},
+          {"subject", pick(kSubjects)},
+          {"content", "与客户沟通" + pick(industry_words()) + "项目进展"},
+          {"customer_id", customer_id},
+          {"owner_id", owner_id},
+          {"start_at", format_rfc3339_ms(at)},
+          {"done", chance(0.7)}};
+}
+
+json CustomerGenerator::order(int64_t customer_id, int64_t owner_id, const std::vector<int64_t>& product_ids, int64_t now_ms) {
+  json items = json::array();
+  for (int i = between(1, 3); i > 0; --i) items.push_back({{"product_id", pick(product_ids)}, {"quantity", between(1, 5)}});
+  const int64_t at = now_ms - static_cast<int64_t>(between(0, 365)) * 86400000LL;
+  return {{"customer_id", customer_id}, {"owner_id", owner_id}, {"items", items}, {"order_date", format_rfc3339_ms(at).substr(0, 10)}};
+}
+
+namespace {
+
+// The work records of one customer: activities and orders for its owner (a random rep for a pool customer).
+Status add_customer_work(WriteTxn& txn, CustomerGenerator& gen, const json& customer, int activities, int orders,
+                        const std::vector<int64_t>& owners, const std::vector<int64_t>& products, GenerateStats& stats) {
+  const int64_t id = customer["id"].get<int64_t>();
+  const int64_t owner = customer["owner_id"].is_number_integer() ? customer["owner_id"].get<int64_t>() : owners[static_cast<size_t>(id) % owners.size()];
+  for (int k = 0; k < activities; ++k) {
+    json input = gen.activity(id, owner, txn.now_ms());
+    auto a = create_record(txn, activities_def(), input);
+    if (!a.ok()) return with_input(a.take_error(), input);
+    ++stats.activities;
+  }
+  for (int k = 0; k < orders; ++k) {
+    json input = gen.order(id, owner, products, txn.now_ms());
+    auto o = create_record(txn, orders_def(), input);
+    if (!o.ok()) return with_input(o.take_error(), input);
+    ++stats.orders;
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 Result<GenerateStats> generate_customers(Database& db, const GenerateOptions& options, const ProgressFn& progress) {
@@ -429,6 +499,13 @@ Result<GenerateStats> generate_customers(Database& db, const GenerateOptions& op
   auto owners = ensure_sales_users(db, clock, options.sales_users, stats.users_created);
   if (!owners.ok()) return owners.take_error();
 
+  std::vector<int64_t> products;
+  if (options.orders_per_customer > 0) {
+    auto made = ensure_products(db, clock, 100);
+    if (!made.ok()) return made.take_error();
+    products = std::move(*made);
+  }
+
   CustomerGenerator gen(options.seed);
   const int64_t batches = std::max<int64_t>(1, (options.customers + options.batch_size - 1) / options.batch_size);
   const WriteOptions force{.force = true};
@@ -439,6 +516,8 @@ Result<GenerateStats> generate_customers(Database& db, const GenerateOptions& op
     int64_t n = std::min<int64_t>(options.batch_size, options.customers - stats.customers);
     for (int64_t i = 0; i < n; ++i) {
       json input = gen.customer(*owners);
+      // The busy customer is the first rep's (sales01), so the bench can read its timeline as them.
+      if (stats.customers == 0 && i == 0 && options.busy_customer_extra > 0) input["owner_id"] = owners->front();
       auto customer = create_record(**txn, customers_def(), input, force);
       if (!customer.ok()) return with_input(customer.take_error(), input);
       int64_t id = (*customer)["id"].get<int64_t>();
@@ -447,6 +526,10 @@ Result<GenerateStats> generate_customers(Database& db, const GenerateOptions& op
         auto contact = create_record(**txn, contacts_def(), contact_input);
         if (!contact.ok()) return with_input(contact.take_error(), contact_input);
       }
+      const bool busy = stats.customers == 0 && i == 0 && options.busy_customer_extra > 0;
+      if (busy) stats.busy_customer = id;
+      KEHU_TRY(add_customer_work(**txn, gen, *customer, options.activities_per_customer + (busy ? options.busy_customer_extra : 0),
+                                 options.orders_per_customer + (busy ? options.busy_customer_extra / 5 : 0), *owners, products, stats));
     }
     KEHU_TRY((*txn)->commit());
     stats.customers += n;

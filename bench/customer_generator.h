@@ -39,6 +39,11 @@ class CustomerGenerator {
   nlohmann::json customer(const std::vector<int64_t>& owner_ids);
   // A contact input for `customer_id`; `primary` marks the customer's first contact.
   nlohmann::json contact(int64_t customer_id, bool primary);
+  // An activity (call, visit, meeting, e-mail, note or task) on `customer_id` for `owner_id`, at a time
+  // in the two years before `now_ms`; about 70% done.
+  nlohmann::json activity(int64_t customer_id, int64_t owner_id, int64_t now_ms);
+  // A confirmed order of 1-3 lines of `product_ids` for `customer_id`, dated in the year before `now_ms`.
+  nlohmann::json order(int64_t customer_id, int64_t owner_id, const std::vector<int64_t>& product_ids, int64_t now_ms);
 
   struct City;  // a city with its province, area code, region and districts (defined in the .cpp)
 
@@ -66,12 +71,20 @@ struct GenerateOptions {
   uint64_t seed = 1;
   int batch_size = 5000;  // customers (with their contacts) per write transaction
   int sales_users = 20;   // sales01..salesNN, created unless present
+  int activities_per_customer = 0;
+  int orders_per_customer = 0;
+  // The first customer generated gets this many extra activities and a fifth as many extra orders: the
+  // "busy customer" whose timeline the domain bench reads.
+  int busy_customer_extra = 0;
 };
 
 struct GenerateStats {
   int64_t customers = 0;
   int64_t contacts = 0;
+  int64_t activities = 0;
+  int64_t orders = 0;
   int64_t users_created = 0;
+  int64_t busy_customer = 0;  // id of the busy customer (0: none)
 };
 
 // Called after each committed batch with the running totals.

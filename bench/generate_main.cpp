@@ -1,9 +1,11 @@
 // generate_main.cpp — kehu-gen: fills a Kehu database with realistic Chinese customers for load tests.
 //
-//   kehu-gen --db PATH --customers N [--contacts-per-customer K] [--seed S] [--batch B]
+//   kehu-gen --db PATH --customers N [--contacts-per-customer K] [--activities-per-customer A]
+//            [--orders-per-customer O] [--busy-customer-extra X] [--seed S] [--batch B]
 //
 // Creates and migrates PATH if needed, makes sure the sales users sales01..sales20 exist, then appends N
-// customers (and K contacts each, default 2) through the production write path (customer_generator.h).
+// customers (and K contacts each, default 2; A activities and O orders each, default 0; the first customer
+// X more activities and X/5 more orders) through the production write path (customer_generator.h).
 // The same seed and N give the same records. Progress every 100,000 customers; totals and rows/s at the end.
 #include <chrono>
 #include <cstdio>
@@ -19,7 +21,8 @@ namespace {
 
 void usage() {
   std::fprintf(stderr,
-               "usage: kehu-gen --db PATH --customers N [--contacts-per-customer K] [--seed S] [--batch B]\n");
+               "usage: kehu-gen --db PATH --customers N [--contacts-per-customer K] [--activities-per-customer A]\n"
+               "                [--orders-per-customer O] [--busy-customer-extra X] [--seed S] [--batch B]\n");
 }
 
 bool parse_count(const char* text, int64_t& out, int64_t min_value) {
@@ -46,6 +49,12 @@ int main(int argc, char** argv) {
       options.customers = n;
     } else if (arg == "--contacts-per-customer" && value && parse_count(value, n, 0) && n <= 100) {
       options.contacts_per_customer = static_cast<int>(n);
+    } else if (arg == "--activities-per-customer" && value && parse_count(value, n, 0) && n <= 100) {
+      options.activities_per_customer = static_cast<int>(n);
+    } else if (arg == "--orders-per-customer" && value && parse_count(value, n, 0) && n <= 100) {
+      options.orders_per_customer = static_cast<int>(n);
+    } else if (arg == "--busy-customer-extra" && value && parse_count(value, n, 0) && n <= 1000000) {
+      options.busy_customer_extra = static_cast<int>(n);
     } else if (arg == "--seed" && value && parse_count(value, n, 0)) {
       options.seed = static_cast<uint64_t>(n);
     } else if (arg == "--batch" && value && parse_count(value, n, 1) && n <= 1000000) {
@@ -89,8 +98,9 @@ int main(int argc, char** argv) {
     if (s.customers < next_report) return;
     while (next_report <= s.customers) next_report += kProgressEvery;
     double t = seconds_since(start);
-    std::printf("  %9lld customers %9lld contacts  %8.1f s  %8.0f rows/s\n", static_cast<long long>(s.customers),
-                static_cast<long long>(s.contacts), t, static_cast<double>(s.customers + s.contacts) / t);
+    std::printf("  %9lld customers %9lld contacts %9lld activities %9lld orders  %8.1f s  %8.0f rows/s\n",
+                static_cast<long long>(s.customers), static_cast<long long>(s.contacts), static_cast<long long>(s.activities),
+                static_cast<long long>(s.orders), t, static_cast<double>(s.customers + s.contacts + s.activities + s.orders) / t);
     std::fflush(stdout);
   };
   auto stats = kehu::bench::generate_customers(**db, options, progress);
@@ -99,9 +109,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   double t = seconds_since(start);
-  int64_t rows = stats->customers + stats->contacts;
-  std::printf("kehu-gen: done: %lld customers, %lld contacts, %lld new users in %.1f s: %.0f rows/s (%.0f customers/s)\n",
+  int64_t rows = stats->customers + stats->contacts + stats->activities + stats->orders;
+  if (stats->busy_customer) std::printf("kehu-gen: busy customer %lld\n", static_cast<long long>(stats->busy_customer));
+  std::printf("kehu-gen: done: %lld customers, %lld contacts, %lld activities, %lld orders, %lld new users in %.1f s: %.0f rows/s (%.0f customers/s)\n",
               static_cast<long long>(stats->customers), static_cast<long long>(stats->contacts),
+              static_cast<long long>(stats->activities), static_cast<long long>(stats->orders),
               static_cast<long long>(stats->users_created), t, t > 0 ? static_cast<double>(rows) / t : 0.0,
               t > 0 ? static_cast<double>(stats->customers) / t : 0.0);
   return 0;

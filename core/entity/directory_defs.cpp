@@ -33,6 +33,7 @@ EntityDef make_users() {
   auto team = typed("team_id", {"部门", "team"}, FieldType::reference);
   team.ref_table = "teams";
   team.filterable = team.sortable = true;
+  team.restrict_delete = true;  // a team with members is not deleted out from under them
   auto active = typed("active", {"启用", "active"}, FieldType::boolean);
   active.filterable = true;
   auto last_login = typed("last_login_at", {"最近登录", "last sign-in"}, FieldType::datetime);

@@ -42,6 +42,7 @@ struct FieldDef {
   // reference: what deleting the target does to this row. Required references to a customer's own parts
   // (a contact) cascade; other required references refuse the delete; optional ones are cleared.
   bool cascade_delete = false;
+  bool restrict_delete = false;       // an optional reference that still refuses the target's delete (a team's members)
   int64_t min_value = INT64_MIN;      // integer
   int64_t max_value = INT64_MAX;      // integer
   bool writable = true;               // false: maintained by the server; input naming it is rejected

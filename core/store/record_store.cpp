@@ -126,7 +126,8 @@ Result<std::vector<std::pair<int64_t, int64_t>>> rows_referring(Database& db, co
 Status release_dependents(WriteTxn& txn, const EntityDef& entity, int64_t id) {
   for (const auto* child : served_entities())
     for (const auto& f : child->fields) {
-      if (f.type != FieldType::reference || f.ref_table != entity.name || !f.required || f.cascade_delete) continue;
+      const bool refuses = (f.required && !f.cascade_delete) || f.restrict_delete;
+      if (f.type != FieldType::reference || f.ref_table != entity.name || !refuses) continue;
       auto n = txn.db().query_int("SELECT count(*) FROM " + child->name + " WHERE " + f.name + " = ?1", {id});
       if (!n.ok()) return n.take_error();
       if (n->value_or(0) == 0) continue;

@@ -130,3 +130,19 @@ TEST_CASE("audit: every write, login and override is kept, filterable by entity,
   CHECK_FALSE(lease.db().run("DELETE FROM audit").ok());
   CHECK_FALSE(lease.db().run("UPDATE audit SET action = 'x'").ok());
 }
+
+TEST_CASE("a team with members is not deleted; an empty one is") {
+  TestServer s;
+  std::string admin = s.admin_token();
+  auto team = s.request("POST", "/api/v1/teams", admin, {{"name", "西北销售部"}});
+  auto empty = s.request("POST", "/api/v1/teams", admin, {{"name", "临时部门"}});
+  REQUIRE(s.request("POST", "/api/v1/users", admin,
+                    {{"username", "ma.chao"}, {"display_name", "马超"}, {"role", "sales"}, {"team_id", team.body["id"]}, {"password", "a-long-password-1"}})
+              .status == 201);
+  auto refused = s.request("DELETE", "/api/v1/teams/" + std::to_string(team.body["id"].get<int64_t>()), admin, nullptr, {{"Accept-Language", "en"}});
+  CHECK(refused.status == 409);
+  CHECK(refused.body["error"]["code"] == "in_use");
+  CHECK(refused.body["error"]["message"].get<std::string>().find("user") != std::string::npos);
+  CHECK(s.count("SELECT count(*) FROM users WHERE team_id IS NOT NULL") == 1);
+  CHECK(s.request("DELETE", "/api/v1/teams/" + std::to_string(empty.body["id"].get<int64_t>()), admin).status == 204);
+}

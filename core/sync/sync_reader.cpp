@@ -129,6 +129,23 @@ Status read_source(Database& db, const Source& s, const std::string& condition, 
   return ok_status();
 }
 
+// The revs of up to `limit` changes of one source after `since`, in rev order (nothing else is read).
+Status read_source_revs(Database& db, const Source& s, int64_t since, int limit, std::vector<int64_t>& out) {
+  std::vector<SqlValue> all;
+  std::string where = where_of(s, "r.rev > ?", {since}, all);
+  auto st = db.prepare("SELECT r.rev FROM " + s.from + where + " ORDER BY r.rev LIMIT ?");
+  if (!st.ok()) return st.take_error();
+  all.push_back(int64_t{limit});
+  (*st)->bind_all(all);
+  for (;;) {
+    auto r = (*st)->step();
+    if (!r.ok()) return r.take_error();
+    if (!r.value()) break;
+    out.push_back((*st)->column_int(0));
+  }
+  return ok_status();
+}
+
 int order_of(const std::vector<Source>& all, const SyncChange& c) {
   if (c.deleted) return 1000;
   for (const auto& s : all)
@@ -144,36 +161,36 @@ Result<SyncBatch> read_changes(Database& db, const Viewer& viewer, int64_t since
   auto snapshot = Transaction::begin(db, false);
   if (!snapshot.ok()) return snapshot.take_error();
   const auto all = sources(viewer);
-  std::vector<SyncChange> merged;
-  for (const auto& s : all) KEHU_TRY(read_source(db, s, "r.rev > ?", {since}, limit + 1, merged));
   auto by_rev = [&](const SyncChange& a, const SyncChange& b) {
     if (a.rev != b.rev) return a.rev < b.rev;
     int oa = order_of(all, a), ob = order_of(all, b);
     if (oa != ob) return oa < ob;
     return a.id < b.id;
   };
-  std::sort(merged.begin(), merged.end(), by_rev);
+  // First only the revs (up to limit + 1 per source, through the rev indexes and the scope), to find
+  // where the batch ends; then the rows of the batch alone. Reading whole rows first would turn up to
+  // limit + 1 rows of every source into JSON to keep `limit` of them.
+  std::vector<int64_t> revs;
+  for (const auto& s : all) KEHU_TRY(read_source_revs(db, s, since, limit + 1, revs));
+  std::sort(revs.begin(), revs.end());
 
   SyncBatch batch;
   batch.next = since;
-  if (static_cast<int>(merged.size()) <= limit) {
-    batch.changes = std::move(merged);
+  std::vector<SyncChange> rows;
+  if (static_cast<int>(revs.size()) <= limit) {
+    for (const auto& s : all) KEHU_TRY(read_source(db, s, "r.rev > ?", {since}, limit + 1, rows));
   } else {
     batch.more = true;
-    int64_t boundary = merged[limit].rev;  // the first rev that does not fit
-    size_t keep = static_cast<size_t>(limit);
-    while (keep > 0 && merged[keep - 1].rev == boundary) --keep;
-    if (keep > 0) {
-      merged.resize(keep);
-      batch.changes = std::move(merged);
+    const int64_t boundary = revs[static_cast<size_t>(limit)];  // the first rev that does not fit
+    if (revs.front() < boundary) {
+      for (const auto& s : all) KEHU_TRY(read_source(db, s, "r.rev > ? AND r.rev < ?", {since, boundary}, limit + 1, rows));
     } else {
       // One transaction bigger than the limit: send all of it.
-      std::vector<SyncChange> whole;
-      for (const auto& s : all) KEHU_TRY(read_source(db, s, "r.rev = ?", {boundary}, 1 << 30, whole));
-      std::sort(whole.begin(), whole.end(), by_rev);
-      batch.changes = std::move(whole);
+      for (const auto& s : all) KEHU_TRY(read_source(db, s, "r.rev = ?", {boundary}, 1 << 30, rows));
     }
   }
+  std::sort(rows.begin(), rows.end(), by_rev);
+  batch.changes = std::move(rows);
   if (!batch.changes.empty()) batch.next = batch.changes.back().rev;
   if (count_remaining) {
     batch.remaining = 0;

@@ -13,6 +13,7 @@ EntityDef make_announcements() {
   EntityDef e;
   e.name = "announcements";
   e.label = {"公告", "announcement"};
+  e.audience_field = "audience";
   FieldDef audience = typed("audience", {"发布对象", "audience"}, FieldType::string_list);
   audience.max_len = 10;
   audience.values = user_roles();  // each item one of the roles; empty: everyone

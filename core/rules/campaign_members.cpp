@@ -26,8 +26,9 @@ Result<json> campaign_for(Database& db, int64_t campaign_id, const Viewer& viewe
   return campaign;
 }
 
-// The customer and contact must be visible to the viewer, and the contact that customer's.
-Status check_target(Database& db, int64_t customer_id, const json& contact_id, const Viewer& viewer) {
+// The customer and contact must be visible to the viewer, and the contact that customer's. An e-mail
+// campaign does not take a contact who refuses e-mail (do_not_email).
+Status check_target(Database& db, int64_t customer_id, const json& contact_id, const Viewer& viewer, bool email_campaign = false) {
   auto customer = get_visible_record(db, customers_def(), customer_id, viewer);
   if (!customer.ok()) {
     if (customer.error().code != ErrorCode::not_found) return customer.take_error();
@@ -41,6 +42,8 @@ Status check_target(Database& db, int64_t customer_id, const json& contact_id, c
   }
   if ((*contact)["customer_id"] != json(customer_id))
     return validation_error({{"contact_id", {"所选联系人不属于该客户", "the chosen contact belongs to another customer"}}});
+  if (email_campaign && (*contact)["do_not_email"] == json(true))
+    return validation_error({{"contact_id", {"该联系人拒收邮件，不能加入邮件营销活动", "this contact does not accept e-mail and cannot join an e-mail campaign"}}});
   return ok_status();
 }
 
@@ -97,7 +100,7 @@ Result<json> put_campaign_member(WriteTxn& txn, int64_t campaign_id, const json&
   if (!campaign.ok()) return campaign.take_error();
   const int64_t customer_id = body["customer_id"].get<int64_t>();
   const json contact_id = body.value("contact_id", json());
-  KEHU_TRY(check_target(txn.db(), customer_id, contact_id, viewer));
+  KEHU_TRY(check_target(txn.db(), customer_id, contact_id, viewer, (*campaign)["type"] == json("email")));
   const std::string status = body.value("status", std::string("targeted"));
   const SqlValue contact = contact_id.is_null() ? SqlValue(nullptr) : SqlValue(contact_id.get<int64_t>());
   KEHU_TRY(txn.db().run(

@@ -4,7 +4,8 @@
 // Members are not records of their own: they belong to the campaign (deleted with it, moved by a
 // customer merge) and are read and changed through it. Reading needs the campaign; a user lists only
 // members whose customer they can see. Adding or removing needs the right to change the campaign, and
-// the customer (and contact, which must be that customer's) must be visible to the user.
+// the customer (and contact, which must be that customer's) must be visible to the user. A contact marked
+// do_not_email is refused by an e-mail campaign (the sending job skips such contacts too).
 #pragma once
 
 #include <map>

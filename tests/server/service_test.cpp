@@ -214,6 +214,15 @@ TEST_CASE("campaign members, saved views, and what a delete does to the records 
   CHECK(s.request("DELETE", path("campaigns", campaign.body["id"], "/members?customer_id=") + std::to_string(other.body["id"].get<int64_t>()), admin).status == 204);
   CHECK(s.request("DELETE", path("campaigns", campaign.body["id"], "/members?customer_id=") + std::to_string(other.body["id"].get<int64_t>()), admin).status == 404);
 
+  // An e-mail campaign does not take a contact who refuses e-mail.
+  auto mailing = s.request("POST", "/api/v1/campaigns", manager, {{"name", "双十一邮件"}, {"type", "email"}});
+  auto refuses = s.request("POST", "/api/v1/contacts", sales, {{"customer_id", customer.body["id"]}, {"name", "拒收者"}, {"do_not_email", true}});
+  auto refused = s.request("POST", path("campaigns", mailing.body["id"], "/members"), admin,
+                           {{"customer_id", customer.body["id"]}, {"contact_id", refuses.body["id"]}});
+  CHECK(refused.status == 422);
+  CHECK(refused.body["error"]["fields"].contains("contact_id"));
+  REQUIRE(s.request("DELETE", path("contacts", refuses.body["id"]), sales).status == 204);
+
   // Saved views are their creator's alone, an administrator's included.
   auto view = s.request("POST", "/api/v1/views", sales, {{"name", "我的A类客户"}, {"resource", "customers"}, {"filters", {{"level", "A"}}}});
   REQUIRE(view.status == 201);
@@ -234,4 +243,27 @@ TEST_CASE("campaign members, saved views, and what a delete does to the records 
   CHECK(s.count("SELECT count(*) FROM campaign_members") == 0);
   CHECK(s.request("DELETE", path("customers", customer.body["id"]), sales).status == 204);
   CHECK(s.request("GET", path("activities", activity.body["id"]), sales).body["customer_id"].is_null());
+}
+
+TEST_CASE("announcements reach their audience; managers and admins write them") {
+  TestServer s;
+  std::string admin = s.admin_token();
+  s.add_user("chen.jing", "manager");
+  s.add_user("zhang.wei", "sales");
+  s.add_user("sun.li", "service");
+  std::string manager = s.login("chen.jing"), sales = s.login("zhang.wei"), service = s.login("sun.li");
+  auto all = s.request("POST", "/api/v1/announcements", manager, {{"title", "年会通知"}, {"body", "12月20日"}});
+  REQUIRE(all.status == 201);
+  auto to_sales = s.request("POST", "/api/v1/announcements", admin, {{"title", "销售冲刺"}, {"audience", {"sales"}}});
+  REQUIRE(to_sales.status == 201);
+  CHECK(s.request("POST", "/api/v1/announcements", admin, {{"title", "x"}, {"audience", {"boss"}}}).status == 422);
+  CHECK(s.request("POST", "/api/v1/announcements", sales, {{"title", "自己发"}}).status == 403);
+  CHECK(s.request("GET", "/api/v1/announcements", sales).body["total"] == 2);
+  CHECK(s.request("GET", "/api/v1/announcements", service).body["total"] == 1);
+  CHECK(s.request("GET", "/api/v1/announcements/" + std::to_string(to_sales.body["id"].get<int64_t>()), service).status == 404);
+  CHECK(s.request("GET", "/api/v1/announcements", manager).body["total"] == 2);
+  auto sync = s.request("GET", "/api/v1/sync?since=0", service);
+  int seen = 0;
+  for (const auto& c : sync.body["changes"]) seen += c["entity"] == "announcements";
+  CHECK(seen == 1);
 }

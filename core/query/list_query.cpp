@@ -309,6 +309,21 @@ Result<BuiltSql> build_count_sql(const EntityDef& entity, const ListQuery& query
     std::string table = entity.name + (plan.trigram_match.empty() ? "_ngram" : "_tri");
     out.sql = "SELECT count(*) FROM (SELECT 1 FROM " + table + " WHERE " + table + " MATCH ? LIMIT ?)";
     out.args = {plan.trigram_match.empty() ? plan.ngram_match : plan.trigram_match};
+  } else if (plan.trigram_match.empty() != plan.ngram_match.empty()) {
+    // A filtered (or scoped) search: the filters are checked on at most kCountCandidateCap matches.
+    const std::string table = entity.name + (plan.trigram_match.empty() ? "_ngram" : "_tri");
+    const std::string& match = plan.trigram_match.empty() ? plan.ngram_match : plan.trigram_match;
+    const std::string candidates = "SELECT rowid AS id FROM " + table + " WHERE " + table + " MATCH ? LIMIT ?";
+    std::vector<std::string> conditions;
+    out.args = {match, kCountCandidateCap};
+    for (const auto& f : query.filters) {
+      conditions.push_back(f.sql);
+      out.args.insert(out.args.end(), f.args.begin(), f.args.end());
+    }
+    out.sql = "SELECT count(*) FROM (SELECT 1 FROM (" + candidates + ") AS f JOIN " + entity.name + " AS r ON r.id = f.id" +
+              where_clause(conditions) + " LIMIT ?)";
+    out.candidates_sql = "SELECT count(*) FROM (" + candidates + ")";
+    out.candidates_args = {match, kCountCandidateCap};
   } else {
     FromWhere fw = build_from_where(entity, query, query.plan, true);
     out.sql = "SELECT count(*) FROM (SELECT 1 FROM " + fw.from + where_clause(fw.conditions) + " LIMIT ?)";
@@ -357,6 +372,12 @@ Status run_page(Database& db, const EntityDef& entity, const ListQuery& query,
   auto count = db.query_int(count_sql->sql, count_sql->args);
   if (!count.ok()) return count.take_error();
   page.total = count->value_or(0);
+  if (!count_sql->candidates_sql.empty() && page.total <= kTotalCap) {
+    auto candidates = db.query_int(count_sql->candidates_sql, count_sql->candidates_args);
+    if (!candidates.ok()) return candidates.take_error();
+    if (candidates->value_or(0) >= kCountCandidateCap) page.total_exact = false;  // counted among the first matches only
+  }
+  if (!page.total_exact && page.total < rows) page.total = rows;  // a floor, but never below what is shown
   if (page.total > kTotalCap) {
     page.total = kTotalCap;
     page.total_exact = false;

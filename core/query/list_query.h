@@ -32,6 +32,10 @@ namespace kehu {
 constexpr int kMaxListLimit = 500;
 constexpr int kDefaultListLimit = 50;
 constexpr int64_t kTotalCap = 10000;
+// A search that also filters (a scoped user's search is one) counts among at most this many search
+// matches: when a user sees few of a broad query's matches, counting to the cap would otherwise look at
+// every match. Past it, `total` is what was found among them, a lower bound (`total_exact: false`).
+constexpr int64_t kCountCandidateCap = 10000;
 
 struct ListFilter {
   std::string sql;                // condition on alias "r", with ?N placeholders renumbered at build time
@@ -80,9 +84,12 @@ Result<std::vector<int64_t>> list_ids(Database& db, const EntityDef& entity, con
 struct BuiltSql {
   std::string sql;
   std::vector<SqlValue> args;
+  std::string candidates_sql;  // build_count_sql only; see there
+  std::vector<SqlValue> candidates_args;
 };
 Result<BuiltSql> build_page_sql(const EntityDef& entity, const ListQuery& query);
-// The capped count behind `total` (counts at most kTotalCap + 1 rows).
+// The capped count behind `total` (counts at most kTotalCap + 1 rows; a filtered search looks at most at
+// kCountCandidateCap matches, and `candidates` is then the SQL counting those matches, else empty).
 Result<BuiltSql> build_count_sql(const EntityDef& entity, const ListQuery& query);
 
 // The same page as JSON text, the body of GET /{res}: {items, next_cursor, total, total_exact}. Written

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/query/list_query.h"
+#include "core/search/search_index.h"
 #include "test_db.h"
 
 using namespace kehu;
@@ -136,6 +137,39 @@ TEST_CASE("total stops counting at 10,000") {
   auto exact = list(t, {{"code", "Z17"}});
   CHECK(exact.total == 1);
   CHECK(exact.total_exact);
+}
+
+TEST_CASE("a scoped search that sees few of many matches counts among the first 10,000 and says the total is a floor") {
+  test::TestDb t;
+  REQUIRE(t.db().run("INSERT INTO users (id, rev, created_at, updated_at, username, display_name, role) VALUES (7,1,'x','x','rep','R','sales'), (8,1,'x','x','other','O','sales')").ok());
+  REQUIRE(t.db().exec("BEGIN").ok());
+  // 10,050 customers named 华夏…, indexed as the write path would; the rep owns every 500th; the rest are
+  // other reps'.
+  bool written = true;
+  for (int i = 0; i < 10050 && written; ++i) {
+    json c = {{"code", "H" + std::to_string(i)}, {"name", "华夏" + std::to_string(i)}, {"owner_id", i % 500 == 0 ? 7 : 8}};
+    written = insert_record_row(t.db(), customers_def(), {{"rev", 1}, {"created_at", "x"}, {"updated_at", "x"}}, c).ok() &&
+              index_new_record(t.db(), customers_def(), t.db().last_insert_rowid(), c).ok();
+  }
+  REQUIRE(written);
+  REQUIRE(t.db().exec("COMMIT").ok());
+  const Viewer rep{7, "sales", std::nullopt};
+  auto query = parse_list_query(customers_def(), {{"q", "华夏"}}, rep);
+  REQUIRE(query.ok());
+  auto page = run_list_query(t.db(), customers_def(), *query);
+  REQUIRE(page.ok());
+  // 20 of the rep's are among the first 10,000 matches (ids 1..10,000); the page itself holds all 21, and
+  // a total is never less than what the page shows.
+  CHECK(page->items.size() == 21);
+  CHECK(page->total == 21);
+  CHECK_FALSE(page->total_exact);
+  // A search with fewer matches than that is counted exactly.
+  auto narrow = parse_list_query(customers_def(), {{"q", "华夏500"}}, rep);
+  REQUIRE(narrow.ok());
+  auto few = run_list_query(t.db(), customers_def(), *narrow);
+  REQUIRE(few.ok());
+  CHECK(few->total_exact);
+  CHECK(few->total == 2);  // 华夏500 and 华夏5000
 }
 
 TEST_CASE("bad list parameters are refused, naming the parameter") {

@@ -119,3 +119,67 @@ TEST_CASE("oversize headers and unknown routes get clear errors") {
   CHECK(s.request("PUT", "/api/v1/customers/1", t, {{"name", "x"}}).status == 404);
   check_unharmed(s, 0);
 }
+
+TEST_CASE("the domain's endpoints answer wrong shapes with a 4xx naming the part, and write nothing") {
+  TestServer s;
+  std::string admin = s.admin_token();
+  auto customer = s.request("POST", "/api/v1/customers", admin, {{"name", "坏输入测试公司"}});
+  auto product = s.request("POST", "/api/v1/products", admin, {{"sku", "B-1"}, {"name", "产品"}, {"price", 100}, {"stock", 5}});
+  auto contract = s.request("POST", "/api/v1/contracts", admin, {{"customer_id", customer.body["id"]}, {"title", "合同"}});
+  auto ticket = s.request("POST", "/api/v1/tickets", admin, {{"customer_id", customer.body["id"]}, {"subject", "工单"}, {"type", "inquiry"}});
+  auto campaign = s.request("POST", "/api/v1/campaigns", admin, {{"name", "活动"}});
+  REQUIRE(contract.status == 201);
+  REQUIRE(ticket.status == 201);
+  REQUIRE(campaign.status == 201);
+  const std::string cid = std::to_string(customer.body["id"].get<int64_t>());
+  const std::string k = std::to_string(contract.body["id"].get<int64_t>());
+  const std::string t = std::to_string(ticket.body["id"].get<int64_t>());
+  const std::string m = std::to_string(campaign.body["id"].get<int64_t>());
+  const int64_t audit = s.count("SELECT count(*) FROM audit");
+  struct Case {
+    std::string method, path;
+    json body;
+  };
+  const json big = std::string(100000, 'x');
+  for (const Case& c : std::vector<Case>{
+           {"POST", "/api/v1/orders", {{"customer_id", customer.body["id"]}, {"items", "three servers"}}},
+           {"POST", "/api/v1/orders", {{"customer_id", customer.body["id"]}, {"items", {{{"product_id", "1"}, {"quantity", 1}}}}}},
+           {"POST", "/api/v1/orders", {{"customer_id", customer.body["id"]}, {"items", {{{"product_id", product.body["id"]}, {"quantity", 1e300}}}}}},
+           {"POST", "/api/v1/orders", {{"customer_id", customer.body["id"]}, {"items", {{{"product_id", product.body["id"]}, {"quantity", -1}}}}}},
+           {"POST", "/api/v1/orders", {{"customer_id", customer.body["id"]}, {"items", {{{"product_id", product.body["id"]}, {"quantity", 1}, {"unit_price", 9223372036854775807LL}}, {{"product_id", product.body["id"]}, {"quantity", 1000}, {"unit_price", 999999999999999999LL}}}}}},
+           {"POST", "/api/v1/opportunities", {{"customer_id", customer.body["id"]}, {"title", "x"}, {"probability", "high"}}},
+           {"POST", "/api/v1/contracts/" + k + "/transition", {{"to", 5}}},
+           {"POST", "/api/v1/contracts/" + k + "/transition", {{"to", "signed"}, {"reason", json::array()}}},
+           {"POST", "/api/v1/contracts/" + k + "/transition", {{"reason", "x"}}},
+           {"POST", "/api/v1/contracts/abc/transition", {{"to", "pending_approval"}}},
+           {"POST", "/api/v1/tickets/" + t + "/transition", {{"to", "assigned"}, {"assignee_id", "me"}}},
+           {"POST", "/api/v1/tickets/" + t + "/transition", {{"to", "assigned"}, {"note", big}}},
+           {"POST", "/api/v1/tickets/" + t + "/notes", {{"text", 42}}},
+           {"POST", "/api/v1/tickets/" + t + "/notes", {{"body", "x"}}},
+           {"POST", "/api/v1/campaigns/" + m + "/members", {{"customer_id", "1"}}},
+           {"POST", "/api/v1/campaigns/" + m + "/members", {{"customer_id", 999999}}},
+           {"POST", "/api/v1/campaigns/" + m + "/members", {{"customer_id", customer.body["id"]}, {"status", 3}}},
+           {"DELETE", "/api/v1/campaigns/" + m + "/members?customer_id=x", nullptr},
+           {"DELETE", "/api/v1/campaigns/" + m + "/members", nullptr},
+           {"GET", "/api/v1/customers/" + cid + "/timeline?limit=9999", nullptr},
+           {"GET", "/api/v1/customers/" + cid + "/timeline?since=1", nullptr},
+           {"PUT", "/api/v1/admin/settings", {{"custom_fields", {{"customers", {{{"key", "k"}, {"zh", "甲"}, {"en", "a"}, {"type", "option"}, {"options", json::array()}}}}}}}},
+           {"PUT", "/api/v1/admin/settings", {{"menus", "all"}}},
+           {"PUT", "/api/v1/admin/settings", {{"option_lists", {{"customers.level", {{{"value", "A"}, {"zh", "甲"}, {"en", "a"}}, {{"value", "A"}, {"zh", "乙"}, {"en", "b"}}}}}}}},
+           {"POST", "/api/v1/views", {{"name", "v"}, {"resource", "customers"}, {"filters", "level=A"}}},
+       }) {
+    INFO(c.method << " " << c.path << " " << c.body.dump().substr(0, 120));
+    auto r = s.request(c.method, c.path, admin, c.body);
+    CHECK(r.status >= 400);
+    CHECK(r.status < 500);
+    CHECK(r.body["error"]["message"].is_string());
+    if (r.status == 422) CHECK_FALSE(r.body["error"]["fields"].empty());
+  }
+  CHECK(s.count("SELECT count(*) FROM audit") == audit);
+  CHECK(s.count("SELECT stock FROM products") == 5);
+  CHECK(s.count("SELECT count(*) FROM orders") == 0);
+  CHECK(s.count("SELECT count(*) FROM ticket_notes") == 0);
+  CHECK(s.count("SELECT count(*) FROM campaign_members") == 0);
+  CHECK(s.count("SELECT count(*) FROM settings") == 0);
+  CHECK(s.request("GET", "/healthz").status == 200);
+}

@@ -60,9 +60,6 @@ struct EntityDef {
   // row's own owner_id decides, or, without one, the entity is reference data every reader sees
   // (record_scope.h).
   std::string scope_via;
-  // A list of roles (announcements' "audience"): a reader who may not write the entity sees only rows whose
-  // list is empty (everyone) or names their role.
-  std::string audience_field;
 
   const FieldDef* field(std::string_view field_name) const;
 };

@@ -13,10 +13,11 @@ EntityDef make_announcements() {
   EntityDef e;
   e.name = "announcements";
   e.label = {"公告", "announcement"};
-  e.audience_field = "audience";
   FieldDef audience = typed("audience", {"发布对象", "audience"}, FieldType::string_list);
   audience.max_len = 10;
-  audience.values = user_roles();  // each item one of the roles; empty: everyone
+  // Each item one of the roles; empty: everyone. Announcements are reference data every staff role reads
+  // and syncs (SPEC §3); the audience says whose screens show one, not who may read it.
+  audience.values = user_roles();
   e.fields = {
       required(listed(searchable(text("title", {"标题", "title"}, 200)))),
       searchable(text("body", {"内容", "body"}, 20000)),

@@ -7,6 +7,7 @@
 #include "core/rules/customer_rules.h"
 #include "core/rules/order_rules.h"
 #include "core/rules/record_codes.h"
+#include "core/rules/workflows.h"
 #include "core/search/search_index.h"
 #include "core/settings/settings.h"
 #include "core/store/record_store.h"
@@ -26,7 +27,7 @@ Result<std::optional<int64_t>> customer_of(Database& db, const std::string& tabl
 
 // A contact, opportunity or contract named by a record must belong to the record's customer; a record
 // that names one of them but no customer takes that one's customer.
-Status check_customer_parts(Database& db, const EntityDef& entity, json& record) {
+Status check_customer_parts(Database& db, const EntityDef& entity, json& record, const Viewer& viewer) {
   if (!entity.field("customer_id")) return ok_status();
   static const std::vector<std::pair<const char*, const char*>> kParts = {
       {"contact_id", "contacts"}, {"opportunity_id", "opportunities"}, {"contract_id", "contracts"}};
@@ -37,7 +38,17 @@ Status check_customer_parts(Database& db, const EntityDef& entity, json& record)
     auto owner = customer_of(db, table, record[field].get<int64_t>());
     if (!owner.ok()) return owner.take_error();
     if (!owner->has_value()) continue;  // a missing row was already refused by the reference check
-    if (!is_set(record, "customer_id")) record["customer_id"] = **owner;
+    if (!is_set(record, "customer_id")) {
+      // Taken from the part, so it was never checked against the viewer's reach: a part can outlive its
+      // customer's move to someone else (a closed opportunity stays with its owner).
+      auto visible = row_in_reach(db, customers_def(), **owner, viewer, Action::read);
+      if (!visible.ok()) return visible.take_error();
+      if (!*visible) {
+        bad[field] = {"所选" + f->label.zh + "所属的客户不在你的范围内", "the chosen " + f->label.en + "'s customer is not one of yours"};
+        continue;
+      }
+      record["customer_id"] = **owner;
+    }
     if (record["customer_id"].get<int64_t>() != **owner)
       bad[field] = {"所选" + f->label.zh + "不属于该客户", "the chosen " + f->label.en + " belongs to another customer"};
   }
@@ -91,6 +102,18 @@ Status opportunity_rules(WriteTxn& txn, json& record, const json& before, const 
   return ok_status();
 }
 
+// Sales draft and submit (SPEC §3): once a contract left draft, only those who approve contracts change
+// it (a rejection sends it back to draft, and its owner again).
+Status contract_rules(json& record, const json& before, const Viewer& viewer) {
+  if (before.is_null()) {
+    if (record["status"].is_null()) record["status"] = "draft";
+    return ok_status();
+  }
+  if (!may_change_contract(before, viewer))
+    return Error::make(ErrorCode::forbidden, {"合同已提交审批，只有审批人可以修改", "this contract has been submitted; only an approver may change it"});
+  return ok_status();
+}
+
 Status ticket_rules(json& record, const json& before, const Viewer& viewer) {
   if (before.is_null()) record["status"] = "new";
   if (record["priority"].is_null()) record["priority"] = "normal";
@@ -125,11 +148,20 @@ Status product_rules(Database& db, json& record, const json& before, int64_t sel
 // client that sees the customer hears of it.
 Status touch_customer(WriteTxn& txn, const std::string& column, const json& customer_id, const std::string& at) {
   if (!customer_id.is_number_integer()) return ok_status();
+  const int64_t id = customer_id.get<int64_t>();
+  auto st = txn.db().prepare("SELECT " + column + " FROM customers WHERE id = ?1");
+  if (!st.ok()) return st.take_error();
+  (*st)->bind(1, id);
+  auto row = (*st)->step();
+  if (!row.ok()) return row.take_error();
+  if (!*row) return ok_status();
+  const json old = (*st)->column_type(0) == ColumnType::null ? json(nullptr) : json(std::string((*st)->column_text(0)));
+  st->reset();
+  if (old.is_string() && old.get<std::string>() >= at) return ok_status();
   auto rev = txn.rev();
   if (!rev.ok()) return rev.take_error();
-  return txn.db().run("UPDATE customers SET " + column + " = ?1, rev = ?2 WHERE id = ?3 AND (" + column + " IS NULL OR " +
-                          column + " < ?1)",
-                      {at, *rev, customer_id.get<int64_t>()});
+  KEHU_TRY(txn.db().run("UPDATE customers SET " + column + " = ?1, rev = ?2 WHERE id = ?3", {at, *rev, id}));
+  return txn.audit("update", "customers", id, json{{column, {old, at}}});
 }
 
 // When a contact counts (SPEC §4): a done call, visit, meeting or e-mail, at its end (or start), never later than now.
@@ -195,7 +227,7 @@ Status prepare_record(WriteTxn& txn, const EntityDef& entity, json& record, cons
     KEHU_TRY(assign_code(txn, entity, record));
     KEHU_TRY(check_code_unique(txn.db(), entity, record, self_id));
   }
-  KEHU_TRY(check_customer_parts(txn.db(), entity, record));
+  KEHU_TRY(check_customer_parts(txn.db(), entity, record, viewer));
   KEHU_TRY(check_periods(entity, record));
   if (entity.field("currency") && record["currency"].is_null()) record["currency"] = "CNY";
   if (entity.field("custom")) {
@@ -206,7 +238,7 @@ Status prepare_record(WriteTxn& txn, const EntityDef& entity, json& record, cons
   const std::string& name = entity.name;
   if (name == "customers") return customer_rules(txn, record, before, self_id, force, overridden);
   if (name == "opportunities") return opportunity_rules(txn, record, before, viewer);
-  if (name == "contracts" && before.is_null() && record["status"].is_null()) record["status"] = "draft";
+  if (name == "contracts") return contract_rules(record, before, viewer);
   if (name == "tickets") return ticket_rules(record, before, viewer);
   if (name == "orders") return apply_order_rules(txn, record, before);
   if (name == "products") return product_rules(txn.db(), record, before, self_id);
@@ -221,10 +253,28 @@ Status after_record_written(WriteTxn& txn, const EntityDef& entity, const json& 
   return ok_status();
 }
 
-Status before_record_deleted(WriteTxn& txn, const EntityDef& entity, int64_t id) {
+bool may_change_contract(const json& contract, const Viewer& viewer) {
+  return viewer.is_system() || contract.value("status", json()) == json("draft") || role_may_approve_contracts(viewer.role);
+}
+
+Status before_record_deleted(WriteTxn& txn, const EntityDef& entity, int64_t id, const Viewer& viewer) {
   if (entity.name == "customers") return txn.db().run("DELETE FROM campaign_members WHERE customer_id = ?1", {id});
   if (entity.name == "contacts") return txn.db().run("DELETE FROM campaign_members WHERE contact_id = ?1", {id});
   if (entity.name == "campaigns") return txn.db().run("DELETE FROM campaign_members WHERE campaign_id = ?1", {id});
+  if (entity.name == "contracts") {
+    auto contract = get_record(txn.db(), entity, id);
+    if (!contract.ok()) return contract.take_error();
+    if (!may_change_contract(*contract, viewer))
+      return Error::make(ErrorCode::forbidden, {"合同已提交审批，只有审批人可以删除", "this contract has been submitted; only an approver may delete it"});
+  }
+  if (entity.name == "products") {
+    // Orders name their products in their lines (not a reference column): a product that orders use is
+    // deactivated (active: false), not deleted.
+    auto used = txn.db().query_int("SELECT 1 FROM orders, json_each(orders.items) AS line WHERE json_extract(line.value, '$.product_id') = ?1 LIMIT 1", {id});
+    if (!used.ok()) return used.take_error();
+    if (used->has_value())
+      return Error::make(ErrorCode::in_use, {"已有订单使用该产品，不能删除；可将其设为停售", "orders use this product, so it cannot be deleted; mark it inactive instead"});
+  }
   if (entity.name == "orders") {
     // A deleted order gives back what it held, as if cancelled first.
     auto order = get_record(txn.db(), entity, id);

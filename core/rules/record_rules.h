@@ -6,7 +6,8 @@
 //  * a record's contact, opportunity or contract must belong to the record's customer; a record naming
 //    only a contact or opportunity takes its customer from it.
 //  * opportunities: won and lost are final; reaching one sets closed_at.
-//  * contracts and tickets start as draft / new; their status moves only through workflows.h.
+//  * contracts and tickets start as draft / new; their status moves only through workflows.h; once
+//    submitted, a contract is changed only by those who approve contracts.
 //  * feedback tickets need a contact and an opportunity.
 //  * orders: totals, prices and stock (order_rules.h).
 //  * an end date or time is not before its start.
@@ -33,8 +34,12 @@ Status prepare_record(WriteTxn& txn, const EntityDef& entity, nlohmann::json& re
 // After the row is written (`after` as stored, with its id and rev).
 Status after_record_written(WriteTxn& txn, const EntityDef& entity, const nlohmann::json& before, const nlohmann::json& after);
 
-// Before a row is deleted: rows that are not records and exist only for it (campaign members); a deleted
-// order's stock goes back.
-Status before_record_deleted(WriteTxn& txn, const EntityDef& entity, int64_t id);
+// Before a row is deleted, by `viewer`: rows that are not records and exist only for it (campaign members);
+// a deleted order's stock goes back; a submitted contract is only deleted by an approver; a product that
+// orders use is not deleted (in_use).
+Status before_record_deleted(WriteTxn& txn, const EntityDef& entity, int64_t id, const Viewer& viewer);
+
+// Whether `viewer` may edit, delete or move `contract`: its owner while it is a draft, approvers always.
+bool may_change_contract(const nlohmann::json& contract, const Viewer& viewer);
 
 }  // namespace kehu

@@ -85,9 +85,10 @@ Result<json> transition_contract(WriteTxn& txn, int64_t id, const json& request,
     return validation_error({{"to", {"不是有效的合同状态：" + to, "not a contract status: " + to}}});
 
   json change = {{"status", to}};
-  const bool approving = from == "pending_approval" && (to == "signed" || to == "draft");
-  if (approving && !viewer.is_system() && !role_may_approve_contracts(viewer.role))
-    return Error::make(ErrorCode::forbidden, {"只有经理、合同管理员或系统管理员可以审批合同", "only a manager, a contract administrator or an administrator may approve contracts"});
+  const bool submitting = from == "draft" && to == "pending_approval";
+  if (!submitting && !viewer.is_system() && !role_may_approve_contracts(viewer.role))
+    return Error::make(ErrorCode::forbidden, {"你只能提交合同审批；审批、执行和终止由经理、合同管理员或系统管理员办理",
+                                              "you may only submit a contract for approval; approving, executing and terminating are for a manager, a contract administrator or an administrator"});
   if (from == "draft" && to == "pending_approval") {
     change["reject_reason"] = nullptr;
   } else if (from == "pending_approval" && to == "signed") {
@@ -147,6 +148,7 @@ Result<json> transition_ticket(WriteTxn& txn, int64_t id, const json& request, c
   auto updated = update_record(txn, tickets, id, patch, (*ticket)["rev"].get<int64_t>(), options);
   if (!updated.ok()) return updated.take_error();
   KEHU_TRY(append_note(txn, id, json(from), json(to), text_of(request, "note")));
+  if (!text_of(request, "note").empty()) KEHU_TRY(txn.audit("update", "tickets", id, json{{"note", {nullptr, text_of(request, "note")}}}));
   return updated;
 }
 
@@ -157,6 +159,7 @@ Result<json> add_ticket_note(WriteTxn& txn, int64_t id, const json& request, con
   auto ticket = changeable(txn.db(), tickets_def(), id, viewer);
   if (!ticket.ok()) return ticket.take_error();
   KEHU_TRY(append_note(txn, id, nullptr, nullptr, text));
+  KEHU_TRY(txn.audit("update", "tickets", id, json{{"note", {nullptr, text}}}));
   auto notes = list_ticket_notes(txn.db(), id, Viewer::system());
   if (!notes.ok()) return notes.take_error();
   return notes->back();

@@ -111,7 +111,7 @@ void check_option_lists(const json& lists, Problems& p) {
     }
     if (fixed_values(key)) {
       std::set<std::string> builtin(field->values.begin(), field->values.end());
-      bool retired = std::any_of(list.begin(), list.end(), [](const json& i) { return i.is_object() && i.value("retired", false); });
+      bool retired = std::any_of(list.begin(), list.end(), [](const json& i) { return i.is_object() && i.contains("retired") && i["retired"] == json(true); });
       if (seen != builtin || retired)
         p.add(path, {"这个字段的选项决定流程，只能修改名称和顺序", "this field's options drive a workflow: only their labels and order may change"});
     }
@@ -326,7 +326,7 @@ std::map<std::string, std::vector<std::string>> writable_choices(const json& set
     if (f.type != FieldType::enumerated || it == lists.end() || !it->is_array()) continue;
     auto& values = out[f.name];
     for (const auto& item : *it)
-      if (item.is_object() && item["value"].is_string() && !item.value("retired", false)) values.push_back(item["value"]);
+      if (item.is_object() && item["value"].is_string() && !(item.contains("retired") && item["retired"] == json(true))) values.push_back(item["value"]);
   }
   return out;
 }

@@ -131,10 +131,10 @@ Status release_dependents(WriteTxn& txn, const EntityDef& entity, int64_t id) {
       auto n = txn.db().query_int("SELECT count(*) FROM " + child->name + " WHERE " + f.name + " = ?1", {id});
       if (!n.ok()) return n.take_error();
       if (n->value_or(0) == 0) continue;
-      const std::string count = std::to_string(n->value_or(0));
-      return Error::make(ErrorCode::in_use, {"该" + entity.label.zh + "还有 " + count + " 条" + child->label.zh + "，不能删除",
-                                             "this " + entity.label.en + " still has " + count + " " + child->label.en +
-                                                 " record(s) and cannot be deleted"});
+      // No count: some of those records may be ones the user cannot see.
+      return Error::make(ErrorCode::in_use, {"还有" + child->label.zh + "记录关联到该" + entity.label.zh + "，不能删除",
+                                             "this " + entity.label.en + " still has " + child->label.en +
+                                                 " records and cannot be deleted"});
     }
   for (const auto* child : served_entities())
     for (const auto& f : child->fields) {
@@ -308,7 +308,7 @@ Status delete_record(WriteTxn& txn, const EntityDef& entity, int64_t id, const V
   auto scope_owner = scope_owner_of(txn.db(), entity, *current);
   if (!scope_owner.ok()) return scope_owner.take_error();
   KEHU_TRY(release_dependents(txn, entity, id));
-  KEHU_TRY(before_record_deleted(txn, entity, id));
+  KEHU_TRY(before_record_deleted(txn, entity, id, viewer));
   auto rev = txn.rev();
   if (!rev.ok()) return rev.take_error();
   KEHU_TRY(index_record(txn.db(), entity, id, nullptr));

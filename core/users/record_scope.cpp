@@ -88,11 +88,6 @@ ScopeCondition owner_condition(Reach reach, const Viewer& viewer, const std::str
 
 ScopeCondition scope_condition(const EntityDef& entity, const Viewer& viewer, Action action, const std::string& alias) {
   Reach reach = reach_of(viewer, entity, action);
-  if (!entity.audience_field.empty() && reach == Reach::all && action == Action::read && !viewer.is_system() &&
-      !role_may(viewer.role, entity.name, Action::update)) {
-    const std::string list = alias + "." + entity.audience_field;
-    return {"(" + list + " = '[]' OR EXISTS (SELECT 1 FROM json_each(" + list + ") WHERE value = ?))", {viewer.role}};
-  }
   if (reach == Reach::all || reach == Reach::none) return owner_condition(reach, viewer, "");
   if (entity.scope_via.empty()) return owner_condition(reach, viewer, alias + ".owner_id");
   const FieldDef* via = entity.field(entity.scope_via);

@@ -12,8 +12,7 @@
 // could see the row before and cannot now — without telling anyone else that the row exists.
 //
 // "team" is the users sharing the viewer's `team_id` (a manager without a team reaches only their own).
-// "pool" (公海) is owner_id NULL. Announcements reach a reader who may not write them only when their
-// audience is everyone or names the reader's role (EntityDef::audience_field).
+// "pool" (公海) is owner_id NULL.
 #pragma once
 
 #include <optional>

@@ -100,7 +100,7 @@ TEST_CASE("contracts: numbered HT…, status only through transitions, approval 
     if (!reason.is_null()) body["reason"] = reason;
     return s.request("POST", path("contracts", c.body["id"], "/transition"), token, body, {{"Accept-Language", "en"}});
   };
-  auto jump = go(shop.sales, "executing");
+  auto jump = go(shop.manager, "executing");
   CHECK(jump.status == 422);
   CHECK(jump.body["error"]["code"] == "invalid_transition");
   CHECK(jump.body["error"]["message"].get<std::string>().find("Draft") != std::string::npos);
@@ -123,11 +123,15 @@ TEST_CASE("contracts: numbered HT…, status only through transitions, approval 
   CHECK(signed_.body["approved_at"].is_string());
   CHECK(signed_.body["signed_date"].is_string());
   CHECK(signed_.body["reject_reason"].is_null());
-  CHECK(go(shop.sales, "executing").status == 200);
-  CHECK(go(shop.sales, "terminated").status == 422);  // a reason is required
-  CHECK(go(shop.sales, "completed").status == 200);
-  CHECK(go(shop.sales, "terminated", "客户违约").body["error"]["code"] == "invalid_transition");
-  CHECK(go(shop.sales, "nonsense").status == 422);
+  // Once submitted, the rep neither edits, deletes nor moves it on; approvers do.
+  CHECK(s.request("PATCH", path("contracts", c.body["id"]), shop.sales, {{"rev", signed_.body["rev"]}, {"amount", 1}}).status == 403);
+  CHECK(s.request("DELETE", path("contracts", c.body["id"]), shop.sales).status == 403);
+  CHECK(go(shop.sales, "executing").status == 403);
+  CHECK(go(shop.contract_clerk, "executing").status == 200);
+  CHECK(go(shop.manager, "terminated").status == 422);  // a reason is required
+  CHECK(go(shop.manager, "completed").status == 200);
+  CHECK(go(shop.manager, "terminated", "客户违约").body["error"]["code"] == "invalid_transition");
+  CHECK(go(shop.manager, "nonsense").status == 422);
   CHECK(s.count("SELECT count(*) FROM audit WHERE entity = 'contracts' AND action = 'update' AND entity_id = " +
                 std::to_string(c.body["id"].get<int64_t>()) + " AND changes LIKE '%\"status\"%'") == 6);
 
@@ -212,6 +216,10 @@ TEST_CASE("orders: totals from the server, stock taken and returned, never below
   CHECK(s.request("GET", path("orders", order.body["id"]), shop.other_sales).status == 404);
   CHECK(s.request("GET", path("orders", order.body["id"]), shop.service).status == 200);
   CHECK(s.request("PATCH", path("orders", order.body["id"]), shop.service, {{"rev", cancelled.body["rev"]}, {"notes", "x"}}).status == 403);
+  // Nor a product that orders use: it is deactivated instead.
+  auto product_in_use = s.request("DELETE", path("products", shop.product_a["id"]), shop.admin);
+  CHECK(product_in_use.status == 409);
+  CHECK(product_in_use.body["error"]["code"] == "in_use");
   // A customer with orders cannot be deleted out from under them.
   auto in_use = s.request("DELETE", path("customers", shop.customer["id"]), shop.sales);
   CHECK(in_use.status == 409);

@@ -175,6 +175,15 @@ TEST_CASE("reassignment takes the customer's open opportunities and activities a
   CHECK(owner("opportunities", won_opp) == a);
   CHECK(owner("activities", done_call) == a);
   CHECK(s.request("GET", path("opportunities", open_opp.body["id"]), rep_b).status == 200);
+  // The closed opportunity stayed with A, but its customer is B's now: A cannot hang work on that customer
+  // through it (nor move B's customer's last contact).
+  const json before = s.request("GET", path("customers", cid), admin).body;
+  auto through = s.request("POST", "/api/v1/activities", rep_a, {{"type", "call"}, {"subject", "借道"}, {"opportunity_id", won_opp.body["id"]}, {"done", true}});
+  CHECK(through.status == 422);
+  CHECK(through.body["error"]["fields"].contains("opportunity_id"));
+  const json after = s.request("GET", path("customers", cid), admin).body;
+  CHECK(after["rev"] == before["rev"]);
+  CHECK(after["last_contact_at"] == before["last_contact_at"]);
   CHECK(s.request("GET", path("opportunities", open_opp.body["id"]), rep_a).status == 404);
   // The old owner's next sync removes what moved away.
   auto sync = s.request("GET", "/api/v1/sync?since=" + std::to_string(open_task.body["rev"].get<int64_t>()), rep_a);
@@ -245,12 +254,13 @@ TEST_CASE("campaign members, saved views, and what a delete does to the records 
   CHECK(s.request("GET", path("activities", activity.body["id"]), sales).body["customer_id"].is_null());
 }
 
-TEST_CASE("announcements reach their audience; managers and admins write them") {
+TEST_CASE("announcements: managers and admins write them, every staff role reads and syncs them with their audience") {
   TestServer s;
   std::string admin = s.admin_token();
   s.add_user("chen.jing", "manager");
   s.add_user("zhang.wei", "sales");
   s.add_user("sun.li", "service");
+  s.add_user("lobby.tv", "viewer");
   std::string manager = s.login("chen.jing"), sales = s.login("zhang.wei"), service = s.login("sun.li");
   auto all = s.request("POST", "/api/v1/announcements", manager, {{"title", "年会通知"}, {"body", "12月20日"}});
   REQUIRE(all.status == 201);
@@ -258,12 +268,14 @@ TEST_CASE("announcements reach their audience; managers and admins write them") 
   REQUIRE(to_sales.status == 201);
   CHECK(s.request("POST", "/api/v1/announcements", admin, {{"title", "x"}, {"audience", {"boss"}}}).status == 422);
   CHECK(s.request("POST", "/api/v1/announcements", sales, {{"title", "自己发"}}).status == 403);
+  // Reference data (SPEC §3): the audience says whose screens show it, the client filters by it.
   CHECK(s.request("GET", "/api/v1/announcements", sales).body["total"] == 2);
-  CHECK(s.request("GET", "/api/v1/announcements", service).body["total"] == 1);
-  CHECK(s.request("GET", "/api/v1/announcements/" + std::to_string(to_sales.body["id"].get<int64_t>()), service).status == 404);
-  CHECK(s.request("GET", "/api/v1/announcements", manager).body["total"] == 2);
+  auto mine = s.request("GET", "/api/v1/announcements/" + std::to_string(to_sales.body["id"].get<int64_t>()), service);
+  REQUIRE(mine.status == 200);
+  CHECK(mine.body["audience"] == json{"sales"});
   auto sync = s.request("GET", "/api/v1/sync?since=0", service);
   int seen = 0;
   for (const auto& c : sync.body["changes"]) seen += c["entity"] == "announcements";
-  CHECK(seen == 1);
+  CHECK(seen == 2);
+  CHECK(s.request("GET", "/api/v1/announcements", s.login("lobby.tv")).status == 404);
 }

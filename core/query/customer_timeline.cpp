@@ -55,7 +55,7 @@ Result<TimelinePage> read_customer_timeline(Database& db, int64_t customer_id, c
     ScopeCondition scope = scope_condition(*k.entity, viewer, Action::read, "r");
     if (scope.nothing()) continue;
     sql += (sql.empty() ? "" : " UNION ALL ") + std::string("SELECT '") + k.entity->name + "' AS entity, r.id AS id, " + k.at +
-           " AS at FROM " + k.entity->name + " AS r WHERE r.customer_id = ? AND " + scope.sql;
+           " AS at FROM " + k.entity->name + " AS r INDEXED BY " + k.entity->name + "_customer_id WHERE r.customer_id = ? AND " + scope.sql;
     args.push_back(customer_id);
     args.insert(args.end(), scope.args.begin(), scope.args.end());
   }

@@ -5,7 +5,8 @@
 // the rows their lists would — a rep sees the customer's tickets, a service agent its opportunities'
 // activities, nobody a row of a kind their role does not read. The customer itself must be visible (404).
 // An item's time: an activity's start (else creation), an e-mail's time, an order's date, a contract's
-// signing date (else creation), a ticket's creation.
+// signing date (else creation), a ticket's creation. Each kind is read through its customer_id index:
+// a rep's own rows of a kind can be far more than one customer's.
 #pragma once
 
 #include <map>

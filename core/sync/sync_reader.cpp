@@ -61,7 +61,10 @@ std::vector<Source> sources(const Viewer& viewer) {
   for (const auto* e : record_entities()) {
     ScopeCondition scope = scope_condition(*e, viewer, Action::read, "r");
     if (!scope.nothing())
-      out.push_back({e->name, order, record_columns(*e, "r."), e->name + " AS r", scope, Source::record, e});
+      // Always in rev order through the rev index (every entity table has {name}_rev): with an owner
+      // condition SQLite would otherwise gather all of a rep's rows through the owner index and sort them.
+      out.push_back({e->name, order, record_columns(*e, "r."), e->name + " AS r INDEXED BY " + e->name + "_rev", scope,
+                     Source::record, e});
     ++order;
   }
   for (auto& removal : removal_sources(viewer)) out.push_back(std::move(removal));

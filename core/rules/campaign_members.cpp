@@ -68,6 +68,15 @@ Result<json> member_row(Database& db, const std::string& where, const std::vecto
   return out;
 }
 
+// The audit row a member change leaves on its campaign: {"member": [before, after]}, null for absent.
+Status audit_member(WriteTxn& txn, int64_t campaign_id, const json& before, const json& after) {
+  return txn.audit("update", "campaigns", campaign_id, json{{"member", {before, after}}});
+}
+
+json member_summary(const json& member) {
+  return {{"customer_id", member["customer_id"]}, {"contact_id", member["contact_id"]}, {"status", member["status"]}};
+}
+
 }  // namespace
 
 Result<json> list_campaign_members(Database& db, int64_t campaign_id, const Viewer& viewer) {
@@ -107,8 +116,7 @@ Result<json> put_campaign_member(WriteTxn& txn, int64_t campaign_id, const json&
       "INSERT INTO campaign_members (campaign_id, customer_id, contact_id, status, added_at, added_by) VALUES (?1,?2,?3,?4,?5,?6)"
       " ON CONFLICT (campaign_id, customer_id, ifnull(contact_id, 0)) DO UPDATE SET status = ?4",
       {campaign_id, customer_id, contact, status, txn.now(), viewer.is_system() ? SqlValue(nullptr) : SqlValue(viewer.user_id)}));
-  KEHU_TRY(txn.audit("update", "campaigns", campaign_id,
-                     json{{"member", {nullptr, {{"customer_id", customer_id}, {"contact_id", contact_id}, {"status", status}}}}}));
+  KEHU_TRY(audit_member(txn, campaign_id, nullptr, {{"customer_id", customer_id}, {"contact_id", contact_id}, {"status", status}}));
   auto rows = member_row(txn.db(), "campaign_id = ?1 AND customer_id = ?2 AND contact_id IS ?3", {campaign_id, customer_id, contact});
   if (!rows.ok()) return rows.take_error();
   return rows->at(0);
@@ -139,7 +147,33 @@ Status remove_campaign_member(WriteTxn& txn, int64_t campaign_id, const std::mul
       {campaign_id, customer_id, contact});
   if (!removed.ok()) return removed.take_error();
   if (!removed->has_value()) return Error::make(ErrorCode::not_found, {"该客户不是这个市场活动的成员", "this customer is not a member of the campaign"});
-  return txn.audit("update", "campaigns", campaign_id, json{{"member", {{{"customer_id", customer_id}, {"contact_id", has_contact ? json(contact_id) : json()}}, nullptr}}});
+  return audit_member(txn, campaign_id, {{"customer_id", customer_id}, {"contact_id", has_contact ? json(contact_id) : json()}}, nullptr);
+}
+
+Status drop_campaign_members_of(WriteTxn& txn, MemberParty party, int64_t id) {
+  const std::string column = party == MemberParty::customer ? "customer_id" : "contact_id";
+  auto members = member_row(txn.db(), column + " = ?1", {id});
+  if (!members.ok()) return members.take_error();
+  KEHU_TRY(txn.db().run("DELETE FROM campaign_members WHERE " + column + " = ?1", {id}));
+  for (const auto& m : *members) KEHU_TRY(audit_member(txn, m["campaign_id"].get<int64_t>(), member_summary(m), nullptr));
+  return ok_status();
+}
+
+Status move_campaign_members(WriteTxn& txn, int64_t from_customer, int64_t to_customer) {
+  // Only memberships the kept customer does not already have (same campaign, same contact or none).
+  auto members = member_row(txn.db(),
+                            "customer_id = ?1 AND NOT EXISTS (SELECT 1 FROM campaign_members AS k WHERE k.campaign_id = "
+                            "campaign_members.campaign_id AND k.customer_id = ?2 AND ifnull(k.contact_id, 0) = "
+                            "ifnull(campaign_members.contact_id, 0))",
+                            {from_customer, to_customer});
+  if (!members.ok()) return members.take_error();
+  for (const auto& m : *members) {
+    KEHU_TRY(txn.db().run("UPDATE campaign_members SET customer_id = ?1 WHERE id = ?2", {to_customer, m["id"].get<int64_t>()}));
+    json moved = member_summary(m);
+    moved["customer_id"] = to_customer;
+    KEHU_TRY(audit_member(txn, m["campaign_id"].get<int64_t>(), member_summary(m), moved));
+  }
+  return ok_status();
 }
 
 }  // namespace kehu

@@ -29,4 +29,15 @@ Result<nlohmann::json> put_campaign_member(WriteTxn& txn, int64_t campaign_id, c
 Status remove_campaign_member(WriteTxn& txn, int64_t campaign_id, const std::multimap<std::string, std::string>& params,
                               const Viewer& viewer);
 
+enum class MemberParty { customer, contact };
+
+// A customer or contact is being deleted: drops its memberships,
+// each with an audit row on its campaign, as if removed by hand. (A deleted campaign takes its members
+// without one: its own delete is the audit row.)
+Status drop_campaign_members_of(WriteTxn& txn, MemberParty party, int64_t id);
+
+// A customer merge: moves `from_customer`'s memberships to `to_customer`, audited on each campaign. One
+// the kept customer already has stays as it is, and the merged customer's copy goes with its delete.
+Status move_campaign_members(WriteTxn& txn, int64_t from_customer, int64_t to_customer);
+
 }  // namespace kehu

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/clock.h"
+#include "core/rules/campaign_members.h"
 #include "core/entity/validation.h"
 #include "core/rules/customer_rules.h"
 #include "core/rules/order_rules.h"
@@ -258,8 +259,8 @@ bool may_change_contract(const json& contract, const Viewer& viewer) {
 }
 
 Status before_record_deleted(WriteTxn& txn, const EntityDef& entity, int64_t id, const Viewer& viewer) {
-  if (entity.name == "customers") return txn.db().run("DELETE FROM campaign_members WHERE customer_id = ?1", {id});
-  if (entity.name == "contacts") return txn.db().run("DELETE FROM campaign_members WHERE contact_id = ?1", {id});
+  if (entity.name == "customers") return drop_campaign_members_of(txn, MemberParty::customer, id);
+  if (entity.name == "contacts") return drop_campaign_members_of(txn, MemberParty::contact, id);
   if (entity.name == "campaigns") return txn.db().run("DELETE FROM campaign_members WHERE campaign_id = ?1", {id});
   if (entity.name == "contracts") {
     auto contract = get_record(txn.db(), entity, id);

@@ -1,5 +1,6 @@
 #include "core/store/record_store.h"
 
+#include "core/rules/campaign_members.h"
 #include "core/rules/record_rules.h"
 #include "core/entity/record_codec.h"
 #include "core/entity/validation.h"
@@ -371,8 +372,7 @@ Result<json> merge_customers(WriteTxn& txn, int64_t keep_id, int64_t merge_id, c
       }
     }
   }
-  // Campaign memberships move too; one the kept customer already has stays as it is.
-  KEHU_TRY(txn.db().run("UPDATE OR IGNORE campaign_members SET customer_id = ?1 WHERE customer_id = ?2", {keep_id, merge_id}));
+  KEHU_TRY(move_campaign_members(txn, merge_id, keep_id));
   KEHU_TRY(delete_record(txn, customers, merge_id));
   KEHU_TRY(txn.audit("update", customers.name, keep_id, json{{"merged_from", {nullptr, merge_id}}}));
   return get_record(txn.db(), customers, keep_id);

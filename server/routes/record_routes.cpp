@@ -81,42 +81,15 @@ Result<Reply> get_one(App& app, const EntityDef& e, RequestContext& ctx) {
 
 Result<Reply> create(App& app, const EntityDef& e, RequestContext& ctx) {
   KEHU_TRY(check_right(app, ctx, e, Action::create));
-  std::string key = ctx.req.get_header_value("Idempotency-Key");
-  if (ctx.req.has_header("Idempotency-Key") && !is_valid_idempotency_key(key)) {
-    Error err = Error::make(ErrorCode::bad_request, {"Idempotency-Key 无效", "invalid Idempotency-Key"});
-    err.fields["Idempotency-Key"] = {"应为 1-200 个可见 ASCII 字符", "must be 1-200 visible ASCII characters"};
-    return err;
-  }
   auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
   if (!body.ok()) return body.take_error();
   auto force = take_force(ctx, *body);
   if (!force.ok()) return force.take_error();
-
-  std::string fingerprint = request_fingerprint("POST", ctx.req.path, ctx.req.body);
-  auto lease = app.db().write();
-  auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
-  if (!txn.ok()) return txn.take_error();
-  if (!key.empty()) {
-    auto earlier = find_reply(lease.db(), ctx.user->id, key, app.clock().now_ms());
-    if (!earlier.ok()) return earlier.take_error();
-    if (earlier->has_value()) {
-      if ((*earlier)->request != fingerprint) {
-        return validation_error({{"Idempotency-Key", {"这个 Idempotency-Key 已用于另一个请求",
-                                                       "this Idempotency-Key was already used for a different request"}}});
-      }
-      Reply replay{(*earlier)->status, json::parse((*earlier)->body, nullptr, false), {{"Idempotency-Replayed", "true"}}};
-      if (replay.body.is_object() && replay.body["id"].is_number_integer())
-        replay.headers.push_back({"Location", "/api/v1/" + e.name + "/" + std::to_string(replay.body["id"].get<int64_t>())});
-      return replay;
-    }
-  }
-  auto record = create_record(**txn, e, *body, WriteOptions{*force, ctx.viewer()});
-  if (!record.ok()) return record.take_error();  // nothing stored: the same key may be retried after a fix
-  Reply reply = json_reply(201, *record);
-  reply.headers.push_back({"Location", "/api/v1/" + e.name + "/" + std::to_string((*record)["id"].get<int64_t>())});
-  if (!key.empty())
-    KEHU_TRY(store_reply(lease.db(), ctx.user->id, key, StoredReply{201, record->dump(), fingerprint}, app.clock().now_ms()));
-  KEHU_TRY((*txn)->commit());
+  auto reply = write_reply(app, ctx, 201, [&](WriteTxn& txn) { return create_record(txn, e, *body, WriteOptions{*force, ctx.viewer()}); });
+  if (!reply.ok()) return reply;
+  // A replay carries the Location of the record the first request created.
+  if (reply->body.is_object() && reply->body["id"].is_number_integer())
+    reply->headers.push_back({"Location", "/api/v1/" + e.name + "/" + std::to_string(reply->body["id"].get<int64_t>())});
   return reply;
 }
 
@@ -166,14 +139,39 @@ Result<Reply> remove(App& app, const EntityDef& e, RequestContext& ctx) {
 }  // namespace
 
 Result<Reply> write_reply(App& app, RequestContext& ctx, int status, const std::function<Result<json>(WriteTxn&)>& write) {
+  // SPEC §5: a POST honours Idempotency-Key. Other methods ignore it (PATCH carries rev, DELETE is idempotent).
+  const bool keyed = ctx.req.method == "POST" && ctx.req.has_header("Idempotency-Key");
+  const std::string key = keyed ? ctx.req.get_header_value("Idempotency-Key") : std::string();
+  if (keyed && !is_valid_idempotency_key(key)) {
+    Error err = Error::make(ErrorCode::bad_request, {"Idempotency-Key 无效", "invalid Idempotency-Key"});
+    err.fields["Idempotency-Key"] = {"应为 1-200 个可见 ASCII 字符", "must be 1-200 visible ASCII characters"};
+    return err;
+  }
+  const std::string fingerprint = keyed ? request_fingerprint(ctx.req.method, ctx.req.path, ctx.req.body) : std::string();
+
   auto lease = app.db().write();
   auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
   if (!txn.ok()) return txn.take_error();
+  if (keyed) {
+    auto earlier = find_reply(lease.db(), ctx.user->id, key, app.clock().now_ms());
+    if (!earlier.ok()) return earlier.take_error();
+    if (earlier->has_value()) {
+      if ((*earlier)->request != fingerprint) {
+        return validation_error({{"Idempotency-Key", {"这个 Idempotency-Key 已用于另一个请求",
+                                                       "this Idempotency-Key was already used for a different request"}}});
+      }
+      Reply replay{(*earlier)->status, json::parse((*earlier)->body, nullptr, false), {{"Idempotency-Replayed", "true"}}};
+      if (replay.status == 204) replay.body = nullptr;
+      return replay;
+    }
+  }
   auto result = write(**txn);
-  if (!result.ok()) return result.take_error();
+  if (!result.ok()) return result.take_error();  // rolled back, key not stored: the same key may be retried after a fix
+  Reply reply = status == 204 ? Reply{204, nullptr, {}} : json_reply(status, std::move(*result));
+  if (keyed)
+    KEHU_TRY(store_reply(lease.db(), ctx.user->id, key, StoredReply{status, reply.body.dump(), fingerprint}, app.clock().now_ms()));
   KEHU_TRY((*txn)->commit());
-  if (status == 204) return Reply{204, nullptr, {}};
-  return json_reply(status, std::move(*result));
+  return reply;
 }
 
 void register_record_action(App& app, const EntityDef& entity, const std::string& method, const std::string& suffix,

@@ -20,7 +20,10 @@ namespace kehu::server {
 void register_record_routes(App& app, const EntityDef& entity);
 
 // Runs `write` in one write transaction for the signed-in user and answers `status` with what it
-// returns; an error rolls everything back. The sub-resource routes (claim, transitions, members) use it.
+// returns; an error rolls everything back. Record create and every sub-resource route (claim,
+// transitions, notes, members) use it, so each POST honours Idempotency-Key: the first answer is stored
+// with the write, and the same key with the same request replays it (header Idempotency-Replayed) without
+// writing again; the same key with a different request is a 422.
 Result<Reply> write_reply(App& app, RequestContext& ctx, int status, const std::function<Result<nlohmann::json>(WriteTxn&)>& write);
 
 // A sub-resource route on `entity` (POST /api/v1/{res}/{id}/transition, ...): 404 for a role that may

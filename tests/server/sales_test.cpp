@@ -13,9 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string path(const std::string& res, const json& id, const std::string& tail = "") {
-  return "/api/v1/" + res + "/" + std::to_string(id.get<int64_t>()) + tail;
-}
 
 struct Shop {
   TestServer& s;
@@ -91,14 +88,14 @@ TEST_CASE("contracts: numbered HT…, status only through transitions, approval 
   CHECK(foreign.status == 422);
   CHECK(foreign.body["error"]["fields"].contains("customer_id"));
 
-  auto patched = s.request("PATCH", path("contracts", c.body["id"]), shop.sales, {{"rev", c.body["rev"]}, {"status", "signed"}});
+  auto patched = s.request("PATCH", record_path("contracts", c.body["id"]), shop.sales, {{"rev", c.body["rev"]}, {"status", "signed"}});
   CHECK(patched.status == 422);
   CHECK(patched.body["error"]["fields"].contains("status"));
 
   auto go = [&](const std::string& token, const std::string& to, const json& reason = nullptr) {
     json body = {{"to", to}};
     if (!reason.is_null()) body["reason"] = reason;
-    return s.request("POST", path("contracts", c.body["id"], "/transition"), token, body, {{"Accept-Language", "en"}});
+    return s.request("POST", record_path("contracts", c.body["id"], "/transition"), token, body, {{"Accept-Language", "en"}});
   };
   auto jump = go(shop.manager, "executing");
   CHECK(jump.status == 422);
@@ -124,8 +121,8 @@ TEST_CASE("contracts: numbered HT…, status only through transitions, approval 
   CHECK(signed_.body["signed_date"].is_string());
   CHECK(signed_.body["reject_reason"].is_null());
   // Once submitted, the rep neither edits, deletes nor moves it on; approvers do.
-  CHECK(s.request("PATCH", path("contracts", c.body["id"]), shop.sales, {{"rev", signed_.body["rev"]}, {"amount", 1}}).status == 403);
-  CHECK(s.request("DELETE", path("contracts", c.body["id"]), shop.sales).status == 403);
+  CHECK(s.request("PATCH", record_path("contracts", c.body["id"]), shop.sales, {{"rev", signed_.body["rev"]}, {"amount", 1}}).status == 403);
+  CHECK(s.request("DELETE", record_path("contracts", c.body["id"]), shop.sales).status == 403);
   CHECK(go(shop.sales, "executing").status == 403);
   CHECK(go(shop.contract_clerk, "executing").status == 200);
   CHECK(go(shop.manager, "terminated").status == 422);  // a reason is required
@@ -169,7 +166,7 @@ TEST_CASE("orders: totals from the server, stock taken and returned, never below
   CHECK(order.body["items"][0]["unit_price"] == 1250000);  // the product's price when none is given
   CHECK(shop.stock(shop.product_a) == 7);
   CHECK(shop.stock(shop.product_b) == 1);
-  auto customer = s.request("GET", path("customers", shop.customer["id"]), shop.sales);
+  auto customer = s.request("GET", record_path("customers", shop.customer["id"]), shop.sales);
   CHECK(customer.body["last_order_at"].get<std::string>().substr(0, 10) == "2026-11-20");
 
   // The third line lacks stock: no order, no stock taken, the line named.
@@ -194,34 +191,34 @@ TEST_CASE("orders: totals from the server, stock taken and returned, never below
                   {{"customer_id", shop.customer["id"]}, {"items", {json{{"product_id", shop.product_a["id"]}, {"quantity", 0}}}}}).status == 422);
 
   // Changing the lines of a confirmed order takes or returns the difference; cancelling returns all.
-  auto more = s.request("PATCH", path("orders", order.body["id"]), shop.sales,
+  auto more = s.request("PATCH", record_path("orders", order.body["id"]), shop.sales,
                         {{"rev", order.body["rev"]}, {"items", {line(shop.product_a, 5)}}});
   REQUIRE(more.status == 200);
   CHECK(more.body["total"] == 5 * 1250000);
   CHECK(shop.stock(shop.product_a) == 5);
   CHECK(shop.stock(shop.product_b) == 2);
-  auto cancelled = s.request("PATCH", path("orders", order.body["id"]), shop.sales, {{"rev", more.body["rev"]}, {"status", "cancelled"}});
+  auto cancelled = s.request("PATCH", record_path("orders", order.body["id"]), shop.sales, {{"rev", more.body["rev"]}, {"status", "cancelled"}});
   REQUIRE(cancelled.status == 200);
   CHECK(shop.stock(shop.product_a) == 10);
   // Confirming again needs the stock to be there.
   auto big = s.request("POST", "/api/v1/orders", shop.sales, {{"customer_id", shop.customer["id"]}, {"items", {line(shop.product_a, 8)}}});
   REQUIRE(big.status == 201);
-  auto reconfirm = s.request("PATCH", path("orders", order.body["id"]), shop.sales, {{"rev", cancelled.body["rev"]}, {"status", "confirmed"}});
+  auto reconfirm = s.request("PATCH", record_path("orders", order.body["id"]), shop.sales, {{"rev", cancelled.body["rev"]}, {"status", "confirmed"}});
   CHECK(reconfirm.body["error"]["code"] == "insufficient_stock");
   CHECK(shop.stock(shop.product_a) == 2);
   // A deleted confirmed order gives its stock back.
-  CHECK(s.request("DELETE", path("orders", big.body["id"]), shop.sales).status == 204);
+  CHECK(s.request("DELETE", record_path("orders", big.body["id"]), shop.sales).status == 204);
   CHECK(shop.stock(shop.product_a) == 10);
   // Nobody else's: another rep neither sees nor changes the order; service reads it.
-  CHECK(s.request("GET", path("orders", order.body["id"]), shop.other_sales).status == 404);
-  CHECK(s.request("GET", path("orders", order.body["id"]), shop.service).status == 200);
-  CHECK(s.request("PATCH", path("orders", order.body["id"]), shop.service, {{"rev", cancelled.body["rev"]}, {"notes", "x"}}).status == 403);
+  CHECK(s.request("GET", record_path("orders", order.body["id"]), shop.other_sales).status == 404);
+  CHECK(s.request("GET", record_path("orders", order.body["id"]), shop.service).status == 200);
+  CHECK(s.request("PATCH", record_path("orders", order.body["id"]), shop.service, {{"rev", cancelled.body["rev"]}, {"notes", "x"}}).status == 403);
   // Nor a product that orders use: it is deactivated instead.
-  auto product_in_use = s.request("DELETE", path("products", shop.product_a["id"]), shop.admin);
+  auto product_in_use = s.request("DELETE", record_path("products", shop.product_a["id"]), shop.admin);
   CHECK(product_in_use.status == 409);
   CHECK(product_in_use.body["error"]["code"] == "in_use");
   // A customer with orders cannot be deleted out from under them.
-  auto in_use = s.request("DELETE", path("customers", shop.customer["id"]), shop.sales);
+  auto in_use = s.request("DELETE", record_path("customers", shop.customer["id"]), shop.sales);
   CHECK(in_use.status == 409);
   CHECK(in_use.body["error"]["code"] == "in_use");
 }
@@ -240,14 +237,14 @@ TEST_CASE("opportunities: need a customer, won and lost are final and set closed
   REQUIRE(opp.status == 201);
   CHECK(opp.body["stage"] == "lead");
   CHECK(opp.body["closed_at"].is_null());
-  auto won = s.request("PATCH", path("opportunities", opp.body["id"]), shop.sales, {{"rev", opp.body["rev"]}, {"stage", "won"}});
+  auto won = s.request("PATCH", record_path("opportunities", opp.body["id"]), shop.sales, {{"rev", opp.body["rev"]}, {"stage", "won"}});
   REQUIRE(won.status == 200);
   CHECK(won.body["closed_at"].is_string());
   CHECK(won.body["probability"] == 100);
-  auto reopen = s.request("PATCH", path("opportunities", opp.body["id"]), shop.sales, {{"rev", won.body["rev"]}, {"stage", "negotiation"}});
+  auto reopen = s.request("PATCH", record_path("opportunities", opp.body["id"]), shop.sales, {{"rev", won.body["rev"]}, {"stage", "negotiation"}});
   CHECK(reopen.status == 422);
   CHECK(reopen.body["error"]["fields"].contains("stage"));
-  CHECK(s.request("PATCH", path("opportunities", opp.body["id"]), shop.manager, {{"rev", won.body["rev"]}, {"amount", 1}}).status == 422);
+  CHECK(s.request("PATCH", record_path("opportunities", opp.body["id"]), shop.manager, {{"rev", won.body["rev"]}, {"amount", 1}}).status == 422);
   // A contact of another customer is refused.
   auto other = s.request("POST", "/api/v1/customers", shop.sales, {{"name", "上海另一家公司"}});
   auto contact = s.request("POST", "/api/v1/contacts", shop.sales, {{"customer_id", other.body["id"]}, {"name", "赵六"}});
@@ -255,4 +252,49 @@ TEST_CASE("opportunities: need a customer, won and lost are final and set closed
                          {{"customer_id", shop.customer["id"]}, {"contact_id", contact.body["id"]}, {"title", "错配"}});
   CHECK(mixed.status == 422);
   CHECK(mixed.body["error"]["fields"].contains("contact_id"));
+}
+
+TEST_CASE("Idempotency-Key on action POSTs: a retried transition or member add replays the first answer") {
+  TestServer s;
+  Shop shop(s);
+  auto c = s.request("POST", "/api/v1/contracts", shop.sales, {{"customer_id", shop.customer["id"]}, {"title", "重试合同"}, {"amount", 100}});
+  REQUIRE(c.status == 201);
+  const std::string submit = record_path("contracts", c.body["id"], "/transition");
+  httplib::Headers key = {{"Idempotency-Key", "outbox-submit-1"}};
+  auto first = s.request("POST", submit, shop.sales, {{"to", "pending_approval"}}, key);
+  REQUIRE(first.status == 200);
+  CHECK(first.body["status"] == "pending_approval");
+  // The response was lost and the outbox sends it again: same answer, no second move, one audit row.
+  auto again = s.request("POST", submit, shop.sales, {{"to", "pending_approval"}}, key);
+  CHECK(again.status == 200);
+  CHECK(again.header("Idempotency-Replayed") == "true");
+  CHECK(again.body == first.body);
+  CHECK(s.count("SELECT count(*) FROM audit WHERE entity = 'contracts' AND action = 'update'") == 1);
+  // Without the key the same request is a new one, refused: the submitted contract is the approvers' now.
+  CHECK(s.request("POST", submit, shop.sales, {{"to", "pending_approval"}}).status == 403);
+  // The key belongs to that request: another body or another path under it is refused, nothing changes.
+  CHECK(s.request("POST", submit, shop.sales, {{"to", "draft"}}, key).body["error"]["fields"].contains("Idempotency-Key"));
+  CHECK(s.request("POST", record_path("customers", shop.customer["id"], "/claim"), shop.sales, nullptr, key).status == 422);
+  CHECK(s.request("GET", record_path("contracts", c.body["id"]), shop.sales).body["status"] == "pending_approval");
+  // A failed action stores nothing: its key works once the request is fixed.
+  httplib::Headers key2 = {{"Idempotency-Key", "outbox-reject-1"}};
+  CHECK(s.request("POST", submit, shop.manager, {{"to", "draft"}}, key2).status == 422);  // a reject needs a reason
+  auto rejected = s.request("POST", submit, shop.manager, {{"to", "draft"}, {"reason", "金额有误"}}, key2);
+  CHECK(rejected.status == 200);
+  CHECK(rejected.header("Idempotency-Replayed").empty());
+  CHECK(rejected.body["reject_reason"] == "金额有误");
+  CHECK(s.request("POST", submit, shop.manager, {{"to", "draft"}}, {{"Idempotency-Key", std::string(201, 'k')}}).status == 400);
+
+  auto campaign = s.request("POST", "/api/v1/campaigns", shop.admin, {{"name", "双十一"}, {"type", "event"}});
+  REQUIRE(campaign.status == 201);
+  const std::string members = record_path("campaigns", campaign.body["id"], "/members");
+  httplib::Headers key4 = {{"Idempotency-Key", "member-add-1"}};
+  auto added = s.request("POST", members, shop.admin, {{"customer_id", shop.customer["id"]}, {"status", "responded"}}, key4);
+  REQUIRE(added.status == 200);
+  // Meanwhile the member moved on; the retried add replays its first answer instead of undoing that.
+  REQUIRE(s.request("POST", members, shop.admin, {{"customer_id", shop.customer["id"]}, {"status", "converted"}}).status == 200);
+  auto retried = s.request("POST", members, shop.admin, {{"customer_id", shop.customer["id"]}, {"status", "responded"}}, key4);
+  CHECK(retried.body == added.body);
+  CHECK(retried.header("Idempotency-Replayed") == "true");
+  CHECK(s.request("GET", members, shop.admin).body["items"][0]["status"] == "converted");
 }

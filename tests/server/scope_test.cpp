@@ -17,8 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string path_of(const std::string& res, int64_t id) { return "/api/v1/" + res + "/" + std::to_string(id); }
-
 // A company: team A (manager, sales1, sales2), team B (sales3), and the roles that see everything.
 struct Company {
   TestServer& s;
@@ -43,9 +41,9 @@ struct Company {
     }
   }
   void set_team(const std::string& user, int64_t team) {
-    auto u = s.request("GET", path_of("users", ids[user]), admin);
+    auto u = s.request("GET", record_path("users", ids[user]), admin);
     REQUIRE(u.status == 200);
-    auto r = s.request("PATCH", path_of("users", ids[user]), admin, {{"rev", u.body["rev"]}, {"team_id", team}});
+    auto r = s.request("PATCH", record_path("users", ids[user]), admin, {{"rev", u.body["rev"]}, {"team_id", team}});
     REQUIRE(r.status == 200);
   }
   // A customer owned by `owner` ("" = the pool) with one contact; returns {customer id, contact id}.
@@ -125,7 +123,7 @@ TEST_CASE("access matrix: every role x customers and contacts x own/team-mate's/
         CAPTURE(res);
         int64_t id = res == "customers" ? records[owner].first : records[owner].second;
         // read
-        auto got = s.request("GET", path_of(res, id), token);
+        auto got = s.request("GET", record_path(res, id), token);
         CHECK(got.status == (sees ? 200 : 404));
         if (!sees) CHECK(got.raw.find("矩阵客户") == std::string::npos);
         // list
@@ -145,11 +143,11 @@ TEST_CASE("access matrix: every role x customers and contacts x own/team-mate's/
         // sync
         if (user != "viewer") CHECK(sync[res].count(id) == (sees ? 1u : 0u));
         // update: notes only (owner unchanged)
-        auto current = s.request("GET", path_of(res, id), co.admin);
-        auto patched = s.request("PATCH", path_of(res, id), token, {{"rev", current.body["rev"]}, {"notes", "由 " + user + " 修改"}});
+        auto current = s.request("GET", record_path(res, id), co.admin);
+        auto patched = s.request("PATCH", record_path(res, id), token, {{"rev", current.body["rev"]}, {"notes", "由 " + user + " 修改"}});
         int want = !sees ? 404 : oracle.edits(user, owner) ? 200 : 403;
         CHECK(patched.status == want);
-        if (want != 200) CHECK(s.request("GET", path_of(res, id), co.admin).body["notes"] == current.body["notes"]);
+        if (want != 200) CHECK(s.request("GET", record_path(res, id), co.admin).body["notes"] == current.body["notes"]);
         cases += 5;
       }
       // delete: on a fresh customer (and contact) per case, so every case starts from the same state
@@ -158,10 +156,10 @@ TEST_CASE("access matrix: every role x customers and contacts x own/team-mate's/
         CAPTURE(label);
         CAPTURE(res);
         int64_t id = res == "customers" ? fresh.first : fresh.second;
-        auto deleted = s.request("DELETE", path_of(res, id), token);
+        auto deleted = s.request("DELETE", record_path(res, id), token);
         int want = !sees ? 404 : oracle.deletes(user, owner) ? 204 : 403;
         CHECK(deleted.status == want);
-        CHECK(s.request("GET", path_of(res, id), co.admin).status == (want == 204 ? 404 : 200));
+        CHECK(s.request("GET", record_path(res, id), co.admin).status == (want == 204 ? 404 : 200));
         ++cases;
       }
     }
@@ -251,7 +249,7 @@ TEST_CASE("access matrix: every role x opportunities, contracts, orders, activit
         // Tickets and e-mails follow the customer, whose owner is `owner` (the pool's has none).
         const bool sees = oracle.sees(user, entity, owner);
         const int64_t id = records[entity][owner];
-        auto got = s.request("GET", path_of(entity, id), token);
+        auto got = s.request("GET", record_path(entity, id), token);
         CHECK(got.status == (sees ? 200 : 404));
         if (!sees) CHECK(got.raw.find("矩阵") == std::string::npos);
         auto listed = s.request("GET", "/api/v1/" + entity + "?limit=500", token);
@@ -267,18 +265,18 @@ TEST_CASE("access matrix: every role x opportunities, contracts, orders, activit
         if (user != "viewer") CHECK(sync[entity].count(id) == (sees ? 1u : 0u));
         // The timeline of a customer the user can see shows exactly the visible rows of it (a manager reads
         // every e-mail, but another team's customer has no timeline for them).
-        auto timeline = s.request("GET", path_of("customers", customers[owner]) + "/timeline?limit=500", token);
+        auto timeline = s.request("GET", record_path("customers", customers[owner]) + "/timeline?limit=500", token);
         bool on_timeline = false;
         if (timeline.status == 200)
           for (const auto& item : timeline.body["items"]) on_timeline = on_timeline || (item["entity"] == entity && item["id"] == id);
         if (entity != "opportunities") CHECK(on_timeline == (sees && oracle.base.sees(user, owner)));
-        auto current = s.request("GET", path_of(entity, id), co.admin);
+        auto current = s.request("GET", record_path(entity, id), co.admin);
         const json value = entity == "orders" ? json("2026-11-0" + std::to_string(1 + cases % 9)) : json("由 " + user + " 修改");
-        auto patched = s.request("PATCH", path_of(entity, id), token, {{"rev", current.body["rev"]}, {harmless.at(entity), value}});
+        auto patched = s.request("PATCH", record_path(entity, id), token, {{"rev", current.body["rev"]}, {harmless.at(entity), value}});
         const int want = !sees ? 404 : oracle.changes(user, entity, owner) ? 200 : 403;
         CHECK(patched.status == want);
         const int64_t fresh = make(entity, owner, customers[owner], "删除" + entity + std::to_string(cases));
-        auto deleted = s.request("DELETE", path_of(entity, fresh), token);
+        auto deleted = s.request("DELETE", record_path(entity, fresh), token);
         CHECK(deleted.status == (want == 200 ? 204 : want));
         cases += 7;
       }
@@ -294,23 +292,23 @@ TEST_CASE("sales own what they create; only managers and admins assign, managers
   CHECK(mine.body["owner_id"] == co.ids["sales1"]);
   auto for_other = s.request("POST", "/api/v1/customers", co.tokens["sales1"], {{"name", "替人建"}, {"owner_id", co.ids["sales2"]}});
   CHECK(for_other.status == 403);
-  auto give_away = s.request("PATCH", path_of("customers", mine.body["id"]), co.tokens["sales1"],
+  auto give_away = s.request("PATCH", record_path("customers", mine.body["id"]), co.tokens["sales1"],
                              {{"rev", mine.body["rev"]}, {"owner_id", co.ids["sales2"]}});
   CHECK(give_away.status == 403);
   CHECK(s.count("SELECT count(*) FROM customers WHERE name = '替人建'") == 0);
 
   // The manager moves it inside team A, not to team B.
-  auto outside = s.request("PATCH", path_of("customers", mine.body["id"]), co.tokens["manager"],
+  auto outside = s.request("PATCH", record_path("customers", mine.body["id"]), co.tokens["manager"],
                            {{"rev", mine.body["rev"]}, {"owner_id", co.ids["sales3"]}}, {{"Accept-Language", "en"}});
   CHECK(outside.status == 422);
   CHECK(outside.body["error"]["fields"].contains("owner_id"));
-  auto inside = s.request("PATCH", path_of("customers", mine.body["id"]), co.tokens["manager"],
+  auto inside = s.request("PATCH", record_path("customers", mine.body["id"]), co.tokens["manager"],
                           {{"rev", mine.body["rev"]}, {"owner_id", co.ids["sales2"]}});
   REQUIRE(inside.status == 200);
   CHECK(inside.body["owner_id"] == co.ids["sales2"]);
-  CHECK(s.request("GET", path_of("customers", mine.body["id"]), co.tokens["sales1"]).status == 404);
+  CHECK(s.request("GET", record_path("customers", mine.body["id"]), co.tokens["sales1"]).status == 404);
   // The admin assigns anywhere.
-  auto admin_move = s.request("PATCH", path_of("customers", mine.body["id"]), co.admin,
+  auto admin_move = s.request("PATCH", record_path("customers", mine.body["id"]), co.admin,
                               {{"rev", inside.body["rev"]}, {"owner_id", co.ids["sales3"]}});
   CHECK(admin_move.status == 200);
   // A contact cannot be hung on a customer the user cannot see, and that looks like a missing customer.
@@ -327,14 +325,14 @@ TEST_CASE("claim: a pool customer goes to the first rep who claims it; two at on
   TestServer s;
   Company co(s);
   auto pool = co.customer("", "公海客户乙");
-  auto claimed = s.request("POST", path_of("customers", pool.first) + "/claim", co.tokens["sales1"]);
+  auto claimed = s.request("POST", record_path("customers", pool.first) + "/claim", co.tokens["sales1"]);
   REQUIRE(claimed.status == 200);
   CHECK(claimed.body["owner_id"] == co.ids["sales1"]);
-  CHECK(s.request("POST", path_of("customers", pool.first) + "/claim", co.tokens["sales1"]).status == 200);  // a retry
-  auto late = s.request("POST", path_of("customers", pool.first) + "/claim", co.tokens["sales2"]);
+  CHECK(s.request("POST", record_path("customers", pool.first) + "/claim", co.tokens["sales1"]).status == 200);  // a retry
+  auto late = s.request("POST", record_path("customers", pool.first) + "/claim", co.tokens["sales2"]);
   CHECK(late.status == 404);  // no longer in the pool, and not theirs: invisible
-  CHECK(s.request("POST", path_of("customers", pool.first) + "/claim", co.tokens["service"]).status == 403);
-  CHECK(s.request("POST", path_of("customers", pool.first) + "/claim", co.tokens["viewer"]).status == 404);
+  CHECK(s.request("POST", record_path("customers", pool.first) + "/claim", co.tokens["service"]).status == 403);
+  CHECK(s.request("POST", record_path("customers", pool.first) + "/claim", co.tokens["viewer"]).status == 404);
   CHECK(s.request("POST", "/api/v1/customers/abc/claim", co.tokens["sales1"]).status == 400);
 
   for (int round = 0; round < 5; ++round) {
@@ -343,7 +341,7 @@ TEST_CASE("claim: a pool customer goes to the first rep who claims it; two at on
     std::vector<std::thread> reps;
     for (const std::string rep : {"sales1", "sales2", "sales3"}) {
       reps.emplace_back([&, rep] {
-        auto r = s.request("POST", path_of("customers", contested.first) + "/claim", co.tokens[rep]);
+        auto r = s.request("POST", record_path("customers", contested.first) + "/claim", co.tokens[rep]);
         if (r.status == 200) ++won;
         else if (r.status == 409 || r.status == 404) ++lost;
       });
@@ -371,9 +369,9 @@ TEST_CASE("scoped sync: a claim removes the customer and its contacts from the o
   CHECK(cache["sales2"]["contacts"].count(pool.second) == 1);
   CHECK(cache["sales1"]["customers"].count(theirs.first) == 0);
 
-  REQUIRE(s.request("POST", path_of("customers", pool.first) + "/claim", co.tokens["sales1"]).status == 200);
-  auto theirs_row = s.request("GET", path_of("customers", theirs.first), co.admin);
-  REQUIRE(s.request("DELETE", path_of("customers", theirs.first), co.admin).status == 204);
+  REQUIRE(s.request("POST", record_path("customers", pool.first) + "/claim", co.tokens["sales1"]).status == 200);
+  auto theirs_row = s.request("GET", record_path("customers", theirs.first), co.admin);
+  REQUIRE(s.request("DELETE", record_path("customers", theirs.first), co.admin).status == 204);
 
   auto raw = s.request("GET", "/api/v1/sync?since=" + std::to_string(since["sales2"]), co.tokens["sales2"]);
   REQUIRE(raw.status == 200);
@@ -449,15 +447,41 @@ TEST_CASE("merge: the merged customer's contacts move to the kept one, it is del
   CHECK(malformed.body["error"]["fields"].size() == 3);
   CHECK(s.count("SELECT count(*) FROM tombstones") == 0);  // nothing of the refused merges happened
 
+  // Campaign memberships: the merged customer's own one moves; where both were members, the kept one stays.
+  auto fair = s.request("POST", "/api/v1/campaigns", co.admin, {{"name", "秋季展会"}});
+  auto mailing = s.request("POST", "/api/v1/campaigns", co.admin, {{"name", "年终促销"}});
+  auto join = [&](const json& campaign, int64_t customer, const std::string& status) {
+    REQUIRE(s.request("POST", record_path("campaigns", campaign["id"], "/members"), co.admin, {{"customer_id", customer}, {"status", status}}).status == 200);
+  };
+  join(fair.body, keep.first, "responded");
+  join(fair.body, gone.first, "sent");
+  join(mailing.body, gone.first, "opened");
+  const std::string member_audit = "SELECT count(*) FROM audit WHERE entity = 'campaigns' AND changes LIKE '%\"member\"%'";
+  const int64_t member_audit_before = s.count(member_audit);
+
   auto merged = s.request("POST", "/api/v1/customers/merge", co.tokens["manager"], body);
   REQUIRE(merged.status == 200);
   CHECK(merged.body["id"] == keep.first);
-  CHECK(s.request("GET", path_of("customers", gone.first), co.admin).status == 404);
-  auto contact = s.request("GET", path_of("contacts", gone.second), co.admin);
+  CHECK(s.request("GET", record_path("customers", gone.first), co.admin).status == 404);
+  auto contact = s.request("GET", record_path("contacts", gone.second), co.admin);
   CHECK(contact.body["customer_id"] == keep.first);
   auto kept_contacts = s.request("GET", "/api/v1/contacts?customer_id=" + std::to_string(keep.first), co.tokens["sales2"]);
   CHECK(kept_contacts.body["total"] == 2);
   CHECK(s.count("SELECT count(*) FROM audit WHERE action = 'update' AND entity = 'customers' AND changes LIKE '%merged_from%'") == 1);
+  auto fair_members = s.request("GET", record_path("campaigns", fair.body["id"], "/members"), co.admin).body["items"];
+  REQUIRE(fair_members.size() == 1);
+  CHECK(fair_members[0]["customer_id"] == keep.first);
+  CHECK(fair_members[0]["status"] == "responded");
+  auto mailing_members = s.request("GET", record_path("campaigns", mailing.body["id"], "/members"), co.admin).body["items"];
+  REQUIRE(mailing_members.size() == 1);
+  CHECK(mailing_members[0]["customer_id"] == keep.first);
+  CHECK(mailing_members[0]["status"] == "opened");
+  // Both show in the campaigns' history: the move on one, the dropped copy on the other.
+  CHECK(s.count(member_audit) == member_audit_before + 2);
+  auto history = s.request("GET", "/api/v1/audit?entity=campaigns&entity_id=" + std::to_string(mailing.body["id"].get<int64_t>()), co.admin);
+  REQUIRE(history.status == 200);
+  CHECK(history.body["items"][0]["changes"]["member"][0]["customer_id"] == gone.first);
+  CHECK(history.body["items"][0]["changes"]["member"][1]["customer_id"] == keep.first);
 
   // sales1's cache loses the merged customer and its contact (now sales2's); sales2's gains the contact.
   auto s1 = synced(s, co.tokens["sales1"], since, before);
@@ -474,9 +498,9 @@ TEST_CASE("moving a contact to another customer moves it out of the old owner's 
   auto other = co.customer("sales3", "联系人新客户");
   auto before = synced(s, co.tokens["sales1"]);
   int64_t since = s.count("SELECT value FROM meta WHERE key = 'rev'");
-  auto contact = s.request("GET", path_of("contacts", mine.second), co.admin);
-  REQUIRE(s.request("PATCH", path_of("contacts", mine.second), co.admin, {{"rev", contact.body["rev"]}, {"customer_id", other.first}}).status == 200);
-  CHECK(s.request("GET", path_of("contacts", mine.second), co.tokens["sales1"]).status == 404);
+  auto contact = s.request("GET", record_path("contacts", mine.second), co.admin);
+  REQUIRE(s.request("PATCH", record_path("contacts", mine.second), co.admin, {{"rev", contact.body["rev"]}, {"customer_id", other.first}}).status == 200);
+  CHECK(s.request("GET", record_path("contacts", mine.second), co.tokens["sales1"]).status == 404);
   auto after = synced(s, co.tokens["sales1"], since, before);
   CHECK(after["contacts"].count(mine.second) == 0);
   CHECK(synced(s, co.tokens["sales3"])["contacts"].count(mine.second) == 1);

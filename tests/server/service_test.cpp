@@ -8,14 +8,6 @@ using namespace kehu;
 using namespace kehu::test;
 using nlohmann::json;
 
-namespace {
-
-std::string path(const std::string& res, const json& id, const std::string& tail = "") {
-  return "/api/v1/" + res + "/" + std::to_string(id.get<int64_t>()) + tail;
-}
-
-}  // namespace
-
 TEST_CASE("activities: a done call moves the customer's last contact; a note does not") {
   TestServer s;
   s.add_user("zhang.wei", "sales");
@@ -26,16 +18,16 @@ TEST_CASE("activities: a done call moves the customer's last contact; a note doe
   auto note = s.request("POST", "/api/v1/activities", sales,
                         {{"type", "note"}, {"subject", "备忘"}, {"customer_id", customer.body["id"]}, {"done", true}});
   REQUIRE(note.status == 201);
-  CHECK(s.request("GET", path("customers", customer.body["id"]), sales).body["last_contact_at"].is_null());
+  CHECK(s.request("GET", record_path("customers", customer.body["id"]), sales).body["last_contact_at"].is_null());
   // Named by its contact only, the call belongs to that contact's customer.
   auto call = s.request("POST", "/api/v1/activities", sales,
                         {{"type", "call"}, {"subject", "回访"}, {"contact_id", contact.body["id"]}, {"start_at", "2026-11-02T03:00:00Z"}});
   REQUIRE(call.status == 201);
   CHECK(call.body["customer_id"] == customer.body["id"]);
-  CHECK(s.request("GET", path("customers", customer.body["id"]), sales).body["last_contact_at"].is_null());  // not done yet
-  auto done = s.request("PATCH", path("activities", call.body["id"]), sales, {{"rev", call.body["rev"]}, {"done", true}});
+  CHECK(s.request("GET", record_path("customers", customer.body["id"]), sales).body["last_contact_at"].is_null());  // not done yet
+  auto done = s.request("PATCH", record_path("activities", call.body["id"]), sales, {{"rev", call.body["rev"]}, {"done", true}});
   REQUIRE(done.status == 200);
-  CHECK(s.request("GET", path("customers", customer.body["id"]), sales).body["last_contact_at"] == "2026-11-02T03:00:00.000Z");
+  CHECK(s.request("GET", record_path("customers", customer.body["id"]), sales).body["last_contact_at"] == "2026-11-02T03:00:00.000Z");
   auto backwards = s.request("POST", "/api/v1/activities", sales,
                              {{"type", "meeting"}, {"subject", "会议"}, {"start_at", "2026-11-02T05:00:00Z"}, {"end_at", "2026-11-02T04:00:00Z"}});
   CHECK(backwards.status == 422);
@@ -70,16 +62,16 @@ TEST_CASE("tickets: feedback needs contact and opportunity; the state machine an
   CHECK(t.body["status"] == "new");
   CHECK(t.body["priority"] == "normal");
   auto go = [&](const std::string& token, json body) {
-    return s.request("POST", path("tickets", t.body["id"], "/transition"), token, body);
+    return s.request("POST", record_path("tickets", t.body["id"], "/transition"), token, body);
   };
   CHECK(go(service, {{"to", "in_progress"}}).body["error"]["code"] == "invalid_transition");
   auto unassigned = go(service, {{"to", "assigned"}});
   CHECK(unassigned.status == 422);
   CHECK(unassigned.body["error"]["fields"].contains("assignee_id"));
   // The customer's rep reads the ticket but does not work it; another rep does not see it at all.
-  CHECK(s.request("GET", path("tickets", t.body["id"]), sales).status == 200);
+  CHECK(s.request("GET", record_path("tickets", t.body["id"]), sales).status == 200);
   CHECK(go(sales, {{"to", "assigned"}, {"assignee_id", rep}}).status == 403);
-  CHECK(s.request("GET", path("tickets", t.body["id"]), other).status == 404);
+  CHECK(s.request("GET", record_path("tickets", t.body["id"]), other).status == 404);
   CHECK(go(other, {{"to", "assigned"}, {"assignee_id", rep}}).status == 404);
 
   CHECK(go(service, {{"to", "assigned"}, {"assignee_id", agent}, {"note", "转交孙丽"}}).body["status"] == "assigned");
@@ -93,15 +85,15 @@ TEST_CASE("tickets: feedback needs contact and opportunity; the state machine an
   auto reopened = go(service, {{"to", "reopened"}, {"note", "客户反馈问题复现"}});
   CHECK(reopened.body["resolved_at"].is_null());
   CHECK(go(service, {{"to", "closed"}}).body["error"]["code"] == "invalid_transition");
-  auto patch_status = s.request("PATCH", path("tickets", t.body["id"]), service, {{"rev", reopened.body["rev"]}, {"status", "closed"}});
+  auto patch_status = s.request("PATCH", record_path("tickets", t.body["id"]), service, {{"rev", reopened.body["rev"]}, {"status", "closed"}});
   CHECK(patch_status.status == 422);
 
-  CHECK(s.request("POST", path("tickets", t.body["id"], "/notes"), service, {{"text", "  "}}).status == 422);
-  CHECK(s.request("POST", path("tickets", t.body["id"], "/notes"), sales, {{"text", "催一下"}}).status == 403);
-  auto added = s.request("POST", path("tickets", t.body["id"], "/notes"), service, {{"text", "已联系客户，约明天上门"}});
+  CHECK(s.request("POST", record_path("tickets", t.body["id"], "/notes"), service, {{"text", "  "}}).status == 422);
+  CHECK(s.request("POST", record_path("tickets", t.body["id"], "/notes"), sales, {{"text", "催一下"}}).status == 403);
+  auto added = s.request("POST", record_path("tickets", t.body["id"], "/notes"), service, {{"text", "已联系客户，约明天上门"}});
   REQUIRE(added.status == 201);
   CHECK(added.body["user_id"] == agent);
-  auto log = s.request("GET", path("tickets", t.body["id"], "/notes"), sales);
+  auto log = s.request("GET", record_path("tickets", t.body["id"], "/notes"), sales);
   REQUIRE(log.status == 200);
   REQUIRE(log.body["items"].size() == 5);
   CHECK(log.body["items"][0]["from_status"] == "new");
@@ -109,7 +101,7 @@ TEST_CASE("tickets: feedback needs contact and opportunity; the state machine an
   CHECK(log.body["items"][0]["text"] == "转交孙丽");
   CHECK(log.body["items"][3]["to_status"] == "reopened");
   CHECK(log.body["items"][4]["text"] == "已联系客户，约明天上门");
-  CHECK(s.request("GET", path("tickets", t.body["id"], "/notes"), other).status == 404);
+  CHECK(s.request("GET", record_path("tickets", t.body["id"], "/notes"), other).status == 404);
   (void)admin;
 }
 
@@ -130,29 +122,29 @@ TEST_CASE("timeline: a customer's activities, e-mails, tickets, orders and contr
   auto elsewhere = s.request("POST", "/api/v1/activities", admin, {{"type", "call"}, {"subject", "管理员来电"}, {"customer_id", cid}, {"start_at", "2026-10-20T02:00:00Z"}});
   REQUIRE(elsewhere.status == 201);
 
-  auto all = s.request("GET", path("customers", cid, "/timeline"), admin);
+  auto all = s.request("GET", record_path("customers", cid, "/timeline"), admin);
   REQUIRE(all.status == 200);
   std::vector<std::string> kinds;
   for (const auto& item : all.body["items"]) kinds.push_back(item["entity"]);
   CHECK(kinds == std::vector<std::string>{"tickets", "activities", "orders", "activities", "contracts"});
   CHECK(all.body["items"][0]["record"]["subject"] == "咨询报价");
 
-  auto mine = s.request("GET", path("customers", cid, "/timeline"), sales);
+  auto mine = s.request("GET", record_path("customers", cid, "/timeline"), sales);
   REQUIRE(mine.status == 200);
   CHECK(mine.body["items"].size() == 4);  // not the admin's call
   std::vector<std::string> paged;
   std::string cursor;
   for (int page = 0; page < 10; ++page) {
-    auto r = s.request("GET", path("customers", cid, "/timeline?limit=1") + (cursor.empty() ? "" : "&cursor=" + cursor), sales);
+    auto r = s.request("GET", record_path("customers", cid, "/timeline?limit=1") + (cursor.empty() ? "" : "&cursor=" + cursor), sales);
     REQUIRE(r.status == 200);
     for (const auto& item : r.body["items"]) paged.push_back(item["entity"]);
     if (r.body["next_cursor"].is_null()) break;
     cursor = r.body["next_cursor"];
   }
   CHECK(paged == std::vector<std::string>{"tickets", "orders", "activities", "contracts"});
-  CHECK(s.request("GET", path("customers", cid, "/timeline"), other).status == 404);
-  CHECK(s.request("GET", path("customers", cid, "/timeline?cursor=bogus"), sales).status == 400);
-  CHECK(s.request("GET", path("customers", cid, "/timeline?limit=0"), sales).status == 400);
+  CHECK(s.request("GET", record_path("customers", cid, "/timeline"), other).status == 404);
+  CHECK(s.request("GET", record_path("customers", cid, "/timeline?cursor=bogus"), sales).status == 400);
+  CHECK(s.request("GET", record_path("customers", cid, "/timeline?limit=0"), sales).status == 400);
 }
 
 TEST_CASE("reassignment takes the customer's open opportunities and activities along; closed ones stay") {
@@ -167,24 +159,24 @@ TEST_CASE("reassignment takes the customer's open opportunities and activities a
   auto won_opp = s.request("POST", "/api/v1/opportunities", rep_a, {{"customer_id", cid}, {"title", "首单"}, {"stage", "won"}});
   auto open_task = s.request("POST", "/api/v1/activities", rep_a, {{"type", "task"}, {"subject", "寄样品"}, {"customer_id", cid}});
   auto done_call = s.request("POST", "/api/v1/activities", rep_a, {{"type", "call"}, {"subject", "首次电话"}, {"customer_id", cid}, {"done", true}});
-  auto moved = s.request("PATCH", path("customers", cid), admin, {{"rev", s.request("GET", path("customers", cid), admin).body["rev"]}, {"owner_id", b}});
+  auto moved = s.request("PATCH", record_path("customers", cid), admin, {{"rev", s.request("GET", record_path("customers", cid), admin).body["rev"]}, {"owner_id", b}});
   REQUIRE(moved.status == 200);
-  auto owner = [&](const std::string& res, const Response& r) { return s.request("GET", path(res, r.body["id"]), admin).body["owner_id"]; };
+  auto owner = [&](const std::string& res, const Response& r) { return s.request("GET", record_path(res, r.body["id"]), admin).body["owner_id"]; };
   CHECK(owner("opportunities", open_opp) == b);
   CHECK(owner("activities", open_task) == b);
   CHECK(owner("opportunities", won_opp) == a);
   CHECK(owner("activities", done_call) == a);
-  CHECK(s.request("GET", path("opportunities", open_opp.body["id"]), rep_b).status == 200);
+  CHECK(s.request("GET", record_path("opportunities", open_opp.body["id"]), rep_b).status == 200);
   // The closed opportunity stayed with A, but its customer is B's now: A cannot hang work on that customer
   // through it (nor move B's customer's last contact).
-  const json before = s.request("GET", path("customers", cid), admin).body;
+  const json before = s.request("GET", record_path("customers", cid), admin).body;
   auto through = s.request("POST", "/api/v1/activities", rep_a, {{"type", "call"}, {"subject", "借道"}, {"opportunity_id", won_opp.body["id"]}, {"done", true}});
   CHECK(through.status == 422);
   CHECK(through.body["error"]["fields"].contains("opportunity_id"));
-  const json after = s.request("GET", path("customers", cid), admin).body;
+  const json after = s.request("GET", record_path("customers", cid), admin).body;
   CHECK(after["rev"] == before["rev"]);
   CHECK(after["last_contact_at"] == before["last_contact_at"]);
-  CHECK(s.request("GET", path("opportunities", open_opp.body["id"]), rep_a).status == 404);
+  CHECK(s.request("GET", record_path("opportunities", open_opp.body["id"]), rep_a).status == 404);
   // The old owner's next sync removes what moved away.
   auto sync = s.request("GET", "/api/v1/sync?since=" + std::to_string(open_task.body["rev"].get<int64_t>()), rep_a);
   bool removed = false;
@@ -205,37 +197,37 @@ TEST_CASE("campaign members, saved views, and what a delete does to the records 
   auto campaign = s.request("POST", "/api/v1/campaigns", manager, {{"name", "春季展会"}, {"type", "event"}, {"budget", 5000000}});
   REQUIRE(campaign.status == 201);
   CHECK(s.request("POST", "/api/v1/campaigns", sales, {{"name", "私人活动"}}).status == 403);
-  auto member = s.request("POST", path("campaigns", campaign.body["id"], "/members"), admin,
+  auto member = s.request("POST", record_path("campaigns", campaign.body["id"], "/members"), admin,
                           {{"customer_id", customer.body["id"]}, {"contact_id", contact.body["id"]}});
   REQUIRE(member.status == 200);
   CHECK(member.body["status"] == "targeted");
-  auto mismatched = s.request("POST", path("campaigns", campaign.body["id"], "/members"), admin,
+  auto mismatched = s.request("POST", record_path("campaigns", campaign.body["id"], "/members"), admin,
                               {{"customer_id", other.body["id"]}, {"contact_id", contact.body["id"]}});
   CHECK(mismatched.status == 422);
   CHECK(mismatched.body["error"]["fields"].contains("contact_id"));
-  CHECK(s.request("POST", path("campaigns", campaign.body["id"], "/members"), admin, {{"customer_id", other.body["id"]}, {"status", "won"}}).status == 422);
-  REQUIRE(s.request("POST", path("campaigns", campaign.body["id"], "/members"), admin, {{"customer_id", other.body["id"]}}).status == 200);
-  auto updated = s.request("POST", path("campaigns", campaign.body["id"], "/members"), admin, {{"customer_id", other.body["id"]}, {"status", "responded"}});
+  CHECK(s.request("POST", record_path("campaigns", campaign.body["id"], "/members"), admin, {{"customer_id", other.body["id"]}, {"status", "won"}}).status == 422);
+  REQUIRE(s.request("POST", record_path("campaigns", campaign.body["id"], "/members"), admin, {{"customer_id", other.body["id"]}}).status == 200);
+  auto updated = s.request("POST", record_path("campaigns", campaign.body["id"], "/members"), admin, {{"customer_id", other.body["id"]}, {"status", "responded"}});
   CHECK(updated.body["status"] == "responded");
-  CHECK(s.request("GET", path("campaigns", campaign.body["id"], "/members"), admin).body["items"].size() == 2);
-  CHECK(s.request("GET", path("campaigns", campaign.body["id"], "/members"), sales).body["items"].size() == 1);  // only their customer
-  CHECK(s.request("POST", path("campaigns", campaign.body["id"], "/members"), sales, {{"customer_id", customer.body["id"]}}).status == 403);
-  CHECK(s.request("DELETE", path("campaigns", campaign.body["id"], "/members?customer_id=") + std::to_string(other.body["id"].get<int64_t>()), admin).status == 204);
-  CHECK(s.request("DELETE", path("campaigns", campaign.body["id"], "/members?customer_id=") + std::to_string(other.body["id"].get<int64_t>()), admin).status == 404);
+  CHECK(s.request("GET", record_path("campaigns", campaign.body["id"], "/members"), admin).body["items"].size() == 2);
+  CHECK(s.request("GET", record_path("campaigns", campaign.body["id"], "/members"), sales).body["items"].size() == 1);  // only their customer
+  CHECK(s.request("POST", record_path("campaigns", campaign.body["id"], "/members"), sales, {{"customer_id", customer.body["id"]}}).status == 403);
+  CHECK(s.request("DELETE", record_path("campaigns", campaign.body["id"], "/members?customer_id=") + std::to_string(other.body["id"].get<int64_t>()), admin).status == 204);
+  CHECK(s.request("DELETE", record_path("campaigns", campaign.body["id"], "/members?customer_id=") + std::to_string(other.body["id"].get<int64_t>()), admin).status == 404);
 
   // An e-mail campaign does not take a contact who refuses e-mail.
   auto mailing = s.request("POST", "/api/v1/campaigns", manager, {{"name", "双十一邮件"}, {"type", "email"}});
   auto refuses = s.request("POST", "/api/v1/contacts", sales, {{"customer_id", customer.body["id"]}, {"name", "拒收者"}, {"do_not_email", true}});
-  auto refused = s.request("POST", path("campaigns", mailing.body["id"], "/members"), admin,
+  auto refused = s.request("POST", record_path("campaigns", mailing.body["id"], "/members"), admin,
                            {{"customer_id", customer.body["id"]}, {"contact_id", refuses.body["id"]}});
   CHECK(refused.status == 422);
   CHECK(refused.body["error"]["fields"].contains("contact_id"));
-  REQUIRE(s.request("DELETE", path("contacts", refuses.body["id"]), sales).status == 204);
+  REQUIRE(s.request("DELETE", record_path("contacts", refuses.body["id"]), sales).status == 204);
 
   // Saved views are their creator's alone, an administrator's included.
   auto view = s.request("POST", "/api/v1/views", sales, {{"name", "我的A类客户"}, {"resource", "customers"}, {"filters", {{"level", "A"}}}});
   REQUIRE(view.status == 201);
-  CHECK(s.request("GET", path("views", view.body["id"]), admin).status == 404);
+  CHECK(s.request("GET", record_path("views", view.body["id"]), admin).status == 404);
   CHECK(s.request("GET", "/api/v1/views", admin).body["items"].empty());
   CHECK(s.request("POST", "/api/v1/views", sales, {{"name", "x"}, {"resource", "salaries"}}).status == 422);
   CHECK(s.request("POST", "/api/v1/views", sales, {{"name", "x"}, {"resource", "customers"}, {"owner_id", 1}}).status == 422);
@@ -244,14 +236,19 @@ TEST_CASE("campaign members, saved views, and what a delete does to the records 
   // contacts and leaves its activity without a customer.
   auto activity = s.request("POST", "/api/v1/activities", sales, {{"type", "call"}, {"subject", "邀约"}, {"contact_id", contact.body["id"]}});
   REQUIRE(activity.status == 201);
-  CHECK(s.request("DELETE", path("contacts", contact.body["id"]), sales).status == 204);
-  auto after = s.request("GET", path("activities", activity.body["id"]), sales);
+  CHECK(s.request("DELETE", record_path("contacts", contact.body["id"]), sales).status == 204);
+  auto after = s.request("GET", record_path("activities", activity.body["id"]), sales);
   CHECK(after.body["contact_id"].is_null());
   CHECK(after.body["customer_id"] == customer.body["id"]);
   CHECK(after.body["rev"].get<int64_t>() > activity.body["rev"].get<int64_t>());
   CHECK(s.count("SELECT count(*) FROM campaign_members") == 0);
-  CHECK(s.request("DELETE", path("customers", customer.body["id"]), sales).status == 204);
-  CHECK(s.request("GET", path("activities", activity.body["id"]), sales).body["customer_id"].is_null());
+  // The membership went with the contact, and the campaign's history says so.
+  auto history = s.request("GET", "/api/v1/audit?entity=campaigns&entity_id=" + std::to_string(campaign.body["id"].get<int64_t>()), admin);
+  REQUIRE(history.status == 200);
+  CHECK(history.body["items"][0]["changes"]["member"][0]["contact_id"] == contact.body["id"]);
+  CHECK(history.body["items"][0]["changes"]["member"][1].is_null());
+  CHECK(s.request("DELETE", record_path("customers", customer.body["id"]), sales).status == 204);
+  CHECK(s.request("GET", record_path("activities", activity.body["id"]), sales).body["customer_id"].is_null());
 }
 
 TEST_CASE("announcements: managers and admins write them, every staff role reads and syncs them with their audience") {

@@ -21,6 +21,11 @@ struct Response {
   std::string header(const std::string& name) const;
 };
 
+// "/api/v1/{res}/{id}{tail}": the path of one record, or of a sub-resource with tail "/transition".
+inline std::string record_path(const std::string& res, const nlohmann::json& id, const std::string& tail = "") {
+  return "/api/v1/" + res + "/" + std::to_string(id.get<int64_t>()) + tail;
+}
+
 class TestServer {
  public:
   // `configure` may adjust the config (limits, throttle rules) before start.

@@ -199,22 +199,9 @@ Status customer_effects(WriteTxn& txn, const json& before, const json& after) {
     const char* condition;
   };
   for (const Open& open : {Open{&opportunities_def(), "stage NOT IN ('won', 'lost')"}, Open{&activities_def(), "done = 0"}}) {
-    auto st = txn.db().prepare("SELECT id, rev FROM " + open.entity->name + " WHERE customer_id = ?1 AND owner_id IS ?2 AND " +
-                               open.condition);
-    if (!st.ok()) return st.take_error();
-    (*st)->bind_all({customer, before["owner_id"].is_null() ? SqlValue(nullptr) : SqlValue(before["owner_id"].get<int64_t>())});
-    std::vector<std::pair<int64_t, int64_t>> rows;
-    for (;;) {
-      auto row = (*st)->step();
-      if (!row.ok()) return row.take_error();
-      if (!*row) break;
-      rows.push_back({(*st)->column_int(0), (*st)->column_int(1)});
-    }
-    st->reset();
-    for (auto [id, rev] : rows) {
-      auto moved = update_record(txn, *open.entity, id, json{{"owner_id", after["owner_id"]}}, rev);
-      if (!moved.ok()) return moved.take_error();
-    }
+    const SqlValue from = before["owner_id"].is_null() ? SqlValue(nullptr) : SqlValue(before["owner_id"].get<int64_t>());
+    KEHU_TRY(update_rows_where(txn, *open.entity, std::string("customer_id = ?1 AND owner_id IS ?2 AND ") + open.condition,
+                               {customer, from}, json{{"owner_id", after["owner_id"]}}));
   }
   return ok_status();
 }

@@ -69,6 +69,15 @@ bool token_ok(const json& v, bool lower_only) {
   return true;
 }
 
+// Names every key of `obj` that is not in `allowed` ("path.key: unknown field").
+void check_keys(const json& obj, std::initializer_list<const char*> allowed, const std::string& path, Problems& p) {
+  for (const auto& [k, v] : obj.items()) {
+    (void)v;
+    if (std::none_of(allowed.begin(), allowed.end(), [&k = k](const char* a) { return k == a; }))
+      p.add(path + "." + k, {"未知字段", "unknown field"});
+  }
+}
+
 void check_label(const json& item, const std::string& path, Problems& p) {
   for (const char* lang : {"zh", "en"})
     if (!text_ok(item.value(lang, json()), 1, 50)) p.add(path + "." + lang, {"名称应为 1-50 个字符", "the label must be 1-50 characters"});
@@ -97,10 +106,7 @@ void check_option_lists(const json& lists, Problems& p) {
         p.add(at, {"应为对象 {value, zh, en}", "must be an object {value, zh, en}"});
         continue;
       }
-      for (const auto& [k, v] : item.items()) {
-        (void)v;
-        if (k != "value" && k != "zh" && k != "en" && k != "retired") p.add(at + "." + k, {"未知字段", "unknown field"});
-      }
+      check_keys(item, {"value", "zh", "en", "retired"}, at, p);
       if (!token_ok(item.value("value", json()), false)) {
         p.add(at + ".value", {"选项值只能用字母、数字和 _（最多 40 个）", "the value may use only letters, digits and _ (up to 40)"});
         continue;
@@ -140,11 +146,7 @@ void check_custom_fields(const json& all, Problems& p) {
         p.add(at, {"应为对象", "must be an object"});
         continue;
       }
-      for (const auto& [k, v] : def.items()) {
-        (void)v;
-        if (k != "key" && k != "zh" && k != "en" && k != "type" && k != "options" && k != "required")
-          p.add(at + "." + k, {"未知字段", "unknown field"});
-      }
+      check_keys(def, {"key", "zh", "en", "type", "options", "required"}, at, p);
       const json key = def.value("key", json());
       if (!token_ok(key, true) || !(key.get<std::string>()[0] >= 'a' && key.get<std::string>()[0] <= 'z'))
         p.add(at + ".key", {"键名以小写字母开头，只能用小写字母、数字和 _", "the key must start with a-z and use only a-z, 0-9 and _"});
@@ -189,11 +191,7 @@ void check_menus(const json& menus, Problems& p) {
 void check_mail_server(const std::string& name, const json& server, const json& current, json& out, Problems& p) {
   if (server.is_null()) return;
   if (!server.is_object()) return p.add(name, {"应为对象或 null", "must be an object or null"});
-  for (const auto& [k, v] : server.items()) {
-    (void)v;
-    if (k != "host" && k != "port" && k != "username" && k != "password" && k != "from" && k != "tls")
-      p.add(name + "." + k, {"未知字段", "unknown field"});
-  }
+  check_keys(server, {"host", "port", "username", "password", "from", "tls"}, name, p);
   if (!text_ok(server.value("host", json()), 1, 253)) p.add(name + ".host", {"请填写服务器地址", "enter the server's host name"});
   const json port = server.value("port", json());
   if (!port.is_number_integer() || port.get<int64_t>() < 1 || port.get<int64_t>() > 65535) p.add(name + ".port", {"端口应为 1-65535", "the port must be 1-65535"});
@@ -213,10 +211,7 @@ void check_mail_server(const std::string& name, const json& server, const json& 
 
 void check_backup(const json& backup, Problems& p) {
   if (!backup.is_object()) return p.add("backup", {"应为对象", "must be an object"});
-  for (const auto& [k, v] : backup.items()) {
-    (void)v;
-    if (k != "schedule" && k != "time" && k != "folder" && k != "keep") p.add("backup." + k, {"未知字段", "unknown field"});
-  }
+  check_keys(backup, {"schedule", "time", "folder", "keep"}, "backup", p);
   const json schedule = backup.value("schedule", json());
   if (schedule != "off" && schedule != "daily" && schedule != "hourly") p.add("backup.schedule", {"应为 off、daily 或 hourly", "must be off, daily or hourly"});
   const json time = backup.value("time", json());

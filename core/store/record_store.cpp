@@ -104,13 +104,13 @@ json diff(const EntityDef& entity, const json& before, const json& after) {
 }
 
 
-// (id, rev) of the rows of `table` whose `column` is `value`.
-Result<std::vector<std::pair<int64_t, int64_t>>> rows_referring(Database& db, const std::string& table, const std::string& column,
-                                                                int64_t value) {
+// (id, rev) of the rows of `table` matching `where`, read before any of them is written.
+Result<std::vector<std::pair<int64_t, int64_t>>> rows_where(Database& db, const std::string& table, const std::string& where,
+                                                            const std::vector<SqlValue>& args) {
   std::vector<std::pair<int64_t, int64_t>> rows;
-  auto st = db.prepare("SELECT id, rev FROM " + table + " WHERE " + column + " = ?1");
+  auto st = db.prepare("SELECT id, rev FROM " + table + " WHERE " + where);
   if (!st.ok()) return st.take_error();
-  (*st)->bind(1, value);
+  (*st)->bind_all(args);
   for (;;) {
     auto row = (*st)->step();
     if (!row.ok()) return row.take_error();
@@ -140,18 +140,15 @@ Status release_dependents(WriteTxn& txn, const EntityDef& entity, int64_t id) {
   for (const auto* child : served_entities())
     for (const auto& f : child->fields) {
       if (f.type != FieldType::reference || f.ref_table != entity.name) continue;
-      auto rows = rows_referring(txn.db(), child->name, f.name, id);
-      if (!rows.ok()) return rows.take_error();
-      for (auto [row_id, row_rev] : *rows) {
-        if (f.cascade_delete) {
-          KEHU_TRY(delete_record(txn, *child, row_id));
-        } else {
-          WriteOptions clear;
-          clear.server_values = json{{f.name, nullptr}};  // may be a server-maintained field (approved_by)
-          auto cleared = update_record(txn, *child, row_id, json::object(), row_rev, clear);
-          if (!cleared.ok()) return cleared.take_error();
-        }
+      if (!f.cascade_delete) {
+        WriteOptions clear;
+        clear.server_values = json{{f.name, nullptr}};  // may be a server-maintained field (approved_by)
+        KEHU_TRY(update_rows_where(txn, *child, f.name + " = ?1", {id}, json::object(), clear));
+        continue;
       }
+      auto parts = rows_where(txn.db(), child->name, f.name + " = ?1", {id});
+      if (!parts.ok()) return parts.take_error();
+      for (auto [part_id, part_rev] : *parts) KEHU_TRY(delete_record(txn, *child, part_id));
     }
   return ok_status();
 }
@@ -250,6 +247,7 @@ Result<json> update_record(WriteTxn& txn, const EntityDef& entity, int64_t id, c
   const Viewer& viewer = options.viewer;
   auto current = get_visible_record(txn.db(), entity, id, viewer);
   if (!current.ok()) return current.take_error();
+  // Reach over the record as it is comes before the rev check: a 409 would show a record the user may not change.
   KEHU_TRY(check_write_reach(txn.db(), entity, viewer, *current, *current));
   if ((*current)["rev"].get<int64_t>() != expected_rev)
     return Error::make(ErrorCode::conflict, {"该记录已被他人修改，请查看最新内容后再保存", "someone else changed this record; review the latest version and save again"});
@@ -296,6 +294,17 @@ Result<json> update_record(WriteTxn& txn, const EntityDef& entity, int64_t id, c
   if (overridden) KEHU_TRY(txn.audit("override", entity.name, id, json{{"rule", "duplicate"}}));
   KEHU_TRY(after_record_written(txn, entity, *current, *stored));
   return stored;
+}
+
+Status update_rows_where(WriteTxn& txn, const EntityDef& entity, const std::string& where, const std::vector<SqlValue>& args,
+                         const json& patch, const WriteOptions& options) {
+  auto rows = rows_where(txn.db(), entity.name, where, args);
+  if (!rows.ok()) return rows.take_error();
+  for (auto [id, rev] : *rows) {
+    auto written = update_record(txn, entity, id, patch, rev, options);
+    if (!written.ok()) return written.take_error();
+  }
+  return ok_status();
 }
 
 Status delete_record(WriteTxn& txn, const EntityDef& entity, int64_t id, const Viewer& viewer) {
@@ -364,12 +373,7 @@ Result<json> merge_customers(WriteTxn& txn, int64_t keep_id, int64_t merge_id, c
   for (const auto* entity : served_entities()) {
     for (const auto& f : entity->fields) {
       if (f.type != FieldType::reference || f.ref_table != customers.name) continue;
-      auto rows = rows_referring(txn.db(), entity->name, f.name, merge_id);
-      if (!rows.ok()) return rows.take_error();
-      for (auto [row_id, row_rev] : *rows) {
-        auto moved = update_record(txn, *entity, row_id, json{{f.name, keep_id}}, row_rev);
-        if (!moved.ok()) return moved.take_error();
-      }
+      KEHU_TRY(update_rows_where(txn, *entity, f.name + " = ?1", {merge_id}, json{{f.name, keep_id}}));
     }
   }
   KEHU_TRY(move_campaign_members(txn, merge_id, keep_id));

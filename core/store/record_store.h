@@ -47,6 +47,12 @@ Result<nlohmann::json> create_record(WriteTxn& txn, const EntityDef& entity, con
 Result<nlohmann::json> update_record(WriteTxn& txn, const EntityDef& entity, int64_t id, const nlohmann::json& patch,
                                      int64_t expected_rev, const WriteOptions& options = {});
 
+// Applies `patch` (and `options`) to every row of `entity` matching `where` (SQL over its columns, `args`
+// bound), each through update_record at the rev it has now: the rules' "move these along with it" step
+// (a merge's references, a reassigned customer's open work). Stops at the first error.
+Status update_rows_where(WriteTxn& txn, const EntityDef& entity, const std::string& where, const std::vector<SqlValue>& args,
+                         const nlohmann::json& patch, const WriteOptions& options = {});
+
 // Deletes a record. Records that are part of it go first (a customer's contacts: FieldDef::cascade_delete);
 // optional references to it are cleared; a record that others still require (a customer with orders)
 // is not deleted: ErrorCode::in_use naming what still needs it.

@@ -10,6 +10,8 @@
 #include <cstdio>
 
 #include "core/clock.h"
+#include "core/settings/settings.h"
+#include "web/screens/module_menu.h"
 
 namespace kehu::client {
 
@@ -39,16 +41,46 @@ ClientState::ClientState(Platform& platform, FontAtlas& fonts, TestHook& hook)
 
 ClientState::~ClientState() { *alive_ = false; }
 
-const char* ClientState::screen_name(Screen s) {
-  switch (s) {
+std::string ClientState::screen_name() const {
+  switch (screen_) {
     case Screen::login: return "login";
     case Screen::opening: return "opening";
     case Screen::syncing: return "syncing";
-    case Screen::customers: return "customers";
-    case Screen::customer: return "customer";
-    case Screen::customer_form: return "customer_form";
+    case Screen::list: return place_.module ? place_.module->name : "";
+    case Screen::detail: return place_.module ? place_.module->name + ".detail" : "";
+    case Screen::form: return form_.entity() ? form_.entity()->name + ".form" : "";
   }
   return "";
+}
+
+void ClientState::go(Place place, bool remember) {
+  if (remember && (screen_ == Screen::list || screen_ == Screen::detail)) back_stack_.push_back(place_);
+  if (back_stack_.size() > 50) back_stack_.erase(back_stack_.begin());
+  place_ = place;
+  screen_ = place.screen;
+  redraw();
+}
+
+void ClientState::back() {
+  if (back_stack_.empty()) return go(Place{Screen::list, place_.module, 0}, false);
+  Place previous = back_stack_.back();
+  back_stack_.pop_back();
+  go(previous, false);
+}
+
+RecordListScreen& ClientState::list_of(const EntityDef& module) {
+  auto& list = lists_[module.name];
+  if (!list) list = std::make_unique<RecordListScreen>(module);
+  return *list;
+}
+
+bool ClientState::may(const EntityDef& module, Action action) const {
+  return role_may(user_.value("role", std::string()), module.name, action);
+}
+
+void ClientState::mark_lists_stale() {
+  for (auto& [name, list] : lists_) list->mark_stale();
+  menu_stale_ = true;
 }
 
 std::string ClientState::now_text() const { return format_rfc3339_ms(platform_.now_ms()); }
@@ -68,7 +100,7 @@ void ClientState::set_language(Lang lang) {
   ui_.set_lang(lang);
   platform_.save_setting("lang", lang == Lang::zh ? "zh" : "en");
   if (engine_) engine_->set_language(accept_language());
-  list_.mark_stale();
+  mark_lists_stale();
   redraw();
 }
 
@@ -76,18 +108,21 @@ void ClientState::open_session(const json& user, bool verify) {
   user_ = user;
   std::string name = "kehu-user-" + std::to_string(user.value("id", int64_t{0}));
   if (cache_ && name == cache_name_) {  // the same user again: resume where the outbox stopped
-    screen_ = Screen::customers;
+    screen_ = place_.screen;
     engine_ = std::make_unique<SyncEngine>(platform_, *cache_, *outbox_, accept_language());
   } else {
     close_session(false);
     user_ = user;
     cache_name_ = name;
     screen_ = Screen::opening;
+    lists_.clear();
+    back_stack_.clear();
+    place_ = Place{Screen::list, &customers_def(), 0};
   }
   auto alive = alive_;
   auto wire_engine = [this] {
     engine_->on_changed = [this] {
-      list_.mark_stale();
+      mark_lists_stale();
       redraw();
     };
     engine_->on_signed_out = [this] { signed_out(); };
@@ -116,8 +151,8 @@ void ClientState::open_session(const json& user, bool verify) {
     engine_ = std::make_unique<SyncEngine>(platform_, *cache_, *outbox_, accept_language());
     wire_engine();
     auto next = cache_->meta("sync_next");
-    screen_ = next.ok() && !next->empty() && *next != "0" ? Screen::customers : Screen::syncing;
-    list_.mark_stale();
+    screen_ = next.ok() && !next->empty() && *next != "0" ? place_.screen : Screen::syncing;
+    mark_lists_stale();
     if (verify) verify_session();
   });
 }
@@ -182,9 +217,10 @@ void ClientState::submit_login(const LoginIntent& intent) {
 void ClientState::save_form(const FormIntent& intent) {
   const std::string now = now_text();
   const int64_t user_id = user_.value("id", int64_t{0});
+  const EntityDef& entity = *form_.entity();
   Result<Outbox::Queued> queued = form_.id() == 0
-                                      ? outbox_->create(customers_def(), intent.values, now, user_id)
-                                      : outbox_->update(customers_def(), form_.id(), intent.values, form_.base_rev(), now, user_id);
+                                      ? outbox_->create(entity, intent.values, now, user_id)
+                                      : outbox_->update(entity, form_.id(), intent.values, form_.base_rev(), now, user_id);
   if (!queued.ok()) {
     std::map<std::string, std::string> fields;
     for (const auto& [k, t] : queued.error().fields) fields[k] = ui_.tr(t);
@@ -192,14 +228,17 @@ void ClientState::save_form(const FormIntent& intent) {
     return;
   }
   platform_.persist_cache();
-  list_.mark_stale();
-  detail_id_ = queued->row.value("id", int64_t{0});
+  mark_lists_stale();
+  const Place saved{Screen::detail, &entity, queued->row.value("id", int64_t{0})};
+  if (form_.id() != 0 && !back_stack_.empty() && back_stack_.back().screen == Screen::detail && back_stack_.back().id == form_.id())
+    back_stack_.pop_back();  // the edited record's page opened the form: the saved page takes its place
   if (engine_ && engine_->online()) {
     // Online: stay on the form until the server answers, so its per-field errors show where they belong.
     waiting_seq_ = queued->seq;
+    waiting_place_ = saved;
     engine_->tick();
   } else {
-    screen_ = Screen::customer;  // offline: the edit waits in the outbox; the screen already shows it
+    go(saved, false);  // offline: the edit waits in the outbox; the screen already shows it
   }
 }
 
@@ -210,18 +249,18 @@ void ClientState::check_form_result() {
   if (state == Outbox::State::pending) {
     if (engine_ && !engine_->online()) {  // went offline meanwhile: the edit stays queued
       waiting_seq_ = 0;
-      screen_ = Screen::customer;
+      go(waiting_place_, false);
     }
     return;
   }
   if (state == Outbox::State::gone) {
-    // Accepted: a created record now has the server's id; show the newest customer that was ours.
-    if (detail_id_ < 0) {
-      auto ids = cache_->find_ids(customers_def(), {{"sort", "-updated_at"}});
-      if (ids.ok() && !ids->empty()) detail_id_ = ids->front();
+    // Accepted: a created record now has the server's id; show the newest record that was ours.
+    if (waiting_place_.id < 0) {
+      auto ids = cache_->find_ids(*waiting_place_.module, {{"sort", "-updated_at"}}, 1);
+      if (ids.ok() && !ids->empty()) waiting_place_.id = ids->front();
     }
     waiting_seq_ = 0;
-    screen_ = Screen::customer;
+    go(waiting_place_, false);
     return;
   }
   // Refused: take the edit back and show the server's words at the fields.
@@ -237,7 +276,7 @@ void ClientState::check_form_result() {
   if (!withdrawn.ok()) message += " / " + ui_.tr(withdrawn.error().message);
   waiting_seq_ = 0;
   platform_.persist_cache();
-  list_.mark_stale();
+  mark_lists_stale();
   form_.show_error(message, fields);
 }
 
@@ -295,36 +334,15 @@ void ClientState::frame(float scale, bool redraw) {
       case Screen::syncing:
         draw_syncing();
         break;
-      case Screen::customers:
-        if (cache_) {
-          if (auto intent = list_.draw(ui_, *cache_)) {
-            if (intent->kind == ListIntent::create) {
-              form_.open_new();
-              screen_ = Screen::customer_form;
-            } else {
-              detail_id_ = intent->id;
-              screen_ = Screen::customer;
-            }
-          }
-        }
-        break;
-      case Screen::customer:
-        if (cache_) {
-          if (auto intent = detail_.draw(ui_, *cache_, detail_id_)) {
-            if (intent->kind == DetailIntent::back) {
-              screen_ = Screen::customers;
-            } else if (auto r = cache_->record(customers_def(), detail_id_); r.ok() && r->has_value()) {
-              form_.open_edit(**r);
-              screen_ = Screen::customer_form;
-            }
-          }
-        }
-        break;
-      case Screen::customer_form:
-        if (auto intent = form_.draw(ui_, waiting_seq_ != 0)) {
-          if (intent->kind == FormIntent::cancel) screen_ = form_.id() == 0 ? Screen::customers : Screen::customer;
-          else save_form(*intent);
-        }
+      case Screen::list:
+      case Screen::detail:
+      case Screen::form:
+        if (!cache_) break;
+        draw_side_bar();
+        ImGui::SameLine();
+        ImGui::BeginChild("##page");
+        draw_place();
+        ImGui::EndChild();
         break;
       case Screen::login:
         break;
@@ -335,15 +353,75 @@ void ClientState::frame(float scale, bool redraw) {
   ImGui::End();
   if (logout_dialog_) draw_logout_dialog();
 
-  hook_.set_screen(screen_name(screen_));
+  hook_.set_screen(screen_name());
   hook_.set_status(ui_.lang() == Lang::zh ? "zh-CN" : "en", engine_ ? engine_->online() : platform_.online(),
                    outbox_ ? outbox_->pending_count() : 0);
+}
+
+void ClientState::draw_side_bar() {
+  if (menu_stale_) {  // the admin's menus arrive with the synced settings
+    menu_stale_ = false;
+    auto settings = read_settings(cache_->db());
+    menu_ = menu_modules(user_.value("role", std::string()), settings.ok() ? *settings : json());
+  }
+  ImGui::BeginChild("##side", ImVec2(ui_.px(150), 0), true);
+  const float w = ImGui::GetContentRegionAvail().x;
+  for (const EntityDef* m : menu_) {
+    const bool current = place_.module == m;
+    if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    if (ui_.button("nav." + m->name, ui_.tr(module_title(*m)), w) && (!current || screen_ != Screen::list)) {
+      back_stack_.clear();
+      go(Place{Screen::list, m, 0}, false);
+    }
+    if (current) ImGui::PopStyleColor();
+  }
+  ImGui::EndChild();
+}
+
+void ClientState::draw_place() {
+  const EntityDef& module = *place_.module;
+  switch (screen_) {
+    case Screen::list:
+      if (auto intent = list_of(module).draw(ui_, *cache_, may(module, Action::create))) {
+        if (intent->kind == ListIntent::create) {
+          form_.open_new(*cache_, module);
+          go(Place{Screen::form, &module, 0});
+        } else {
+          go(Place{Screen::detail, &module, intent->id});
+        }
+      }
+      break;
+    case Screen::detail: {
+      auto may_create = [this](const EntityDef& e) { return may(e, Action::create); };
+      auto intent = detail_.draw(ui_, *cache_, module, place_.id, may(module, Action::update), may_create);
+      if (!intent) break;
+      if (intent->kind == DetailIntent::back) {
+        back();
+      } else if (intent->kind == DetailIntent::open) {
+        go(Place{Screen::detail, intent->entity, intent->id});
+      } else if (intent->kind == DetailIntent::create) {
+        form_.open_new(*cache_, *intent->entity, intent->preset);
+        go(Place{Screen::form, intent->entity, 0});
+      } else if (auto r = cache_->record(module, place_.id); r.ok() && r->has_value()) {
+        form_.open_edit(*cache_, module, **r);
+        go(Place{Screen::form, &module, place_.id});
+      }
+      break;
+    }
+    case Screen::form:
+      if (auto intent = form_.draw(ui_, *cache_, waiting_seq_ != 0)) {
+        if (intent->kind == FormIntent::cancel) back();
+        else save_form(*intent);
+      }
+      break;
+    default:
+      break;
+  }
 }
 
 void ClientState::draw_top_bar() {
   ui_.text("app.title", ui_.tr("客户管理", "Kehu CRM"));
   ImGui::SameLine(0, ui_.px(24));
-  if (ui_.button("nav.customers", ui_.tr("客户", "Customers"))) screen_ = cache_ ? Screen::customers : screen_;
   const std::string who = user_.value("display_name", user_.value("username", ""));
   const std::string lang = ui_.lang() == Lang::zh ? "English" : "中文";
   const std::string out = ui_.tr("退出登录", "Sign out");
@@ -405,8 +483,8 @@ void ClientState::draw_syncing() {
     ui_.text_colored("sync.offline", ui_.tr("离线：联网后继续同步", "Offline: the sync continues when you are back online"), kRed);
   if (engine_ && !engine_->last_error().empty()) ui_.text_colored("sync.error", engine_->last_error(), kRed);
   if (engine_ && !engine_->pulling() && engine_->last_sync_ms() > 0) {
-    screen_ = Screen::customers;
-    list_.mark_stale();
+    screen_ = place_.screen;
+    mark_lists_stale();
   }
 }
 

@@ -1,25 +1,30 @@
 // client_state.h — the client's state machine: who is signed in, which screen shows, and the cache,
 // outbox and sync engine of the signed-in user. ClientApp (client_app.h) forwards the host's calls here.
 //
-// Screens: login → opening (the user's cache loads) → syncing (first sync, with progress) → customers ⇄
-// customer ⇄ customer_form. The last signed-in user is remembered (not the token: the browser's session
+// Screens: login → opening (the user's cache loads) → syncing (first sync, with progress) → a module's
+// list ⇄ a record ⇄ its form, for every module in the side bar (module_menu.h). Where the user has been is
+// a stack of places, so "back" returns to the list, or to the customer a contact was opened from. The
+// test hook names the screen "{module}", "{module}.detail" or "{module}.form". The last signed-in user is remembered (not the token: the browser's session
 // cookie is HttpOnly), so a reload — online or offline — opens that user's cache at once and confirms the
 // session in the background; a 401 returns to the login screen and keeps the cache and outbox for the same
 // user's next sign-in (SPEC §6).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/users/role_rights.h"
 #include "web/cache/local_cache.h"
 #include "web/platform.h"
-#include "web/screens/customer_detail_screen.h"
-#include "web/screens/customer_form_screen.h"
-#include "web/screens/customer_list_screen.h"
 #include "web/screens/login_screen.h"
+#include "web/screens/record_detail_screen.h"
+#include "web/screens/record_form_screen.h"
+#include "web/screens/record_list_screen.h"
 #include "web/sync/outbox.h"
 #include "web/sync/sync_engine.h"
 #include "web/ui/widgets.h"
@@ -37,7 +42,13 @@ class ClientState {
   void on_online_changed(bool online);
 
  private:
-  enum class Screen { login, opening, syncing, customers, customer, customer_form };
+  enum class Screen { login, opening, syncing, list, detail, form };
+  // Where the user is: a screen, the module it shows and, for a record's screens, the record.
+  struct Place {
+    Screen screen = Screen::list;
+    const EntityDef* module = nullptr;
+    int64_t id = 0;
+  };
 
   void open_session(const nlohmann::json& user, bool verify);
   void close_session(bool delete_cache);
@@ -50,9 +61,17 @@ class ClientState {
   std::string accept_language() const { return ui_.lang() == Lang::zh ? "zh-CN" : "en"; }
   std::string now_text() const;
   void redraw(int frames = 2) { frames_wanted_ = std::max(frames_wanted_, frames); }
-  static const char* screen_name(Screen s);
+  std::string screen_name() const;
+  // Shows `place`; `remember` keeps the current one for back().
+  void go(Place place, bool remember = true);
+  void back();
+  RecordListScreen& list_of(const EntityDef& module);
+  bool may(const EntityDef& module, Action action) const;
+  void mark_lists_stale();
 
   void draw_top_bar();
+  void draw_side_bar();
+  void draw_place();
   void draw_status_bar();
   void draw_logout_dialog();
   void draw_syncing();
@@ -63,6 +82,8 @@ class ClientState {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
   Screen screen_ = Screen::login;
+  Place place_;                    // the screen shown once signed in and synced
+  std::vector<Place> back_stack_;
   nlohmann::json user_;  // the signed-in user (id, username, display_name, role), null when none
   std::string cache_name_;
   std::unique_ptr<LocalCache> cache_;
@@ -70,11 +91,13 @@ class ClientState {
   std::unique_ptr<SyncEngine> engine_;
 
   LoginScreen login_;
-  CustomerListScreen list_;
-  CustomerDetailScreen detail_;
-  CustomerFormScreen form_;
-  int64_t detail_id_ = 0;
+  std::map<std::string, std::unique_ptr<RecordListScreen>> lists_;  // by module, made when first shown
+  std::vector<const EntityDef*> menu_;  // the side bar's modules (module_menu.h)
+  bool menu_stale_ = true;
+  RecordDetailScreen detail_;
+  RecordFormScreen form_;
   int64_t waiting_seq_ = 0;      // the outbox entry of the form being saved (0: none)
+  Place waiting_place_;          // where to go once it is accepted: the saved record
   bool login_busy_ = false;
   bool logout_dialog_ = false;
   bool confirm_discard_ = false;

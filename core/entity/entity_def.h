@@ -27,7 +27,9 @@ enum class FieldType {
   item_list,   // JSON array of order lines {product_id, quantity, unit_price} (order_rules.h)
 };
 
-enum class TextFormat { none, phone, email, url, code, currency };
+// How a field's value reads and is checked: text formats, and `money` for integers in minor units
+// (fen/cents) that people read and type as 12,500.00.
+enum class TextFormat { none, phone, email, url, code, currency, money };
 
 struct FieldDef {
   std::string name;

@@ -83,7 +83,11 @@ inline FieldDef listed(FieldDef f) {  // filterable and sortable
 }
 
 // Money in minor units (fen/cents), never negative (SPEC §4).
-inline FieldDef money(std::string name, Text label) { return integer(std::move(name), std::move(label), 0, INT64_MAX / 4); }
+inline FieldDef money(std::string name, Text label) {
+  FieldDef f = integer(std::move(name), std::move(label), 0, INT64_MAX / 4);
+  f.format = TextFormat::money;
+  return f;
+}
 
 // A three-letter ISO 4217 currency; CNY when left empty (record_rules.h).
 inline FieldDef currency() {

@@ -61,7 +61,9 @@ std::optional<Text> check_text(const FieldDef& f, const std::string& s) {
       if (s.size() != 3 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
         return msg(f, "应为三个大写字母的币种代码，例如 CNY", " must be a three-letter currency code such as CNY");
       break;
-    case TextFormat::none: break;
+    case TextFormat::none:
+    case TextFormat::money:  // an integer format: checked as a number
+      break;
   }
   return std::nullopt;
 }

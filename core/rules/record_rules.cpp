@@ -94,8 +94,6 @@ Status opportunity_rules(WriteTxn& txn, json& record, const json& before, const 
   // The system still moves a closed opportunity (a customer merge, a deleted contact).
   if (!before.is_null() && final_stage(before) && !viewer.is_system())
     return validation_error({{"stage", {"已赢单或输单的商机不能再修改", "a won or lost opportunity is final and cannot be changed"}}});
-  if (record["stage"].is_null()) record["stage"] = "lead";
-  if (record["currency"].is_null()) record["currency"] = "CNY";
   if (final_stage(record) && (before.is_null() || !final_stage(before))) {
     record["closed_at"] = txn.now();
     record["probability"] = record["stage"] == json("won") ? 100 : 0;
@@ -105,19 +103,14 @@ Status opportunity_rules(WriteTxn& txn, json& record, const json& before, const 
 
 // Sales draft and submit (SPEC §3): once a contract left draft, only those who approve contracts change
 // it (a rejection sends it back to draft, and its owner again).
-Status contract_rules(json& record, const json& before, const Viewer& viewer) {
-  if (before.is_null()) {
-    if (record["status"].is_null()) record["status"] = "draft";
-    return ok_status();
-  }
+Status contract_rules(const json& before, const Viewer& viewer) {
+  if (before.is_null()) return ok_status();
   if (!may_change_contract(before, viewer))
     return Error::make(ErrorCode::forbidden, {"合同已提交审批，只有审批人可以修改", "this contract has been submitted; only an approver may change it"});
   return ok_status();
 }
 
-Status ticket_rules(json& record, const json& before, const Viewer& viewer) {
-  if (before.is_null()) record["status"] = "new";
-  if (record["priority"].is_null()) record["priority"] = "normal";
+Status ticket_rules(const json& record, const Viewer& viewer) {
   // Feedback must say what it is about. A system change (a deleted contact) may leave an old one short.
   if (record["type"] == json("feedback") && !viewer.is_system()) {
     std::map<std::string, Text> bad;
@@ -136,9 +129,7 @@ Status view_rules(json& record) {
 }
 
 // Unique product SKU, checked here so a clash is a 422 on the field rather than a storage error.
-Status product_rules(Database& db, json& record, const json& before, int64_t self_id) {
-  if (before.is_null() && record["active"].is_null()) record["active"] = true;
-  if (record["stock"].is_null()) record["stock"] = 0;
+Status product_rules(Database& db, const json& record, int64_t self_id) {
   auto taken = db.query_int("SELECT 1 FROM products WHERE sku = ?1 AND id != ?2", {record["sku"].get<std::string>(), self_id});
   if (!taken.ok()) return taken.take_error();
   if (taken->has_value()) return validation_error({{"sku", {"产品编号已被使用", "this SKU is already used"}}});
@@ -208,8 +199,27 @@ Status customer_effects(WriteTxn& txn, const json& before, const json& after) {
 
 }  // namespace
 
+void apply_record_defaults(const EntityDef& entity, json& record, bool is_new) {
+  auto fill = [&](const char* field, json value) {
+    if (entity.field(field) && record.value(field, json()).is_null()) record[field] = std::move(value);
+  };
+  fill("currency", "CNY");
+  const std::string& name = entity.name;
+  if (name == "opportunities") fill("stage", "lead");
+  if (name == "contracts" && is_new) fill("status", "draft");
+  if (name == "tickets") {
+    if (is_new) record["status"] = "new";
+    fill("priority", "normal");
+  }
+  if (name == "products") {
+    if (is_new) fill("active", true);
+    fill("stock", 0);
+  }
+}
+
 Status prepare_record(WriteTxn& txn, const EntityDef& entity, json& record, const json& before, int64_t self_id,
                       const Viewer& viewer, bool force, bool& overridden) {
+  apply_record_defaults(entity, record, before.is_null());
   overridden = false;
   if (!code_prefix(entity).empty()) {
     KEHU_TRY(assign_code(txn, entity, record));
@@ -217,7 +227,6 @@ Status prepare_record(WriteTxn& txn, const EntityDef& entity, json& record, cons
   }
   KEHU_TRY(check_customer_parts(txn.db(), entity, record, viewer));
   KEHU_TRY(check_periods(entity, record));
-  if (entity.field("currency") && record["currency"].is_null()) record["currency"] = "CNY";
   if (entity.field("custom")) {
     auto settings = read_settings(txn.db());
     if (!settings.ok()) return settings.take_error();
@@ -226,10 +235,10 @@ Status prepare_record(WriteTxn& txn, const EntityDef& entity, json& record, cons
   const std::string& name = entity.name;
   if (name == "customers") return customer_rules(txn, record, before, self_id, force, overridden);
   if (name == "opportunities") return opportunity_rules(txn, record, before, viewer);
-  if (name == "contracts") return contract_rules(record, before, viewer);
-  if (name == "tickets") return ticket_rules(record, before, viewer);
+  if (name == "contracts") return contract_rules(before, viewer);
+  if (name == "tickets") return ticket_rules(record, viewer);
   if (name == "orders") return apply_order_rules(txn, record, before);
-  if (name == "products") return product_rules(txn.db(), record, before, self_id);
+  if (name == "products") return product_rules(txn.db(), record, self_id);
   if (name == "views") return view_rules(record);
   return ok_status();
 }

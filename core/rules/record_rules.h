@@ -25,6 +25,12 @@
 
 namespace kehu {
 
+// The values a record holds where nobody gave one: currency CNY, an opportunity's stage lead, a new
+// contract draft and a new ticket new (normal priority), a product's stock 0 and a new one on sale.
+// prepare_record applies them; a client applies them to a record created offline, so it reads as the
+// server's will until the server's row arrives.
+void apply_record_defaults(const EntityDef& entity, nlohmann::json& record, bool is_new);
+
 // Before the row is written. `record` is the whole row about to be written (server-maintained fields
 // included), `before` the stored one (null on create), `self_id` its id (0 on create). Sets `overridden`
 // when a forced write passed the duplicate guard (the caller audits it).

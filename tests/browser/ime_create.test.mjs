@@ -17,7 +17,7 @@ e2e('a customer named through the IME is created once on the server', async ({ a
   await waitForCustomerList(page);
 
   await click(page, 'customers.new');
-  await waitForScreen(page, 'customer_form');
+  await waitForScreen(page, 'customers.form');
   await imeType(page, cdp, NAME, { into: 'form.name', steps: ['x', 'xin', 'xinyuan', 'xinyuan ce shi', 'xinyuanceshigongsi'] });
   await waitForSnapshot(page, (s) => findItem(s, 'form.name')?.label === NAME && s, { what: `form.name to read ${NAME}` });
   await typeInto(page, 'form.phone', PHONE);
@@ -26,7 +26,7 @@ e2e('a customer named through the IME is created once on the server', async ({ a
   await waitForSnapshot(page, (s) => {
     const errors = s.items.filter((it) => it.id.startsWith('form.error.'));
     if (errors.length) throw new Error(`the form refused to save: ${errors.map((e) => `${e.id}=${e.label}`).join(', ')}`);
-    return s.screen !== 'customer_form' && s;
+    return s.screen !== 'customers.form' && s;
   }, { what: 'the form to close after form.save' });
 
   const found = await pollUntil(async () => {

@@ -30,12 +30,12 @@ e2e('offline edits survive a reload and are sent once when back online', { timeo
 
   // 1. A new customer, named through the IME.
   await click(page, 'customers.new');
-  await waitForScreen(page, 'customer_form');
+  await waitForScreen(page, 'customers.form');
   await imeType(page, cdp, NEW_NAME, { into: 'form.name', steps: ['li', 'lixian', 'lixian kehu', 'lixiankehujia'] });
   await waitForSnapshot(page, (s) => findItem(s, 'form.name')?.label === NEW_NAME && s, { what: `form.name to read ${NEW_NAME}` });
   await typeInto(page, 'form.phone', '13700000002');
   await click(page, 'form.save');
-  await waitForSnapshot(page, (s) => s.screen !== 'customer_form' && s.pending === 1 && s, { what: 'the form to close with pending === 1' });
+  await waitForSnapshot(page, (s) => s.screen !== 'customers.form' && s.pending === 1 && s, { what: 'the form to close with pending === 1' });
   await backToList(page);
   // The new customer is listed under a local (negative) id.
   await waitForItem(page, (it) => it.id.startsWith('customers.row.-') && it.label === NEW_NAME);
@@ -47,14 +47,14 @@ e2e('offline edits survive a reload and are sent once when back online', { timeo
     await waitForItem(page, rowId);
   }
   await click(page, rowId);
-  await waitForScreen(page, 'customer');
-  await waitForSnapshot(page, (s) => findItem(s, 'customer.field.name')?.label === TARGET && s, { what: `customer.field.name to read ${TARGET}` });
-  await click(page, 'customer.edit');
-  await waitForScreen(page, 'customer_form');
+  await waitForScreen(page, 'customers.detail');
+  await waitForSnapshot(page, (s) => findItem(s, 'record.field.name')?.label === TARGET && s, { what: `record.field.name to read ${TARGET}` });
+  await click(page, 'record.edit');
+  await waitForScreen(page, 'customers.form');
   await typeInto(page, 'form.notes', NOTES_AFTER, { replace: true });
   await waitForSnapshot(page, (s) => findItem(s, 'form.notes')?.label === NOTES_AFTER && s, { what: 'form.notes to read the new notes', timeout: 5000 });
   await click(page, 'form.save');
-  let snap = await waitForSnapshot(page, (s) => s.screen !== 'customer_form' && s.pending === 2 && s, { what: 'pending === 2 after both edits' });
+  let snap = await waitForSnapshot(page, (s) => s.screen !== 'customers.form' && s.pending === 2 && s, { what: 'pending === 2 after both edits' });
   assert.equal(numberIn(pendingLabel(snap)), 2, `status.pending of the frame with pending === 2: ${pendingLabel(snap)}`);
   assert.equal(snap.online, false);
 

@@ -16,7 +16,7 @@ e2e('Ctrl+V pastes the clipboard into form.notes', async ({ api, baseUrl, page }
   await waitForCustomerList(page);
 
   await click(page, 'customers.new');
-  await waitForScreen(page, 'customer_form');
+  await waitForScreen(page, 'customers.form');
   await typeInto(page, 'form.name', NAME);
   await setClipboard(page, NOTES);
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), NOTES);
@@ -32,7 +32,7 @@ e2e('Ctrl+V pastes the clipboard into form.notes', async ({ api, baseUrl, page }
     { timeoutMs: 5000, what: 'Ctrl+C to put form.name on the system clipboard' });
 
   await click(page, 'form.save');
-  await waitForSnapshot(page, (s) => s.screen !== 'customer_form' && s, { what: 'the form to close after form.save' });
+  await waitForSnapshot(page, (s) => s.screen !== 'customers.form' && s, { what: 'the form to close after form.save' });
   const [saved] = await pollUntil(async () => {
     const named = await api.customersNamed(NAME);
     return named.length > 0 && named;

@@ -69,10 +69,10 @@ Status LocalCache::set_meta(const std::string& key, const std::string& value) {
 }
 
 Result<std::vector<int64_t>> LocalCache::find_ids(const EntityDef& entity,
-                                                  const std::multimap<std::string, std::string>& params) {
+                                                  const std::multimap<std::string, std::string>& params, size_t max_rows) {
   auto query = parse_list_query(entity, params, Viewer::system());
   if (!query.ok()) return query.take_error();
-  return list_ids(*db_, entity, *query, 2'000'000);
+  return list_ids(*db_, entity, *query, max_rows);
 }
 
 Result<std::map<int64_t, json>> LocalCache::records(const EntityDef& entity, const std::vector<int64_t>& ids) {
@@ -116,12 +116,13 @@ std::string LocalCache::user_name(int64_t id) {
   return out;
 }
 
-Result<std::vector<json>> LocalCache::children(const EntityDef& entity, const std::string& field, int64_t id) {
+Result<std::vector<json>> LocalCache::children(const EntityDef& entity, const std::string& field, int64_t id,
+                                               int64_t max_rows) {
   if (!entity.field(field)) return Error::make(ErrorCode::bad_request, {"未知字段：" + field, "unknown field: " + field});
   auto st = db_->prepare("SELECT " + record_columns(entity) + " FROM " + entity.name + " WHERE " + field +
-                         " = ?1 ORDER BY id");
+                         " = ?1 ORDER BY id DESC LIMIT ?2");
   if (!st.ok()) return st.take_error();
-  (*st)->bind(1, id);
+  (*st)->bind_all({id, max_rows});
   std::vector<json> out;
   for (;;) {
     auto row = (*st)->step();

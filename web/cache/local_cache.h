@@ -32,15 +32,18 @@ class LocalCache {
   Result<std::string> meta(const std::string& key);
   Status set_meta(const std::string& key, const std::string& value);
 
-  // Ids of every record matching `params` (list_query.h parameters: q, filters, sort), in order.
-  Result<std::vector<int64_t>> find_ids(const EntityDef& entity, const std::multimap<std::string, std::string>& params);
+  // Ids of the records matching `params` (list_query.h parameters: q, filters, sort), in order; at most
+  // `max_rows` (a picker wants the first few, a list every one).
+  Result<std::vector<int64_t>> find_ids(const EntityDef& entity, const std::multimap<std::string, std::string>& params,
+                                        size_t max_rows = 2'000'000);
   // The records with these ids (missing ones are left out), keyed by id.
   Result<std::map<int64_t, nlohmann::json>> records(const EntityDef& entity, const std::vector<int64_t>& ids);
   Result<std::optional<nlohmann::json>> record(const EntityDef& entity, int64_t id);
   // A user's display name from the synced directory ("" if unknown).
   std::string user_name(int64_t id);
-  // Records of `entity` whose `field` is `id` (a customer's contacts), by id.
-  Result<std::vector<nlohmann::json>> children(const EntityDef& entity, const std::string& field, int64_t id);
+  // Records of `entity` whose `field` is `id` (a customer's contacts), newest first, at most `max_rows`.
+  Result<std::vector<nlohmann::json>> children(const EntityDef& entity, const std::string& field, int64_t id,
+                                               int64_t max_rows = 200);
   // The next id for a record created here: below every id in use (negative).
   Result<int64_t> next_local_id(const EntityDef& entity);
   // Forgets every synced row (a sync answered reset) but keeps the outbox.

@@ -1,8 +1,38 @@
 #include "web/screens/record_text.h"
 
+#include <algorithm>
+#include <optional>
+
 namespace kehu::client {
 
 using nlohmann::json;
+
+const FieldDef* title_field(const EntityDef& entity) {
+  for (const char* name : {"name", "title", "subject", "display_name", "username"})
+    if (const FieldDef* f = entity.field(name)) return f;
+  return nullptr;
+}
+
+std::string record_title(const EntityDef& entity, const json& record) {
+  for (const FieldDef* f : {title_field(entity), entity.field("code")}) {
+    if (!f) continue;
+    const json v = record.value(f->name, json());
+    if (v.is_string() && !v.get<std::string>().empty()) return v.get<std::string>();
+  }
+  return "#" + std::to_string(record.value("id", int64_t{0}));
+}
+
+std::string money_text(int64_t minor) {
+  const bool negative = minor < 0;
+  const uint64_t v = negative ? 0 - static_cast<uint64_t>(minor) : static_cast<uint64_t>(minor);
+  std::string whole = std::to_string(v / 100), out;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) out += ',';
+    out += whole[i];
+  }
+  const unsigned cents = static_cast<unsigned>(v % 100);
+  return (negative ? "-" : "") + out + "." + std::to_string(cents / 10) + std::to_string(cents % 10);
+}
 
 std::string field_text(const Ui& ui, LocalCache& cache, const EntityDef& entity, const std::string& field,
                        const json& record) {
@@ -20,9 +50,20 @@ std::string field_text(const Ui& ui, LocalCache& cache, const EntityDef& entity,
   switch (f->type) {
     case FieldType::enumerated:
       return v.is_string() ? ui.tr(value_label(*f, v.get<std::string>())) : "";
-    case FieldType::reference:
-      if (f->ref_table == "users" && v.is_number_integer()) return cache.user_name(v.get<int64_t>());
+    case FieldType::reference: {
+      if (!v.is_number_integer()) return v.dump();
+      if (f->ref_table == "users") return cache.user_name(v.get<int64_t>());
+      const EntityDef* target = find_entity(f->ref_table);
+      if (!target) return v.dump();
+      auto row = cache.record(*target, v.get<int64_t>());
+      if (!row.ok() || !row->has_value()) return "#" + v.dump();
+      return record_title(*target, **row);
+    }
+    case FieldType::integer:
+      if (f->format == TextFormat::money && v.is_number_integer()) return money_text(v.get<int64_t>());
       return v.dump();
+    case FieldType::item_list:
+      return v.is_array() ? std::to_string(v.size()) + ui.tr(" 行", v.size() == 1 ? " line" : " lines") : "";
     case FieldType::boolean:
       return v.is_boolean() && v.get<bool>() ? ui.tr("是", "yes") : ui.tr("否", "no");
     case FieldType::string_list: {
@@ -42,6 +83,11 @@ std::string field_text(const Ui& ui, LocalCache& cache, const EntityDef& entity,
 
 std::string value_to_edit_text(const FieldDef& field, const json& value) {
   if (value.is_null()) return "";
+  if (field.format == TextFormat::money && value.is_number_integer()) {
+    std::string text = money_text(value.get<int64_t>());
+    text.erase(std::remove(text.begin(), text.end(), ','), text.end());
+    return text;
+  }
   if (field.type == FieldType::string_list && value.is_array()) {
     std::string out;
     for (const auto& t : value) out += (out.empty() ? "" : ", ") + (t.is_string() ? t.get<std::string>() : t.dump());
@@ -49,6 +95,34 @@ std::string value_to_edit_text(const FieldDef& field, const json& value) {
   }
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
+
+namespace {
+
+// "12,500.5" / "12500.50" / "￥12500" -> 1250050 minor units; nullopt for anything else.
+std::optional<int64_t> parse_money(std::string text) {
+  for (const char* drop : {",", "，", "¥", "￥", " "})
+    for (size_t at = text.find(drop); at != std::string::npos; at = text.find(drop)) text.erase(at, std::string(drop).size());
+  if (text.empty() || text.size() > 16) return std::nullopt;
+  int64_t whole = 0, cents = 0;
+  int decimals = -1;
+  for (char c : text) {
+    if (c == '.' && decimals < 0) {
+      decimals = 0;
+      continue;
+    }
+    if (c < '0' || c > '9') return std::nullopt;
+    if (decimals < 0) {
+      whole = whole * 10 + (c - '0');
+    } else {
+      if (++decimals > 2) return std::nullopt;
+      cents = cents * 10 + (c - '0');
+    }
+  }
+  if (decimals == 1) cents *= 10;
+  return whole * 100 + cents;
+}
+
+}  // namespace
 
 json edit_text_to_value(const FieldDef& field, const std::string& text) {
   if (text.empty()) return nullptr;
@@ -71,6 +145,11 @@ json edit_text_to_value(const FieldDef& field, const std::string& text) {
       return out;
     }
     case FieldType::integer:
+      if (field.format == TextFormat::money) {
+        if (auto minor = parse_money(text)) return *minor;
+        return text;  // validation names the bad value
+      }
+      [[fallthrough]];
     case FieldType::reference: {
       json parsed = json::parse(text, nullptr, false);
       return parsed.is_discarded() ? json(text) : parsed;  // validation names the bad value

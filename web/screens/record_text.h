@@ -16,6 +16,16 @@ namespace kehu::client {
 std::string field_text(const Ui& ui, LocalCache& cache, const EntityDef& entity, const std::string& field,
                        const nlohmann::json& record);
 
+// The field that names a record of `entity` (name, title, subject, display name or user name), or null.
+const FieldDef* title_field(const EntityDef& entity);
+
+// What names a record in a list, a picker or a title: its name, title, subject, code or display name,
+// whichever the entity has first ("#id" when none is set).
+std::string record_title(const EntityDef& entity, const nlohmann::json& record);
+
+// Money in minor units as people read it: 1250000 -> "12,500.00".
+std::string money_text(int64_t minor);
+
 // The text a form edits for a field's stored value, and back (an empty text is null).
 std::string value_to_edit_text(const FieldDef& field, const nlohmann::json& value);
 nlohmann::json edit_text_to_value(const FieldDef& field, const std::string& text);

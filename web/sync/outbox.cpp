@@ -1,5 +1,7 @@
 #include "web/sync/outbox.h"
 
+#include "core/rules/record_rules.h"
+
 #include <random>
 
 #include "core/entity/validation.h"
@@ -76,6 +78,9 @@ Result<Outbox::Queued> Outbox::create(const EntityDef& entity, const json& input
   row["rev"] = 0;
   row["created_at"] = row["updated_at"] = now;
   row["created_by"] = row["updated_by"] = user_id > 0 ? json(user_id) : json(nullptr);
+  // What the server will fill in: defaults, and the creator as owner when nobody was named.
+  apply_record_defaults(entity, row, true);
+  if (entity.field("owner_id") && !row.contains("owner_id") && user_id > 0) row["owner_id"] = user_id;
   // The server numbers codes; until then a placeholder keeps the cache's UNIQUE(code) satisfied.
   if (entity.field("code") && !row.value("code", json()).is_string()) row["code"] = "~" + std::to_string(-*id);
   KEHU_TRY(store_server_record(cache_.db(), entity, row));

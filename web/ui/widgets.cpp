@@ -43,6 +43,13 @@ bool Ui::input_multiline(const std::string& id, const std::string& label, std::s
   return changed;
 }
 
+bool Ui::checkbox(const std::string& id, const std::string& label, bool& value) {
+  note(label);
+  bool changed = ImGui::Checkbox((label + "###" + id).c_str(), &value);
+  record(id, value ? "true" : "false", "checkbox");
+  return changed;
+}
+
 void Ui::text(const std::string& id, const std::string& label) {
   note(label);
   ImGui::TextUnformatted(label.c_str());

@@ -28,12 +28,20 @@ class Ui {
   // The text in the current language.
   const std::string& tr(const Text& text) const { return text.in(lang_); }
   std::string tr(const char* zh, const char* en) const { return lang_ == Lang::zh ? zh : en; }
+  std::string tr(const std::string& zh, const std::string& en) const { return lang_ == Lang::zh ? zh : en; }
+  // A field's label as a heading or form label: in English with a capital ("Contract code").
+  std::string label(const Text& text) const {
+    std::string out = text.in(lang_);
+    if (lang_ == Lang::en && !out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+    return out;
+  }
 
   bool button(const std::string& id, const std::string& label, float width = 0);
   // A single-line input; `hint` shows while empty. Returns true when the text changed.
   bool input(const std::string& id, const std::string& label, std::string& value, const std::string& hint = {},
              bool password = false, float width = 0);
   bool input_multiline(const std::string& id, const std::string& label, std::string& value, float height);
+  bool checkbox(const std::string& id, const std::string& label, bool& value);
   void text(const std::string& id, const std::string& label);
   void text_colored(const std::string& id, const std::string& label, unsigned int rgba);
   // A combo over `labels`; `selected` is an index (-1: none, shown as `none_label`).

@@ -280,11 +280,11 @@ export async function waitForCustomerList(page, timeout = ms(90000)) {
 export async function backToList(page) {
   const snap = await snapshot(page);
   if (snap.screen === 'customers') return snap;
-  if (snap.screen === 'customer_form') {
+  if (snap.screen === 'customers.form') {
     await click(page, 'form.cancel');
-    await waitForSnapshot(page, (s) => s.screen !== 'customer_form', { what: 'the form to close' });
+    await waitForSnapshot(page, (s) => s.screen !== 'customers.form', { what: 'the form to close' });
   }
   const now = await snapshot(page);
-  if (now.screen === 'customer') await click(page, 'customer.back');
+  if (now.screen === 'customers.detail') await click(page, 'record.back');
   return waitForScreen(page, 'customers');
 }

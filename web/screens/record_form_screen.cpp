@@ -1,0 +1,181 @@
+#include "web/screens/record_form_screen.h"
+
+#include <imgui.h>
+
+#include "core/entity/validation.h"
+#include "web/screens/record_text.h"
+
+namespace kehu::client {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr ImU32 kRed = IM_COL32(220, 60, 60, 255);
+
+// A field a person fills in: written by people, and a kind of value a form can hold. The owner is
+// changed by the assign action; references to users (assignee) by the workflow actions.
+bool is_form_field(const FieldDef& f) {
+  if (!f.writable || f.type == FieldType::object || f.type == FieldType::item_list) return false;
+  if (f.type == FieldType::reference && (f.ref_table == "users" || !find_entity(f.ref_table))) return false;
+  return true;
+}
+
+bool is_long_text(const FieldDef& f) { return f.type == FieldType::text && f.max_len > 500; }
+
+std::string hint_of(const Ui& ui, const FieldDef& f, bool is_new) {
+  if (f.name == "code") return is_new ? ui.tr("留空自动编号", "leave empty to number automatically") : "";
+  if (f.type == FieldType::string_list) return ui.tr("用逗号分隔", "separated by commas");
+  if (f.type == FieldType::date) return ui.tr("年-月-日，如 2026-11-23", "year-month-day, e.g. 2026-11-23");
+  if (f.type == FieldType::datetime) return ui.tr("如 2026-11-23T09:30:00Z", "e.g. 2026-11-23T09:30:00Z");
+  if (f.format == TextFormat::money) return ui.tr("金额，如 12500.00", "amount, e.g. 12500.00");
+  if (f.format == TextFormat::currency) return ui.tr("留空为 CNY", "CNY when empty");
+  return "";
+}
+
+}  // namespace
+
+void RecordFormScreen::open_new(LocalCache& cache, const EntityDef& entity, const json& preset) {
+  entity_ = &entity;
+  id_ = 0;
+  base_rev_ = 0;
+  original_ = json::object();
+  fields_.clear();
+  text_.clear();
+  choice_.clear();
+  flag_.clear();
+  reference_.clear();
+  pickers_.clear();
+  field_errors_.clear();
+  error_.clear();
+  for (const auto& f : entity.fields) {
+    if (!is_form_field(f)) continue;
+    fields_.push_back(&f);
+    const json v = preset.is_object() ? preset.value(f.name, json()) : json();
+    switch (f.type) {
+      case FieldType::enumerated:
+        choice_[f.name] = -1;
+        for (size_t i = 0; i < f.values.size(); ++i)
+          if (v.is_string() && f.values[i] == v.get<std::string>()) choice_[f.name] = static_cast<int>(i);
+        break;
+      case FieldType::boolean:
+        flag_[f.name] = v.is_boolean() && v.get<bool>();
+        break;
+      case FieldType::reference:
+        reference_[f.name] = v;
+        pickers_[f.name].reset(cache, *find_entity(f.ref_table), v);
+        break;
+      default:
+        text_[f.name] = value_to_edit_text(f, v);
+    }
+  }
+}
+
+void RecordFormScreen::open_edit(LocalCache& cache, const EntityDef& entity, const json& record) {
+  open_new(cache, entity, record);
+  id_ = record.value("id", int64_t{0});
+  base_rev_ = record.value("rev", int64_t{0});
+  original_ = record;
+  if (id_ < 0 && text_.count("code")) text_["code"] = "";  // a local record's code is the server's to give
+}
+
+void RecordFormScreen::show_error(const std::string& message, const std::map<std::string, std::string>& fields) {
+  error_ = message;
+  field_errors_ = fields;
+}
+
+json RecordFormScreen::value_of(const FieldDef& f) const {
+  switch (f.type) {
+    case FieldType::enumerated: {
+      int i = choice_.at(f.name);
+      return i >= 0 ? json(f.values[static_cast<size_t>(i)]) : json(nullptr);
+    }
+    case FieldType::boolean: return flag_.at(f.name);
+    case FieldType::reference: return reference_.at(f.name);
+    default: return edit_text_to_value(f, text_.at(f.name));
+  }
+}
+
+std::optional<FormIntent> RecordFormScreen::submit(Ui& ui) {
+  json values = json::object();
+  for (const FieldDef* f : fields_) {
+    json v = value_of(*f);
+    if (id_ != 0) {  // an edit sends only what changed
+      json before = original_.value(f->name, json());
+      if (f->type == FieldType::boolean && before.is_null()) before = false;
+      if (before == v || (f->type == FieldType::string_list && v.is_null() && before == json::array())) continue;
+    } else if (v.is_null() || (f->type == FieldType::boolean && v == json(false))) {
+      continue;
+    }
+    values[f->name] = v;
+  }
+  auto valid = validate_input(*entity_, values, id_ == 0 ? WriteMode::create : WriteMode::update);
+  if (!valid.ok()) {
+    std::map<std::string, std::string> fields;
+    for (const auto& [k, t] : valid.error().fields) fields[k] = ui.tr(t);
+    show_error(ui.tr(valid.error().message), fields);
+    return std::nullopt;
+  }
+  error_.clear();
+  field_errors_.clear();
+  return FormIntent{FormIntent::save, std::move(*valid)};
+}
+
+std::optional<FormIntent> RecordFormScreen::draw(Ui& ui, LocalCache& cache, bool saving) {
+  std::optional<FormIntent> intent;
+  if (!entity_) return intent;
+  const EntityDef& e = *entity_;
+  ui.text("form.heading", id_ == 0 ? ui.tr("新建" + e.label.zh, "New " + e.label.en) : ui.tr("编辑" + e.label.zh, "Edit " + e.label.en));
+  ImGui::Separator();
+  const float label_w = ui.px(120), field_w = ui.px(420);
+  ImGui::BeginChild("form.body", ImVec2(0, -ImGui::GetFrameHeightWithSpacing() * 2.2f));
+  for (const FieldDef* fp : fields_) {
+    const FieldDef& f = *fp;
+    const std::string id = "form." + f.name;
+    ui.text("form.label." + f.name, ui.label(f.label) + (f.required ? " *" : ""));
+    ImGui::SameLine(label_w);
+    const bool locked = f.immutable && id_ > 0;  // set when created, fixed after
+    ImGui::BeginDisabled(locked);
+    bool changed = false;
+    switch (f.type) {
+      case FieldType::enumerated: {
+        std::vector<std::string> labels;
+        for (const auto& v : f.values) labels.push_back(ui.tr(value_label(f, v)));
+        changed = ui.combo(id, "", choice_[f.name], labels, ui.tr("（未选择）", "(none)"), field_w);
+        break;
+      }
+      case FieldType::boolean:
+        changed = ui.checkbox(id, "", flag_[f.name]);
+        break;
+      case FieldType::reference:
+        changed = pickers_[f.name].draw(ui, cache, id, reference_[f.name], field_w);
+        break;
+      default:
+        changed = is_long_text(f) ? ui.input_multiline(id, "", text_[f.name], ui.px(90))
+                                  : ui.input(id, "", text_[f.name], hint_of(ui, f, id_ == 0), false, field_w);
+    }
+    ImGui::EndDisabled();
+    // Core's own check of this field, as the user types: the same rule the server applies.
+    if (changed) {
+      field_errors_.erase(f.name);
+      const json value = value_of(f);
+      if (auto problem = check_field(f, value)) field_errors_[f.name] = ui.tr(*problem);
+      else if (f.required && value.is_null()) field_errors_[f.name] = ui.tr("必填", "required");
+    }
+    auto err = field_errors_.find(f.name);
+    if (err != field_errors_.end()) {
+      ImGui::SetCursorPosX(label_w);
+      ui.text_colored("form.error." + f.name, err->second, kRed);
+    }
+  }
+  ImGui::EndChild();
+  if (!error_.empty()) ui.text_colored("form.error", error_, kRed);
+  ImGui::BeginDisabled(saving);
+  if (ui.button("form.save", saving ? ui.tr("正在保存…", "Saving…") : ui.tr("保存", "Save"), ui.px(120))) intent = submit(ui);
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ui.button("form.cancel", ui.tr("取消", "Cancel"), ui.px(120))) intent = FormIntent{FormIntent::cancel, {}};
+  return intent;
+}
+
+}  // namespace kehu::client

@@ -1,0 +1,59 @@
+// record_form_screen.h — create and edit a record of any module, with core's validation shown at each
+// field as the user types and the server's per-field errors shown at the same place after sending.
+//
+// The form grows from the entity's descriptor: every field a person writes (not the server-maintained
+// ones, not a status a workflow moves) in descriptor order, each with the input its type needs — a
+// combo for options, a picker for references (record_picker.h), a checkbox for yes/no, a text box for
+// long notes, money as 12,500.00. Test ids: form.heading, form.{field}, form.error.{field}, form.save,
+// form.cancel.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "web/cache/local_cache.h"
+#include "web/screens/record_picker.h"
+#include "web/ui/widgets.h"
+
+namespace kehu::client {
+
+struct FormIntent {
+  enum Kind { save, cancel } kind = cancel;
+  nlohmann::json values;  // save: the fields to send (a create's input, or an edit's changed fields)
+};
+
+class RecordFormScreen {
+ public:
+  // Starts a new form (id 0) for `entity`, with `preset` values (a new contact of customer 12), or an
+  // edit of `record`.
+  void open_new(LocalCache& cache, const EntityDef& entity, const nlohmann::json& preset = nlohmann::json::object());
+  void open_edit(LocalCache& cache, const EntityDef& entity, const nlohmann::json& record);
+  std::optional<FormIntent> draw(Ui& ui, LocalCache& cache, bool saving);
+  const EntityDef* entity() const { return entity_; }
+  int64_t id() const { return id_; }
+  int64_t base_rev() const { return base_rev_; }
+  // Shows an error from core or the server: its message and the fields it names.
+  void show_error(const std::string& message, const std::map<std::string, std::string>& fields);
+
+ private:
+  std::optional<FormIntent> submit(Ui& ui);
+  nlohmann::json value_of(const FieldDef& f) const;  // what the form holds for `f` now
+
+  const EntityDef* entity_ = nullptr;
+  std::vector<const FieldDef*> fields_;
+  int64_t id_ = 0;
+  int64_t base_rev_ = 0;
+  nlohmann::json original_ = nlohmann::json::object();
+  std::map<std::string, std::string> text_;          // text, number, date and list fields -> edited text
+  std::map<std::string, int> choice_;                // option field -> index (-1 none)
+  std::map<std::string, bool> flag_;                 // yes/no field
+  std::map<std::string, nlohmann::json> reference_;  // reference field -> id or null
+  std::map<std::string, RecordPicker> pickers_;
+  std::map<std::string, std::string> field_errors_;
+  std::string error_;
+};
+
+}  // namespace kehu::client

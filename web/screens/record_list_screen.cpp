@@ -1,0 +1,175 @@
+#include "web/screens/record_list_screen.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include <imgui.h>
+
+#include "web/screens/module_menu.h"
+#include "web/screens/record_text.h"
+
+namespace kehu::client {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr size_t kMaxColumns = 9;  // beyond this a row stops reading at a glance
+constexpr size_t kMaxFilters = 4;
+
+// A field worth a column: a short value people scan (not notes, custom fields or order lines).
+bool is_column_field(const FieldDef& f) {
+  if (f.type == FieldType::object || f.type == FieldType::item_list || f.type == FieldType::string_list) return false;
+  if (f.type == FieldType::text && f.max_len > 500) return false;
+  return f.filterable || f.sortable || f.format == TextFormat::phone || f.format == TextFormat::money;
+}
+
+}  // namespace
+
+RecordListScreen::RecordListScreen(const EntityDef& entity) : entity_(entity) {
+  const FieldDef* title = title_field(entity);
+  if (entity.field("code")) columns_.push_back("code");
+  if (title) columns_.push_back(title->name);
+  for (const auto& f : entity.fields) {
+    if (columns_.size() + 1 >= kMaxColumns) break;
+    if (f.name == "code" || &f == title || !is_column_field(f)) continue;
+    columns_.push_back(f.name);
+  }
+  columns_.push_back("created_at");
+  for (const auto& f : entity.fields) {
+    if (f.searchable) searchable_ = true;
+    if (f.type == FieldType::enumerated && f.filterable && filters_.size() < kMaxFilters) filters_.push_back(&f);
+    filter_choice_[f.name] = -1;
+  }
+  sorts_ = {{"-id", {"最新录入在前", "Newest first"}}, {"id", {"最早录入在前", "Oldest first"}}};
+  for (const char* name : {"code", "name", "title", "subject"}) {
+    const FieldDef* f = entity.field(name);
+    if (f && f->sortable) sorts_.push_back({f->name, {"按" + f->label.zh, "By " + f->label.en}});
+  }
+  for (const FieldDef* f : filters_) sorts_.push_back({f->name, {"按" + f->label.zh, "By " + f->label.en}});
+  sorts_.push_back({"-updated_at", {"最近修改在前", "Recently changed"}});
+}
+
+std::multimap<std::string, std::string> RecordListScreen::params() const {
+  std::multimap<std::string, std::string> p;
+  if (!search_.empty()) p.emplace("q", search_);
+  for (const FieldDef* f : filters_) {
+    int index = filter_choice_.at(f->name);
+    if (index >= 0) p.emplace(f->name, f->values[static_cast<size_t>(index)]);
+  }
+  p.emplace("sort", sorts_[static_cast<size_t>(sort_)].param);
+  return p;
+}
+
+void RecordListScreen::requery(Ui& ui, LocalCache& cache) {
+  stale_ = false;
+  rows_.clear();
+  auto start = std::chrono::steady_clock::now();
+  auto ids = cache.find_ids(entity_, params());
+  last_query_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (!ids.ok()) {
+    ids_.clear();
+    error_ = ui.tr(ids.error().message);
+    return;
+  }
+  error_.clear();
+  ids_ = std::move(*ids);
+}
+
+std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool may_create) {
+  std::optional<ListIntent> intent;
+  const std::string& name = entity_.name;
+
+  // Toolbar: search, filters, sort, new.
+  ui.text(name + ".title", ui.tr(module_title(entity_)));
+  if (searchable_) {
+    ImGui::SameLine(0, ui.px(16));
+    if (ui.input(name + ".search", "", search_, ui.tr("搜索" + entity_.label.zh + "…", "Search " + entity_.label.en + "s…"), false,
+                 ui.px(280)))
+      stale_ = true;
+  }
+  const float combo_w = ui.px(130);
+  for (const FieldDef* f : filters_) {
+    ImGui::SameLine();
+    std::vector<std::string> labels;
+    for (const auto& v : f->values) labels.push_back(ui.tr(value_label(*f, v)));
+    if (ui.combo(name + ".filter." + f->name, "", filter_choice_[f->name], labels,
+                 ui.tr("全部" + f->label.zh, "Any " + f->label.en), combo_w))
+      stale_ = true;
+  }
+  ImGui::SameLine();
+  std::vector<std::string> sort_labels;
+  for (const auto& s : sorts_) sort_labels.push_back(ui.tr(s.label));
+  int sort = sort_;
+  if (ui.combo(name + ".sort", "", sort, sort_labels, sort_labels[0], combo_w) && sort >= 0) {
+    sort_ = sort;
+    stale_ = true;
+  }
+  if (may_create) {
+    ImGui::SameLine();
+    if (ui.button(name + ".new", ui.tr("+ 新建" + entity_.label.zh, "+ New " + entity_.label.en))) intent = ListIntent{ListIntent::create, 0};
+  }
+
+  if (stale_) requery(ui, cache);
+  if (!error_.empty()) ui.text_colored(name + ".error", error_, IM_COL32(220, 60, 60, 255));
+  ui.text(name + ".count", ui.tr("共 " + std::to_string(ids_.size()) + " 条",
+                                 std::to_string(ids_.size()) + (ids_.size() == 1 ? " record" : " records")));
+
+  // The table: only the visible rows are read and drawn.
+  const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+  const int ncols = static_cast<int>(columns_.size());
+  const FieldDef* title = title_field(entity_);
+  if (ImGui::BeginTable((name + ".table").c_str(), ncols, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    for (const auto& c : columns_) {
+      const FieldDef* f = entity_.field(c);
+      std::string label = f ? ui.label(f->label) : ui.tr("录入时间", "Created");
+      ui.note(label);
+      ImGui::TableSetupColumn(label.c_str(), ImGuiTableColumnFlags_WidthStretch, f == title ? 3.0f : 1.0f);
+    }
+    ImGui::TableHeadersRow();
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(ids_.size()));
+    while (clipper.Step()) {
+      // Read the rows this step shows that are not loaded yet, in one query.
+      std::vector<int64_t> wanted;
+      for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i)
+        if (!rows_.count(ids_[static_cast<size_t>(i)])) wanted.push_back(ids_[static_cast<size_t>(i)]);
+      if (!wanted.empty()) {
+        if (rows_.size() > 2000) rows_.clear();  // keep memory flat while scrolling far
+        auto loaded = cache.records(entity_, wanted);
+        if (loaded.ok())
+          for (auto& [id, row] : *loaded) rows_[id] = std::move(row);
+      }
+      for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+        int64_t id = ids_[static_cast<size_t>(i)];
+        auto it = rows_.find(id);
+        if (it == rows_.end()) continue;
+        const json& r = it->second;
+        ImGui::TableNextRow();
+        for (int c = 0; c < ncols; ++c) {
+          ImGui::TableSetColumnIndex(c);
+          const std::string& column = columns_[static_cast<size_t>(c)];
+          std::string v = column == "code" && id < 0 ? ui.tr("待同步", "pending") : field_text(ui, cache, entity_, column, r);
+          if (v.empty()) v = c == 0 ? "—" : "";
+          ui.note(v);
+          if (c == 0) {
+            // The first cell spans the row: a click anywhere on it opens the record.
+            ImGui::PushID(static_cast<int>(id));
+            if (ImGui::Selectable(v.c_str(), false, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap))
+              intent = ListIntent{ListIntent::open, id};
+            ImGui::PopID();
+            ui.record(name + ".row." + std::to_string(id), record_title(entity_, r), "row");
+          } else {
+            ImGui::TextUnformatted(v.c_str());
+          }
+        }
+      }
+    }
+    ImGui::EndTable();
+  }
+  return intent;
+}
+
+}  // namespace kehu::client

@@ -1,0 +1,65 @@
+// record_list_screen.h — the list of one module (customers, opportunities, tickets, ...): search as you
+// type, a filter per option field, sort, and every row scrollable.
+//
+// Everything is derived from the entity's descriptor (core/entity): the columns are its code, its title
+// and the fields it lists by; the filters are its option fields; the sorts are its sortable fields. The
+// list holds the ids of every match (LocalCache::find_ids, core's list query on the cache) and reads only
+// the rows on screen (ImGuiListClipper), so 100k rows scroll as smoothly as 100. It queries again when
+// the search, a filter or the sort changes, or when the cache changed (mark_stale()).
+//
+// Test ids: {entity}.search, {entity}.filter.{field}, {entity}.sort, {entity}.new, {entity}.count,
+// {entity}.row.{id}.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "web/cache/local_cache.h"
+#include "web/ui/widgets.h"
+
+namespace kehu::client {
+
+struct ListIntent {
+  enum Kind { open, create } kind = open;
+  int64_t id = 0;
+};
+
+class RecordListScreen {
+ public:
+  explicit RecordListScreen(const EntityDef& entity);
+
+  // `may_create`: the user's role may create this module's records (the "new" button shows).
+  std::optional<ListIntent> draw(Ui& ui, LocalCache& cache, bool may_create);
+  void mark_stale() { stale_ = true; }
+  const EntityDef& entity() const { return entity_; }
+  double last_query_ms() const { return last_query_ms_; }
+
+ private:
+  struct Sort {
+    std::string param;
+    Text label;
+  };
+  void requery(Ui& ui, LocalCache& cache);
+  std::multimap<std::string, std::string> params() const;
+
+  const EntityDef& entity_;
+  std::vector<std::string> columns_;          // field or system column names, in order
+  std::vector<const FieldDef*> filters_;      // option fields, each a combo
+  std::vector<Sort> sorts_;
+  bool searchable_ = false;
+
+  std::string search_;
+  std::map<std::string, int> filter_choice_;  // field -> index into its values (-1: all)
+  int sort_ = 0;
+  bool stale_ = true;
+  std::vector<int64_t> ids_;
+  std::map<int64_t, nlohmann::json> rows_;    // the rows last drawn, by id
+  std::string error_;
+  double last_query_ms_ = 0;
+};
+
+}  // namespace kehu::client

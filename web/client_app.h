@@ -38,6 +38,8 @@ class ClientApp {
   bool wants_frame() const;
   // The host's connectivity changed (browser online/offline events).
   void on_online_changed(bool online);
+  // The user moved through the browser's history or typed an address: `path` as Platform::location().
+  void on_location_changed(const std::string& path);
 
   FontAtlas& fonts() { return fonts_; }
   TestHook& test_hook() { return test_hook_; }

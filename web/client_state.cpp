@@ -7,6 +7,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/clock.h"
@@ -53,19 +54,91 @@ std::string ClientState::screen_name() const {
   return "";
 }
 
-void ClientState::go(Place place, bool remember) {
-  if (remember && (screen_ == Screen::list || screen_ == Screen::detail)) back_stack_.push_back(place_);
+void ClientState::go(Place place, History history) {
+  if (history == History::push && (screen_ == Screen::list || screen_ == Screen::detail)) back_stack_.push_back(place_);
   if (back_stack_.size() > 50) back_stack_.erase(back_stack_.begin());
   place_ = place;
   screen_ = place.screen;
+  if (history != History::none) platform_.set_location(path_of(place), history == History::replace);
+  redraw();
+}
+
+std::string ClientState::path_of(const Place& place) {
+  const std::string base = "/" + (place.module ? place.module->name : std::string("customers"));
+  switch (place.screen) {
+    case Screen::detail: return base + "/" + std::to_string(place.id);
+    case Screen::form: return place.id == 0 ? base + "/new" : base + "/" + std::to_string(place.id) + "/edit";
+    default: return base;
+  }
+}
+
+std::optional<ClientState::Place> ClientState::place_at(const std::string& path) const {
+  std::vector<std::string> parts;
+  for (size_t start = 0; start <= path.size();) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    if (slash > start) parts.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  if (parts.empty() || parts.size() > 3) return std::nullopt;
+  const EntityDef* module = find_entity(parts[0]);
+  if (!module || std::find(menu_.begin(), menu_.end(), module) == menu_.end()) return std::nullopt;
+  if (parts.size() == 1) return Place{Screen::list, module, 0};
+  if (parts[1] == "new") return parts.size() == 2 ? std::optional<Place>(Place{Screen::form, module, 0}) : std::nullopt;
+  int64_t id = 0;
+  bool digits = parts[1].size() <= 15;
+  size_t at = parts[1][0] == '-' ? 1 : 0;  // a record created here and not yet sent has a negative id
+  digits = digits && at < parts[1].size();
+  for (size_t i = at; digits && i < parts[1].size(); ++i) digits = parts[1][i] >= '0' && parts[1][i] <= '9';
+  if (!digits) return std::nullopt;
+  id = std::stoll(parts[1]);
+  if (id == 0) return std::nullopt;
+  if (parts.size() == 2) return Place{Screen::detail, module, id};
+  if (parts[2] == "edit") return Place{Screen::form, module, id};
+  return std::nullopt;
+}
+
+void ClientState::follow_location(const std::string& path) {
+  refresh_menu();
+  auto place = place_at(path);
+  History history = History::none;  // the address already says where the user is
+  if (!place) {
+    place = Place{Screen::list, menu_.empty() ? &customers_def() : menu_.front(), 0};
+    history = History::replace;
+  }
+  if (place->screen == Screen::form) {
+    if (place->id == 0) {
+      if (!may(*place->module, Action::create)) return go(Place{Screen::list, place->module, 0}, History::replace);
+      form_.open_new(*cache_, *place->module);
+    } else if (auto r = cache_->record(*place->module, place->id); r.ok() && r->has_value() && may(*place->module, Action::update)) {
+      form_.open_edit(*cache_, *place->module, **r);
+    } else {
+      return go(Place{Screen::detail, place->module, place->id}, History::replace);
+    }
+  }
+  // Back in the browser lands on the place the in-app stack remembers last: keep the two together.
+  if (!back_stack_.empty() && back_stack_.back().screen == place->screen && back_stack_.back().module == place->module &&
+      back_stack_.back().id == place->id)
+    back_stack_.pop_back();
+  else if (history == History::none && (screen_ == Screen::list || screen_ == Screen::detail))
+    back_stack_.push_back(place_);
+  go(*place, History::none);
+  if (history == History::replace) platform_.set_location(path_of(*place), true);
+}
+
+void ClientState::on_location_changed(const std::string& path) {
+  pending_location_ = path.empty() ? "/" : path;  // followed by the next frame that has the cache open
   redraw();
 }
 
 void ClientState::back() {
-  if (back_stack_.empty()) return go(Place{Screen::list, place_.module, 0}, false);
+  if (back_stack_.empty()) return go(Place{Screen::list, place_.module, 0});  // up to the list: a new place
+  // In the browser, back is the browser's: its history then matches what forward expects, and the
+  // place it lands on arrives through on_location_changed. Elsewhere the stack is the history.
+  if (platform_.go_back()) return;
   Place previous = back_stack_.back();
   back_stack_.pop_back();
-  go(previous, false);
+  go(previous, History::replace);
 }
 
 RecordListScreen& ClientState::list_of(const EntityDef& module) {
@@ -117,7 +190,10 @@ void ClientState::open_session(const json& user, bool verify) {
     screen_ = Screen::opening;
     lists_.clear();
     back_stack_.clear();
+    menu_stale_ = true;
     place_ = Place{Screen::list, &customers_def(), 0};
+    pending_location_ = platform_.location();  // a reload or a link: that screen, once the cache is open
+    if (pending_location_.empty()) pending_location_ = "/";
   }
   auto alive = alive_;
   auto wire_engine = [this] {
@@ -230,16 +306,21 @@ void ClientState::save_form(const FormIntent& intent) {
   platform_.persist_cache();
   mark_lists_stale();
   const Place saved{Screen::detail, &entity, queued->row.value("id", int64_t{0})};
-  if (form_.id() != 0 && !back_stack_.empty() && back_stack_.back().screen == Screen::detail && back_stack_.back().id == form_.id())
-    back_stack_.pop_back();  // the edited record's page opened the form: the saved page takes its place
   if (engine_ && engine_->online()) {
     // Online: stay on the form until the server answers, so its per-field errors show where they belong.
     waiting_seq_ = queued->seq;
     waiting_place_ = saved;
     engine_->tick();
   } else {
-    go(saved, false);  // offline: the edit waits in the outbox; the screen already shows it
+    show_saved(saved);  // offline: the edit waits in the outbox; the screen already shows it
   }
+}
+
+void ClientState::show_saved(const Place& saved) {
+  const bool from_there = !back_stack_.empty() && back_stack_.back().screen == Screen::detail &&
+                          back_stack_.back().module == saved.module && back_stack_.back().id == saved.id;
+  if (from_there) return back();  // an edit opened from the record's page returns to it
+  go(saved, History::replace);    // a new record's page takes the form's place in the history
 }
 
 void ClientState::check_form_result() {
@@ -249,7 +330,7 @@ void ClientState::check_form_result() {
   if (state == Outbox::State::pending) {
     if (engine_ && !engine_->online()) {  // went offline meanwhile: the edit stays queued
       waiting_seq_ = 0;
-      go(waiting_place_, false);
+      show_saved(waiting_place_);
     }
     return;
   }
@@ -260,7 +341,7 @@ void ClientState::check_form_result() {
       if (ids.ok() && !ids->empty()) waiting_place_.id = ids->front();
     }
     waiting_seq_ = 0;
-    go(waiting_place_, false);
+    show_saved(waiting_place_);
     return;
   }
   // Refused: take the edit back and show the server's words at the fields.
@@ -311,6 +392,11 @@ void ClientState::frame(float scale, bool redraw) {
     if (engine_) engine_->tick();
     check_form_result();
   }
+  const bool at_place = screen_ == Screen::list || screen_ == Screen::detail || screen_ == Screen::form;
+  if (!pending_location_.empty() && cache_ && at_place && waiting_seq_ == 0) {
+    follow_location(pending_location_);
+    pending_location_.clear();
+  }
 
   ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
@@ -358,12 +444,15 @@ void ClientState::frame(float scale, bool redraw) {
                    outbox_ ? outbox_->pending_count() : 0);
 }
 
+void ClientState::refresh_menu() {
+  if (!menu_stale_ || !cache_) return;  // the admin's menus arrive with the synced settings
+  menu_stale_ = false;
+  auto settings = read_settings(cache_->db());
+  menu_ = menu_modules(user_.value("role", std::string()), settings.ok() ? *settings : json());
+}
+
 void ClientState::draw_side_bar() {
-  if (menu_stale_) {  // the admin's menus arrive with the synced settings
-    menu_stale_ = false;
-    auto settings = read_settings(cache_->db());
-    menu_ = menu_modules(user_.value("role", std::string()), settings.ok() ? *settings : json());
-  }
+  refresh_menu();
   ImGui::BeginChild("##side", ImVec2(ui_.px(150), 0), true);
   const float w = ImGui::GetContentRegionAvail().x;
   for (const EntityDef* m : menu_) {
@@ -371,7 +460,7 @@ void ClientState::draw_side_bar() {
     if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     if (ui_.button("nav." + m->name, ui_.tr(module_title(*m)), w) && (!current || screen_ != Screen::list)) {
       back_stack_.clear();
-      go(Place{Screen::list, m, 0}, false);
+      go(Place{Screen::list, m, 0});
     }
     if (current) ImGui::PopStyleColor();
   }

@@ -40,6 +40,7 @@ class ClientState {
   void frame(float scale, bool redraw);
   bool wants_frame() const;
   void on_online_changed(bool online);
+  void on_location_changed(const std::string& path);
 
  private:
   enum class Screen { login, opening, syncing, list, detail, form };
@@ -57,17 +58,29 @@ class ClientState {
   void signed_out();
   void save_form(const FormIntent& intent);
   void check_form_result();
+  // After a save: the saved record's page.
+  void show_saved(const Place& saved);
   void set_language(Lang lang);
   std::string accept_language() const { return ui_.lang() == Lang::zh ? "zh-CN" : "en"; }
   std::string now_text() const;
   void redraw(int frames = 2) { frames_wanted_ = std::max(frames_wanted_, frames); }
   std::string screen_name() const;
-  // Shows `place`; `remember` keeps the current one for back().
-  void go(Place place, bool remember = true);
+  // What showing a place does to the browser's history: a new entry, the current one rewritten, or
+  // nothing (the history moved there itself).
+  enum class History { push, replace, none };
+  // Shows `place`. A push also keeps the current place for back().
+  void go(Place place, History history = History::push);
   void back();
+  // The place as an address path ("/customers/123", "/contracts/new", "/orders/7/edit") and back again
+  // (nullopt for a path naming no module the user reads).
+  static std::string path_of(const Place& place);
+  std::optional<Place> place_at(const std::string& path) const;
+  // Shows the place at `path` (preparing its form), or the first module when it names none.
+  void follow_location(const std::string& path);
   RecordListScreen& list_of(const EntityDef& module);
   bool may(const EntityDef& module, Action action) const;
   void mark_lists_stale();
+  void refresh_menu();
 
   void draw_top_bar();
   void draw_side_bar();
@@ -84,6 +97,7 @@ class ClientState {
   Screen screen_ = Screen::login;
   Place place_;                    // the screen shown once signed in and synced
   std::vector<Place> back_stack_;
+  std::string pending_location_;   // an address to show once the cache is open (a reload, a link, back)
   nlohmann::json user_;  // the signed-in user (id, username, display_name, role), null when none
   std::string cache_name_;
   std::unique_ptr<LocalCache> cache_;

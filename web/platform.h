@@ -72,6 +72,16 @@ class Platform {
 
   // The host's text clipboard; ImGui's copy/paste goes through it too (set up by the host).
   virtual void set_clipboard(const std::string& text) = 0;
+
+  // Where the user is, as a path ("/customers/123"): the page address's fragment in the browser, so a
+  // link or a reload opens the same screen. set_location records a new place in the browser's history
+  // (back and forward walk it) or, with `replace`, rewrites the current one. When the user moves through
+  // the history or types an address, the host calls ClientApp::on_location_changed.
+  virtual std::string location() const = 0;
+  virtual void set_location(const std::string& path, bool replace) = 0;
+  // Steps back in the host's history (the browser's back button) and returns true; the place it reaches
+  // arrives through on_location_changed. False when the host keeps no history (the client goes back itself).
+  virtual bool go_back() = 0;
 };
 
 }  // namespace kehu::client

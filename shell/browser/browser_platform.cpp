@@ -24,6 +24,9 @@ void kehu_js_persist_continue();
 void kehu_js_persist_abandon();
 void kehu_js_delete_cache(const char* name);
 void kehu_js_set_clipboard(const char* text);
+char* kehu_js_location();  // malloc'd UTF-8, caller frees
+void kehu_js_set_location(const char* path, int replace);
+void kehu_js_go_back();
 }
 
 namespace kehu::client {
@@ -160,5 +163,19 @@ int64_t BrowserPlatform::now_ms() const {
 double BrowserPlatform::monotonic_seconds() const { return emscripten_get_now() / 1000.0; }
 
 void BrowserPlatform::set_clipboard(const std::string& text) { kehu_js_set_clipboard(text.c_str()); }
+
+std::string BrowserPlatform::location() const {
+  char* v = kehu_js_location();
+  std::string out = v ? v : "";
+  free(v);
+  return out;
+}
+
+void BrowserPlatform::set_location(const std::string& path, bool replace) { kehu_js_set_location(path.c_str(), replace ? 1 : 0); }
+
+bool BrowserPlatform::go_back() {
+  kehu_js_go_back();
+  return true;
+}
 
 }  // namespace kehu::client

@@ -24,6 +24,9 @@ class BrowserPlatform final : public Platform {
   int64_t now_ms() const override;
   double monotonic_seconds() const override;
   void set_clipboard(const std::string& text) override;
+  std::string location() const override;
+  void set_location(const std::string& path, bool replace) override;
+  bool go_back() override;
 
   // Called from JS (main.cpp's exported functions).
   void fetch_done(int id, int status, std::string body);

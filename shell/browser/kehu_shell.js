@@ -179,6 +179,11 @@
   };
 
   // ---------------------------------------------------------------------------------------- [network]
+  // Back, forward, or an address typed by hand: the client shows that place (pushState fires nothing).
+  window.addEventListener('popstate', function () {
+    withUtf8(decodeURI(window.location.hash.replace(/^#/, '')), Module._kehu_location);
+    requestFrame();
+  });
   window.addEventListener('online', function () { Module._kehu_online(1); requestFrame(); });
   window.addEventListener('offline', function () { Module._kehu_online(0); requestFrame(); });
   function deliver(id, status, bytes) {

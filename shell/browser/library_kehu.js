@@ -27,4 +27,17 @@ mergeInto(LibraryManager.library, {
   kehu_js_persist_abandon: function () { Module.kehuPersistAbandon(); },
   kehu_js_delete_cache: function (name) { Module.kehuCacheDelete(UTF8ToString(name)); },
   kehu_js_set_clipboard: function (text) { Module.kehuSetClipboard(UTF8ToString(text)); },
+  // The fragment of the page address without '#' ("/customers/123"), and setting it without a reload.
+  kehu_js_location: function () {
+    var v = decodeURI(window.location.hash.replace(/^#/, ''));
+    var len = lengthBytesUTF8(v) + 1;
+    var ptr = _malloc(len);
+    stringToUTF8(v, ptr, len);
+    return ptr;
+  },
+  kehu_js_set_location: function (path, replace) {
+    var url = window.location.pathname + window.location.search + '#' + encodeURI(UTF8ToString(path));
+    if (replace) window.history.replaceState(null, '', url); else window.history.pushState(null, '', url);
+  },
+  kehu_js_go_back: function () { window.history.back(); },
 });

@@ -187,6 +187,8 @@ EMSCRIPTEN_KEEPALIVE void kehu_focus(int focused) {
 
 EMSCRIPTEN_KEEPALIVE void kehu_online(int online) { host->app.on_online_changed(online != 0); }
 
+EMSCRIPTEN_KEEPALIVE void kehu_location(const char* path) { host->app.on_location_changed(path ? path : ""); }
+
 EMSCRIPTEN_KEEPALIVE void kehu_fetch_done(int id, int status, const char* body, int len) {
   host->platform.fetch_done(id, status, std::string(body ? body : "", static_cast<size_t>(len)));
 }

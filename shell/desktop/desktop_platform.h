@@ -56,6 +56,10 @@ class DesktopPlatform final : public client::Platform {
   int64_t now_ms() const override;
   double monotonic_seconds() const override;
   void set_clipboard(const std::string& text) override;
+  // A window has no address bar: the place is kept for the session only.
+  std::string location() const override { return location_; }
+  void set_location(const std::string& path, bool) override { location_ = path; }
+  bool go_back() override { return false; }
 
   // The file a cache called `name` lives in.
   std::filesystem::path cache_path(const std::string& name) const;
@@ -65,6 +69,7 @@ class DesktopPlatform final : public client::Platform {
   std::filesystem::path cache_dir_;
   UiThreadQueue completions_;
   SettingsFile settings_;
+  std::string location_;
   std::string bearer_token_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   HttpPool http_;  // last: its workers post to completions_, so it stops first

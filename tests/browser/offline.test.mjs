@@ -62,7 +62,7 @@ e2e('offline edits survive a reload and are sent once when back online', { timeo
   assert.equal((await api.customersNamed(NEW_NAME)).length, 0);
   assert.equal((await api.getCustomer(target.id)).notes, NOTES_BEFORE);
 
-  // 3. A reload while still offline: the client comes back to the list, the outbox intact.
+  // 3. A reload while still offline: the client comes back to the same screen, the outbox intact.
   await sleep(500);  // let the client persist its cache (IndexedDB) as it would before a tab is closed
   // An extra CDP session attached across the reload would make the new page start with
   // navigator.onLine === true although the context is offline (Chromium 156): drop it first.
@@ -75,10 +75,15 @@ e2e('offline edits survive a reload and are sent once when back online', { timeo
   } catch (e) {
     throw new Error(`reloading the page while offline failed — the client's files must load without the network (a service worker or equivalent): ${e.message}`);
   }
-  snap = await waitForSnapshot(page, (s) => s.screen === 'customers' && s.pending === 2 && s,
-    { what: 'screen "customers" with pending === 2 after the offline reload', timeout: 60000 });
+  // It returns to the screen it showed (the edited customer, with the edit), the outbox intact.
+  snap = await waitForSnapshot(page, (s) => s.screen === 'customers.detail' && s.pending === 2 &&
+    findItem(s, 'record.field.notes')?.label === NOTES_AFTER && s,
+    { what: 'the edited customer with pending === 2 after the offline reload', timeout: 60000 });
   assert.equal(snap.online, false);
-  assert.ok(rows(snap).some((r) => r.label === NEW_NAME), `${NEW_NAME} is listed after the reload`);
+  await click(page, 'nav.customers');
+  snap = await waitForSnapshot(page, (s) => s.screen === 'customers' && rows(s).some((r) => r.label === NEW_NAME) && s,
+    { what: `${NEW_NAME} listed after the reload` });
+  assert.equal(snap.pending, 2);
 
   // 4. Back online: the outbox drains, and the server has each edit once.
   await server.resume();

@@ -162,6 +162,7 @@ std::string ClientState::now_text() const { return format_rfc3339_ms(platform_.n
 
 void ClientState::start() {
   ui_.set_lang(platform_.load_setting("lang") == "en" ? Lang::en : Lang::zh);
+  dark_ = platform_.load_setting("theme") == "dark";
   json last = json::parse(platform_.load_setting("last_user"), nullptr, false);
   if (last.is_object() && last.value("id", json()).is_number_integer()) {
     login_.set_username(last.value("username", ""));
@@ -378,7 +379,8 @@ void ClientState::frame(float scale, bool redraw) {
   if (scale != scale_) {
     scale_ = scale;
     ImGuiStyle fresh;
-    ImGui::StyleColorsLight(&fresh);
+    if (dark_) ImGui::StyleColorsDark(&fresh);
+    else ImGui::StyleColorsLight(&fresh);
     fresh.FrameRounding = fresh.GrabRounding = fresh.WindowRounding = 4;
     fresh.FramePadding = ImVec2(8, 5);
     fresh.ItemSpacing = ImVec2(10, 8);
@@ -438,6 +440,9 @@ void ClientState::frame(float scale, bool redraw) {
   }
   ImGui::End();
   if (logout_dialog_) draw_logout_dialog();
+  if (cache_ && search_.is_open()) {
+    if (auto pick = search_.draw(ui_, *cache_, menu_)) go(Place{Screen::detail, pick->module, pick->id});
+  }
 
   hook_.set_screen(screen_name());
   hook_.set_status(ui_.lang() == Lang::zh ? "zh-CN" : "en", engine_ ? engine_->online() : platform_.online(),
@@ -469,6 +474,16 @@ void ClientState::draw_side_bar() {
 
 void ClientState::draw_place() {
   const EntityDef& module = *place_.module;
+  // Keyboard: Ctrl+K searches everything, Ctrl+S saves a form, Esc leaves it (or a record's page). Read
+  // before the widgets, so an Esc that ends typing in a field does not also leave the form.
+  const bool keys_free = !search_.is_open() && !logout_dialog_;
+  if (keys_free && ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_K)) search_.open();
+  const bool escape = keys_free && !ImGui::IsAnyItemActive() && ImGui::IsKeyPressed(ImGuiKey_Escape, false);
+  const bool save = keys_free && screen_ == Screen::form && waiting_seq_ == 0 && ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_S);
+  if (escape && screen_ != Screen::list) return back();
+  if (save) {
+    if (auto intent = form_.submit(ui_)) save_form(*intent);
+  }
   switch (screen_) {
     case Screen::list:
       if (auto intent = list_of(module).draw(ui_, *cache_, may(module, Action::create))) {
@@ -510,15 +525,26 @@ void ClientState::draw_place() {
 
 void ClientState::draw_top_bar() {
   ui_.text("app.title", ui_.tr("客户管理", "Kehu CRM"));
+  if (cache_ && (screen_ == Screen::list || screen_ == Screen::detail || screen_ == Screen::form)) {
+    ImGui::SameLine(0, ui_.px(24));
+    if (ui_.button("app.search", ui_.tr("搜索全部 (Ctrl+K)", "Search all (Ctrl+K)"))) search_.open();
+  }
   ImGui::SameLine(0, ui_.px(24));
   const std::string who = user_.value("display_name", user_.value("username", ""));
   const std::string lang = ui_.lang() == Lang::zh ? "English" : "中文";
   const std::string out = ui_.tr("退出登录", "Sign out");
   ui_.note(who);
   float right = ImGui::CalcTextSize(who.c_str()).x + ImGui::CalcTextSize(lang.c_str()).x + ImGui::CalcTextSize(out.c_str()).x +
-                ui_.px(80);
+                ImGui::CalcTextSize(ui_.tr("深色", "Light").c_str()).x + ui_.px(110);
   ImGui::SameLine(ImGui::GetContentRegionMax().x - right);
   ui_.text("app.user", who);
+  ImGui::SameLine();
+  if (ui_.button("app.theme", dark_ ? ui_.tr("浅色", "Light") : ui_.tr("深色", "Dark"))) {
+    dark_ = !dark_;
+    platform_.save_setting("theme", dark_ ? "dark" : "light");
+    scale_ = 0;  // the style is made again next frame
+    redraw();
+  }
   ImGui::SameLine();
   if (ui_.button("app.lang", lang)) set_language(ui_.lang() == Lang::zh ? Lang::en : Lang::zh);
   ImGui::SameLine();

@@ -21,6 +21,7 @@
 #include "core/users/role_rights.h"
 #include "web/cache/local_cache.h"
 #include "web/platform.h"
+#include "web/screens/global_search.h"
 #include "web/screens/login_screen.h"
 #include "web/screens/record_detail_screen.h"
 #include "web/screens/record_form_screen.h"
@@ -108,6 +109,8 @@ class ClientState {
   std::map<std::string, std::unique_ptr<RecordListScreen>> lists_;  // by module, made when first shown
   std::vector<const EntityDef*> menu_;  // the side bar's modules (module_menu.h)
   bool menu_stale_ = true;
+  GlobalSearch search_;
+  bool dark_ = false;              // the dark theme (saved per device)
   RecordDetailScreen detail_;
   RecordFormScreen form_;
   int64_t waiting_seq_ = 0;      // the outbox entry of the form being saved (0: none)

@@ -120,7 +120,7 @@
   // shortcuts ImGui uses. Ctrl+V is left to the browser, whose paste event brings the text.
   var appKeys = { Tab: 1, Enter: 1, Escape: 1, Backspace: 1, Delete: 1, ArrowLeft: 1, ArrowRight: 1, ArrowUp: 1,
                   ArrowDown: 1, Home: 1, End: 1, PageUp: 1, PageDown: 1 };
-  var appShortcuts = { a: 1, c: 1, x: 1, z: 1, y: 1, s: 1, f: 1, p: 1 };
+  var appShortcuts = { a: 1, c: 1, x: 1, z: 1, y: 1, s: 1, f: 1, p: 1, k: 1 };
   function onKey(e, down) {
     if (e.isComposing || e.keyCode === 229) return;  // the IME owns this key
     var shortcut = (e.ctrlKey || e.metaKey) && e.key.length === 1;

@@ -32,6 +32,8 @@ class RecordFormScreen {
   void open_new(LocalCache& cache, const EntityDef& entity, const nlohmann::json& preset = nlohmann::json::object());
   void open_edit(LocalCache& cache, const EntityDef& entity, const nlohmann::json& record);
   std::optional<FormIntent> draw(Ui& ui, LocalCache& cache, bool saving);
+  // What the save button does (Ctrl+S): the values to send, or nullopt with the problems shown.
+  std::optional<FormIntent> submit(Ui& ui);
   const EntityDef* entity() const { return entity_; }
   int64_t id() const { return id_; }
   int64_t base_rev() const { return base_rev_; }
@@ -39,7 +41,6 @@ class RecordFormScreen {
   void show_error(const std::string& message, const std::map<std::string, std::string>& fields);
 
  private:
-  std::optional<FormIntent> submit(Ui& ui);
   nlohmann::json value_of(const FieldDef& f) const;  // what the form holds for `f` now
 
   const EntityDef* entity_ = nullptr;

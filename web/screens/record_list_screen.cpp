@@ -80,24 +80,28 @@ std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool
   std::optional<ListIntent> intent;
   const std::string& name = entity_.name;
 
-  // Toolbar: search, filters, sort, new.
+  // Toolbar: the title, search and "new" on one row; the filters and the sort on the next.
   ui.text(name + ".title", ui.tr(module_title(entity_)));
   if (searchable_) {
     ImGui::SameLine(0, ui.px(16));
     if (ui.input(name + ".search", "", search_, ui.tr("搜索" + entity_.label.zh + "…", "Search " + entity_.label.en + "s…"), false,
-                 ui.px(280)))
+                 ui.px(320)))
       stale_ = true;
   }
-  const float combo_w = ui.px(130);
-  for (const FieldDef* f : filters_) {
+  if (may_create) {
     ImGui::SameLine();
+    if (ui.button(name + ".new", ui.tr("+ 新建" + entity_.label.zh, "+ New " + entity_.label.en))) intent = ListIntent{ListIntent::create, 0};
+  }
+  const float combo_w = ui.px(150);
+  for (const FieldDef* f : filters_) {
+    if (f != filters_.front()) ImGui::SameLine();
     std::vector<std::string> labels;
     for (const auto& v : f->values) labels.push_back(ui.tr(value_label(*f, v)));
     if (ui.combo(name + ".filter." + f->name, "", filter_choice_[f->name], labels,
                  ui.tr("全部" + f->label.zh, "Any " + f->label.en), combo_w))
       stale_ = true;
   }
-  ImGui::SameLine();
+  if (!filters_.empty()) ImGui::SameLine();
   std::vector<std::string> sort_labels;
   for (const auto& s : sorts_) sort_labels.push_back(ui.tr(s.label));
   int sort = sort_;
@@ -105,11 +109,7 @@ std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool
     sort_ = sort;
     stale_ = true;
   }
-  if (may_create) {
-    ImGui::SameLine();
-    if (ui.button(name + ".new", ui.tr("+ 新建" + entity_.label.zh, "+ New " + entity_.label.en))) intent = ListIntent{ListIntent::create, 0};
-  }
-
+  ImGui::SameLine(0, ui.px(16));
   if (stale_) requery(ui, cache);
   if (!error_.empty()) ui.text_colored(name + ".error", error_, IM_COL32(220, 60, 60, 255));
   ui.text(name + ".count", ui.tr("共 " + std::to_string(ids_.size()) + " 条",

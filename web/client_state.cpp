@@ -317,6 +317,25 @@ void ClientState::save_form(const FormIntent& intent) {
   }
 }
 
+void ClientState::record_action(const DetailIntent& intent) {
+  // Both go through the outbox: offline they wait like any edit, online they are sent at once.
+  Status done = ok_status();
+  if (intent.kind == DetailIntent::remove) {
+    done = outbox_->remove(*intent.entity, intent.id);
+  } else {
+    auto queued = outbox_->act(*intent.entity, intent.id, intent.action, intent.preset);
+    if (!queued.ok()) done = queued.take_error();
+  }
+  if (!done.ok()) {
+    notice_ = ui_.tr(done.error().message);
+    return;
+  }
+  platform_.persist_cache();
+  mark_lists_stale();
+  if (engine_) engine_->tick();
+  if (intent.kind == DetailIntent::remove) back();
+}
+
 void ClientState::show_saved(const Place& saved) {
   const bool from_there = !back_stack_.empty() && back_stack_.back().screen == Screen::detail &&
                           back_stack_.back().module == saved.module && back_stack_.back().id == saved.id;
@@ -496,11 +515,14 @@ void ClientState::draw_place() {
       }
       break;
     case Screen::detail: {
-      auto may_create = [this](const EntityDef& e) { return may(e, Action::create); };
-      auto intent = detail_.draw(ui_, *cache_, module, place_.id, may(module, Action::update), may_create);
+      DetailRights rights{user_.value("role", std::string()), may(module, Action::update), may(module, Action::remove),
+                          [this](const EntityDef& e) { return may(e, Action::create); }};
+      auto intent = detail_.draw(ui_, *cache_, module, place_.id, rights);
       if (!intent) break;
       if (intent->kind == DetailIntent::back) {
         back();
+      } else if (intent->kind == DetailIntent::remove || intent->kind == DetailIntent::act) {
+        record_action(*intent);
       } else if (intent->kind == DetailIntent::open) {
         go(Place{Screen::detail, intent->entity, intent->id});
       } else if (intent->kind == DetailIntent::create) {

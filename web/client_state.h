@@ -59,6 +59,8 @@ class ClientState {
   void signed_out();
   void save_form(const FormIntent& intent);
   void check_form_result();
+  // Deletes a record or queues an action on it (a transition, a claim) from its page.
+  void record_action(const DetailIntent& intent);
   // After a save: the saved record's page.
   void show_saved(const Place& saved);
   void set_language(Lang lang);

@@ -14,13 +14,29 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/i18n.h"
 #include "core/store/write_txn.h"
 #include "core/users/record_scope.h"
 
 namespace kehu {
+
+// One move of a state machine, as a client offers it and the server checks it.
+struct WorkflowMove {
+  std::string from, to;
+  Text action;            // the button: 提交审批 / Submit for approval
+  std::string needs;      // what the request must carry besides `to`: "", "reason", "assignee_id", "resolution"
+  bool approvers_only = false;  // contracts: only role_may_approve_contracts
+};
+
+// Every move of the contract machine, and of the ticket machine, in the order a client lists them.
+const std::vector<WorkflowMove>& contract_moves();
+const std::vector<WorkflowMove>& ticket_moves();
+// The move from `from` to `to` in `moves`, or null when the machine has none.
+const WorkflowMove* find_move(const std::vector<WorkflowMove>& moves, const std::string& from, const std::string& to);
 
 // The roles that approve or reject contracts (审批): admin, manager (their team's), contract.
 bool role_may_approve_contracts(const std::string& role);

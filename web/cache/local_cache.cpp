@@ -15,7 +15,7 @@ constexpr const char* kClientSchema =
     "CREATE TABLE IF NOT EXISTS client_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS outbox ("
     " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " method TEXT NOT NULL,"              // POST or PATCH
+    " method TEXT NOT NULL,"              // POST, PATCH or DELETE
     " entity TEXT NOT NULL,"
     " record_id INTEGER NOT NULL,"        // negative: a record created here, not yet on the server
     " body TEXT NOT NULL,"                // JSON object sent (PATCH: the changed fields, and rev)
@@ -23,7 +23,16 @@ constexpr const char* kClientSchema =
     " state TEXT NOT NULL DEFAULT 'pending',"  // pending | failed
     " error TEXT,"                        // the server's error body (JSON) when failed
     " before TEXT,"                       // the row before this edit (JSON; null for a creation), to withdraw it
-    " created_ms INTEGER NOT NULL);";
+    " created_ms INTEGER NOT NULL,"
+    " action TEXT);";                     // a POST to /{entity}/{id}/{action} (transition, claim); null for the record itself
+
+// Caches made before actions were queued lack the column.
+Status add_outbox_action_column(Database& db) {
+  auto has = db.query_int("SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'action'");
+  if (!has.ok()) return has.take_error();
+  if (has->value_or(0) > 0) return ok_status();
+  return db.run("ALTER TABLE outbox ADD COLUMN action TEXT");
+}
 
 }  // namespace
 
@@ -31,6 +40,7 @@ Result<std::unique_ptr<LocalCache>> LocalCache::attach(std::unique_ptr<Database>
   auto version = migrate(*db);
   if (!version.ok()) return version.take_error();
   KEHU_TRY(db->exec(kClientSchema));
+  KEHU_TRY(add_outbox_action_column(*db));
   return std::unique_ptr<LocalCache>(new LocalCache(std::move(db)));
 }
 
@@ -39,6 +49,7 @@ Result<LocalCache::ImageLoaded> LocalCache::load_image(std::string_view image) {
   auto version = migrate(*db_);
   if (!version.ok()) return version.take_error();
   KEHU_TRY(db_->exec(kClientSchema));
+  KEHU_TRY(add_outbox_action_column(*db_));
   ImageLoaded loaded;
   auto rev = committed_rev(*db_);  // the image's own rev: every change up to it is in the file
   if (!rev.ok()) return rev.take_error();
@@ -112,6 +123,19 @@ std::string LocalCache::user_name(int64_t id) {
   (*st)->bind(1, id);
   auto row = (*st)->step();
   std::string out = row.ok() && *row ? std::string((*st)->column_text(0)) : std::string();
+  st->reset();
+  return out;
+}
+
+std::vector<std::pair<int64_t, std::string>> LocalCache::active_users() {
+  std::vector<std::pair<int64_t, std::string>> out;
+  auto st = db_->prepare("SELECT id, display_name FROM users WHERE active = 1 ORDER BY display_name");
+  if (!st.ok()) return out;
+  for (;;) {
+    auto row = (*st)->step();
+    if (!row.ok() || !*row) break;
+    out.push_back({(*st)->column_int(0), std::string((*st)->column_text(1))});
+  }
   st->reset();
   return out;
 }

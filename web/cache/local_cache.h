@@ -41,6 +41,8 @@ class LocalCache {
   Result<std::optional<nlohmann::json>> record(const EntityDef& entity, int64_t id);
   // A user's display name from the synced directory ("" if unknown).
   std::string user_name(int64_t id);
+  // The active users of the synced directory (id, display name), by name: an assignee's choices.
+  std::vector<std::pair<int64_t, std::string>> active_users();
   // Records of `entity` whose `field` is `id` (a customer's contacts), newest first, at most `max_rows`.
   Result<std::vector<nlohmann::json>> children(const EntityDef& entity, const std::string& field, int64_t id,
                                                int64_t max_rows = 200);

@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include "core/rules/workflows.h"
 #include "web/screens/record_text.h"
 
 namespace kehu::client {
@@ -30,8 +31,13 @@ std::vector<std::string> related_columns(const EntityDef& e, const std::string& 
 }  // namespace
 
 std::optional<DetailIntent> RecordDetailScreen::draw(Ui& ui, LocalCache& cache, const EntityDef& entity, int64_t id,
-                                                     bool may_update, const std::function<bool(const EntityDef&)>& may_create) {
+                                                     const DetailRights& rights) {
   std::optional<DetailIntent> intent;
+  if (id != shown_id_) {  // another record: no dialog of the last one stays open
+    shown_id_ = id;
+    confirm_delete_ = false;
+    move_to_.clear();
+  }
   if (ui.button("record.back", ui.tr("← 返回列表", "← Back to list"))) intent = DetailIntent{DetailIntent::back};
   auto found = cache.record(entity, id);
   if (!found.ok() || !found->has_value()) {
@@ -41,10 +47,11 @@ std::optional<DetailIntent> RecordDetailScreen::draw(Ui& ui, LocalCache& cache, 
     return intent;
   }
   const json& r = **found;
-  if (may_update) {
+  if (rights.update) {
     ImGui::SameLine();
     if (ui.button("record.edit", ui.tr("编辑", "Edit"))) intent = DetailIntent{DetailIntent::edit};
   }
+  if (auto act = draw_actions(ui, cache, entity, r, rights)) intent = act;
   ImGui::Separator();
   ui.text("record.title", ui.tr(entity.label) + "：" + record_title(entity, r));
   ImGui::BeginChild("record.body");
@@ -75,7 +82,7 @@ std::optional<DetailIntent> RecordDetailScreen::draw(Ui& ui, LocalCache& cache, 
       if (child == &entity) continue;
       auto rows = cache.children(*child, ref.name, id);
       if (!rows.ok()) continue;
-      const bool addable = may_create(*child) && ref.writable && id > 0;
+      const bool addable = rights.create && rights.create(*child) && ref.writable && id > 0;
       if (rows->empty() && !addable) continue;
       ImGui::Spacing();
       ImGui::Separator();
@@ -120,6 +127,107 @@ std::optional<DetailIntent> RecordDetailScreen::draw(Ui& ui, LocalCache& cache, 
     }
   }
   ImGui::EndChild();
+  return intent;
+}
+
+std::optional<DetailIntent> RecordDetailScreen::draw_actions(Ui& ui, LocalCache& cache, const EntityDef& entity, const json& r,
+                                                             const DetailRights& rights) {
+  std::optional<DetailIntent> intent;
+  const int64_t id = r.value("id", int64_t{0});
+  // The next steps of a contract or a ticket, from its machine; approvers' steps only for approvers.
+  const std::vector<WorkflowMove>* moves = entity.name == "contracts" ? &contract_moves()
+                                           : entity.name == "tickets" ? &ticket_moves()
+                                                                      : nullptr;
+  if (moves && rights.update && id > 0) {
+    const std::string status = r.value("status", std::string());
+    for (const auto& m : *moves) {
+      if (m.from != status || (m.approvers_only && !role_may_approve_contracts(rights.role))) continue;
+      ImGui::SameLine();
+      if (!ui.button("action." + m.to, ui.tr(m.action))) continue;
+      if (m.needs.empty() && entity.name == "contracts") {
+        intent = DetailIntent{DetailIntent::act, &entity, id, json{{"to", m.to}}, "transition"};
+      } else {  // tickets always take a note; the others need their input
+        move_to_ = m.to;
+        move_text_.clear();
+        move_assignee_ = -1;
+      }
+    }
+  }
+  if (entity.name == "customers" && r.value("owner_id", json()).is_null() && id > 0) {
+    ImGui::SameLine();
+    if (ui.button("action.claim", ui.tr("领取", "Claim"))) intent = DetailIntent{DetailIntent::act, &entity, id, json::object(), "claim"};
+  }
+  if (rights.remove) {
+    ImGui::SameLine();
+    if (ui.button("record.delete", ui.tr("删除", "Delete"))) confirm_delete_ = true;
+  }
+
+  if (confirm_delete_) {
+    ImGui::OpenPopup("##delete");
+    if (ImGui::BeginPopupModal("##delete", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoTitleBar)) {
+      ui.text("delete.question", ui.tr("确定删除" + entity.label.zh + "“" + record_title(entity, r) + "”？",
+                                       "Delete the " + entity.label.en + " \"" + record_title(entity, r) + "\"?"));
+      if (entity.name == "customers")
+        ui.text_colored("delete.warning", ui.tr("它的联系人会一并删除。", "Its contacts are deleted with it."), IM_COL32(200, 50, 50, 255));
+      if (ui.button("delete.confirm", ui.tr("删除", "Delete"))) {
+        confirm_delete_ = false;
+        intent = DetailIntent{DetailIntent::remove, &entity, id, nullptr, ""};
+        ImGui::CloseCurrentPopup();
+      }
+      ImGui::SameLine();
+      if (ui.button("delete.cancel", ui.tr("取消", "Cancel")) || ImGui::IsKeyPressed(ImGuiKey_Escape)) {
+        confirm_delete_ = false;
+        ImGui::CloseCurrentPopup();
+      }
+      ImGui::EndPopup();
+    }
+  }
+
+  if (!move_to_.empty() && moves) {
+    const WorkflowMove* move = find_move(*moves, r.value("status", std::string()), move_to_);
+    if (!move) {
+      move_to_.clear();  // the record moved on meanwhile (a sync)
+      return intent;
+    }
+    ImGui::OpenPopup("##move");
+    ImGui::SetNextWindowSize(ImVec2(ui.px(440), 0));
+    if (ImGui::BeginPopupModal("##move", nullptr, ImGuiWindowFlags_NoTitleBar)) {
+      ui.text("action.title", ui.tr(move->action));
+      std::vector<std::pair<int64_t, std::string>> users;
+      if (move->needs == "assignee_id") {
+        users = cache.active_users();
+        std::vector<std::string> names;
+        for (const auto& u : users) names.push_back(u.second);
+        ui.combo("action.assignee", ui.tr("处理人", "Assignee"), move_assignee_, names, ui.tr("（请选择）", "(choose)"), ui.px(260));
+      }
+      const std::string prompt = move->needs == "reason"       ? ui.tr("原因（必填）", "Reason (required)")
+                                 : move->needs == "resolution" ? ui.tr("处理结果（必填）", "Resolution (required)")
+                                                               : ui.tr("处理说明（可不填）", "Note (optional)");
+      ui.text("action.prompt", prompt);
+      ui.input_multiline("action.input", "", move_text_, ui.px(70));
+      const bool has_text = move_text_.find_first_not_of(" \t\r\n") != std::string::npos;
+      const bool ready = (move->needs != "reason" && move->needs != "resolution") || has_text;
+      const bool has_assignee = move->needs != "assignee_id" || (move_assignee_ >= 0 && move_assignee_ < static_cast<int>(users.size()));
+      ImGui::BeginDisabled(!ready || !has_assignee);
+      if (ui.button("action.confirm", ui.tr("确定", "OK"))) {
+        json body = {{"to", move->to}};
+        if (move->needs == "reason") body["reason"] = move_text_;
+        else if (move->needs == "resolution") body["resolution"] = move_text_;
+        if (move->needs == "assignee_id") body["assignee_id"] = users[static_cast<size_t>(move_assignee_)].first;
+        if (entity.name == "tickets" && has_text) body["note"] = move_text_;  // the progress log keeps it
+        intent = DetailIntent{DetailIntent::act, &entity, id, body, "transition"};
+        move_to_.clear();
+        ImGui::CloseCurrentPopup();
+      }
+      ImGui::EndDisabled();
+      ImGui::SameLine();
+      if (ui.button("action.cancel", ui.tr("取消", "Cancel")) || ImGui::IsKeyPressed(ImGuiKey_Escape)) {
+        move_to_.clear();
+        ImGui::CloseCurrentPopup();
+      }
+      ImGui::EndPopup();
+    }
+  }
   return intent;
 }
 

@@ -2,11 +2,18 @@
 // (a customer's contacts, opportunities, contracts, orders, activities and tickets), each row opening
 // that record. All from the cache, so it shows offline too.
 //
-// Test ids: record.back, record.edit, record.title, record.field.{field}, related.{entity}.new,
-// related.{entity}.row.{id}; related sections are found from the descriptors (every reference field
-// pointing at this entity), so a new module's records show up here without code.
+// Actions: delete (confirmed first), a contract's or ticket's next steps from its state machine
+// (core/rules/workflows.h; one that needs a reason, a resolution or an assignee asks for it), and claiming
+// a customer from the pool.
+//
+// Test ids: record.back, record.edit, record.delete, record.title, record.field.{field},
+// action.{to} / action.claim, action.input, action.assignee, action.confirm, action.cancel,
+// delete.confirm, delete.cancel, related.{entity}.new, related.{entity}.row.{id}; related sections are
+// found from the descriptors (every reference field pointing at this entity), so a new module's records
+// show up here without code.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -16,17 +23,32 @@
 namespace kehu::client {
 
 struct DetailIntent {
-  enum Kind { back, edit, open, create } kind = back;
+  enum Kind { back, edit, open, create, remove, act } kind = back;
   const EntityDef* entity = nullptr;  // open, create: the related record's module
   int64_t id = 0;                     // open: the related record
-  nlohmann::json preset;              // create: the reference to this record ({"customer_id": 12})
+  nlohmann::json preset;              // create: the reference to this record ({"customer_id": 12}); act: the body
+  std::string action;                 // act: "transition" or "claim"
+};
+
+// What the signed-in user may do here (core/users/role_rights.h).
+struct DetailRights {
+  std::string role;
+  bool update = false, remove = false;
+  std::function<bool(const EntityDef&)> create;  // which related modules get a "new" button
 };
 
 class RecordDetailScreen {
  public:
-  // `may_update` shows the edit button; `may_create` says which related modules get a "new" button.
-  std::optional<DetailIntent> draw(Ui& ui, LocalCache& cache, const EntityDef& entity, int64_t id, bool may_update,
-                                   const std::function<bool(const EntityDef&)>& may_create);
+  std::optional<DetailIntent> draw(Ui& ui, LocalCache& cache, const EntityDef& entity, int64_t id, const DetailRights& rights);
+
+ private:
+  std::optional<DetailIntent> draw_actions(Ui& ui, LocalCache& cache, const EntityDef& entity, const nlohmann::json& record,
+                                           const DetailRights& rights);
+  int64_t shown_id_ = 0;           // the record the dialogs below belong to
+  bool confirm_delete_ = false;
+  std::string move_to_;            // the move asking for its input ("" none)
+  std::string move_text_;          // its reason / resolution / note
+  int move_assignee_ = -1;         // its assignee: index into the directory
 };
 
 }  // namespace kehu::client

@@ -14,7 +14,7 @@ using nlohmann::json;
 namespace {
 
 Result<std::vector<OutboxEntry>> read_entries(Database& db, const std::string& where, const std::vector<SqlValue>& args) {
-  auto st = db.prepare("SELECT seq, method, entity, record_id, body, idempotency_key FROM outbox WHERE " + where +
+  auto st = db.prepare("SELECT seq, method, entity, record_id, body, idempotency_key, ifnull(action, '') FROM outbox WHERE " + where +
                        " ORDER BY seq");
   if (!st.ok()) return st.take_error();
   (*st)->bind_all(args);
@@ -31,6 +31,7 @@ Result<std::vector<OutboxEntry>> read_entries(Database& db, const std::string& w
     e.record_id = r.column_int(3);
     e.body = json::parse(r.column_text(4), nullptr, false);
     e.idempotency_key = std::string(r.column_text(5));
+    e.action = std::string(r.column_text(6));
     out.push_back(std::move(e));
   }
   return out;
@@ -58,11 +59,12 @@ std::string new_idempotency_key() {
 }
 
 Result<int64_t> Outbox::queue(const std::string& method, const EntityDef& entity, int64_t record_id, const json& body,
-                              const json& before) {
+                              const json& before, const std::string& action) {
   KEHU_TRY(cache_.db().run(
-      "INSERT INTO outbox (method, entity, record_id, body, idempotency_key, before, created_ms) VALUES (?1,?2,?3,?4,?5,?6,"
-      "CAST(unixepoch('subsec') * 1000 AS INTEGER))",
-      {method, entity.name, record_id, body.dump(), new_idempotency_key(), before.is_null() ? SqlValue(nullptr) : SqlValue(before.dump())}));
+      "INSERT INTO outbox (method, entity, record_id, body, idempotency_key, before, created_ms, action) VALUES (?1,?2,?3,?4,?5,?6,"
+      "CAST(unixepoch('subsec') * 1000 AS INTEGER), ?7)",
+      {method, entity.name, record_id, body.dump(), new_idempotency_key(), before.is_null() ? SqlValue(nullptr) : SqlValue(before.dump()),
+       action.empty() ? SqlValue(nullptr) : SqlValue(action)}));
   return cache_.db().last_insert_rowid();
 }
 
@@ -143,6 +145,36 @@ Outbox::State Outbox::state(int64_t seq, json* error) {
   return out;
 }
 
+std::string Outbox::path_of(const OutboxEntry& entry) {
+  std::string path = "/api/v1/" + entry.entity;
+  if (entry.method != "POST" || !entry.action.empty()) path += "/" + std::to_string(entry.record_id);
+  if (!entry.action.empty()) path += "/" + entry.action;
+  return path;
+}
+
+Status Outbox::remove(const EntityDef& entity, int64_t id) {
+  auto txn = Transaction::begin(cache_.db(), true);
+  if (!txn.ok()) return txn.take_error();
+  auto current = cache_.record(entity, id);
+  if (!current.ok()) return current.take_error();
+  if (!current->has_value()) return (*txn)->commit();  // already gone
+  if (id < 0 && in_flight_ == 0) {
+    // Never reached the server: forget it and everything queued about it.
+    KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE entity = ?1 AND record_id = ?2 AND state IN ('pending', 'failed')", {entity.name, id}));
+    KEHU_TRY(remove_cached_record(cache_.db(), entity, id));
+    return (*txn)->commit();
+  }
+  auto seq = queue("DELETE", entity, id, json::object(), **current);
+  if (!seq.ok()) return seq.take_error();
+  KEHU_TRY(remove_cached_record(cache_.db(), entity, id));
+  return (*txn)->commit();
+}
+
+Result<int64_t> Outbox::act(const EntityDef& entity, int64_t id, const std::string& action, const json& body) {
+  if (!body.is_object()) return Error::make(ErrorCode::bad_request, {"请求内容应为 JSON 对象", "the request body must be a JSON object"});
+  return queue("POST", entity, id, body, nullptr, action);
+}
+
 Status Outbox::withdraw(int64_t seq) {
   auto entries = read_entries(cache_.db(), "seq = ?1", {seq});
   if (!entries.ok()) return entries.take_error();
@@ -159,7 +191,7 @@ Status Outbox::withdraw(int64_t seq) {
     if (!row.ok()) return row.take_error();
     json previous = *row && (*before)->column_type(0) != ColumnType::null ? json::parse((*before)->column_text(0), nullptr, false) : json();
     before->reset();
-    if (e.method == "POST") KEHU_TRY(remove_cached_record(cache_.db(), *entity, e.record_id));
+    if (e.method == "POST" && e.action.empty()) KEHU_TRY(remove_cached_record(cache_.db(), *entity, e.record_id));
     else if (previous.is_object()) KEHU_TRY(store_server_record(cache_.db(), *entity, previous));
   }
   KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {seq}));
@@ -197,6 +229,20 @@ Status Outbox::accepted(const OutboxEntry& entry, const json& record) {
   if (!txn.ok()) return txn.take_error();
   int64_t server_id = record.value("id", int64_t{0});
   int64_t server_rev = record.value("rev", int64_t{0});
+  if (entry.method == "DELETE") {  // gone on the server too (the sync's tombstone agrees)
+    KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {entry.seq}));
+    return (*txn)->commit();
+  }
+  if (!entry.action.empty()) {
+    // The answer is the record when the action changed it (a transition, a claim); anything else (a
+    // note) arrives with the next sync.
+    const bool is_record = record.is_object() && record.value("id", json()) == json(entry.record_id) && record.contains("rev") &&
+                           record.contains("created_at");
+    if (is_record) KEHU_TRY(store_server_record(cache_.db(), *entity, record));
+    KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {entry.seq}));
+    KEHU_TRY(reapply_pending());
+    return (*txn)->commit();
+  }
   if (entry.record_id < 0 && entry.method == "POST") {
     KEHU_TRY(remove_cached_record(cache_.db(), *entity, entry.record_id));
     // Later entries about the same record, and children pointing at it, now name the server's id.
@@ -226,7 +272,21 @@ Status Outbox::accepted(const OutboxEntry& entry, const json& record) {
 }
 
 Status Outbox::refused(const OutboxEntry& entry, const json& error) {
-  return cache_.db().run("UPDATE outbox SET state = 'failed', error = ?1 WHERE seq = ?2", {error.dump(), entry.seq});
+  if (entry.method != "DELETE") return cache_.db().run("UPDATE outbox SET state = 'failed', error = ?1 WHERE seq = ?2", {error.dump(), entry.seq});
+  // A refused delete: the record comes back (the entry stays, failed, so the user reads why).
+  auto txn = Transaction::begin(cache_.db(), true);
+  if (!txn.ok()) return txn.take_error();
+  auto before = cache_.db().prepare("SELECT before FROM outbox WHERE seq = ?1");
+  if (!before.ok()) return before.take_error();
+  (*before)->bind(1, entry.seq);
+  auto row = (*before)->step();
+  if (!row.ok()) return row.take_error();
+  json previous = *row && (*before)->column_type(0) != ColumnType::null ? json::parse((*before)->column_text(0), nullptr, false) : json();
+  before->reset();
+  const EntityDef* entity = find_entity(entry.entity);
+  if (entity && previous.is_object()) KEHU_TRY(store_server_record(cache_.db(), *entity, previous));
+  KEHU_TRY(cache_.db().run("UPDATE outbox SET state = 'failed', error = ?1, before = NULL WHERE seq = ?2", {error.dump(), entry.seq}));
+  return (*txn)->commit();
 }
 
 Status Outbox::reapply_pending() {

@@ -21,7 +21,8 @@ namespace kehu::client {
 
 struct OutboxEntry {
   int64_t seq = 0;
-  std::string method;  // POST | PATCH
+  std::string method;  // POST | PATCH | DELETE
+  std::string action;  // POST /{entity}/{id}/{action} ("transition", "claim"); empty for the record itself
   std::string entity;
   int64_t record_id = 0;
   nlohmann::json body;
@@ -41,6 +42,16 @@ class Outbox {
   // Edits a record locally and queues the change against the rev the user saw (`base_rev`).
   Result<Queued> update(const EntityDef& entity, int64_t id, const nlohmann::json& patch, int64_t base_rev,
                         const std::string& now, int64_t user_id);
+
+  // Deletes a record: it leaves the cache at once and the DELETE is queued. A record never sent is
+  // simply forgotten with its queued edits. A refused delete (the record is still needed) brings it back.
+  Status remove(const EntityDef& entity, int64_t id);
+  // Queues an action on a record (POST /{entity}/{id}/{action} with `body`: a contract or ticket
+  // transition, a claim). The cache changes when the server answers with the record.
+  Result<int64_t> act(const EntityDef& entity, int64_t id, const std::string& action, const nlohmann::json& body);
+
+  // The path and method an entry is sent with.
+  static std::string path_of(const OutboxEntry& entry);
 
   enum class State { gone, pending, failed };  // gone: accepted by the server (or withdrawn)
   State state(int64_t seq, nlohmann::json* error = nullptr);
@@ -69,7 +80,7 @@ class Outbox {
 
  private:
   Result<int64_t> queue(const std::string& method, const EntityDef& entity, int64_t record_id, const nlohmann::json& body,
-                        const nlohmann::json& before);
+                        const nlohmann::json& before, const std::string& action = {});
   LocalCache& cache_;
   int64_t in_flight_ = 0;
 };

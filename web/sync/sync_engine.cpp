@@ -84,8 +84,8 @@ void SyncEngine::push(const OutboxEntry& entry) {
   outbox_.set_in_flight(entry.seq);
   HttpRequest req;
   req.method = entry.method;
-  req.path = "/api/v1/" + entry.entity + (entry.method == "POST" ? "" : "/" + std::to_string(entry.record_id));
-  req.body = entry.body.dump();
+  req.path = Outbox::path_of(entry);
+  if (entry.method != "DELETE") req.body = entry.body.dump();
   req.headers = {{"Idempotency-Key", entry.idempotency_key}, {"Accept-Language", accept_language_}};
   auto alive = alive_;
   platform_.send(std::move(req), [this, alive, entry](HttpResponse response) {
@@ -99,8 +99,10 @@ void SyncEngine::push(const OutboxEntry& entry) {
       if (on_signed_out) on_signed_out();
       return;
     }
-    if (response.status >= 200 && response.status < 300) {
-      json record = json::parse(response.body, nullptr, false);
+    // A DELETE answers 204 without a body; one already deleted (404) is done too.
+    const bool deleted = entry.method == "DELETE" && (response.status == 204 || response.status == 404);
+    if (deleted || (response.status >= 200 && response.status < 300)) {
+      json record = deleted ? json::object() : json::parse(response.body, nullptr, false);
       Status st = record.is_object() ? outbox_.accepted(entry, record) : outbox_.refused(entry, json("bad answer"));
       if (!st.ok()) last_error_ = st.error().message.en;
       pull_due_ = true;  // the server's rev moved: fetch what else changed

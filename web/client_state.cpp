@@ -47,6 +47,7 @@ std::string ClientState::screen_name() const {
     case Screen::login: return "login";
     case Screen::opening: return "opening";
     case Screen::syncing: return "syncing";
+    case Screen::dashboard: return "dashboard";
     case Screen::list: return place_.module ? place_.module->name : "";
     case Screen::detail: return place_.module ? place_.module->name + ".detail" : "";
     case Screen::form: return form_.entity() ? form_.entity()->name + ".form" : "";
@@ -55,7 +56,8 @@ std::string ClientState::screen_name() const {
 }
 
 void ClientState::go(Place place, History history) {
-  if (history == History::push && (screen_ == Screen::list || screen_ == Screen::detail)) back_stack_.push_back(place_);
+  if (history == History::push && (screen_ == Screen::dashboard || screen_ == Screen::list || screen_ == Screen::detail))
+    back_stack_.push_back(place_);
   if (back_stack_.size() > 50) back_stack_.erase(back_stack_.begin());
   place_ = place;
   screen_ = place.screen;
@@ -64,6 +66,7 @@ void ClientState::go(Place place, History history) {
 }
 
 std::string ClientState::path_of(const Place& place) {
+  if (place.screen == Screen::dashboard || !place.module) return "/dashboard";
   const std::string base = "/" + (place.module ? place.module->name : std::string("customers"));
   switch (place.screen) {
     case Screen::detail: return base + "/" + std::to_string(place.id);
@@ -80,6 +83,7 @@ std::optional<ClientState::Place> ClientState::place_at(const std::string& path)
     if (slash > start) parts.push_back(path.substr(start, slash - start));
     start = slash + 1;
   }
+  if (parts.size() == 1 && parts[0] == "dashboard") return Place{Screen::dashboard, nullptr, 0};
   if (parts.empty() || parts.size() > 3) return std::nullopt;
   const EntityDef* module = find_entity(parts[0]);
   if (!module || std::find(menu_.begin(), menu_.end(), module) == menu_.end()) return std::nullopt;
@@ -103,7 +107,7 @@ void ClientState::follow_location(const std::string& path) {
   auto place = place_at(path);
   History history = History::none;  // the address already says where the user is
   if (!place) {
-    place = Place{Screen::list, menu_.empty() ? &customers_def() : menu_.front(), 0};
+    place = Place{Screen::dashboard, nullptr, 0};
     history = History::replace;
   }
   if (place->screen == Screen::form) {
@@ -120,7 +124,7 @@ void ClientState::follow_location(const std::string& path) {
   if (!back_stack_.empty() && back_stack_.back().screen == place->screen && back_stack_.back().module == place->module &&
       back_stack_.back().id == place->id)
     back_stack_.pop_back();
-  else if (history == History::none && (screen_ == Screen::list || screen_ == Screen::detail))
+  else if (history == History::none && (screen_ == Screen::dashboard || screen_ == Screen::list || screen_ == Screen::detail))
     back_stack_.push_back(place_);
   go(*place, History::none);
   if (history == History::replace) platform_.set_location(path_of(*place), true);
@@ -132,7 +136,9 @@ void ClientState::on_location_changed(const std::string& path) {
 }
 
 void ClientState::back() {
-  if (back_stack_.empty()) return go(Place{Screen::list, place_.module, 0});  // up to the list: a new place
+  if (back_stack_.empty()) {  // up to the list (or the dashboard): a new place
+    return go(place_.module ? Place{Screen::list, place_.module, 0} : Place{Screen::dashboard, nullptr, 0});
+  }
   // In the browser, back is the browser's: its history then matches what forward expects, and the
   // place it lands on arrives through on_location_changed. Elsewhere the stack is the history.
   if (platform_.go_back()) return;
@@ -153,6 +159,7 @@ bool ClientState::may(const EntityDef& module, Action action) const {
 
 void ClientState::mark_lists_stale() {
   for (auto& [name, list] : lists_) list->mark_stale();
+  dashboard_.mark_stale();
   menu_stale_ = true;
 }
 
@@ -192,7 +199,7 @@ void ClientState::open_session(const json& user, bool verify) {
     lists_.clear();
     back_stack_.clear();
     menu_stale_ = true;
-    place_ = Place{Screen::list, &customers_def(), 0};
+    place_ = Place{Screen::dashboard, nullptr, 0};
     pending_location_ = platform_.location();  // a reload or a link: that screen, once the cache is open
     if (pending_location_.empty()) pending_location_ = "/";
   }
@@ -385,6 +392,7 @@ void ClientState::check_form_result() {
 
 bool ClientState::wants_frame() const {
   if (frames_wanted_ > 0 || login_busy_ || screen_ == Screen::opening || waiting_seq_ != 0) return true;
+  if (cache_ && at_place() && dashboard_.refresh_due(platform_.now_ms())) return true;  // a reminder may be due
   return engine_ && engine_->seconds_until_due() == 0;
 }
 
@@ -408,13 +416,13 @@ void ClientState::frame(float scale, bool redraw) {
     ImGui::GetStyle() = fresh;
   }
   ui_.set_scale(scale);
+  ui_.set_utc_offset(platform_.utc_offset_minutes());
   hook_.begin_frame();
   if (!redraw) {
     if (engine_) engine_->tick();
     check_form_result();
   }
-  const bool at_place = screen_ == Screen::list || screen_ == Screen::detail || screen_ == Screen::form;
-  if (!pending_location_.empty() && cache_ && at_place && waiting_seq_ == 0) {
+  if (!pending_location_.empty() && cache_ && at_place() && waiting_seq_ == 0) {
     follow_location(pending_location_);
     pending_location_.clear();
   }
@@ -441,6 +449,7 @@ void ClientState::frame(float scale, bool redraw) {
       case Screen::syncing:
         draw_syncing();
         break;
+      case Screen::dashboard:
       case Screen::list:
       case Screen::detail:
       case Screen::form:
@@ -479,8 +488,17 @@ void ClientState::draw_side_bar() {
   refresh_menu();
   ImGui::BeginChild("##side", ImVec2(ui_.px(150), 0), true);
   const float w = ImGui::GetContentRegionAvail().x;
+  {
+    const bool home = screen_ == Screen::dashboard;
+    if (home) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    if (ui_.button("nav.dashboard", ui_.tr("工作台", "Dashboard"), w) && !home) {
+      back_stack_.clear();
+      go(Place{Screen::dashboard, nullptr, 0});
+    }
+    if (home) ImGui::PopStyleColor();
+  }
   for (const EntityDef* m : menu_) {
-    const bool current = place_.module == m;
+    const bool current = place_.module == m && screen_ != Screen::dashboard;
     if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     if (ui_.button("nav." + m->name, ui_.tr(module_title(*m)), w) && (!current || screen_ != Screen::list)) {
       back_stack_.clear();
@@ -492,6 +510,16 @@ void ClientState::draw_side_bar() {
 }
 
 void ClientState::draw_place() {
+  // Reminders come due wherever the user is.
+  dashboard_.refresh(ui_, *cache_, user_.value("id", int64_t{0}), user_.value("role", std::string()), platform_.now_ms());
+  if (auto open = dashboard_.draw_reminders(ui_)) go(Place{Screen::detail, open->module, open->id});
+  if (screen_ == Screen::dashboard) {
+    if (auto intent = dashboard_.draw(ui_)) {
+      go(intent->id != 0 ? Place{Screen::detail, intent->module, intent->id} : Place{Screen::list, intent->module, 0});
+    }
+    if (!search_.is_open() && ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_K)) search_.open();
+    return;
+  }
   const EntityDef& module = *place_.module;
   // Keyboard: Ctrl+K searches everything, Ctrl+S saves a form, Esc leaves it (or a record's page). Read
   // before the widgets, so an Esc that ends typing in a field does not also leave the form.
@@ -499,7 +527,7 @@ void ClientState::draw_place() {
   if (keys_free && ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_K)) search_.open();
   const bool escape = keys_free && !ImGui::IsAnyItemActive() && ImGui::IsKeyPressed(ImGuiKey_Escape, false);
   const bool save = keys_free && screen_ == Screen::form && waiting_seq_ == 0 && ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_S);
-  if (escape && screen_ != Screen::list) return back();
+  if (escape && (screen_ == Screen::detail || screen_ == Screen::form)) return back();
   if (save) {
     if (auto intent = form_.submit(ui_)) save_form(*intent);
   }
@@ -547,7 +575,7 @@ void ClientState::draw_place() {
 
 void ClientState::draw_top_bar() {
   ui_.text("app.title", ui_.tr("客户管理", "Kehu CRM"));
-  if (cache_ && (screen_ == Screen::list || screen_ == Screen::detail || screen_ == Screen::form)) {
+  if (cache_ && at_place()) {
     ImGui::SameLine(0, ui_.px(24));
     if (ui_.button("app.search", ui_.tr("搜索全部 (Ctrl+K)", "Search all (Ctrl+K)"))) search_.open();
   }

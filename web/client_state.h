@@ -21,6 +21,7 @@
 #include "core/users/role_rights.h"
 #include "web/cache/local_cache.h"
 #include "web/platform.h"
+#include "web/screens/dashboard_screen.h"
 #include "web/screens/global_search.h"
 #include "web/screens/login_screen.h"
 #include "web/screens/record_detail_screen.h"
@@ -44,8 +45,9 @@ class ClientState {
   void on_location_changed(const std::string& path);
 
  private:
-  enum class Screen { login, opening, syncing, list, detail, form };
-  // Where the user is: a screen, the module it shows and, for a record's screens, the record.
+  enum class Screen { login, opening, syncing, dashboard, list, detail, form };
+  // Where the user is: a screen, the module it shows (none for the dashboard) and, for a record's
+  // screens, the record.
   struct Place {
     Screen screen = Screen::list;
     const EntityDef* module = nullptr;
@@ -82,6 +84,7 @@ class ClientState {
   void follow_location(const std::string& path);
   RecordListScreen& list_of(const EntityDef& module);
   bool may(const EntityDef& module, Action action) const;
+  bool at_place() const { return screen_ == Screen::dashboard || screen_ == Screen::list || screen_ == Screen::detail || screen_ == Screen::form; }
   void mark_lists_stale();
   void refresh_menu();
 
@@ -112,6 +115,7 @@ class ClientState {
   std::vector<const EntityDef*> menu_;  // the side bar's modules (module_menu.h)
   bool menu_stale_ = true;
   GlobalSearch search_;
+  DashboardScreen dashboard_;
   bool dark_ = false;              // the dark theme (saved per device)
   RecordDetailScreen detail_;
   RecordFormScreen form_;

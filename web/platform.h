@@ -68,6 +68,8 @@ class Platform {
 
   // Milliseconds since the Unix epoch (wall clock) and a monotonic clock for animations.
   virtual int64_t now_ms() const = 0;
+  // Minutes the user's local time is ahead of UTC (480 in China): times are stored in UTC and shown local.
+  virtual int utc_offset_minutes() const = 0;
   virtual double monotonic_seconds() const = 0;
 
   // The host's text clipboard; ImGui's copy/paste goes through it too (set up by the host).

@@ -27,6 +27,7 @@ void kehu_js_set_clipboard(const char* text);
 char* kehu_js_location();  // malloc'd UTF-8, caller frees
 void kehu_js_set_location(const char* path, int replace);
 void kehu_js_go_back();
+int kehu_js_utc_offset_minutes();
 }
 
 namespace kehu::client {
@@ -160,6 +161,7 @@ void BrowserPlatform::delete_cache(const std::string& name) {
 int64_t BrowserPlatform::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
+int BrowserPlatform::utc_offset_minutes() const { return kehu_js_utc_offset_minutes(); }
 double BrowserPlatform::monotonic_seconds() const { return emscripten_get_now() / 1000.0; }
 
 void BrowserPlatform::set_clipboard(const std::string& text) { kehu_js_set_clipboard(text.c_str()); }

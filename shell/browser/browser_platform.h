@@ -22,6 +22,7 @@ class BrowserPlatform final : public Platform {
   bool cache_persist_pending() const override;
   void delete_cache(const std::string& name) override;
   int64_t now_ms() const override;
+  int utc_offset_minutes() const override;
   double monotonic_seconds() const override;
   void set_clipboard(const std::string& text) override;
   std::string location() const override;

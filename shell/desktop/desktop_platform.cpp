@@ -1,5 +1,7 @@
 #include "shell/desktop/desktop_platform.h"
 
+#include <ctime>
+
 #include <GLFW/glfw3.h>
 
 #include <cstdio>
@@ -69,6 +71,13 @@ void DesktopPlatform::delete_cache(const std::string& name) {
     std::filesystem::remove(p, ec);
     if (ec) std::fprintf(stderr, "crm-desktop: cannot delete %s: %s\n", p.string().c_str(), ec.message().c_str());
   }
+}
+
+int DesktopPlatform::utc_offset_minutes() const {
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  return static_cast<int>(local.tm_gmtoff / 60);
 }
 
 int64_t DesktopPlatform::now_ms() const {

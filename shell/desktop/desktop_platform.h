@@ -54,6 +54,7 @@ class DesktopPlatform final : public client::Platform {
   void delete_cache(const std::string& name) override;
 
   int64_t now_ms() const override;
+  int utc_offset_minutes() const override;
   double monotonic_seconds() const override;
   void set_clipboard(const std::string& text) override;
   // A window has no address bar: the place is kept for the session only.

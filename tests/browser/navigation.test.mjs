@@ -1,6 +1,6 @@
 // navigation — the page address follows the client (#/customers/12), so the browser's back and forward
 // walk the screens, a reload returns to the same screen, a link opens a record or its edit form
-// directly, and an address naming no module the user reads falls back to the first module.
+// directly, and an address naming no module the user reads falls back to the dashboard.
 import assert from 'node:assert/strict';
 
 import {
@@ -21,7 +21,8 @@ e2e('back, forward, reload and links follow the address', { timeout: 150000 }, a
   const contact = await api.request('POST', '/contacts', { customer_id: customer.id, name: '赵敏' });
   await openClient(page, baseUrl);
   await login(page, ADMIN_USER, ADMIN_PASSWORD);
-  await waitForCustomerList(page);
+  const { screens } = await waitForCustomerList(page);
+  assert.ok(screens.includes('dashboard'), `sign-in opens the dashboard first (${screens.join(' -> ')})`);
   await waitForPlace(page, 'customers', '#/customers');
 
   await click(page, `customers.row.${customer.id}`);
@@ -60,9 +61,9 @@ e2e('back, forward, reload and links follow the address', { timeout: 150000 }, a
   await page.goto(`${baseUrl}/?test=1#/customers/${customer.id}`, { waitUntil: 'load' });
   await waitForPlace(page, 'customers.detail', `#/customers/${customer.id}`);
 
-  // Nonsense and modules that do not exist fall back to the first module, and the address says so.
+  // Nonsense and modules that do not exist fall back to the dashboard, and the address says so.
   for (const bad of ['#/salaries/1', '#/customers/abc', '#/customers/1/2/3', '#/../../etc']) {
     await page.evaluate((h) => { window.location.hash = h; }, bad);
-    await waitForPlace(page, 'customers', '#/customers', `the customer list after ${bad}`);
+    await waitForPlace(page, 'dashboard', '#/dashboard', `the dashboard after ${bad}`);
   }
 });

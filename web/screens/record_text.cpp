@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "core/clock.h"
+
 namespace kehu::client {
 
 using nlohmann::json;
@@ -20,6 +22,13 @@ std::string record_title(const EntityDef& entity, const json& record) {
     if (v.is_string() && !v.get<std::string>().empty()) return v.get<std::string>();
   }
   return "#" + std::to_string(record.value("id", int64_t{0}));
+}
+
+std::string local_time_text(const Ui& ui, const std::string& rfc3339) {
+  const int64_t ms = parse_rfc3339_ms(rfc3339);
+  if (ms < 0) return rfc3339;
+  const std::string local = format_rfc3339_ms(ms + int64_t{ui.utc_offset()} * 60000);
+  return local.substr(0, 10) + " " + local.substr(11, 5);
 }
 
 std::string money_text(int64_t minor) {
@@ -40,11 +49,7 @@ std::string field_text(const Ui& ui, LocalCache& cache, const EntityDef& entity,
   if (v.is_null()) return "";
   const FieldDef* f = entity.field(field);
   if (!f) {  // a system column: timestamps read to the minute
-    if (v.is_string()) {
-      std::string s = v.get<std::string>();
-      if (s.size() >= 16) return s.substr(0, 10) + " " + s.substr(11, 5);
-      return s;
-    }
+    if (v.is_string()) return local_time_text(ui, v.get<std::string>());
     return v.dump();
   }
   switch (f->type) {
@@ -73,9 +78,7 @@ std::string field_text(const Ui& ui, LocalCache& cache, const EntityDef& entity,
       return out;
     }
     case FieldType::datetime:
-      return v.is_string() && v.get<std::string>().size() >= 16
-                 ? v.get<std::string>().substr(0, 10) + " " + v.get<std::string>().substr(11, 5)
-                 : (v.is_string() ? v.get<std::string>() : v.dump());
+      return v.is_string() ? local_time_text(ui, v.get<std::string>()) : v.dump();
     default:
       return v.is_string() ? v.get<std::string>() : v.dump();
   }

@@ -23,6 +23,9 @@ const FieldDef* title_field(const EntityDef& entity);
 // whichever the entity has first ("#id" when none is set).
 std::string record_title(const EntityDef& entity, const nlohmann::json& record);
 
+// A stored RFC 3339 time as the user's local "YYYY-MM-DD HH:MM" (the text itself if it is not one).
+std::string local_time_text(const Ui& ui, const std::string& rfc3339);
+
 // Money in minor units as people read it: 1250000 -> "12,500.00".
 std::string money_text(int64_t minor);
 

@@ -21,6 +21,9 @@ class Ui {
   Lang lang() const { return lang_; }
   void set_lang(Lang lang) { lang_ = lang; }
   float scale() const { return scale_; }
+  // Minutes local time is ahead of UTC (Platform::utc_offset_minutes).
+  int utc_offset() const { return utc_offset_; }
+  void set_utc_offset(int minutes) { utc_offset_ = minutes; }
   void set_scale(float scale) { scale_ = scale; }
   // Device pixels for a length in CSS pixels.
   float px(float css) const { return css * scale_; }
@@ -60,6 +63,7 @@ class Ui {
   TestHook& hook_;
   Lang lang_ = Lang::zh;
   float scale_ = 1.0f;
+  int utc_offset_ = 0;
 };
 
 }  // namespace kehu::client

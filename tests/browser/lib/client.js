@@ -265,11 +265,17 @@ export async function login(page, username, password) {
   }, { timeout: ms(30000), what: 'the client to leave the login screen' });
 }
 
-// Waits for the customer list after sign-in: through "syncing" (seen or too quick to see) to
-// "customers". Returns {snap, screens} with the screens seen on the way.
+// Waits for the customer list after sign-in: through "syncing" (seen or too quick to see) to the
+// dashboard, the first screen, then opens the customer list from the side bar (a reload that kept the
+// customer list skips the dashboard). Returns {snap, screens} with the screens seen on the way.
 export async function waitForCustomerList(page, timeout = ms(90000)) {
   const screens = [];
-  const snap = await waitForSnapshot(page, (s) => {
+  let snap = await waitForSnapshot(page, (s) => {
+    if (screens[screens.length - 1] !== s.screen) screens.push(s.screen);
+    return (s.screen === 'dashboard' || s.screen === 'customers') && findItem(s, 'nav.customers') && s;
+  }, { timeout, what: 'the dashboard or the customer list after sign-in' });
+  if (snap.screen === 'dashboard') await click(page, 'nav.customers');
+  snap = await waitForSnapshot(page, (s) => {
     if (screens[screens.length - 1] !== s.screen) screens.push(s.screen);
     return s.screen === 'customers' && findItem(s, 'customers.search') && s;
   }, { timeout, what: 'the customer list (screen "customers" with customers.search)' });

@@ -1,0 +1,84 @@
+#include "web/cache/dashboard_figures.h"
+
+namespace kehu::client {
+
+using nlohmann::json;
+
+namespace {
+
+Result<int64_t> number(Database& db, const std::string& sql, const std::vector<SqlValue>& args = {}) {
+  auto v = db.query_int(sql, args);
+  if (!v.ok()) return v.take_error();
+  return v->value_or(0);
+}
+
+// Rows of `sql` as objects named by `columns` (text, integer or null values).
+Result<json> rows(Database& db, const std::string& sql, const std::vector<SqlValue>& args, const std::vector<std::string>& columns) {
+  auto st = db.prepare(sql);
+  if (!st.ok()) return st.take_error();
+  (*st)->bind_all(args);
+  json out = json::array();
+  for (;;) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) break;
+    json item = json::object();
+    for (size_t i = 0; i < columns.size(); ++i) {
+      const int c = static_cast<int>(i);
+      switch ((*st)->column_type(c)) {
+        case ColumnType::null: item[columns[i]] = nullptr; break;
+        case ColumnType::integer: item[columns[i]] = (*st)->column_int(c); break;
+        default: item[columns[i]] = std::string((*st)->column_text(c));
+      }
+    }
+    out.push_back(std::move(item));
+  }
+  st->reset();
+  return out;
+}
+
+}  // namespace
+
+Result<DashboardFigures> read_dashboard(Database& db, int64_t user_id, const std::string& role, const std::string& now,
+                                        const std::string& day_start, const std::string& day_end, const std::string& month_start) {
+  DashboardFigures f;
+  auto take = [](Result<int64_t> r, int64_t& into) -> Status {
+    if (!r.ok()) return r.take_error();
+    into = *r;
+    return ok_status();
+  };
+  KEHU_TRY(take(number(db, "SELECT count(*) FROM customers"), f.customers));
+  KEHU_TRY(take(number(db, "SELECT count(*) FROM opportunities WHERE stage NOT IN ('won', 'lost')"), f.open_opportunities));
+  KEHU_TRY(take(number(db, "SELECT ifnull(sum(amount), 0) FROM opportunities WHERE stage NOT IN ('won', 'lost') AND currency = 'CNY'"),
+                f.open_amount));
+  KEHU_TRY(take(number(db, "SELECT count(*) FROM contracts WHERE status = 'pending_approval'"), f.contracts_pending));
+  KEHU_TRY(take(number(db, "SELECT count(*) FROM tickets WHERE status NOT IN ('resolved', 'closed')"), f.open_tickets));
+  const std::string month = "order_date >= ?1 AND status != 'cancelled'";
+  KEHU_TRY(take(number(db, "SELECT count(*) FROM orders WHERE " + month, {month_start}), f.month_orders));
+  KEHU_TRY(take(number(db, "SELECT ifnull(sum(total), 0) FROM orders WHERE " + month + " AND ifnull(currency, 'CNY') = 'CNY'", {month_start}),
+                f.month_amount));
+
+  auto notices = rows(db,
+                      "SELECT id, title, body, publish_at FROM announcements WHERE (publish_at IS NULL OR publish_at <= ?1) "
+                      "AND (expire_at IS NULL OR expire_at > ?1) AND (audience = '[]' OR EXISTS (SELECT 1 FROM json_each(audience) "
+                      "WHERE value = ?2)) ORDER BY ifnull(publish_at, created_at) DESC, id DESC LIMIT 5",
+                      {now, role}, {"id", "title", "body", "publish_at"});
+  if (!notices.ok()) return notices.take_error();
+  f.announcements = std::move(*notices);
+
+  const std::string mine = "owner_id = ?1 AND done = 0";
+  auto today = rows(db,
+                    "SELECT id, type, subject, ifnull(due_at, start_at) AS at, customer_id FROM activities WHERE " + mine +
+                        " AND ((due_at >= ?2 AND due_at < ?3) OR (start_at >= ?2 AND start_at < ?3) OR due_at < ?4)"
+                        " ORDER BY at LIMIT 50",
+                    {user_id, day_start, day_end, now}, {"id", "type", "subject", "at", "customer_id"});
+  if (!today.ok()) return today.take_error();
+  f.today = std::move(*today);
+  auto due = rows(db, "SELECT id, subject, remind_at FROM activities WHERE " + mine + " AND remind_at <= ?2 ORDER BY remind_at LIMIT 20",
+                  {user_id, now}, {"id", "subject", "remind_at"});
+  if (!due.ok()) return due.take_error();
+  f.reminders = std::move(*due);
+  return f;
+}
+
+}  // namespace kehu::client

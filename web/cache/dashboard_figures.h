@@ -1,0 +1,33 @@
+// dashboard_figures.h — what the dashboard (工作台) shows, read from the cache: so it is instant, works
+// offline, and shows exactly what the user may see (the cache holds only their rows).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/db/database.h"
+#include "core/result.h"
+
+namespace kehu::client {
+
+struct DashboardFigures {
+  int64_t customers = 0;            // customers the user sees
+  int64_t open_opportunities = 0;   // not won or lost
+  int64_t open_amount = 0;          // their amount in CNY, minor units
+  int64_t contracts_pending = 0;    // awaiting approval
+  int64_t open_tickets = 0;         // not resolved or closed
+  int64_t month_orders = 0;         // orders dated this month (not cancelled)
+  int64_t month_amount = 0;         // their total in CNY, minor units
+  nlohmann::json announcements = nlohmann::json::array();  // current ones for the role, newest first (max 5)
+  nlohmann::json today = nlohmann::json::array();          // the user's open activities due or starting today, or overdue
+  nlohmann::json reminders = nlohmann::json::array();      // the user's open activities whose reminder time has come
+};
+
+// `now` is RFC 3339 UTC; `day_start`/`day_end` bound the user's local today in UTC; `month_start` is the
+// local month's first day ("YYYY-MM-01").
+Result<DashboardFigures> read_dashboard(Database& db, int64_t user_id, const std::string& role, const std::string& now,
+                                        const std::string& day_start, const std::string& day_end, const std::string& month_start);
+
+}  // namespace kehu::client

@@ -1,0 +1,44 @@
+// dashboard_screen.h — 工作台, the first screen after sign-in: figures at a glance (customers, open
+// opportunities and their amount, contracts awaiting approval, open tickets, this month's orders), the
+// current announcements for the user's role, today's activities (and overdue ones), and a reminder that
+// pops up when an activity's reminder time comes. All from the cache (dashboard_figures.h).
+//
+// Test ids: dash.tile.{customers|opportunities|contracts|tickets|orders}, dash.announcement.{id},
+// dash.today.{id}, dash.today.none, reminder.{id}, reminder.dismiss.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+
+#include "web/cache/dashboard_figures.h"
+#include "web/cache/local_cache.h"
+#include "web/ui/widgets.h"
+
+namespace kehu::client {
+
+struct DashboardIntent {
+  const EntityDef* module = nullptr;  // open this module's list (a tile) ...
+  int64_t id = 0;                     // ... or this record (an activity)
+};
+
+class DashboardScreen {
+ public:
+  // Reads the cache again when it changed (mark_stale) or a minute passed since (reminders come due).
+  // Called every frame on every screen: reminders pop up wherever the user is.
+  void refresh(Ui& ui, LocalCache& cache, int64_t user_id, const std::string& role, int64_t now_ms);
+  bool refresh_due(int64_t now_ms) const { return stale_ || now_ms - read_at_ms_ >= 60'000; }
+  void mark_stale() { stale_ = true; }
+  std::optional<DashboardIntent> draw(Ui& ui);
+  // The reminder window, while one is due and not dismissed.
+  std::optional<DashboardIntent> draw_reminders(Ui& ui);
+
+ private:
+  DashboardFigures figures_;
+  std::string error_;
+  bool stale_ = true;
+  int64_t read_at_ms_ = 0;
+  std::set<int64_t> dismissed_;  // reminders the user closed this session
+};
+
+}  // namespace kehu::client

@@ -160,6 +160,7 @@ bool ClientState::may(const EntityDef& module, Action action) const {
 void ClientState::mark_lists_stale() {
   for (auto& [name, list] : lists_) list->mark_stale();
   dashboard_.mark_stale();
+  board_.mark_stale();
   menu_stale_ = true;
 }
 
@@ -533,14 +534,7 @@ void ClientState::draw_place() {
   }
   switch (screen_) {
     case Screen::list:
-      if (auto intent = list_of(module).draw(ui_, *cache_, may(module, Action::create))) {
-        if (intent->kind == ListIntent::create) {
-          form_.open_new(*cache_, module);
-          go(Place{Screen::form, &module, 0});
-        } else {
-          go(Place{Screen::detail, &module, intent->id});
-        }
-      }
+      draw_list(module);
       break;
     case Screen::detail: {
       DetailRights rights{user_.value("role", std::string()), may(module, Action::update), may(module, Action::remove),
@@ -570,6 +564,42 @@ void ClientState::draw_place() {
       break;
     default:
       break;
+  }
+}
+
+void ClientState::draw_list(const EntityDef& module) {
+  if (&module == &opportunities_def()) {  // the table or the stage board
+    if (ui_.button("opportunities.view.table", ui_.tr("表格", "Table"))) board_view_ = false;
+    ImGui::SameLine();
+    if (ui_.button("opportunities.view.board", ui_.tr("看板", "Board"))) board_view_ = true;
+    if (board_view_) {
+      ImGui::SameLine();
+      if (may(module, Action::create) && ui_.button("opportunities.new", ui_.tr("+ 新建商机", "+ New opportunity"))) {
+        form_.open_new(*cache_, module);
+        return go(Place{Screen::form, &module, 0});
+      }
+      auto intent = board_.draw(ui_, *cache_);
+      if (!intent) return;
+      if (intent->kind == BoardIntent::open) return go(Place{Screen::detail, &module, intent->id});
+      // A drag to another stage is an edit like any other: through the outbox.
+      auto queued = outbox_->update(module, intent->id, intent->change, intent->rev, now_text(), user_.value("id", int64_t{0}));
+      if (!queued.ok()) {
+        notice_ = ui_.tr(queued.error().message);
+        return;
+      }
+      platform_.persist_cache();
+      mark_lists_stale();
+      if (engine_) engine_->tick();
+      return;
+    }
+  }
+  if (auto intent = list_of(module).draw(ui_, *cache_, may(module, Action::create))) {
+    if (intent->kind == ListIntent::create) {
+      form_.open_new(*cache_, module);
+      go(Place{Screen::form, &module, 0});
+    } else {
+      go(Place{Screen::detail, &module, intent->id});
+    }
   }
 }
 

@@ -24,6 +24,7 @@
 #include "web/screens/dashboard_screen.h"
 #include "web/screens/global_search.h"
 #include "web/screens/login_screen.h"
+#include "web/screens/pipeline_board.h"
 #include "web/screens/record_detail_screen.h"
 #include "web/screens/record_form_screen.h"
 #include "web/screens/record_list_screen.h"
@@ -91,6 +92,7 @@ class ClientState {
   void draw_top_bar();
   void draw_side_bar();
   void draw_place();
+  void draw_list(const EntityDef& module);
   void draw_status_bar();
   void draw_logout_dialog();
   void draw_syncing();
@@ -116,6 +118,8 @@ class ClientState {
   bool menu_stale_ = true;
   GlobalSearch search_;
   DashboardScreen dashboard_;
+  PipelineBoard board_;
+  bool board_view_ = false;        // opportunities shown as the stage board rather than the table
   bool dark_ = false;              // the dark theme (saved per device)
   RecordDetailScreen detail_;
   RecordFormScreen form_;

@@ -180,6 +180,25 @@ export async function click(page, id, { timeout = ms(15000) } = {}) {
   return item;
 }
 
+// Drags item `from` onto item `to` with the mouse, moving in small steps as a hand would (ImGui starts a
+// drag only after the pointer moved a few pixels with the button held).
+export async function drag(page, from, to, { timeout = ms(15000) } = {}) {
+  const a = await waitForItem(page, from, timeout);
+  const b = await waitForItem(page, to, timeout);
+  const off = await canvasOffset(page);
+  const start = centre(a), end = centre(b);
+  await page.mouse.move(off.x + start.x, off.y + start.y, { steps: 2 });
+  await sleep(50);
+  await page.mouse.down();
+  await sleep(100);
+  await page.mouse.move(off.x + start.x + 10, off.y + start.y + 10, { steps: 4 });
+  await sleep(100);
+  await page.mouse.move(off.x + end.x, off.y + end.y + 40, { steps: 12 });
+  await sleep(150);
+  await page.mouse.up();
+  await sleep(100);
+}
+
 // Clicks the input and types `text` key by key. replace: select what is there first (Ctrl+A), so the
 // typed text replaces it.
 export async function typeInto(page, id, text, { replace = false, delay = 15 } = {}) {

@@ -26,8 +26,7 @@ Text line_message(size_t line, const std::string& zh, const std::string& en) {
 }  // namespace
 
 Status apply_order_rules(WriteTxn& txn, json& order, const json& before) {
-  if (order["status"].is_null()) order["status"] = "confirmed";
-  if (order["currency"].is_null()) order["currency"] = "CNY";
+  // status and currency have their defaults already (apply_record_defaults).
   const EntityDef& products = products_def();
 
   // Prices and the total, from the products as they are now.

@@ -215,6 +215,10 @@ void apply_record_defaults(const EntityDef& entity, json& record, bool is_new) {
     if (is_new) fill("active", true);
     fill("stock", 0);
   }
+  if (name == "orders") {
+    fill("status", "confirmed");
+    fill("total", 0);  // the server computes it from the lines (order_rules.h)
+  }
 }
 
 Status prepare_record(WriteTxn& txn, const EntityDef& entity, json& record, const json& before, int64_t self_id,

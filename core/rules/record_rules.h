@@ -26,7 +26,8 @@
 namespace kehu {
 
 // The values a record holds where nobody gave one: currency CNY, an opportunity's stage lead, a new
-// contract draft and a new ticket new (normal priority), a product's stock 0 and a new one on sale.
+// contract draft and a new ticket new (normal priority), a product's stock 0 and a new one on sale, an
+// order confirmed (its total 0 until the server computes it).
 // prepare_record applies them; a client applies them to a record created offline, so it reads as the
 // server's will until the server's row arrives.
 void apply_record_defaults(const EntityDef& entity, nlohmann::json& record, bool is_new);

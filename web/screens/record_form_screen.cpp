@@ -16,7 +16,7 @@ constexpr ImU32 kRed = IM_COL32(220, 60, 60, 255);
 // A field a person fills in: written by people, and a kind of value a form can hold. The owner is
 // changed by the assign action; references to users (assignee) by the workflow actions.
 bool is_form_field(const FieldDef& f) {
-  if (!f.writable || f.type == FieldType::object || f.type == FieldType::item_list) return false;
+  if (!f.writable || f.type == FieldType::object) return false;
   if (f.type == FieldType::reference && (f.ref_table == "users" || !find_entity(f.ref_table))) return false;
   return true;
 }
@@ -46,6 +46,7 @@ void RecordFormScreen::open_new(LocalCache& cache, const EntityDef& entity, cons
   flag_.clear();
   reference_.clear();
   pickers_.clear();
+  lines_.clear();
   field_errors_.clear();
   error_.clear();
   for (const auto& f : entity.fields) {
@@ -65,6 +66,27 @@ void RecordFormScreen::open_new(LocalCache& cache, const EntityDef& entity, cons
         reference_[f.name] = v;
         pickers_[f.name].reset(cache, *find_entity(f.ref_table), v);
         break;
+      case FieldType::item_list: {
+        const FieldDef money_field = [] {
+          FieldDef m;
+          m.type = FieldType::integer;
+          m.format = TextFormat::money;
+          return m;
+        }();
+        for (const auto& item : v.is_array() ? v : json::array()) {
+          Line line;
+          line.product_id = item.value("product_id", json());
+          line.product.reset(cache, products_def(), line.product_id);
+          line.quantity = item.value("quantity", json()).is_number_integer() ? std::to_string(item["quantity"].get<int64_t>()) : "";
+          line.unit_price = value_to_edit_text(money_field, item.value("unit_price", json()));
+          lines_.push_back(std::move(line));
+        }
+        if (lines_.empty()) {
+          lines_.emplace_back();
+          lines_.back().product.reset(cache, products_def(), nullptr);
+        }
+        break;
+      }
       default:
         text_[f.name] = value_to_edit_text(f, v);
     }
@@ -92,6 +114,22 @@ json RecordFormScreen::value_of(const FieldDef& f) const {
     }
     case FieldType::boolean: return flag_.at(f.name);
     case FieldType::reference: return reference_.at(f.name);
+    case FieldType::item_list: {
+      FieldDef money_field;
+      money_field.type = FieldType::integer;
+      money_field.format = TextFormat::money;
+      FieldDef count_field;
+      count_field.type = FieldType::integer;
+      json items = json::array();
+      for (const auto& line : lines_) {
+        if (line.product_id.is_null() && line.quantity.empty() && line.unit_price.empty()) continue;  // an empty row
+        json item = {{"product_id", line.product_id}, {"quantity", edit_text_to_value(count_field, line.quantity)}};
+        json price = edit_text_to_value(money_field, line.unit_price);
+        if (!price.is_null()) item["unit_price"] = price;
+        items.push_back(std::move(item));
+      }
+      return items.empty() ? json(nullptr) : items;
+    }
     default: return edit_text_to_value(f, text_.at(f.name));
   }
 }
@@ -119,6 +157,38 @@ std::optional<FormIntent> RecordFormScreen::submit(Ui& ui) {
   error_.clear();
   field_errors_.clear();
   return FormIntent{FormIntent::save, std::move(*valid)};
+}
+
+bool RecordFormScreen::draw_lines(Ui& ui, LocalCache& cache, float width) {
+  bool changed = false;
+  ImGui::BeginGroup();
+  const float product_w = width * 0.5f, small_w = width * 0.18f;
+  std::optional<size_t> remove;
+  for (size_t i = 0; i < lines_.size(); ++i) {
+    Line& line = lines_[i];
+    const std::string id = "form.items." + std::to_string(i);
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::BeginGroup();
+    changed |= line.product.draw(ui, cache, id + ".product", line.product_id, product_w);
+    ImGui::EndGroup();
+    ImGui::SameLine();
+    changed |= ui.input(id + ".quantity", "", line.quantity, ui.tr("数量", "quantity"), false, small_w);
+    ImGui::SameLine();
+    changed |= ui.input(id + ".unit_price", "", line.unit_price, ui.tr("单价（空=产品价）", "price (empty: list price)"), false, small_w);
+    ImGui::SameLine();
+    if (lines_.size() > 1 && ui.button(id + ".remove", ui.tr("删除此行", "Remove line"))) remove = i;
+    ImGui::PopID();
+  }
+  if (remove) {
+    lines_.erase(lines_.begin() + static_cast<std::ptrdiff_t>(*remove));
+    changed = true;
+  }
+  if (lines_.size() < 200 && ui.button("form.items.add", ui.tr("+ 添加一行", "+ Add a line"))) {
+    lines_.emplace_back();
+    lines_.back().product.reset(cache, products_def(), nullptr);
+  }
+  ImGui::EndGroup();
+  return changed;
 }
 
 std::optional<FormIntent> RecordFormScreen::draw(Ui& ui, LocalCache& cache, bool saving) {
@@ -150,6 +220,9 @@ std::optional<FormIntent> RecordFormScreen::draw(Ui& ui, LocalCache& cache, bool
       case FieldType::reference:
         changed = pickers_[f.name].draw(ui, cache, id, reference_[f.name], field_w);
         break;
+      case FieldType::item_list:
+        changed = draw_lines(ui, cache, ImGui::GetContentRegionAvail().x);
+        break;
       default:
         changed = is_long_text(f) ? ui.input_multiline(id, "", text_[f.name], ui.px(90))
                                   : ui.input(id, "", text_[f.name], hint_of(ui, f, id_ == 0), false, field_w);
@@ -161,6 +234,7 @@ std::optional<FormIntent> RecordFormScreen::draw(Ui& ui, LocalCache& cache, bool
       const json value = value_of(f);
       if (auto problem = check_field(f, value)) field_errors_[f.name] = ui.tr(*problem);
       else if (f.required && value.is_null()) field_errors_[f.name] = ui.tr("必填", "required");
+      if (field_errors_.empty()) error_.clear();  // every marked field fixed: the summary goes too
     }
     auto err = field_errors_.find(f.name);
     if (err != field_errors_.end()) {

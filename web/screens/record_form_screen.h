@@ -4,7 +4,9 @@
 // The form grows from the entity's descriptor: every field a person writes (not the server-maintained
 // ones, not a status a workflow moves) in descriptor order, each with the input its type needs — a
 // combo for options, a picker for references (record_picker.h), a checkbox for yes/no, a text box for
-// long notes, money as 12,500.00. Test ids: form.heading, form.{field}, form.error.{field}, form.save,
+// long notes, money as 12,500.00, and an order's lines as rows of product, quantity and unit price (the
+// price left empty takes the product's). Test ids: form.items.{n}.product|quantity|unit_price|remove,
+// form.items.add; form.heading, form.{field}, form.error.{field}, form.save,
 // form.cancel.
 #pragma once
 
@@ -53,6 +55,13 @@ class RecordFormScreen {
   std::map<std::string, bool> flag_;                 // yes/no field
   std::map<std::string, nlohmann::json> reference_;  // reference field -> id or null
   std::map<std::string, RecordPicker> pickers_;
+  struct Line {  // one row of an item_list field (an order's lines)
+    RecordPicker product;
+    nlohmann::json product_id;
+    std::string quantity, unit_price;
+  };
+  std::vector<Line> lines_;
+  bool draw_lines(Ui& ui, LocalCache& cache, float width);
   std::map<std::string, std::string> field_errors_;
   std::string error_;
 };

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 
 import {
   ADMIN_PASSWORD, ADMIN_USER, click, e2e, findItem, itemsWithPrefix, login, openClient, pollUntil, reloadClient,
-  screenshot, typeInto, waitForCustomerList, waitForItem, waitForScreen, waitForSnapshot,
+  screenshot, typeInto, waitForCustomerList, waitForIdle, waitForItem, waitForScreen, waitForSnapshot,
 } from './lib/index.js';
 
 e2e('Ctrl+K, Esc, Ctrl+S and the dark theme', { timeout: 150000 }, async ({ api, baseUrl, page }) => {
@@ -62,7 +62,10 @@ e2e('Ctrl+K, Esc, Ctrl+S and the dark theme', { timeout: 150000 }, async ({ api,
   await waitForSnapshot(page, (s) => findItem(s, 'app.theme')?.label === '浅色' && s, { what: 'the dark theme on' });
   await screenshot(page, 'theme-dark.png');
   await reloadClient(page);
-  await waitForSnapshot(page, (s) => findItem(s, 'app.theme')?.label === '浅色' && s, { what: 'still dark after the reload' });
+  await waitForSnapshot(page, (s) => s.screen === 'customers.detail' && findItem(s, 'app.theme')?.label === '浅色' && s,
+    { what: 'still dark after the reload, on the same page' });
+  // The top bar's buttons settle once the fonts are in: click after the client went quiet.
+  await waitForIdle(page);
   await click(page, 'app.theme');
   await waitForSnapshot(page, (s) => findItem(s, 'app.theme')?.label === '深色' && s, { what: 'back to light' });
 });

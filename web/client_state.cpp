@@ -56,6 +56,10 @@ std::string ClientState::screen_name() const {
 }
 
 void ClientState::go(Place place, History history) {
+  // Leaving while a save is on its way: the edit stays queued (a refusal shows as a failed entry) and
+  // its answer no longer moves the user.
+  waiting_seq_ = 0;
+  detail_.leave();
   if (history == History::push && (screen_ == Screen::dashboard || screen_ == Screen::list || screen_ == Screen::detail))
     back_stack_.push_back(place_);
   if (back_stack_.size() > 50) back_stack_.erase(back_stack_.begin());
@@ -120,8 +124,12 @@ void ClientState::follow_location(const std::string& path) {
       return go(Place{Screen::detail, place->module, place->id}, History::replace);
     }
   }
-  // Back in the browser lands on the place the in-app stack remembers last: keep the two together.
-  if (!back_stack_.empty() && back_stack_.back().screen == place->screen && back_stack_.back().module == place->module &&
+  // Back in the browser lands on the place the in-app stack remembers last: keep the two together. The
+  // session's first address has nothing of ours before it: back from there goes up, not out of the app.
+  if (entering_) {
+    entering_ = false;
+    back_stack_.clear();
+  } else if (!back_stack_.empty() && back_stack_.back().screen == place->screen && back_stack_.back().module == place->module &&
       back_stack_.back().id == place->id)
     back_stack_.pop_back();
   else if (history == History::none && (screen_ == Screen::dashboard || screen_ == Screen::list || screen_ == Screen::detail))
@@ -202,6 +210,7 @@ void ClientState::open_session(const json& user, bool verify) {
     menu_stale_ = true;
     place_ = Place{Screen::dashboard, nullptr, 0};
     pending_location_ = platform_.location();  // a reload or a link: that screen, once the cache is open
+    entering_ = true;
     if (pending_location_.empty()) pending_location_ = "/";
   }
   auto alive = alive_;
@@ -423,7 +432,7 @@ void ClientState::frame(float scale, bool redraw) {
     if (engine_) engine_->tick();
     check_form_result();
   }
-  if (!pending_location_.empty() && cache_ && at_place() && waiting_seq_ == 0) {
+  if (!pending_location_.empty() && cache_ && at_place()) {
     follow_location(pending_location_);
     pending_location_.clear();
   }
@@ -469,7 +478,7 @@ void ClientState::frame(float scale, bool redraw) {
   }
   ImGui::End();
   if (logout_dialog_) draw_logout_dialog();
-  if (cache_ && search_.is_open()) {
+  if (cache_ && at_place() && search_.is_open()) {
     if (auto pick = search_.draw(ui_, *cache_, menu_)) go(Place{Screen::detail, pick->module, pick->id});
   }
 
@@ -515,7 +524,8 @@ void ClientState::draw_place() {
   dashboard_.refresh(ui_, *cache_, user_.value("id", int64_t{0}), user_.value("role", std::string()), platform_.now_ms());
   if (auto open = dashboard_.draw_reminders(ui_)) go(Place{Screen::detail, open->module, open->id});
   if (screen_ == Screen::dashboard) {
-    if (auto intent = dashboard_.draw(ui_)) {
+    refresh_menu();
+    if (auto intent = dashboard_.draw(ui_, menu_)) {
       go(intent->id != 0 ? Place{Screen::detail, intent->module, intent->id} : Place{Screen::list, intent->module, 0});
     }
     if (!search_.is_open() && ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_K)) search_.open();
@@ -524,7 +534,7 @@ void ClientState::draw_place() {
   const EntityDef& module = *place_.module;
   // Keyboard: Ctrl+K searches everything, Ctrl+S saves a form, Esc leaves it (or a record's page). Read
   // before the widgets, so an Esc that ends typing in a field does not also leave the form.
-  const bool keys_free = !search_.is_open() && !logout_dialog_;
+  const bool keys_free = !search_.is_open() && !logout_dialog_ && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
   if (keys_free && ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_K)) search_.open();
   const bool escape = keys_free && !ImGui::IsAnyItemActive() && ImGui::IsKeyPressed(ImGuiKey_Escape, false);
   const bool save = keys_free && screen_ == Screen::form && waiting_seq_ == 0 && ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_S);
@@ -538,7 +548,8 @@ void ClientState::draw_place() {
       break;
     case Screen::detail: {
       DetailRights rights{user_.value("role", std::string()), may(module, Action::update), may(module, Action::remove),
-                          [this](const EntityDef& e) { return may(e, Action::create); }};
+                          [this](const EntityDef& e) { return may(e, Action::create); },
+                          outbox_->has_pending_action(module, place_.id)};
       auto intent = detail_.draw(ui_, *cache_, module, place_.id, rights);
       if (!intent) break;
       if (intent->kind == DetailIntent::back) {
@@ -578,7 +589,7 @@ void ClientState::draw_list(const EntityDef& module) {
         form_.open_new(*cache_, module);
         return go(Place{Screen::form, &module, 0});
       }
-      auto intent = board_.draw(ui_, *cache_);
+      auto intent = board_.draw(ui_, *cache_, may(module, Action::update));
       if (!intent) return;
       if (intent->kind == BoardIntent::open) return go(Place{Screen::detail, &module, intent->id});
       // A drag to another stage is an edit like any other: through the outbox.

@@ -106,6 +106,7 @@ class ClientState {
   Place place_;                    // the screen shown once signed in and synced
   std::vector<Place> back_stack_;
   std::string pending_location_;   // an address to show once the cache is open (a reload, a link, back)
+  bool entering_ = false;          // the first address of a session: the browser has no earlier entry of ours
   nlohmann::json user_;  // the signed-in user (id, username, display_name, role), null when none
   std::string cache_name_;
   std::unique_ptr<LocalCache> cache_;

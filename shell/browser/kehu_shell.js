@@ -181,7 +181,9 @@
   // ---------------------------------------------------------------------------------------- [network]
   // Back, forward, or an address typed by hand: the client shows that place (pushState fires nothing).
   window.addEventListener('popstate', function () {
-    withUtf8(decodeURI(window.location.hash.replace(/^#/, '')), Module._kehu_location);
+    var h = window.location.hash.replace(/^#/, ''), v = h;
+    try { v = decodeURI(h); } catch (e) { /* a stray % in a typed address: take it as it is */ }
+    withUtf8(v, Module._kehu_location);
     requestFrame();
   });
   window.addEventListener('online', function () { Module._kehu_online(1); requestFrame(); });

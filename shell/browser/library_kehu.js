@@ -29,7 +29,8 @@ mergeInto(LibraryManager.library, {
   kehu_js_set_clipboard: function (text) { Module.kehuSetClipboard(UTF8ToString(text)); },
   // The fragment of the page address without '#' ("/customers/123"), and setting it without a reload.
   kehu_js_location: function () {
-    var v = decodeURI(window.location.hash.replace(/^#/, ''));
+    var h = window.location.hash.replace(/^#/, ''), v = h;
+    try { v = decodeURI(h); } catch (e) { /* a stray % in a typed address: take it as it is */ }
     var len = lengthBytesUTF8(v) + 1;
     var ptr = _malloc(len);
     stringToUTF8(v, ptr, len);

@@ -85,6 +85,11 @@ e2e('contract and ticket steps, claim, delete with confirmation', { timeout: 180
   // Delete asks first; cancel keeps the product, confirm deletes it.
   await open(page, `#/products/${spare.id}`, 'products.detail');
   await click(page, 'record.delete');
+  // Esc closes the question, not the page.
+  await waitForItem(page, 'delete.confirm');
+  await page.keyboard.press('Escape');
+  await waitForSnapshot(page, (s) => !findItem(s, 'delete.confirm') && s.screen === 'products.detail' && s, { what: 'the question closed, the page kept' });
+  await click(page, 'record.delete');
   await click(page, 'delete.cancel');
   await new Promise((r) => setTimeout(r, 300));
   assert.equal((await api.request('GET', `/products/${spare.id}`)).id, spare.id, 'cancel kept it');

@@ -16,7 +16,7 @@ async function waitForPlace(page, screen, address, what = `${screen} at ${addres
   assert.equal(await hash(page), address, `the address on ${screen}`);
 }
 
-e2e('back, forward, reload and links follow the address', { timeout: 150000 }, async ({ api, baseUrl, page }) => {
+e2e('back, forward, reload and links follow the address', { timeout: 150000 }, async ({ api, baseUrl, context, page }) => {
   const [customer] = await api.seedCustomers([{ name: '成都天府物流有限公司' }]);
   const contact = await api.request('POST', '/contacts', { customer_id: customer.id, name: '赵敏' });
   await openClient(page, baseUrl);
@@ -57,9 +57,15 @@ e2e('back, forward, reload and links follow the address', { timeout: 150000 }, a
   await click(page, 'form.cancel');
   await waitForSnapshot(page, (s) => s.screen !== 'contacts.form' && s, { what: 'the form to close' });
 
-  // Opened fresh from a link (a new tab): straight to the record once the cache is open.
-  await page.goto(`${baseUrl}/?test=1#/customers/${customer.id}`, { waitUntil: 'load' });
-  await waitForPlace(page, 'customers.detail', `#/customers/${customer.id}`);
+  // A link opened in a new tab: straight to the record once the cache is open, and back from this first
+  // page goes up to its list, not out of the app (the tab has no earlier page).
+  const tab = await context.newPage();
+  await openClient(tab, baseUrl, { query: `#/customers/${customer.id}` });
+  await waitForPlace(tab, 'customers.detail', `#/customers/${customer.id}`);
+  await click(tab, 'record.back');
+  await waitForPlace(tab, 'customers', '#/customers', 'the customer list in the new tab');
+  assert.ok((await tab.evaluate(() => window.location.href)).startsWith(baseUrl), 'still on the CRM');
+  await tab.close();
 
   // Nonsense and modules that do not exist fall back to the dashboard, and the address says so.
   for (const bad of ['#/salaries/1', '#/customers/abc', '#/customers/1/2/3', '#/../../etc']) {

@@ -53,28 +53,32 @@ Result<DashboardFigures> read_dashboard(Database& db, int64_t user_id, const std
                 f.open_amount));
   KEHU_TRY(take(number(db, "SELECT count(*) FROM contracts WHERE status = 'pending_approval'"), f.contracts_pending));
   KEHU_TRY(take(number(db, "SELECT count(*) FROM tickets WHERE status NOT IN ('resolved', 'closed')"), f.open_tickets));
-  const std::string month = "order_date >= ?1 AND status != 'cancelled'";
+  const std::string month = "order_date >= ?1 AND order_date < date(?1, '+1 month') AND status != 'cancelled'";
   KEHU_TRY(take(number(db, "SELECT count(*) FROM orders WHERE " + month, {month_start}), f.month_orders));
   KEHU_TRY(take(number(db, "SELECT ifnull(sum(total), 0) FROM orders WHERE " + month + " AND ifnull(currency, 'CNY') = 'CNY'", {month_start}),
                 f.month_amount));
 
   auto notices = rows(db,
-                      "SELECT id, title, body, publish_at FROM announcements WHERE (publish_at IS NULL OR publish_at <= ?1) "
-                      "AND (expire_at IS NULL OR expire_at > ?1) AND (audience = '[]' OR EXISTS (SELECT 1 FROM json_each(audience) "
+                      "SELECT id, title, body, publish_at FROM announcements WHERE (publish_at IS NULL OR julianday(publish_at) <= julianday(?1)) "
+                      "AND (expire_at IS NULL OR julianday(expire_at) > julianday(?1)) AND (audience = '[]' OR EXISTS (SELECT 1 FROM json_each(audience) "
                       "WHERE value = ?2)) ORDER BY ifnull(publish_at, created_at) DESC, id DESC LIMIT 5",
                       {now, role}, {"id", "title", "body", "publish_at"});
   if (!notices.ok()) return notices.take_error();
   f.announcements = std::move(*notices);
 
+  // Times may carry any offset ("+08:00"): compared as instants (julianday), not as text.
   const std::string mine = "owner_id = ?1 AND done = 0";
+  auto in_today = [](const char* column) {
+    return std::string("(julianday(") + column + ") >= julianday(?2) AND julianday(" + column + ") < julianday(?3))";
+  };
   auto today = rows(db,
-                    "SELECT id, type, subject, ifnull(due_at, start_at) AS at, customer_id FROM activities WHERE " + mine +
-                        " AND ((due_at >= ?2 AND due_at < ?3) OR (start_at >= ?2 AND start_at < ?3) OR due_at < ?4)"
-                        " ORDER BY at LIMIT 50",
+                    "SELECT id, type, subject, ifnull(due_at, start_at) AS at, customer_id FROM activities WHERE " + mine + " AND (" +
+                        in_today("due_at") + " OR " + in_today("start_at") + " OR julianday(due_at) < julianday(?4))"
+                        " ORDER BY julianday(at) LIMIT 50",
                     {user_id, day_start, day_end, now}, {"id", "type", "subject", "at", "customer_id"});
   if (!today.ok()) return today.take_error();
   f.today = std::move(*today);
-  auto due = rows(db, "SELECT id, subject, remind_at FROM activities WHERE " + mine + " AND remind_at <= ?2 ORDER BY remind_at LIMIT 20",
+  auto due = rows(db, "SELECT id, subject, remind_at FROM activities WHERE " + mine + " AND julianday(remind_at) <= julianday(?2) ORDER BY julianday(remind_at) LIMIT 20",
                   {user_id, now}, {"id", "subject", "remind_at"});
   if (!due.ok()) return due.take_error();
   f.reminders = std::move(*due);

@@ -1,5 +1,7 @@
 #include "web/screens/dashboard_screen.h"
 
+#include <algorithm>
+
 #include <imgui.h>
 
 #include "core/clock.h"
@@ -35,7 +37,7 @@ void DashboardScreen::refresh(Ui& ui, LocalCache& cache, int64_t user_id, const 
   }
 }
 
-std::optional<DashboardIntent> DashboardScreen::draw(Ui& ui) {
+std::optional<DashboardIntent> DashboardScreen::draw(Ui& ui, const std::vector<const EntityDef*>& menu) {
   std::optional<DashboardIntent> intent;
   ui.text("dash.title", ui.tr("工作台", "Dashboard"));
   if (!error_.empty()) ui.text_colored("dash.error", error_, IM_COL32(200, 50, 50, 255));
@@ -56,8 +58,11 @@ std::optional<DashboardIntent> DashboardScreen::draw(Ui& ui) {
       {"orders", &orders_def(), {"本月订单", "Orders this month"}, count_text(figures_.month_orders), "¥" + money_text(figures_.month_amount)},
   };
   const float tile_w = ui.px(190), tile_h = ui.px(96);
+  bool first = true;
   for (const auto& t : tiles) {
-    if (&t != &tiles[0]) ImGui::SameLine();
+    if (std::find(menu.begin(), menu.end(), t.module) == menu.end()) continue;
+    if (!first) ImGui::SameLine();
+    first = false;
     ImGui::PushID(t.id);
     ImGui::BeginGroup();
     const ImVec2 at = ImGui::GetCursorScreenPos();
@@ -93,7 +98,7 @@ std::optional<DashboardIntent> DashboardScreen::draw(Ui& ui) {
   for (const auto& a : figures_.today) {
     const int64_t id = a.value("id", int64_t{0});
     const std::string at = a.value("at", json()).is_string() ? a["at"].get<std::string>() : "";
-    const bool overdue = !at.empty() && at < now_text;
+    const bool overdue = !at.empty() && parse_rfc3339_ms(at) >= 0 && parse_rfc3339_ms(at) < read_at_ms_;
     // Today's read as a time; an overdue one from another day with its date.
     const std::string when = at.empty() ? std::string() : local_time_text(ui, at);
     const bool today = when.substr(0, 10) == local_time_text(ui, now_text).substr(0, 10);

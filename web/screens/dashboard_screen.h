@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "web/cache/dashboard_figures.h"
 #include "web/cache/local_cache.h"
@@ -29,7 +30,8 @@ class DashboardScreen {
   void refresh(Ui& ui, LocalCache& cache, int64_t user_id, const std::string& role, int64_t now_ms);
   bool refresh_due(int64_t now_ms) const { return stale_ || now_ms - read_at_ms_ >= 60'000; }
   void mark_stale() { stale_ = true; }
-  std::optional<DashboardIntent> draw(Ui& ui);
+  // `menu`: the user's modules; a tile shows only for one of them.
+  std::optional<DashboardIntent> draw(Ui& ui, const std::vector<const EntityDef*>& menu);
   // The reminder window, while one is due and not dismissed.
   std::optional<DashboardIntent> draw_reminders(Ui& ui);
 

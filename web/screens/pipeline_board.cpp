@@ -36,7 +36,7 @@ void PipelineBoard::requery(LocalCache& cache) {
   }
 }
 
-std::optional<BoardIntent> PipelineBoard::draw(Ui& ui, LocalCache& cache) {
+std::optional<BoardIntent> PipelineBoard::draw(Ui& ui, LocalCache& cache, bool may_move) {
   std::optional<BoardIntent> intent;
   if (stale_) requery(cache);
   const EntityDef& e = opportunities_def();
@@ -62,7 +62,7 @@ std::optional<BoardIntent> PipelineBoard::draw(Ui& ui, LocalCache& cache) {
       if (ImGui::Selectable(text.c_str(), false, 0, ImVec2(0, ImGui::GetTextLineHeight() * 3 + ui.px(4))))
         intent = BoardIntent{BoardIntent::open, id, 0, nullptr};
       // A card of an open stage can be dragged; won and lost are final.
-      if (!is_final(stage) && ImGui::BeginDragDropSource()) {
+      if (may_move && !is_final(stage) && ImGui::BeginDragDropSource()) {
         ImGui::SetDragDropPayload(kPayload, &id, sizeof id);
         ImGui::TextUnformatted(card.value("title", "").c_str());
         ImGui::EndDragDropSource();

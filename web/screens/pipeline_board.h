@@ -27,7 +27,8 @@ struct BoardIntent {
 
 class PipelineBoard {
  public:
-  std::optional<BoardIntent> draw(Ui& ui, LocalCache& cache);
+  // `may_move`: the user may change opportunities (else the cards do not drag).
+  std::optional<BoardIntent> draw(Ui& ui, LocalCache& cache, bool may_move);
   void mark_stale() { stale_ = true; }
 
  private:

@@ -134,6 +134,11 @@ std::optional<DetailIntent> RecordDetailScreen::draw_actions(Ui& ui, LocalCache&
                                                              const DetailRights& rights) {
   std::optional<DetailIntent> intent;
   const int64_t id = r.value("id", int64_t{0});
+  if (rights.busy) {  // the last step is on its way: its answer decides what comes next
+    ImGui::SameLine();
+    ui.text_colored("action.sending", ui.tr("正在发送上一步操作…", "Sending the last step…"), IM_COL32(110, 110, 110, 255));
+    return intent;
+  }
   // The next steps of a contract or a ticket, from its machine; approvers' steps only for approvers.
   const std::vector<WorkflowMove>* moves = entity.name == "contracts" ? &contract_moves()
                                            : entity.name == "tickets" ? &ticket_moves()

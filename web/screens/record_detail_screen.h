@@ -35,11 +35,18 @@ struct DetailRights {
   std::string role;
   bool update = false, remove = false;
   std::function<bool(const EntityDef&)> create;  // which related modules get a "new" button
+  bool busy = false;  // an action or delete of this record waits in the outbox: no second one yet
 };
 
 class RecordDetailScreen {
  public:
   std::optional<DetailIntent> draw(Ui& ui, LocalCache& cache, const EntityDef& entity, int64_t id, const DetailRights& rights);
+  // The user left the page: its dialogs close.
+  void leave() {
+    shown_id_ = 0;
+    confirm_delete_ = false;
+    move_to_.clear();
+  }
 
  private:
   std::optional<DetailIntent> draw_actions(Ui& ui, LocalCache& cache, const EntityDef& entity, const nlohmann::json& record,

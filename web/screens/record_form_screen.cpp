@@ -169,7 +169,10 @@ bool RecordFormScreen::draw_lines(Ui& ui, LocalCache& cache, float width) {
     const std::string id = "form.items." + std::to_string(i);
     ImGui::PushID(static_cast<int>(i));
     ImGui::BeginGroup();
-    changed |= line.product.draw(ui, cache, id + ".product", line.product_id, product_w);
+    if (line.product.draw(ui, cache, id + ".product", line.product_id, product_w)) {
+      line.unit_price.clear();  // another product: its own list price unless one is typed
+      changed = true;
+    }
     ImGui::EndGroup();
     ImGui::SameLine();
     changed |= ui.input(id + ".quantity", "", line.quantity, ui.tr("数量", "quantity"), false, small_w);

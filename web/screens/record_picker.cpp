@@ -30,6 +30,7 @@ void RecordPicker::search(LocalCache& cache) {
   auto rows = cache.records(*target_, *ids);
   if (!rows.ok()) return;
   for (int64_t id : *ids) {
+    if (id <= 0) continue;  // created here and not yet on the server: it cannot be referred to yet
     auto it = rows->find(id);
     if (it == rows->end()) continue;
     std::string title = record_title(*target_, it->second);
@@ -45,7 +46,7 @@ bool RecordPicker::draw(Ui& ui, LocalCache& cache, const std::string& id, json& 
   if (ui.input(id, "", text_, hint, false, width - (value.is_null() ? 0 : ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.x))) {
     searching_ = true;
     search(cache);
-    if (text_.empty() && !value.is_null()) {  // emptied: no record
+    if (!value.is_null()) {  // the text no longer names the picked record: none until one is picked
       value = nullptr;
       changed = true;
     }

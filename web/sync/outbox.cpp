@@ -37,6 +37,18 @@ Result<std::vector<OutboxEntry>> read_entries(Database& db, const std::string& w
   return out;
 }
 
+// The row an entry changed, as it was before (null for a creation or an unreadable one).
+Result<json> entry_before(Database& db, int64_t seq) {
+  auto st = db.prepare("SELECT before FROM outbox WHERE seq = ?1");
+  if (!st.ok()) return st.take_error();
+  (*st)->bind(1, seq);
+  auto row = (*st)->step();
+  if (!row.ok()) return row.take_error();
+  json previous = *row && (*st)->column_type(0) != ColumnType::null ? json::parse((*st)->column_text(0), nullptr, false) : json();
+  st->reset();
+  return previous.is_object() ? previous : json();
+}
+
 int count_where(Database& db, const char* state) {
   auto n = db.query_int("SELECT count(*) FROM outbox WHERE state = ?1", {std::string(state)});
   return n.ok() ? static_cast<int>(n->value_or(0)) : 0;
@@ -158,7 +170,12 @@ Status Outbox::remove(const EntityDef& entity, int64_t id) {
   auto current = cache_.record(entity, id);
   if (!current.ok()) return current.take_error();
   if (!current->has_value()) return (*txn)->commit();  // already gone
-  if (id < 0 && in_flight_ == 0) {
+  // The record's creation, unless it is being sent this moment (then the server will have it: delete it there).
+  auto creation = cache_.db().query_int("SELECT seq FROM outbox WHERE entity = ?1 AND record_id = ?2 AND method = 'POST' AND action IS NULL",
+                                        {entity.name, id});
+  if (!creation.ok()) return creation.take_error();
+  const bool creation_in_flight = creation->has_value() && **creation == in_flight_;
+  if (id < 0 && !creation_in_flight) {
     // Never reached the server: forget it and everything queued about it.
     KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE entity = ?1 AND record_id = ?2 AND state IN ('pending', 'failed')", {entity.name, id}));
     KEHU_TRY(remove_cached_record(cache_.db(), entity, id));
@@ -172,7 +189,17 @@ Status Outbox::remove(const EntityDef& entity, int64_t id) {
 
 Result<int64_t> Outbox::act(const EntityDef& entity, int64_t id, const std::string& action, const json& body) {
   if (!body.is_object()) return Error::make(ErrorCode::bad_request, {"请求内容应为 JSON 对象", "the request body must be a JSON object"});
-  return queue("POST", entity, id, body, nullptr, action);
+  auto current = cache_.record(entity, id);
+  if (!current.ok()) return current.take_error();
+  // The row as the action found it: its rev tells which later edits were made on top of it.
+  return queue("POST", entity, id, body, current->has_value() ? **current : json(), action);
+}
+
+bool Outbox::has_pending_action(const EntityDef& entity, int64_t id) {
+  auto n = cache_.db().query_int(
+      "SELECT count(*) FROM outbox WHERE entity = ?1 AND record_id = ?2 AND state = 'pending' AND (action IS NOT NULL OR method = 'DELETE')",
+      {entity.name, id});
+  return !n.ok() || n->value_or(0) > 0;
 }
 
 Status Outbox::withdraw(int64_t seq) {
@@ -184,15 +211,10 @@ Status Outbox::withdraw(int64_t seq) {
   auto txn = Transaction::begin(cache_.db(), true);
   if (!txn.ok()) return txn.take_error();
   if (entity) {
-    auto before = cache_.db().prepare("SELECT before FROM outbox WHERE seq = ?1");
-    if (!before.ok()) return before.take_error();
-    (*before)->bind(1, seq);
-    auto row = (*before)->step();
-    if (!row.ok()) return row.take_error();
-    json previous = *row && (*before)->column_type(0) != ColumnType::null ? json::parse((*before)->column_text(0), nullptr, false) : json();
-    before->reset();
+    auto previous = entry_before(cache_.db(), seq);
+    if (!previous.ok()) return previous.take_error();
     if (e.method == "POST" && e.action.empty()) KEHU_TRY(remove_cached_record(cache_.db(), *entity, e.record_id));
-    else if (previous.is_object()) KEHU_TRY(store_server_record(cache_.db(), *entity, previous));
+    else if (e.action.empty() && previous->is_object()) KEHU_TRY(store_server_record(cache_.db(), *entity, *previous));
   }
   KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {seq}));
   return (*txn)->commit();
@@ -238,7 +260,17 @@ Status Outbox::accepted(const OutboxEntry& entry, const json& record) {
     // note) arrives with the next sync.
     const bool is_record = record.is_object() && record.value("id", json()) == json(entry.record_id) && record.contains("rev") &&
                            record.contains("created_at");
-    if (is_record) KEHU_TRY(store_server_record(cache_.db(), *entity, record));
+    if (is_record) {
+      // Edits queued after the action were made on the rev it found: they now expect the server's new one.
+      auto found = entry_before(cache_.db(), entry.seq);
+      if (!found.ok()) return found.take_error();
+      if (found->is_object())
+        KEHU_TRY(cache_.db().run(
+            "UPDATE outbox SET body = json_set(body, '$.rev', ?1) WHERE method = 'PATCH' AND entity = ?2 AND record_id = ?3 "
+            "AND seq > ?4 AND json_extract(body, '$.rev') = ?5",
+            {record.value("rev", int64_t{0}), entity->name, entry.record_id, entry.seq, found->value("rev", int64_t{0})}));
+      KEHU_TRY(store_server_record(cache_.db(), *entity, record));
+    }
     KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {entry.seq}));
     KEHU_TRY(reapply_pending());
     return (*txn)->commit();
@@ -276,15 +308,10 @@ Status Outbox::refused(const OutboxEntry& entry, const json& error) {
   // A refused delete: the record comes back (the entry stays, failed, so the user reads why).
   auto txn = Transaction::begin(cache_.db(), true);
   if (!txn.ok()) return txn.take_error();
-  auto before = cache_.db().prepare("SELECT before FROM outbox WHERE seq = ?1");
-  if (!before.ok()) return before.take_error();
-  (*before)->bind(1, entry.seq);
-  auto row = (*before)->step();
-  if (!row.ok()) return row.take_error();
-  json previous = *row && (*before)->column_type(0) != ColumnType::null ? json::parse((*before)->column_text(0), nullptr, false) : json();
-  before->reset();
+  auto previous = entry_before(cache_.db(), entry.seq);
+  if (!previous.ok()) return previous.take_error();
   const EntityDef* entity = find_entity(entry.entity);
-  if (entity && previous.is_object()) KEHU_TRY(store_server_record(cache_.db(), *entity, previous));
+  if (entity && previous->is_object()) KEHU_TRY(store_server_record(cache_.db(), *entity, *previous));
   KEHU_TRY(cache_.db().run("UPDATE outbox SET state = 'failed', error = ?1, before = NULL WHERE seq = ?2", {error.dump(), entry.seq}));
   return (*txn)->commit();
 }

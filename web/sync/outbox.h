@@ -50,6 +50,9 @@ class Outbox {
   // transition, a claim). The cache changes when the server answers with the record.
   Result<int64_t> act(const EntityDef& entity, int64_t id, const std::string& action, const nlohmann::json& body);
 
+  // Whether a delete or an action of this record waits to be sent (its page offers no second one).
+  bool has_pending_action(const EntityDef& entity, int64_t id);
+
   // The path and method an entry is sent with.
   static std::string path_of(const OutboxEntry& entry);
 

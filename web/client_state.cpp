@@ -343,14 +343,19 @@ void ClientState::record_action(const DetailIntent& intent) {
     auto queued = outbox_->act(*intent.entity, intent.id, intent.action, intent.preset);
     if (!queued.ok()) done = queued.take_error();
   }
-  if (!done.ok()) {
-    notice_ = ui_.tr(done.error().message);
-    return;
+  if (!queued_in_outbox(done)) return;
+  if (intent.kind == DetailIntent::remove) back();
+}
+
+bool ClientState::queued_in_outbox(const Status& queued) {
+  if (!queued.ok()) {
+    notice_ = ui_.tr(queued.error().message);
+    return false;
   }
   platform_.persist_cache();
   mark_lists_stale();
-  if (engine_) engine_->tick();
-  if (intent.kind == DetailIntent::remove) back();
+  if (engine_) engine_->tick();  // online, it is sent at once
+  return true;
 }
 
 void ClientState::show_saved(const Place& saved) {
@@ -594,13 +599,7 @@ void ClientState::draw_list(const EntityDef& module) {
       if (intent->kind == BoardIntent::open) return go(Place{Screen::detail, &module, intent->id});
       // A drag to another stage is an edit like any other: through the outbox.
       auto queued = outbox_->update(module, intent->id, intent->change, intent->rev, now_text(), user_.value("id", int64_t{0}));
-      if (!queued.ok()) {
-        notice_ = ui_.tr(queued.error().message);
-        return;
-      }
-      platform_.persist_cache();
-      mark_lists_stale();
-      if (engine_) engine_->tick();
+      queued_in_outbox(queued.ok() ? ok_status() : Status(queued.take_error()));
       return;
     }
   }

@@ -62,6 +62,9 @@ class ClientState {
   void signed_out();
   void save_form(const FormIntent& intent);
   void check_form_result();
+  // After a change went into the outbox: saved to the device, screens refreshed, sent when online.
+  // On failure the reason shows in the status bar; returns whether it was queued.
+  bool queued_in_outbox(const Status& queued);
   // Deletes a record or queues an action on it (a transition, a claim) from its page.
   void record_action(const DetailIntent& intent);
   // After a save: the saved record's page.

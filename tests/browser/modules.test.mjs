@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 
 import {
-  ADMIN_PASSWORD, ADMIN_USER, click, e2e, findItem, itemsWithPrefix, login, numberIn, openClient, pollUntil, screenshot,
-  typeInto, waitForCustomerList, waitForItem, waitForScreen, waitForSnapshot,
+  ADMIN_PASSWORD, ADMIN_USER, click, e2e, findItem, itemsWithPrefix, login, numberIn, openClient, screenshot,
+  serverRecords, typeInto, waitForCustomerList, waitForItem, waitForScreen, waitForSnapshot,
 } from './lib/index.js';
 
 const MODULES = ['customers', 'contacts', 'opportunities', 'contracts', 'orders', 'products', 'activities', 'tickets',
@@ -45,10 +45,7 @@ e2e('every module from the side bar; records made through the generic forms', { 
   await screenshot(page, 'module-product-form.png');
   await click(page, 'form.save');
   await waitForScreen(page, 'products.detail', 20000);
-  const [product] = await pollUntil(async () => {
-    const items = (await api.request('GET', '/products')).items;
-    return items.length > 0 && items;
-  }, { what: 'the product on the server' });
+  const [product] = await serverRecords(api, '/products', 'the product on the server');
   assert.equal(product.price, 1250050, 'the price is stored in fen');
   await waitForSnapshot(page, (s) => findItem(s, 'record.field.price')?.label === '12,500.50' && s,
     { what: 'the price to read 12,500.50' });
@@ -68,10 +65,7 @@ e2e('every module from the side bar; records made through the generic forms', { 
   await screenshot(page, 'module-contract-form.png');
   await click(page, 'form.save');
   await waitForScreen(page, 'contracts.detail', 20000);
-  const [contract] = await pollUntil(async () => {
-    const items = (await api.request('GET', '/contracts')).items;
-    return items.length > 0 && items;
-  }, { what: 'the contract on the server' });
+  const [contract] = await serverRecords(api, '/contracts', 'the contract on the server');
   assert.equal(contract.customer_id, customer.id);
   assert.equal(contract.amount, 8000000);
   assert.equal(contract.status, 'draft');
@@ -92,10 +86,7 @@ e2e('every module from the side bar; records made through the generic forms', { 
   await typeInto(page, 'form.title', '二期扩容');
   await click(page, 'form.save');
   await waitForScreen(page, 'opportunities.detail', 20000);
-  const [opportunity] = await pollUntil(async () => {
-    const items = (await api.request('GET', '/opportunities')).items;
-    return items.length > 0 && items;
-  }, { what: 'the opportunity on the server' });
+  const [opportunity] = await serverRecords(api, '/opportunities', 'the opportunity on the server');
   assert.equal(opportunity.customer_id, customer.id);
   // Back returns to the customer it was added from, which now lists it.
   await click(page, 'record.back');

@@ -68,7 +68,7 @@ e2e('back, forward, reload and links follow the address', { timeout: 150000 }, a
   await tab.close();
 
   // Nonsense and modules that do not exist fall back to the dashboard, and the address says so.
-  for (const bad of ['#/salaries/1', '#/customers/abc', '#/customers/1/2/3', '#/../../etc']) {
+  for (const bad of ['#/salaries/1', '#/customers/abc', '#/customers/1/2/3', '#/../../etc', '#/customers/100%']) {
     await page.evaluate((h) => { window.location.hash = h; }, bad);
     await waitForPlace(page, 'dashboard', '#/dashboard', `the dashboard after ${bad}`);
   }

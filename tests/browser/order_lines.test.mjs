@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 
 import {
-  ADMIN_PASSWORD, ADMIN_USER, click, e2e, findItem, login, openClient, pollUntil, screenshot, typeInto,
+  ADMIN_PASSWORD, ADMIN_USER, click, e2e, findItem, login, openClient, screenshot, serverRecords, typeInto,
   waitForCustomerList, waitForItem, waitForScreen, waitForSnapshot,
 } from './lib/index.js';
 
@@ -37,10 +37,7 @@ e2e('an order with two lines, a bad line named, the total from the server', { ti
   await screenshot(page, 'order-form.png');
   await click(page, 'form.save');
   await waitForScreen(page, 'orders.detail', 20000);
-  const [order] = await pollUntil(async () => {
-    const items = (await api.request('GET', '/orders')).items;
-    return items.length > 0 && items;
-  }, { what: 'the order on the server' });
+  const [order] = await serverRecords(api, '/orders', 'the order on the server');
   assert.equal(order.customer_id, customer.id);
   assert.equal(order.total, 3 * 2500 + 2 * 42000, 'the list price for paper, the typed price for toner');
   assert.equal((await api.request('GET', `/products/${paper.id}`)).stock, 97);

@@ -80,6 +80,14 @@ export class Api {
   }
 }
 
+// Waits until GET /api/v1{path} lists at least one record (a client's save reached the server); returns them.
+export function serverRecords(api, path, what = `a record at ${path} on the server`) {
+  return pollUntil(async () => {
+    const { items } = await api.request('GET', path);
+    return items.length > 0 && items;
+  }, { what });
+}
+
 // Signs in as the admin of a fresh test server.
 export async function adminApi(baseUrl) {
   const api = new Api(baseUrl);

@@ -61,6 +61,21 @@ std::string format_rfc3339_ms(int64_t unix_ms) {
   return buf;
 }
 
+int64_t day_of_civil(int64_t year, unsigned month, unsigned day) { return days_from_civil(year, month, 1) + day - 1; }
+
+CivilDate civil_of_day(int64_t day) {
+  CivilDate c;
+  civil_from_days(day, c.year, c.month, c.day);
+  return c;
+}
+
+std::string date_of_day(int64_t day) {
+  const CivilDate c = civil_of_day(day);
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.year), c.month, c.day);
+  return buf;
+}
+
 bool is_valid_date(std::string_view s) {
   int y, m, d;
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;

@@ -40,4 +40,16 @@ int64_t parse_rfc3339_ms(std::string_view text);
 // True for a real calendar date "YYYY-MM-DD" (leap years checked).
 bool is_valid_date(std::string_view text);
 
+// Calendar days counted from 1970-01-01 (day 0, a Thursday), for date arithmetic: a month's first day,
+// the Monday of a week. `day_of_civil` takes month 1-12 and day 1-31 (a day past the month's end
+// carries into the next month).
+struct CivilDate {
+  int64_t year = 1970;
+  unsigned month = 1, day = 1;
+};
+int64_t day_of_civil(int64_t year, unsigned month, unsigned day);
+CivilDate civil_of_day(int64_t day);
+// "YYYY-MM-DD" of a day.
+std::string date_of_day(int64_t day);
+
 }  // namespace kehu

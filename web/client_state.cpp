@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/settings/settings.h"
 #include "web/screens/module_menu.h"
+#include "web/ui/server_message.h"
 
 namespace kehu::client {
 
@@ -23,17 +24,6 @@ namespace {
 constexpr ImU32 kRed = IM_COL32(200, 50, 50, 255);
 constexpr ImU32 kGreen = IM_COL32(30, 140, 60, 255);
 constexpr ImU32 kGrey = IM_COL32(110, 110, 110, 255);
-
-// The error body's message, or a sentence for the status when the body has none.
-std::string server_message(const Ui& ui, const HttpResponse& r) {
-  json body = json::parse(r.body, nullptr, false);
-  if (body.is_object() && body.contains("error") && body["error"].is_object()) {
-    std::string m = body["error"].value("message", "");
-    if (!m.empty()) return m;
-  }
-  if (r.status == 0) return ui.tr("无法连接服务器，请检查网络", "Cannot reach the server; check the network");
-  return ui.tr("服务器出错（", "The server answered with an error (") + std::to_string(r.status) + ui.tr("）", ")");
-}
 
 }  // namespace
 
@@ -117,9 +107,9 @@ void ClientState::follow_location(const std::string& path) {
   if (place->screen == Screen::form) {
     if (place->id == 0) {
       if (!may(*place->module, Action::create)) return go(Place{Screen::list, place->module, 0}, History::replace);
-      form_.open_new(*cache_, *place->module);
+      form_.open_new(ui_, *cache_, *place->module);
     } else if (auto r = cache_->record(*place->module, place->id); r.ok() && r->has_value() && may(*place->module, Action::update)) {
-      form_.open_edit(*cache_, *place->module, **r);
+      form_.open_edit(ui_, *cache_, *place->module, **r);
     } else {
       return go(Place{Screen::detail, place->module, place->id}, History::replace);
     }
@@ -169,6 +159,8 @@ void ClientState::mark_lists_stale() {
   for (auto& [name, list] : lists_) list->mark_stale();
   dashboard_.mark_stale();
   board_.mark_stale();
+  calendar_.mark_stale();
+  progress_.mark_stale();
   menu_stale_ = true;
 }
 
@@ -332,6 +324,19 @@ void ClientState::save_form(const FormIntent& intent) {
   } else {
     show_saved(saved);  // offline: the edit waits in the outbox; the screen already shows it
   }
+}
+
+void ClientState::fetch_progress(int64_t ticket_id) {
+  progress_.loading(ticket_id);
+  HttpRequest request;
+  request.path = "/api/v1/tickets/" + std::to_string(ticket_id) + "/notes";
+  request.headers = {{"Accept-Language", accept_language()}};
+  auto alive = alive_;
+  platform_.send(std::move(request), [this, alive, ticket_id](HttpResponse answer) {
+    if (!*alive) return;
+    progress_.loaded(ui_, ticket_id, answer);
+    redraw();
+  });
 }
 
 void ClientState::record_action(const DetailIntent& intent) {
@@ -554,8 +559,17 @@ void ClientState::draw_place() {
     case Screen::detail: {
       DetailRights rights{user_.value("role", std::string()), may(module, Action::update), may(module, Action::remove),
                           [this](const EntityDef& e) { return may(e, Action::create); },
-                          outbox_->has_pending_action(module, place_.id)};
+                          outbox_->has_pending_action(module, place_.id), nullptr};
+      std::optional<DetailIntent> note;
+      if (&module == &tickets_def()) {
+        if (progress_.wants(place_.id) && engine_ && engine_->online()) fetch_progress(place_.id);
+        rights.extra = [&] {
+          if (auto text = progress_.draw(ui_, *cache_, place_.id, engine_ && engine_->online(), may(module, Action::update)))
+            note = DetailIntent{DetailIntent::act, &module, place_.id, json{{"text", *text}}, "notes"};
+        };
+      }
       auto intent = detail_.draw(ui_, *cache_, module, place_.id, rights);
+      if (note) intent = note;
       if (!intent) break;
       if (intent->kind == DetailIntent::back) {
         back();
@@ -564,10 +578,10 @@ void ClientState::draw_place() {
       } else if (intent->kind == DetailIntent::open) {
         go(Place{Screen::detail, intent->entity, intent->id});
       } else if (intent->kind == DetailIntent::create) {
-        form_.open_new(*cache_, *intent->entity, intent->preset);
+        form_.open_new(ui_, *cache_, *intent->entity, intent->preset);
         go(Place{Screen::form, intent->entity, 0});
       } else if (auto r = cache_->record(module, place_.id); r.ok() && r->has_value()) {
-        form_.open_edit(*cache_, module, **r);
+        form_.open_edit(ui_, *cache_, module, **r);
         go(Place{Screen::form, &module, place_.id});
       }
       break;
@@ -591,7 +605,7 @@ void ClientState::draw_list(const EntityDef& module) {
     if (board_view_) {
       ImGui::SameLine();
       if (may(module, Action::create) && ui_.button("opportunities.new", ui_.tr("+ 新建商机", "+ New opportunity"))) {
-        form_.open_new(*cache_, module);
+        form_.open_new(ui_, *cache_, module);
         return go(Place{Screen::form, &module, 0});
       }
       auto intent = board_.draw(ui_, *cache_, may(module, Action::update));
@@ -603,9 +617,22 @@ void ClientState::draw_list(const EntityDef& module) {
       return;
     }
   }
+  if (&module == &activities_def()) {  // the list or the month/week calendar
+    if (ui_.button("activities.view.table", ui_.tr("列表", "List"))) calendar_view_ = false;
+    ImGui::SameLine();
+    if (ui_.button("activities.view.calendar", ui_.tr("日历", "Calendar"))) calendar_view_ = true;
+    if (calendar_view_) {
+      ImGui::SameLine(0, ui_.px(24));
+      auto intent = calendar_.draw(ui_, *cache_, platform_.now_ms(), may(module, Action::create));
+      if (!intent) return;
+      if (intent->kind == CalendarIntent::open) return go(Place{Screen::detail, &module, intent->id});
+      form_.open_new(ui_, *cache_, module, intent->preset);
+      return go(Place{Screen::form, &module, 0});
+    }
+  }
   if (auto intent = list_of(module).draw(ui_, *cache_, may(module, Action::create))) {
     if (intent->kind == ListIntent::create) {
-      form_.open_new(*cache_, module);
+      form_.open_new(ui_, *cache_, module);
       go(Place{Screen::form, &module, 0});
     } else {
       go(Place{Screen::detail, &module, intent->id});

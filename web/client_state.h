@@ -21,6 +21,7 @@
 #include "core/users/role_rights.h"
 #include "web/cache/local_cache.h"
 #include "web/platform.h"
+#include "web/screens/activity_calendar.h"
 #include "web/screens/dashboard_screen.h"
 #include "web/screens/global_search.h"
 #include "web/screens/login_screen.h"
@@ -28,6 +29,7 @@
 #include "web/screens/record_detail_screen.h"
 #include "web/screens/record_form_screen.h"
 #include "web/screens/record_list_screen.h"
+#include "web/screens/ticket_progress_log.h"
 #include "web/sync/outbox.h"
 #include "web/sync/sync_engine.h"
 #include "web/ui/widgets.h"
@@ -67,6 +69,8 @@ class ClientState {
   bool queued_in_outbox(const Status& queued);
   // Deletes a record or queues an action on it (a transition, a claim) from its page.
   void record_action(const DetailIntent& intent);
+  // Asks the server for a ticket's progress log (not part of the sync).
+  void fetch_progress(int64_t ticket_id);
   // After a save: the saved record's page.
   void show_saved(const Place& saved);
   void set_language(Lang lang);
@@ -124,6 +128,9 @@ class ClientState {
   DashboardScreen dashboard_;
   PipelineBoard board_;
   bool board_view_ = false;        // opportunities shown as the stage board rather than the table
+  ActivityCalendar calendar_;
+  TicketProgressLog progress_;     // the open ticket's progress log (read from the server)
+  bool calendar_view_ = false;     // activities shown on the calendar rather than the list
   bool dark_ = false;              // the dark theme (saved per device)
   RecordDetailScreen detail_;
   RecordFormScreen form_;

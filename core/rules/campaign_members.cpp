@@ -1,5 +1,6 @@
 #include "core/rules/campaign_members.h"
 
+#include "core/db/json_rows.h"
 #include "core/entity/validation.h"
 #include "core/query/list_query.h"
 #include "core/store/record_store.h"
@@ -48,24 +49,7 @@ Status check_target(Database& db, int64_t customer_id, const json& contact_id, c
 }
 
 Result<json> member_row(Database& db, const std::string& where, const std::vector<SqlValue>& args) {
-  auto st = db.prepare("SELECT id, campaign_id, customer_id, contact_id, status, added_at FROM campaign_members WHERE " + where);
-  if (!st.ok()) return st.take_error();
-  (*st)->bind_all(args);
-  json out = json::array();
-  for (;;) {
-    auto row = (*st)->step();
-    if (!row.ok()) return row.take_error();
-    if (!*row) break;
-    const Statement& r = **st;
-    out.push_back({{"id", r.column_int(0)},
-                   {"campaign_id", r.column_int(1)},
-                   {"customer_id", r.column_int(2)},
-                   {"contact_id", r.column_type(3) == ColumnType::null ? json(nullptr) : json(r.column_int(3))},
-                   {"status", std::string(r.column_text(4))},
-                   {"added_at", std::string(r.column_text(5))}});
-  }
-  st->reset();
-  return out;
+  return query_json_rows(db, "SELECT id, campaign_id, customer_id, contact_id, status, added_at FROM campaign_members WHERE " + where, args);
 }
 
 // The audit row a member change leaves on its campaign: {"member": [before, after]}, null for absent.

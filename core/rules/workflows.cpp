@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "core/db/json_rows.h"
 #include "core/entity/validation.h"
 #include "core/store/record_store.h"
 #include "core/text/utf8.h"
@@ -196,24 +197,7 @@ Result<json> add_ticket_note(WriteTxn& txn, int64_t id, const json& request, con
 Result<json> list_ticket_notes(Database& db, int64_t id, const Viewer& viewer) {
   auto ticket = get_visible_record(db, tickets_def(), id, viewer);
   if (!ticket.ok()) return ticket.take_error();
-  auto st = db.prepare("SELECT id, at, user_id, from_status, to_status, text FROM ticket_notes WHERE ticket_id = ?1 ORDER BY id");
-  if (!st.ok()) return st.take_error();
-  (*st)->bind(1, id);
-  json out = json::array();
-  for (;;) {
-    auto row = (*st)->step();
-    if (!row.ok()) return row.take_error();
-    if (!*row) break;
-    auto text_or_null = [&](int i) { return (*st)->column_type(i) == ColumnType::null ? json(nullptr) : json(std::string((*st)->column_text(i))); };
-    out.push_back({{"id", (*st)->column_int(0)},
-                   {"at", text_or_null(1)},
-                   {"user_id", (*st)->column_type(2) == ColumnType::null ? json(nullptr) : json((*st)->column_int(2))},
-                   {"from_status", text_or_null(3)},
-                   {"to_status", text_or_null(4)},
-                   {"text", text_or_null(5)}});
-  }
-  st->reset();
-  return out;
+  return query_json_rows(db, "SELECT id, at, user_id, from_status, to_status, text FROM ticket_notes WHERE ticket_id = ?1 ORDER BY id", {id});
 }
 
 }  // namespace kehu

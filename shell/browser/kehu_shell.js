@@ -35,12 +35,15 @@
   // What the benches read (bench/browser/): when the first frame with the UI font was drawn, how many
   // frames and how long the longest took, and when each cache flush began and was committed.
   var boot = window.kehuBoot || (window.kehuBoot = {});
-  boot.frames = { count: 0, longestMs: 0 };
+  // recent: [start, milliseconds] of the last 5000 frames, for the frame-time bench.
+  boot.frames = { count: 0, longestMs: 0, recent: [] };
   boot.flushes = [];  // {begin, end, bytes} in performance.now() milliseconds
   var fontReady = false;
   function countFrame(t0, t1) {
     boot.frames.count++;
     boot.frames.longestMs = Math.max(boot.frames.longestMs, t1 - t0);
+    boot.frames.recent.push([t0, t1 - t0]);
+    if (boot.frames.recent.length > 5000) boot.frames.recent.splice(0, 1000);
     if (fontReady && !boot.firstFrameAt) boot.firstFrameAt = t1;
   }
   function requestFrame() {

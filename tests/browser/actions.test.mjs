@@ -1,6 +1,7 @@
 // actions — what a record's page does besides editing: a contract submitted, rejected with a reason
 // (asked for before anything is sent), resubmitted and approved; a ticket assigned to a person from the
-// directory, worked and resolved with its resolution; a pool customer claimed; a product deleted after a
+// directory, worked and resolved with its resolution, its progress log read on its page and a note added
+// there, online and offline; a pool customer claimed; a product deleted after a
 // confirmation (cancel first keeps it); a customer the server refuses to delete (it has an order) comes
 // back with the server's reason. Each change is checked on the server.
 import assert from 'node:assert/strict';
@@ -15,7 +16,7 @@ async function open(page, address, screen) {
   await waitForScreen(page, screen);
 }
 
-e2e('contract and ticket steps, claim, delete with confirmation', { timeout: 180000 }, async ({ api, baseUrl, page }) => {
+e2e('contract and ticket steps, claim, delete with confirmation', { timeout: 180000 }, async ({ api, baseUrl, context, page }) => {
   const [customer] = await api.seedCustomers([{ name: '宁波港城贸易有限公司' }]);
   const pool = await api.request('POST', '/customers', { name: '公海里的客户', owner_id: null });
   const contract = await api.request('POST', '/contracts', { customer_id: customer.id, title: '年度采购合同', amount: 500000 });
@@ -75,6 +76,29 @@ e2e('contract and ticket steps, claim, delete with confirmation', { timeout: 180
   assert.equal((await ticketNow()).resolution, '更换主板后恢复正常');
   const notes = await api.request('GET', `/tickets/${ticket.id}/notes`);
   assert.equal(notes.items[0].text, '请尽快上门');
+
+  // The progress log on the page: every step, oldest first, with its states and note.
+  const log = await waitForSnapshot(page, (s) => findItem(s, 'progress.entry.2') && s, { what: 'three steps in the progress log' });
+  assert.ok(findItem(log, 'progress.entry.0').label.includes('新建 → 已分配：请尽快上门'), findItem(log, 'progress.entry.0').label);
+  assert.ok(findItem(log, 'progress.entry.2').label.includes('处理中 → 已解决'), findItem(log, 'progress.entry.2').label);
+  // A note added from the page reaches the server and the log.
+  await typeInto(page, 'progress.input', '已电话回访，客户确认正常');
+  await click(page, 'progress.add');
+  await pollUntil(async () => (await api.request('GET', `/tickets/${ticket.id}/notes`)).items.length === 4, { what: 'the note on the server' });
+  await waitForSnapshot(page, (s) => findItem(s, 'progress.entry.3')?.label.endsWith('：已电话回访，客户确认正常') && !findItem(s, 'progress.pending.0') && s,
+    { what: 'the note in the log' });
+  // Offline, a note waits in the outbox (shown as waiting) and is sent once online again.
+  await context.setOffline(true);
+  await waitForSnapshot(page, (s) => !s.online && s, { what: 'the client offline' });
+  await typeInto(page, 'progress.input', '离线时记下的进展');
+  await click(page, 'progress.add');
+  await waitForSnapshot(page, (s) => findItem(s, 'progress.pending.0')?.label.startsWith('离线时记下的进展') && s.pending === 1 && s,
+    { what: 'the offline note waiting' });
+  await screenshot(page, 'ticket-progress.png');
+  await context.setOffline(false);
+  await pollUntil(async () => (await api.request('GET', `/tickets/${ticket.id}/notes`)).items.length === 5, { what: 'the offline note on the server' });
+  await waitForSnapshot(page, (s) => findItem(s, 'progress.entry.4')?.label.endsWith('：离线时记下的进展') && !findItem(s, 'progress.pending.0') && s,
+    { what: 'the offline note in the log', timeout: 30000 });
 
   // A pool customer, claimed.
   await open(page, `#/customers/${pool.id}`, 'customers.detail');

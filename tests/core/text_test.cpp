@@ -39,6 +39,18 @@ TEST_CASE("RFC 3339 times and calendar dates") {
   CHECK_FALSE(is_valid_date("2023-1-01"));
 }
 
+TEST_CASE("calendar days: months, leap years and weekdays") {
+  CHECK(day_of_civil(1970, 1, 1) == 0);
+  CHECK(date_of_day(day_of_civil(2024, 2, 29)) == "2024-02-29");
+  CHECK(date_of_day(day_of_civil(2023, 2, 29)) == "2023-03-01");  // past the month's end carries over
+  CHECK(date_of_day(day_of_civil(2026, 12, 31) + 1) == "2027-01-01");
+  CHECK(date_of_day(-1) == "1969-12-31");
+  const CivilDate c = civil_of_day(day_of_civil(2026, 11, 23));
+  CHECK((c.year == 2026 && c.month == 11 && c.day == 23));
+  // 2026-11-23 is a Monday: (day + 3) % 7 == 0 counts Monday as 0, since day 0 was a Thursday.
+  CHECK((day_of_civil(2026, 11, 23) + 3) % 7 == 0);
+}
+
 TEST_CASE("Accept-Language picks zh-CN or en by quality") {
   CHECK(parse_accept_language("en-US,en;q=0.9") == Lang::en);
   CHECK(parse_accept_language("zh-CN,zh;q=0.9,en;q=0.8") == Lang::zh);

@@ -1,5 +1,7 @@
 #include "web/cache/dashboard_figures.h"
 
+#include "core/db/json_rows.h"
+
 namespace kehu::client {
 
 using nlohmann::json;
@@ -10,31 +12,6 @@ Result<int64_t> number(Database& db, const std::string& sql, const std::vector<S
   auto v = db.query_int(sql, args);
   if (!v.ok()) return v.take_error();
   return v->value_or(0);
-}
-
-// Rows of `sql` as objects named by `columns` (text, integer or null values).
-Result<json> rows(Database& db, const std::string& sql, const std::vector<SqlValue>& args, const std::vector<std::string>& columns) {
-  auto st = db.prepare(sql);
-  if (!st.ok()) return st.take_error();
-  (*st)->bind_all(args);
-  json out = json::array();
-  for (;;) {
-    auto row = (*st)->step();
-    if (!row.ok()) return row.take_error();
-    if (!*row) break;
-    json item = json::object();
-    for (size_t i = 0; i < columns.size(); ++i) {
-      const int c = static_cast<int>(i);
-      switch ((*st)->column_type(c)) {
-        case ColumnType::null: item[columns[i]] = nullptr; break;
-        case ColumnType::integer: item[columns[i]] = (*st)->column_int(c); break;
-        default: item[columns[i]] = std::string((*st)->column_text(c));
-      }
-    }
-    out.push_back(std::move(item));
-  }
-  st->reset();
-  return out;
 }
 
 }  // namespace
@@ -58,11 +35,11 @@ Result<DashboardFigures> read_dashboard(Database& db, int64_t user_id, const std
   KEHU_TRY(take(number(db, "SELECT ifnull(sum(total), 0) FROM orders WHERE " + month + " AND ifnull(currency, 'CNY') = 'CNY'", {month_start}),
                 f.month_amount));
 
-  auto notices = rows(db,
+  auto notices = query_json_rows(db,
                       "SELECT id, title, body, publish_at FROM announcements WHERE (publish_at IS NULL OR julianday(publish_at) <= julianday(?1)) "
                       "AND (expire_at IS NULL OR julianday(expire_at) > julianday(?1)) AND (audience = '[]' OR EXISTS (SELECT 1 FROM json_each(audience) "
                       "WHERE value = ?2)) ORDER BY ifnull(publish_at, created_at) DESC, id DESC LIMIT 5",
-                      {now, role}, {"id", "title", "body", "publish_at"});
+                      {now, role});
   if (!notices.ok()) return notices.take_error();
   f.announcements = std::move(*notices);
 
@@ -71,15 +48,15 @@ Result<DashboardFigures> read_dashboard(Database& db, int64_t user_id, const std
   auto in_today = [](const char* column) {
     return std::string("(julianday(") + column + ") >= julianday(?2) AND julianday(" + column + ") < julianday(?3))";
   };
-  auto today = rows(db,
+  auto today = query_json_rows(db,
                     "SELECT id, type, subject, ifnull(due_at, start_at) AS at, customer_id FROM activities WHERE " + mine + " AND (" +
                         in_today("due_at") + " OR " + in_today("start_at") + " OR julianday(due_at) < julianday(?4))"
                         " ORDER BY julianday(at) LIMIT 50",
-                    {user_id, day_start, day_end, now}, {"id", "type", "subject", "at", "customer_id"});
+                    {user_id, day_start, day_end, now});
   if (!today.ok()) return today.take_error();
   f.today = std::move(*today);
-  auto due = rows(db, "SELECT id, subject, remind_at FROM activities WHERE " + mine + " AND julianday(remind_at) <= julianday(?2) ORDER BY julianday(remind_at) LIMIT 20",
-                  {user_id, now}, {"id", "subject", "remind_at"});
+  auto due = query_json_rows(db, "SELECT id, subject, remind_at FROM activities WHERE " + mine + " AND julianday(remind_at) <= julianday(?2) ORDER BY julianday(remind_at) LIMIT 20",
+                  {user_id, now});
   if (!due.ok()) return due.take_error();
   f.reminders = std::move(*due);
   return f;

@@ -74,6 +74,7 @@ std::optional<DetailIntent> RecordDetailScreen::draw(Ui& ui, LocalCache& cache, 
     show("updated_at", ui.tr("最近修改", "Last changed"));
     ImGui::EndTable();
   }
+  if (rights.extra) rights.extra();
 
   // Every module with a reference to this one: its rows that point here.
   for (const EntityDef* child : record_entities()) {

@@ -36,6 +36,7 @@ struct DetailRights {
   bool update = false, remove = false;
   std::function<bool(const EntityDef&)> create;  // which related modules get a "new" button
   bool busy = false;  // an action or delete of this record waits in the outbox: no second one yet
+  std::function<void()> extra;  // draws a section after the fields (a ticket's progress log), or null
 };
 
 class RecordDetailScreen {

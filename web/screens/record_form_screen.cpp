@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include "core/clock.h"
 #include "core/entity/validation.h"
 #include "web/screens/record_text.h"
 
@@ -27,7 +28,7 @@ std::string hint_of(const Ui& ui, const FieldDef& f, bool is_new) {
   if (f.name == "code") return is_new ? ui.tr("留空自动编号", "leave empty to number automatically") : "";
   if (f.type == FieldType::string_list) return ui.tr("用逗号分隔", "separated by commas");
   if (f.type == FieldType::date) return ui.tr("年-月-日，如 2026-11-23", "year-month-day, e.g. 2026-11-23");
-  if (f.type == FieldType::datetime) return ui.tr("如 2026-11-23T09:30:00Z", "e.g. 2026-11-23T09:30:00Z");
+  if (f.type == FieldType::datetime) return ui.tr("年-月-日 时:分，如 2026-11-23 09:30", "year-month-day hour:minute, e.g. 2026-11-23 09:30");
   if (f.format == TextFormat::money) return ui.tr("金额，如 12500.00", "amount, e.g. 12500.00");
   if (f.format == TextFormat::currency) return ui.tr("留空为 CNY", "CNY when empty");
   return "";
@@ -35,7 +36,8 @@ std::string hint_of(const Ui& ui, const FieldDef& f, bool is_new) {
 
 }  // namespace
 
-void RecordFormScreen::open_new(LocalCache& cache, const EntityDef& entity, const json& preset) {
+void RecordFormScreen::open_new(const Ui& ui, LocalCache& cache, const EntityDef& entity, const json& preset) {
+  utc_offset_ = ui.utc_offset();
   entity_ = &entity;
   id_ = 0;
   base_rev_ = 0;
@@ -78,7 +80,7 @@ void RecordFormScreen::open_new(LocalCache& cache, const EntityDef& entity, cons
           line.product_id = item.value("product_id", json());
           line.product.reset(cache, products_def(), line.product_id);
           line.quantity = item.value("quantity", json()).is_number_integer() ? std::to_string(item["quantity"].get<int64_t>()) : "";
-          line.unit_price = value_to_edit_text(money_field, item.value("unit_price", json()));
+          line.unit_price = value_to_edit_text(money_field, item.value("unit_price", json()), 0);
           lines_.push_back(std::move(line));
         }
         if (lines_.empty()) {
@@ -88,13 +90,13 @@ void RecordFormScreen::open_new(LocalCache& cache, const EntityDef& entity, cons
         break;
       }
       default:
-        text_[f.name] = value_to_edit_text(f, v);
+        text_[f.name] = value_to_edit_text(f, v, utc_offset_);
     }
   }
 }
 
-void RecordFormScreen::open_edit(LocalCache& cache, const EntityDef& entity, const json& record) {
-  open_new(cache, entity, record);
+void RecordFormScreen::open_edit(const Ui& ui, LocalCache& cache, const EntityDef& entity, const json& record) {
+  open_new(ui, cache, entity, record);
   id_ = record.value("id", int64_t{0});
   base_rev_ = record.value("rev", int64_t{0});
   original_ = record;
@@ -123,14 +125,14 @@ json RecordFormScreen::value_of(const FieldDef& f) const {
       json items = json::array();
       for (const auto& line : lines_) {
         if (line.product_id.is_null() && line.quantity.empty() && line.unit_price.empty()) continue;  // an empty row
-        json item = {{"product_id", line.product_id}, {"quantity", edit_text_to_value(count_field, line.quantity)}};
-        json price = edit_text_to_value(money_field, line.unit_price);
+        json item = {{"product_id", line.product_id}, {"quantity", edit_text_to_value(count_field, line.quantity, 0)}};
+        json price = edit_text_to_value(money_field, line.unit_price, 0);
         if (!price.is_null()) item["unit_price"] = price;
         items.push_back(std::move(item));
       }
       return items.empty() ? json(nullptr) : items;
     }
-    default: return edit_text_to_value(f, text_.at(f.name));
+    default: return edit_text_to_value(f, text_.at(f.name), utc_offset_);
   }
 }
 
@@ -142,6 +144,10 @@ std::optional<FormIntent> RecordFormScreen::submit(Ui& ui) {
       json before = original_.value(f->name, json());
       if (f->type == FieldType::boolean && before.is_null()) before = false;
       if (before == v || (f->type == FieldType::string_list && v.is_null() && before == json::array())) continue;
+      // The same instant written another way (the form writes "…:00.000Z" for a stored "…:00+08:00").
+      if (f->type == FieldType::datetime && before.is_string() && v.is_string() &&
+          parse_rfc3339_ms(before.get<std::string>()) >= 0 && parse_rfc3339_ms(before.get<std::string>()) == parse_rfc3339_ms(v.get<std::string>()))
+        continue;
     } else if (v.is_null() || (f->type == FieldType::boolean && v == json(false))) {
       continue;
     }
@@ -151,6 +157,10 @@ std::optional<FormIntent> RecordFormScreen::submit(Ui& ui) {
   if (!valid.ok()) {
     std::map<std::string, std::string> fields;
     for (const auto& [k, t] : valid.error().fields) fields[k] = ui.tr(t);
+    // The form takes times in local time: say so rather than core's RFC 3339 example.
+    for (const FieldDef* f : fields_)
+      if (f->type == FieldType::datetime && fields.count(f->name))
+        fields[f->name] = ui.label(f->label) + ui.tr("应为时间，如 2026-11-23 09:30", " must be a time like 2026-11-23 09:30");
     show_error(ui.tr(valid.error().message), fields);
     return std::nullopt;
   }

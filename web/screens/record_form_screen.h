@@ -31,8 +31,9 @@ class RecordFormScreen {
  public:
   // Starts a new form (id 0) for `entity`, with `preset` values (a new contact of customer 12), or an
   // edit of `record`.
-  void open_new(LocalCache& cache, const EntityDef& entity, const nlohmann::json& preset = nlohmann::json::object());
-  void open_edit(LocalCache& cache, const EntityDef& entity, const nlohmann::json& record);
+  // Times are edited in the user's local time (ui's UTC offset).
+  void open_new(const Ui& ui, LocalCache& cache, const EntityDef& entity, const nlohmann::json& preset = nlohmann::json::object());
+  void open_edit(const Ui& ui, LocalCache& cache, const EntityDef& entity, const nlohmann::json& record);
   std::optional<FormIntent> draw(Ui& ui, LocalCache& cache, bool saving);
   // What the save button does (Ctrl+S): the values to send, or nullopt with the problems shown.
   std::optional<FormIntent> submit(Ui& ui);
@@ -49,6 +50,7 @@ class RecordFormScreen {
   std::vector<const FieldDef*> fields_;
   int64_t id_ = 0;
   int64_t base_rev_ = 0;
+  int utc_offset_ = 0;  // minutes local time is ahead of UTC, for times
   nlohmann::json original_ = nlohmann::json::object();
   std::map<std::string, std::string> text_;          // text, number, date and list fields -> edited text
   std::map<std::string, int> choice_;                // option field -> index (-1 none)

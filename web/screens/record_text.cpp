@@ -84,8 +84,14 @@ std::string field_text(const Ui& ui, LocalCache& cache, const EntityDef& entity,
   }
 }
 
-std::string value_to_edit_text(const FieldDef& field, const json& value) {
+std::string value_to_edit_text(const FieldDef& field, const json& value, int utc_offset_minutes) {
   if (value.is_null()) return "";
+  if (field.type == FieldType::datetime && value.is_string()) {
+    const int64_t ms = parse_rfc3339_ms(value.get<std::string>());
+    if (ms < 0) return value.get<std::string>();
+    const std::string local = format_rfc3339_ms(ms + int64_t{utc_offset_minutes} * 60'000);
+    return local.substr(0, 10) + " " + local.substr(11, 5);
+  }
   if (field.format == TextFormat::money && value.is_number_integer()) {
     std::string text = money_text(value.get<int64_t>());
     text.erase(std::remove(text.begin(), text.end(), ','), text.end());
@@ -127,9 +133,21 @@ std::optional<int64_t> parse_money(std::string text) {
 
 }  // namespace
 
-json edit_text_to_value(const FieldDef& field, const std::string& text) {
+json edit_text_to_value(const FieldDef& field, const std::string& text, int utc_offset_minutes) {
   if (text.empty()) return nullptr;
   switch (field.type) {
+    case FieldType::datetime: {
+      if (parse_rfc3339_ms(text) >= 0) return text;  // a full time with its offset
+      // Local "YYYY-MM-DD HH:MM" (or a "T" between, or a date alone: its midnight).
+      std::string t = text;
+      while (!t.empty() && t.back() == ' ') t.pop_back();
+      if (t.size() == 10) t += " 00:00";
+      if (t.size() == 16) {
+        const int64_t ms = parse_rfc3339_ms(t.substr(0, 10) + "T" + t.substr(11) + ":00Z");
+        if (ms >= 0 && (t[10] == ' ' || t[10] == 'T')) return format_rfc3339_ms(ms - int64_t{utc_offset_minutes} * 60'000);
+      }
+      return text;  // validation names the bad value
+    }
     case FieldType::string_list: {
       std::string normalized = text;  // the Chinese comma separates too
       for (size_t at = normalized.find("，"); at != std::string::npos; at = normalized.find("，", at))

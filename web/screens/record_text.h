@@ -29,8 +29,10 @@ std::string local_time_text(const Ui& ui, const std::string& rfc3339);
 // Money in minor units as people read it: 1250000 -> "12,500.00".
 std::string money_text(int64_t minor);
 
-// The text a form edits for a field's stored value, and back (an empty text is null).
-std::string value_to_edit_text(const FieldDef& field, const nlohmann::json& value);
-nlohmann::json edit_text_to_value(const FieldDef& field, const std::string& text);
+// The text a form edits for a field's stored value, and back (an empty text is null). A time is edited
+// as local "YYYY-MM-DD HH:MM" (`utc_offset_minutes` ahead of UTC) and stored as RFC 3339 UTC; a full
+// RFC 3339 time typed with its own offset is taken as it is.
+std::string value_to_edit_text(const FieldDef& field, const nlohmann::json& value, int utc_offset_minutes);
+nlohmann::json edit_text_to_value(const FieldDef& field, const std::string& text, int utc_offset_minutes);
 
 }  // namespace kehu::client

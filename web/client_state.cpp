@@ -651,8 +651,9 @@ void ClientState::draw_top_bar() {
   const std::string lang = ui_.lang() == Lang::zh ? "English" : "中文";
   const std::string out = ui_.tr("退出登录", "Sign out");
   ui_.note(who);
+  const std::string help = ui_.tr("帮助", "Help");
   float right = ImGui::CalcTextSize(who.c_str()).x + ImGui::CalcTextSize(lang.c_str()).x + ImGui::CalcTextSize(out.c_str()).x +
-                ImGui::CalcTextSize(ui_.tr("深色", "Light").c_str()).x + ui_.px(110);
+                ImGui::CalcTextSize(ui_.tr("深色", "Light").c_str()).x + ImGui::CalcTextSize(help.c_str()).x + ui_.px(140);
   ImGui::SameLine(ImGui::GetContentRegionMax().x - right);
   ui_.text("app.user", who);
   ImGui::SameLine();
@@ -662,6 +663,9 @@ void ClientState::draw_top_bar() {
     scale_ = 0;  // the style is made again next frame
     redraw();
   }
+  ImGui::SameLine();
+  // The user manual (docs/manual, served beside the client) in the interface's language.
+  if (ui_.button("app.help", help)) platform_.open_page(ui_.lang() == Lang::zh ? "manual/zh-CN.html" : "manual/en.html");
   ImGui::SameLine();
   if (ui_.button("app.lang", lang)) set_language(ui_.lang() == Lang::zh ? Lang::en : Lang::zh);
   ImGui::SameLine();

@@ -84,6 +84,10 @@ class Platform {
   // Steps back in the host's history (the browser's back button) and returns true; the place it reaches
   // arrives through on_location_changed. False when the host keeps no history (the client goes back itself).
   virtual bool go_back() = 0;
+  // Opens a page of the server's, given relative to the client's own address (the user manual,
+  // "manual/zh-CN.html"), beside the client: a new tab in
+  // the browser, the system's browser on the desktop.
+  virtual void open_page(const std::string& path) = 0;
 };
 
 }  // namespace kehu::client

@@ -27,6 +27,7 @@ void kehu_js_set_clipboard(const char* text);
 char* kehu_js_location();  // malloc'd UTF-8, caller frees
 void kehu_js_set_location(const char* path, int replace);
 void kehu_js_go_back();
+void kehu_js_open_page(const char* path);
 int kehu_js_utc_offset_minutes();
 }
 
@@ -179,5 +180,7 @@ bool BrowserPlatform::go_back() {
   kehu_js_go_back();
   return true;
 }
+
+void BrowserPlatform::open_page(const std::string& path) { kehu_js_open_page(path.c_str()); }
 
 }  // namespace kehu::client

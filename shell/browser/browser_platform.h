@@ -28,6 +28,7 @@ class BrowserPlatform final : public Platform {
   std::string location() const override;
   void set_location(const std::string& path, bool replace) override;
   bool go_back() override;
+  void open_page(const std::string& path) override;
 
   // Called from JS (main.cpp's exported functions).
   void fetch_done(int id, int status, std::string body);

@@ -41,5 +41,6 @@ mergeInto(LibraryManager.library, {
     if (replace) window.history.replaceState(null, '', url); else window.history.pushState(null, '', url);
   },
   kehu_js_go_back: function () { window.history.back(); },
+  kehu_js_open_page: function (path) { window.open(UTF8ToString(path), '_blank', 'noopener'); },
   kehu_js_utc_offset_minutes: function () { return -new Date().getTimezoneOffset(); },
 });

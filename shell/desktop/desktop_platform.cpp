@@ -4,7 +4,10 @@
 
 #include <GLFW/glfw3.h>
 
+#include <csignal>
 #include <cstdio>
+#include <spawn.h>
+#include <unistd.h>
 #include <system_error>
 
 #include "core/db/sqlite_database.h"
@@ -34,6 +37,7 @@ DesktopPlatform::DesktopPlatform(GLFWwindow* window, const std::string& server_u
       cache_dir_(std::move(cache_dir)),
       completions_([] { glfwPostEmptyEvent(); }),
       settings_(cache_dir_ / "settings.json"),
+      server_url_(server_url),
       http_(server_url, completions_) {}
 
 DesktopPlatform::~DesktopPlatform() = default;
@@ -90,5 +94,16 @@ double DesktopPlatform::monotonic_seconds() const {
 }
 
 void DesktopPlatform::set_clipboard(const std::string& text) { glfwSetClipboardString(window_, text.c_str()); }
+
+void DesktopPlatform::open_page(const std::string& path) {
+  // The system's browser (xdg-open), started without a shell so the address is one argument as it is.
+  const std::string url = server_url_ + "/" + path;
+  char* const argv[] = {const_cast<char*>("xdg-open"), const_cast<char*>(url.c_str()), nullptr};
+  pid_t pid = 0;
+  if (posix_spawnp(&pid, "xdg-open", nullptr, nullptr, argv, environ) != 0)
+    std::fprintf(stderr, "crm-desktop: could not start xdg-open for %s\n", url.c_str());
+  else
+    std::signal(SIGCHLD, SIG_IGN);  // nobody waits for it: no zombie is left
+}
 
 }  // namespace kehu::desktop

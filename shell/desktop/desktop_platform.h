@@ -61,6 +61,7 @@ class DesktopPlatform final : public client::Platform {
   std::string location() const override { return location_; }
   void set_location(const std::string& path, bool) override { location_ = path; }
   bool go_back() override { return false; }
+  void open_page(const std::string& path) override;
 
   // The file a cache called `name` lives in.
   std::filesystem::path cache_path(const std::string& name) const;
@@ -70,6 +71,7 @@ class DesktopPlatform final : public client::Platform {
   std::filesystem::path cache_dir_;
   UiThreadQueue completions_;
   SettingsFile settings_;
+  std::string server_url_;
   std::string location_;
   std::string bearer_token_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();

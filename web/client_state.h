@@ -46,6 +46,9 @@ class ClientState {
   bool wants_frame() const;
   void on_online_changed(bool online);
   void on_location_changed(const std::string& path);
+  void sign_in(const std::string& username, const std::string& password) {
+    if (screen_ == Screen::login && !login_busy_) submit_login(LoginIntent{username, password});
+  }
 
  private:
   enum class Screen { login, opening, syncing, dashboard, list, detail, form };

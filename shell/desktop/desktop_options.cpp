@@ -57,12 +57,14 @@ std::vector<std::filesystem::path> default_font_dirs(const std::filesystem::path
 }  // namespace
 
 const char* desktop_usage() {
-  return "usage: crm-desktop --server URL [--cache DIR] [--fonts DIR]\n"
-         "                   [--screenshot PNG --screenshot-after-ms N]\n"
+  return "usage: crm-desktop --server URL [--cache DIR] [--fonts DIR] [--sign-in USER]\n"
+         "                   [--screenshot PNG --screenshot-after-ms N] [--visit PATH=PNG ...]\n"
          "  --server URL   crm-server address: http://host[:port] or https://host[:port]\n"
          "  --cache DIR    folder for the local cache and settings (default ~/.local/share/kehu/HOST_PORT)\n"
          "  --fonts DIR    folder with kehu-ui.ttf and kehu-ui-ext.ttf (default: web/fonts of the build)\n"
-         "  --screenshot PNG --screenshot-after-ms N   write the window to PNG after N ms, then exit\n";
+         "  --sign-in USER sign in as USER at start; the password is read from KEHU_PASSWORD\n"
+         "  --screenshot PNG --screenshot-after-ms N   write the window to PNG after N ms, then exit\n"
+         "  --visit PATH=PNG   then go to PATH (e.g. /customers), write PNG and PNG.json; repeatable\n";
 }
 
 std::optional<std::string> normalize_server_url(const std::string& url) {
@@ -79,7 +81,7 @@ ParsedOptions parse_options(const std::vector<std::string>& args, const std::fil
     return p;
   };
   DesktopOptions o;
-  std::string cache, fonts, after_ms;
+  std::string cache, fonts, after_ms, visit;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
@@ -92,10 +94,18 @@ ParsedOptions parse_options(const std::vector<std::string>& args, const std::fil
                           : a == "--fonts"               ? &fonts
                           : a == "--screenshot"          ? &o.screenshot_path
                           : a == "--screenshot-after-ms" ? &after_ms
+                          : a == "--sign-in"             ? &o.sign_in_user
+                          : a == "--visit"               ? &visit
                                                          : nullptr;
     if (!target) return fail("unknown argument " + a);
     if (i + 1 >= args.size() || args[i + 1].empty()) return fail(a + " needs a value");
     *target = args[++i];
+    if (target == &visit) {
+      const size_t eq = visit.find('=');
+      if (eq == std::string::npos || eq == 0 || visit[0] != '/' || eq + 1 == visit.size())
+        return fail("--visit must look like /customers=customers.png, not " + visit);
+      o.visits.push_back({visit.substr(0, eq), visit.substr(eq + 1)});
+    }
   }
   if (o.server_url.empty()) return fail("--server is required");
   auto url = normalize_server_url(o.server_url);
@@ -106,7 +116,9 @@ ParsedOptions parse_options(const std::vector<std::string>& args, const std::fil
 #endif
   o.cache_dir = cache.empty() ? default_cache_dir(o.server_url) : std::filesystem::path(cache);
   o.font_dirs = fonts.empty() ? default_font_dirs(exe_path) : std::vector<std::filesystem::path>{fonts};
-  if (o.screenshot_path.empty() != after_ms.empty()) return fail("--screenshot and --screenshot-after-ms go together");
+  if (o.screenshot_path.empty() && o.visits.empty() && !after_ms.empty()) return fail("--screenshot-after-ms needs --screenshot or --visit");
+  if (!o.screenshot_path.empty() && after_ms.empty()) return fail("--screenshot and --screenshot-after-ms go together");
+  if (!o.visits.empty() && after_ms.empty()) return fail("--visit needs --screenshot-after-ms (how long to wait before the first)");
   if (!after_ms.empty()) {
     char* end = nullptr;
     long ms = std::strtol(after_ms.c_str(), &end, 10);

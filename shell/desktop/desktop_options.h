@@ -1,6 +1,7 @@
 // desktop_options.h — crm-desktop's command line.
 //
-//   crm-desktop --server URL [--cache DIR] [--fonts DIR] [--screenshot PNG --screenshot-after-ms N]
+//   crm-desktop --server URL [--cache DIR] [--fonts DIR] [--sign-in USER]
+//               [--screenshot PNG --screenshot-after-ms N] [--visit PATH=PNG ...]
 //
 // --server   the crm-server to talk to: http://host[:port] or https://host[:port] (no path).
 // --cache    the folder for the cache databases (one per user) and settings.json; default
@@ -8,8 +9,14 @@
 //            servers' users of the same name never share a cache.
 // --fonts    the folder holding kehu-ui.ttf and kehu-ui-ext.ttf; default: the build tree's web/fonts
 //            (found relative to the executable; see default_font_dirs()).
+// --sign-in  signs in as USER at start, with the password from the environment variable KEHU_PASSWORD
+//            (never on the command line, where other users of the machine could read it).
 // --screenshot / --screenshot-after-ms: draw for N ms, write the window's pixels to PNG and exit 0
 //            (for tests under Xvfb).
+// --visit    after N ms (and the --screenshot, if any), goes to PATH ("/customers", as the browser's
+//            address fragment), draws for 1.5 s and writes the window to PNG and the test hook's snapshot
+//            (test_hook.h) to PNG.json; repeatable, in order; exits 0 after the last. Needs
+//            --screenshot-after-ms.
 #pragma once
 
 #include <filesystem>
@@ -25,6 +32,12 @@ struct DesktopOptions {
   std::vector<std::filesystem::path> font_dirs;  // searched in order
   std::string screenshot_path;                   // empty: run until the window is closed
   int screenshot_after_ms = 0;
+  std::string sign_in_user;                      // empty: the login screen as usual
+  struct Visit {
+    std::string place;  // an address path: "/customers"
+    std::string png;
+  };
+  std::vector<Visit> visits;
 };
 
 struct ParsedOptions {

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -78,14 +79,41 @@ constexpr double kIdleWaitS = 0.25;   // longest sleep: Ctrl+C, a blinking caret
 constexpr int kFramesAfterInput = 3;  // ImGui settles hover and layout a frame or two after input
 constexpr auto kMinFrameTime = std::chrono::microseconds(1'000'000 / 60);  // when vsync does not pace us
 
-struct Screenshot {
-  std::string path;  // empty: none
+// The screenshots to take, in order (--screenshot, then each --visit): each goes to its place (if it
+// names one), draws for a while, and writes the window's pixels; the program exits after the last.
+struct Screenshots {
+  struct Stop {
+    std::string place;  // "" stays where the client is
+    std::string png;
+    bool snapshot = false;  // also write the test hook's snapshot to png + ".json"
+  };
+  std::vector<Stop> stops;
+  size_t next = 0;
+  bool arrived = false;  // the next stop's place has been shown
   Clock::time_point due;
+  bool pending() const { return next < stops.size(); }
 };
+constexpr auto kVisitSettle = std::chrono::milliseconds(1500);
+
+// Writes the window (and, when asked, the test hook's snapshot). Returns false on failure, said on stderr.
+bool write_stop(DesktopWindow& window, client::ClientApp& app, const Screenshots::Stop& stop, float scale) {
+  std::string error = write_png(stop.png, window.read_back_buffer());
+  if (error.empty() && stop.snapshot) {
+    std::ofstream out(stop.png + ".json", std::ios::binary);
+    out << app.test_hook().snapshot(scale);
+    if (!out) error = "cannot write " + stop.png + ".json";
+  }
+  if (!error.empty()) {
+    std::fprintf(stderr, "crm-desktop: cannot write %s: %s\n", stop.png.c_str(), error.c_str());
+    return false;
+  }
+  std::printf("crm-desktop: wrote %s%s\n", stop.png.c_str(), stop.place.empty() ? "" : (" (" + stop.place + ")").c_str());
+  return true;
+}
 
 // Runs until the window closes, a signal arrives or the screenshot is written. Returns the exit code.
 int run_loop(DesktopWindow& window, DesktopPlatform& platform, client::ClientApp& app,
-             const std::vector<std::filesystem::path>& font_dirs, const Screenshot& shot) {
+             const std::vector<std::filesystem::path>& font_dirs, Screenshots& shots) {
   int frames_owed = 1;
   bool fallback_tried = false;
   Clock::time_point last_frame{};
@@ -93,8 +121,8 @@ int run_loop(DesktopWindow& window, DesktopPlatform& platform, client::ClientApp
     // Wait unless something is known to need drawing.
     const bool busy = frames_owed > 0 || app.wants_frame();
     double wait = busy ? 0.0 : kIdleWaitS;
-    if (!shot.path.empty())
-      wait = std::min(wait, std::max(0.0, std::chrono::duration<double>(shot.due - Clock::now()).count()));
+    if (shots.pending())
+      wait = std::min(wait, std::max(0.0, std::chrono::duration<double>(shots.due - Clock::now()).count()));
     window.process_events(wait);
 
     if (window.take_input()) frames_owed = std::max(frames_owed, kFramesAfterInput);
@@ -106,7 +134,17 @@ int run_loop(DesktopWindow& window, DesktopPlatform& platform, client::ClientApp
       else app.fonts().fallback_unavailable();  // else ClientApp would keep wanting frames for it
       frames_owed = std::max(frames_owed, 1);
     }
-    const bool shoot = !shot.path.empty() && Clock::now() >= shot.due;
+    bool shoot = shots.pending() && Clock::now() >= shots.due;
+    if (shoot && !shots.arrived && !shots.stops[shots.next].place.empty()) {
+      // First to the place; the picture once it has had time to draw (and its data to load).
+      const std::string& place = shots.stops[shots.next].place;
+      platform.set_location(place, false);
+      app.on_location_changed(place);
+      shots.arrived = true;
+      shots.due = Clock::now() + kVisitSettle;
+      frames_owed = std::max(frames_owed, 1);
+      shoot = false;
+    }
     // While a text field has focus, the idle wake-ups redraw so the caret blinks.
     const bool caret = !busy && ImGui::GetIO().WantTextInput;
     if (frames_owed == 0 && !app.wants_frame() && !shoot && !caret) continue;
@@ -134,13 +172,10 @@ int run_loop(DesktopWindow& window, DesktopPlatform& platform, client::ClientApp
     }
     window.end_frame();
     if (shoot) {
-      std::string error = write_png(shot.path, window.read_back_buffer());
-      if (!error.empty()) {
-        std::fprintf(stderr, "crm-desktop: cannot write %s: %s\n", shot.path.c_str(), error.c_str());
-        return 1;
-      }
-      std::printf("crm-desktop: wrote %s\n", shot.path.c_str());
-      return 0;
+      if (!write_stop(window, app, shots.stops[shots.next], scale)) return 1;
+      ++shots.next;
+      shots.arrived = false;
+      if (!shots.pending()) return 0;
     }
     window.present();
     if (frames_owed > 0) --frames_owed;
@@ -168,6 +203,15 @@ int main(int argc, char** argv) {
     return parsed.exit_code;
   }
   const DesktopOptions& opts = *parsed.options;
+  std::string password;
+  if (!opts.sign_in_user.empty()) {
+    const char* p = std::getenv("KEHU_PASSWORD");
+    if (!p || !*p) {
+      std::fprintf(stderr, "crm-desktop: --sign-in needs the password in the environment variable KEHU_PASSWORD\n");
+      return 2;
+    }
+    password = p;
+  }
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
 
@@ -182,8 +226,12 @@ int main(int argc, char** argv) {
     if (auto bytes = load_font(opts.font_dirs, kPrimaryFont, "using ImGui's built-in font (no Chinese characters)"))
       app.fonts().set_primary(std::move(*bytes));
     app.start();
-    Screenshot shot{opts.screenshot_path, Clock::now() + std::chrono::milliseconds(opts.screenshot_after_ms)};
-    code = run_loop(*window, platform, app, opts.font_dirs, shot);
+    if (!opts.sign_in_user.empty()) app.sign_in(opts.sign_in_user, password);
+    Screenshots shots;
+    if (!opts.screenshot_path.empty()) shots.stops.push_back({"", opts.screenshot_path, false});
+    for (const auto& v : opts.visits) shots.stops.push_back({v.place, v.png, true});
+    shots.due = Clock::now() + std::chrono::milliseconds(opts.screenshot_after_ms);
+    code = run_loop(*window, platform, app, opts.font_dirs, shots);
   }
   return code;
 }

@@ -90,8 +90,40 @@ for y in range(h):
 print(f'{len(colours)} distinct colours in {w}x{h}')
 assert len(colours) >= 10, f'only {len(colours)} colours: the window looks blank'
 PY
+
+# Signed in, three screens reached through their addresses: each writes its picture and the test hook's
+# snapshot (screen name and the items drawn), which must name that screen and show its data.
+api="http://127.0.0.1:$port/api/v1"
+token=$(curl -sf -X POST "$api/auth/login" -H 'Content-Type: application/json' \
+  -d '{"username":"admin","password":"desktop-test-pw"}' | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+curl -sf -X POST "$api/customers" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d '{"name":"桌面端测试客户有限公司"}' > "$work/customer.json"
+shots=$build/screenshots
+rm -f "$shots"/desktop-{dashboard,customers,activities}.png*
+DISPLAY=":$display" LIBGL_ALWAYS_SOFTWARE=1 HOME="$work/home" KEHU_PASSWORD=desktop-test-pw timeout 90 \
+  "$desktop_bin" --server "http://127.0.0.1:$port" --cache "$work/cache2" --sign-in admin --screenshot-after-ms 3000 \
+  --visit "/dashboard=$shots/desktop-dashboard.png" --visit "/customers=$shots/desktop-customers.png" \
+  --visit "/activities=$shots/desktop-activities.png" > "$work/desktop2.log" 2>&1
+code=$?
+check "crm-desktop signed in and visited three screens (exit $code)" [ "$code" = 0 ]
+check "each screen is the one asked for and shows its data" /usr/bin/python3 - "$shots" "$work/customer.json" <<'PY'
+import hashlib, json, sys
+shots, customer = sys.argv[1], json.load(open(sys.argv[2]))
+want = {'dashboard': 'dash.tile.customers', 'customers': f"customers.row.{customer['id']}", 'activities': 'activities.view.calendar'}
+digests = set()
+for screen, item in want.items():
+    png = f'{shots}/desktop-{screen}.png'
+    snap = json.load(open(png + '.json'))
+    ids = {i['id']: i['label'] for i in snap['items']}
+    assert snap['screen'] == screen, f"{png}: screen {snap['screen']}, wanted {screen}"
+    assert item in ids, f'{png}: no {item} among {sorted(ids)[:20]}'
+    digests.add(hashlib.sha256(open(png, 'rb').read()).hexdigest())
+    print(f'{screen}: {item} = {ids[item]!r}')
+assert len(digests) == 3, 'the three pictures differ'
+PY
+
 if [ "$failed" != 0 ]; then
-  echo "--- crm-desktop output"; cat "$work/desktop.log"
+  echo "--- crm-desktop output"; cat "$work/desktop.log"; cat "$work/desktop2.log" 2>/dev/null
   echo "--- crm-server output"; tail -20 "$work/server.log"
 fi
 echo "desktop: $passed passed, $failed failed"

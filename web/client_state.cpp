@@ -41,6 +41,7 @@ std::string ClientState::screen_name() const {
     case Screen::list: return place_.module ? place_.module->name : "";
     case Screen::detail: return place_.module ? place_.module->name + ".detail" : "";
     case Screen::form: return form_.entity() ? form_.entity()->name + ".form" : "";
+    case Screen::users: return "admin.users";
   }
   return "";
 }
@@ -50,7 +51,7 @@ void ClientState::go(Place place, History history) {
   // its answer no longer moves the user.
   waiting_seq_ = 0;
   detail_.leave();
-  if (history == History::push && (screen_ == Screen::dashboard || screen_ == Screen::list || screen_ == Screen::detail))
+  if (history == History::push && kept_in_history())
     back_stack_.push_back(place_);
   if (back_stack_.size() > 50) back_stack_.erase(back_stack_.begin());
   place_ = place;
@@ -60,6 +61,7 @@ void ClientState::go(Place place, History history) {
 }
 
 std::string ClientState::path_of(const Place& place) {
+  if (place.screen == Screen::users) return "/admin/users";
   if (place.screen == Screen::dashboard || !place.module) return "/dashboard";
   const std::string base = "/" + (place.module ? place.module->name : std::string("customers"));
   switch (place.screen) {
@@ -78,6 +80,8 @@ std::optional<ClientState::Place> ClientState::place_at(const std::string& path)
     start = slash + 1;
   }
   if (parts.size() == 1 && parts[0] == "dashboard") return Place{Screen::dashboard, nullptr, 0};
+  if (parts.size() == 2 && parts[0] == "admin" && parts[1] == "users" && user_.value("role", std::string()) == "admin")
+    return Place{Screen::users, nullptr, 0};
   if (parts.empty() || parts.size() > 3) return std::nullopt;
   const EntityDef* module = find_entity(parts[0]);
   if (!module || std::find(menu_.begin(), menu_.end(), module) == menu_.end()) return std::nullopt;
@@ -122,7 +126,7 @@ void ClientState::follow_location(const std::string& path) {
   } else if (!back_stack_.empty() && back_stack_.back().screen == place->screen && back_stack_.back().module == place->module &&
       back_stack_.back().id == place->id)
     back_stack_.pop_back();
-  else if (history == History::none && (screen_ == Screen::dashboard || screen_ == Screen::list || screen_ == Screen::detail))
+  else if (history == History::none && kept_in_history())
     back_stack_.push_back(place_);
   go(*place, History::none);
   if (history == History::replace) platform_.set_location(path_of(*place), true);
@@ -305,8 +309,8 @@ void ClientState::save_form(const FormIntent& intent) {
   const int64_t user_id = user_.value("id", int64_t{0});
   const EntityDef& entity = *form_.entity();
   Result<Outbox::Queued> queued = form_.id() == 0
-                                      ? outbox_->create(entity, intent.values, now, user_id)
-                                      : outbox_->update(entity, form_.id(), intent.values, form_.base_rev(), now, user_id);
+                                      ? outbox_->create(entity, intent.values, now, user_id, intent.force)
+                                      : outbox_->update(entity, form_.id(), intent.values, form_.base_rev(), now, user_id, intent.force);
   if (!queued.ok()) {
     std::map<std::string, std::string> fields;
     for (const auto& [k, t] : queued.error().fields) fields[k] = ui_.tr(t);
@@ -324,6 +328,39 @@ void ClientState::save_form(const FormIntent& intent) {
   } else {
     show_saved(saved);  // offline: the edit waits in the outbox; the screen already shows it
   }
+}
+
+void ClientState::fetch_users() {
+  users_.loading();
+  HttpRequest request;
+  request.path = "/api/v1/users?limit=500";
+  request.headers = {{"Accept-Language", accept_language()}};
+  auto alive = alive_;
+  platform_.send(std::move(request), [this, alive](HttpResponse answer) {
+    if (!*alive) return;
+    users_.loaded(ui_, answer);
+    redraw();
+  });
+}
+
+void ClientState::draw_users() {
+  const bool online = engine_ && engine_->online();
+  if (online && users_.wants_load()) fetch_users();
+  auto intent = users_.draw(ui_, online, user_.value("id", int64_t{0}));
+  if (!intent) return;
+  // Sent at once, not through the outbox: accounts are not in the cache, and an approval made
+  // offline would only surprise later.
+  HttpRequest request;
+  request.method = "PATCH";
+  request.path = "/api/v1/users/" + std::to_string(intent->id);
+  request.body = intent->change.dump();
+  request.headers = {{"Accept-Language", accept_language()}};
+  auto alive = alive_;
+  platform_.send(std::move(request), [this, alive](HttpResponse answer) {
+    if (!*alive) return;
+    users_.changed(ui_, answer);
+    redraw();
+  });
 }
 
 void ClientState::fetch_progress(int64_t ticket_id) {
@@ -394,7 +431,9 @@ void ClientState::check_form_result() {
   // Refused: take the edit back and show the server's words at the fields.
   std::map<std::string, std::string> fields;
   std::string message = ui_.tr("保存失败", "Could not save");
+  bool duplicate = false;
   if (error.is_object() && error.contains("error") && error["error"].is_object()) {
+    duplicate = error["error"].value("code", "") == "duplicate";
     message = error["error"].value("message", message);
     if (error["error"].contains("fields") && error["error"]["fields"].is_object())
       for (const auto& [k, v] : error["error"]["fields"].items())
@@ -405,7 +444,8 @@ void ClientState::check_form_result() {
   waiting_seq_ = 0;
   platform_.persist_cache();
   mark_lists_stale();
-  form_.show_error(message, fields);
+  if (duplicate) form_.show_duplicate(message, role_may_override(user_.value("role", std::string())));
+  else form_.show_error(message, fields);
 }
 
 // ============================================================================================[SECTION] frame
@@ -473,6 +513,7 @@ void ClientState::frame(float scale, bool redraw) {
       case Screen::list:
       case Screen::detail:
       case Screen::form:
+      case Screen::users:
         if (!cache_) break;
         draw_side_bar();
         ImGui::SameLine();
@@ -526,6 +567,18 @@ void ClientState::draw_side_bar() {
     }
     if (current) ImGui::PopStyleColor();
   }
+  if (user_.value("role", std::string()) == "admin") {  // 系统管理
+    ImGui::Spacing();
+    ImGui::Separator();
+    const bool current = screen_ == Screen::users;
+    if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    if (ui_.button("nav.admin.users", ui_.tr("用户管理", "Users"), w) && !current) {
+      back_stack_.clear();
+      users_.mark_stale();  // opened anew: read the accounts again
+      go(Place{Screen::users, nullptr, 0});
+    }
+    if (current) ImGui::PopStyleColor();
+  }
   ImGui::EndChild();
 }
 
@@ -541,6 +594,7 @@ void ClientState::draw_place() {
     if (!search_.is_open() && ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_K)) search_.open();
     return;
   }
+  if (screen_ == Screen::users) return draw_users();
   const EntityDef& module = *place_.module;
   // Keyboard: Ctrl+K searches everything, Ctrl+S saves a form, Esc leaves it (or a record's page). Read
   // before the widgets, so an Esc that ends typing in a field does not also leave the form.

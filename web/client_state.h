@@ -30,6 +30,7 @@
 #include "web/screens/record_form_screen.h"
 #include "web/screens/record_list_screen.h"
 #include "web/screens/ticket_progress_log.h"
+#include "web/screens/users_admin_screen.h"
 #include "web/sync/outbox.h"
 #include "web/sync/sync_engine.h"
 #include "web/ui/widgets.h"
@@ -51,7 +52,7 @@ class ClientState {
   }
 
  private:
-  enum class Screen { login, opening, syncing, dashboard, list, detail, form };
+  enum class Screen { login, opening, syncing, dashboard, list, detail, form, users };
   // Where the user is: a screen, the module it shows (none for the dashboard) and, for a record's
   // screens, the record.
   struct Place {
@@ -72,6 +73,9 @@ class ClientState {
   bool queued_in_outbox(const Status& queued);
   // Deletes a record or queues an action on it (a transition, a claim) from its page.
   void record_action(const DetailIntent& intent);
+  // 用户管理 (admins): the list read from the server, a change sent at once.
+  void draw_users();
+  void fetch_users();
   // Asks the server for a ticket's progress log (not part of the sync).
   void fetch_progress(int64_t ticket_id);
   // After a save: the saved record's page.
@@ -95,7 +99,11 @@ class ClientState {
   void follow_location(const std::string& path);
   RecordListScreen& list_of(const EntityDef& module);
   bool may(const EntityDef& module, Action action) const;
-  bool at_place() const { return screen_ == Screen::dashboard || screen_ == Screen::list || screen_ == Screen::detail || screen_ == Screen::form; }
+  bool at_place() const { return kept_in_history() || screen_ == Screen::form; }
+  // A place "back" returns to (a form is not: back from a form's next page skips it).
+  bool kept_in_history() const {
+    return screen_ == Screen::dashboard || screen_ == Screen::list || screen_ == Screen::detail || screen_ == Screen::users;
+  }
   void mark_lists_stale();
   void refresh_menu();
 
@@ -133,6 +141,7 @@ class ClientState {
   bool board_view_ = false;        // opportunities shown as the stage board rather than the table
   ActivityCalendar calendar_;
   TicketProgressLog progress_;     // the open ticket's progress log (read from the server)
+  UsersAdminScreen users_;
   bool calendar_view_ = false;     // activities shown on the calendar rather than the list
   bool dark_ = false;              // the dark theme (saved per device)
   RecordDetailScreen detail_;

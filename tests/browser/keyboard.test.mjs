@@ -1,5 +1,5 @@
 // keyboard — Ctrl+K searches every module from the cache and Enter or a click opens the match; Esc
-// leaves a record's page or a form without saving; Ctrl+S saves a form; the dark theme is kept across a
+// leaves a record's page or a form without saving; Tab moves to the next field; Ctrl+S saves a form; the dark theme is kept across a
 // reload (screenshots theme-dark.png, search.png under BUILD/screenshots/).
 import assert from 'node:assert/strict';
 
@@ -45,9 +45,14 @@ e2e('Ctrl+K, Esc, Ctrl+S and the dark theme', { timeout: 150000 }, async ({ api,
   await click(page, 'record.edit');
   await waitForScreen(page, 'customers.form');
   await typeInto(page, 'form.phone', '0512-66668888');
+  // Tab moves to the next field in the form's order: the phone is followed by the e-mail.
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('xihu@example.com', { delay: 15 });
+  await waitForSnapshot(page, (s) => findItem(s, 'form.email')?.label === 'xihu@example.com' && s, { what: 'Tab to the e-mail field' });
   await page.keyboard.press('Control+S');
   await waitForScreen(page, 'customers.detail', 20000);
   await pollUntil(async () => (await api.getCustomer(customer.id)).phone === '0512-66668888', { what: 'the phone saved by Ctrl+S' });
+  assert.equal((await api.getCustomer(customer.id)).email, 'xihu@example.com', 'the e-mail typed after Tab');
   await click(page, 'record.edit');
   await waitForScreen(page, 'customers.form');
   await typeInto(page, 'form.phone', '0000');

@@ -51,6 +51,7 @@ void RecordFormScreen::open_new(const Ui& ui, LocalCache& cache, const EntityDef
   lines_.clear();
   field_errors_.clear();
   error_.clear();
+  duplicate_ = false;
   for (const auto& f : entity.fields) {
     if (!is_form_field(f)) continue;
     fields_.push_back(&f);
@@ -106,6 +107,13 @@ void RecordFormScreen::open_edit(const Ui& ui, LocalCache& cache, const EntityDe
 void RecordFormScreen::show_error(const std::string& message, const std::map<std::string, std::string>& fields) {
   error_ = message;
   field_errors_ = fields;
+  duplicate_ = false;
+}
+
+void RecordFormScreen::show_duplicate(const std::string& message, bool may_override) {
+  show_error(message, {});
+  duplicate_ = true;
+  may_force_ = may_override;
 }
 
 json RecordFormScreen::value_of(const FieldDef& f) const {
@@ -166,6 +174,7 @@ std::optional<FormIntent> RecordFormScreen::submit(Ui& ui) {
   }
   error_.clear();
   field_errors_.clear();
+  duplicate_ = false;
   return FormIntent{FormIntent::save, std::move(*valid)};
 }
 
@@ -257,6 +266,16 @@ std::optional<FormIntent> RecordFormScreen::draw(Ui& ui, LocalCache& cache, bool
   }
   ImGui::EndChild();
   if (!error_.empty()) ui.text_colored("form.error", error_, kRed);
+  if (duplicate_) {
+    ui.text("form.duplicate", may_force_ ? ui.tr("确认不是同一客户后，可以仍然保存（将记入审计日志）。",
+                                                  "If this is not the same customer, you may save anyway (it is recorded in the audit log).")
+                                         : ui.tr("可能已有同事在跟进该客户，请与其负责人或经理确认。",
+                                                  "A colleague may already be working with this customer: check with its owner or your manager."));
+    if (may_force_ && !saving && ui.button("form.force", ui.tr("仍然保存", "Save anyway"))) {
+      intent = submit(ui);
+      if (intent) intent->force = true;
+    }
+  }
   ImGui::BeginDisabled(saving);
   if (ui.button("form.save", saving ? ui.tr("正在保存…", "Saving…") : ui.tr("保存", "Save"), ui.px(120))) intent = submit(ui);
   ImGui::EndDisabled();

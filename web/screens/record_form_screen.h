@@ -7,7 +7,7 @@
 // long notes, money as 12,500.00, and an order's lines as rows of product, quantity and unit price (the
 // price left empty takes the product's). Test ids: form.items.{n}.product|quantity|unit_price|remove,
 // form.items.add; form.heading, form.{field}, form.error.{field}, form.save,
-// form.cancel.
+// form.cancel, form.duplicate (the duplicate answer) and form.force (save anyway).
 #pragma once
 
 #include <map>
@@ -25,6 +25,7 @@ namespace kehu::client {
 struct FormIntent {
   enum Kind { save, cancel } kind = cancel;
   nlohmann::json values;  // save: the fields to send (a create's input, or an edit's changed fields)
+  bool force = false;     // save: past the duplicate check (SPEC §3), the user having seen who has the other
 };
 
 class RecordFormScreen {
@@ -42,6 +43,9 @@ class RecordFormScreen {
   int64_t base_rev() const { return base_rev_; }
   // Shows an error from core or the server: its message and the fields it names.
   void show_error(const std::string& message, const std::map<std::string, std::string>& fields);
+  // The server found a duplicate customer (撞单): its message names the other record's owner. A manager or
+  // admin (`may_override`) may save anyway (form.force); others are told whom to ask.
+  void show_duplicate(const std::string& message, bool may_override);
 
  private:
   nlohmann::json value_of(const FieldDef& f) const;  // what the form holds for `f` now
@@ -66,6 +70,7 @@ class RecordFormScreen {
   bool draw_lines(Ui& ui, LocalCache& cache, float width);
   std::map<std::string, std::string> field_errors_;
   std::string error_;
+  bool duplicate_ = false, may_force_ = false;
 };
 
 }  // namespace kehu::client

@@ -80,7 +80,8 @@ Result<int64_t> Outbox::queue(const std::string& method, const EntityDef& entity
   return cache_.db().last_insert_rowid();
 }
 
-Result<Outbox::Queued> Outbox::create(const EntityDef& entity, const json& input, const std::string& now, int64_t user_id) {
+Result<Outbox::Queued> Outbox::create(const EntityDef& entity, const json& input, const std::string& now, int64_t user_id,
+                                      bool force) {
   auto valid = validate_input(entity, input, WriteMode::create);
   if (!valid.ok()) return valid.take_error();
   auto txn = Transaction::begin(cache_.db(), true);
@@ -98,14 +99,16 @@ Result<Outbox::Queued> Outbox::create(const EntityDef& entity, const json& input
   // The server numbers codes; until then a placeholder keeps the cache's UNIQUE(code) satisfied.
   if (entity.field("code") && !row.value("code", json()).is_string()) row["code"] = "~" + std::to_string(-*id);
   KEHU_TRY(store_server_record(cache_.db(), entity, row));
-  auto seq = queue("POST", entity, *id, *valid, nullptr);
+  json body = *valid;
+  if (force) body["force"] = true;
+  auto seq = queue("POST", entity, *id, body, nullptr);
   if (!seq.ok()) return seq.take_error();
   KEHU_TRY((*txn)->commit());
   return Queued{row, *seq};
 }
 
 Result<Outbox::Queued> Outbox::update(const EntityDef& entity, int64_t id, const json& patch, int64_t base_rev,
-                            const std::string& now, int64_t user_id) {
+                            const std::string& now, int64_t user_id, bool force) {
   auto valid = validate_input(entity, patch, WriteMode::update);
   if (!valid.ok()) return valid.take_error();
   auto txn = Transaction::begin(cache_.db(), true);
@@ -128,6 +131,7 @@ Result<Outbox::Queued> Outbox::update(const EntityDef& entity, int64_t id, const
     if (!creates->empty() && creates->front().seq != in_flight_) {
       json body = creates->front().body;
       for (const auto& [key, value] : valid->items()) body[key] = value;
+      if (force) body["force"] = true;
       KEHU_TRY(cache_.db().run("UPDATE outbox SET body = ?1 WHERE seq = ?2", {body.dump(), creates->front().seq}));
       seq = creates->front().seq;
     }
@@ -135,6 +139,7 @@ Result<Outbox::Queued> Outbox::update(const EntityDef& entity, int64_t id, const
   if (seq == 0) {
     json body = *valid;
     body["rev"] = base_rev;
+    if (force) body["force"] = true;
     auto queued = queue("PATCH", entity, id, body, **current);
     if (!queued.ok()) return queued.take_error();
     seq = *queued;

@@ -38,10 +38,12 @@ class Outbox {
     int64_t seq = 0;     // the outbox entry carrying the change
   };
   // Creates a record locally and queues it. Returns the local row (negative id) or the validation error.
-  Result<Queued> create(const EntityDef& entity, const nlohmann::json& input, const std::string& now, int64_t user_id);
+  // `force`: the duplicate check overridden (a manager's or admin's word, SPEC §3; the server audits it).
+  Result<Queued> create(const EntityDef& entity, const nlohmann::json& input, const std::string& now, int64_t user_id,
+                        bool force = false);
   // Edits a record locally and queues the change against the rev the user saw (`base_rev`).
   Result<Queued> update(const EntityDef& entity, int64_t id, const nlohmann::json& patch, int64_t base_rev,
-                        const std::string& now, int64_t user_id);
+                        const std::string& now, int64_t user_id, bool force = false);
 
   // Deletes a record: it leaves the cache at once and the DELETE is queued. A record never sent is
   // simply forgotten with its queued edits. A refused delete (the record is still needed) brings it back.

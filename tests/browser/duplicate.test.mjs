@@ -1,0 +1,61 @@
+// duplicate — the duplicate guard (撞单, SPEC §3) on the customer form: a sales rep typing a customer that
+// another rep already has (same phone) is told whose it is, may not save anyway, and nothing is created;
+// an admin told the same may save anyway, which the server records as an override in the audit log.
+import assert from 'node:assert/strict';
+
+import {
+  ADMIN_PASSWORD, ADMIN_USER, Api, click, e2e, findItem, login, openClient, pollUntil, typeInto, waitForCustomerList,
+  waitForScreen, waitForSnapshot,
+} from './lib/index.js';
+
+async function newCustomer(page, name, phone) {
+  await click(page, 'nav.customers');
+  await click(page, 'customers.new');
+  await waitForScreen(page, 'customers.form');
+  await typeInto(page, 'form.name', name);
+  await typeInto(page, 'form.phone', phone);
+  await click(page, 'form.save');
+  return waitForSnapshot(page, (s) => findItem(s, 'form.duplicate') && s, { what: 'the duplicate answer', timeout: 20000 });
+}
+
+e2e('a duplicate customer: named to a rep, saved anyway by an admin', { timeout: 150000 }, async ({ api, baseUrl, browser, page }) => {
+  const repPassword = 'Rep-password-2026';
+  await api.request('POST', '/users', { username: 'wangfang', display_name: '王芳', role: 'sales', password: repPassword });
+  await api.request('POST', '/users', { username: 'zhaolei', display_name: '赵磊', role: 'sales', password: repPassword });
+  // 王芳's customer, made through the API as her.
+  const wang = new Api(baseUrl);
+  await wang.login('wangfang', repPassword);
+  const theirs = await wang.request('POST', '/customers', { name: '苏州恒达精密机械', type: 'enterprise', phone: '0512-65550001' });
+
+  // 赵磊 types the same customer with the same phone: told it is 王芳's; no way to save anyway.
+  const other = await browser.newContext();
+  const repPage = other.page;
+  await openClient(repPage, baseUrl);
+  await login(repPage, 'zhaolei', repPassword);
+  await waitForCustomerList(repPage);
+  const told = await newCustomer(repPage, '恒达精密机械（苏州）', '0512 6555 0001');
+  console.log(`# to the rep: ${findItem(told, 'form.error').label} / ${findItem(told, 'form.duplicate').label}`);
+  assert.match(findItem(told, 'form.error').label, /王芳/, 'names the other owner');
+  assert.equal(findItem(told, 'form.force'), null, 'a sales rep cannot override');
+  assert.equal(findItem(told, 'form.name')?.label, '恒达精密机械（苏州）', 'the form keeps what was typed');
+  await waitForSnapshot(repPage, (s) => s.pending === 0 && s, { what: 'nothing left in the outbox' });
+  assert.equal((await api.request('GET', '/customers?q=恒达')).items.length, 1, 'nothing was created');
+  await other.context.close();
+
+  // The admin: the same answer, and "save anyway" creates it, audited as an override.
+  await openClient(page, baseUrl);
+  await login(page, ADMIN_USER, ADMIN_PASSWORD);
+  await waitForCustomerList(page);
+  const asked = await newCustomer(page, '恒达精密机械华东分部', '0512-65550001');
+  assert.ok(findItem(asked, 'form.force'), 'an admin may save anyway');
+  await click(page, 'form.force');
+  await waitForScreen(page, 'customers.detail', 20000);
+  const both = await pollUntil(async () => {
+    const { items } = await api.request('GET', '/customers?q=恒达');
+    return items.length === 2 && items;
+  }, { what: 'the second customer on the server' });
+  const made = both.find((c) => c.id !== theirs.id);
+  assert.equal(made.name, '恒达精密机械华东分部');
+  const audit = await api.request('GET', `/audit?action=override&entity=customers`);
+  assert.ok(audit.items.some((a) => a.entity_id === made.id), `the override is audited: ${JSON.stringify(audit.items)}`);
+});

@@ -1,0 +1,138 @@
+#include "web/screens/users_admin_screen.h"
+
+#include <imgui.h>
+
+#include "core/entity/entity_def.h"
+#include "web/screens/record_text.h"
+#include "web/ui/server_message.h"
+
+namespace kehu::client {
+
+using nlohmann::json;
+
+namespace {
+
+std::string text_of(const json& user, const char* field) {
+  const json v = user.value(field, json());
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+}  // namespace
+
+void UsersAdminScreen::loaded(Ui& ui, const HttpResponse& answer) {
+  loading_ = false;
+  const json body = json::parse(answer.body, nullptr, false);
+  if (answer.status == 200 && body.is_object() && body.value("items", json()).is_array()) {
+    users_ = body["items"];
+    error_.clear();
+  } else {
+    error_ = server_message(ui, answer);
+    if (answer.status == 0) stale_ = true;  // read again once the network is back
+  }
+}
+
+void UsersAdminScreen::changed(Ui& ui, const HttpResponse& answer) {
+  sending_ = false;
+  stale_ = true;
+  if (answer.status == 200) {
+    const json user = json::parse(answer.body, nullptr, false);
+    notice_ = ui.tr("已保存：", "Saved: ") + (user.is_object() ? text_of(user, "username") : std::string());
+    error_.clear();
+  } else {
+    error_ = server_message(ui, answer);
+    notice_.clear();
+  }
+}
+
+std::optional<UsersIntent> UsersAdminScreen::draw(Ui& ui, bool online, int64_t self) {
+  std::optional<UsersIntent> intent;
+  ui.text("users.title", ui.tr("用户管理", "Users"));
+  if (!online) {
+    ui.text_colored("users.offline", ui.tr("用户管理需要联网；恢复网络后自动显示", "Managing users needs the network; the list shows once you are online"),
+                    ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  }
+  if (!error_.empty()) ui.text_colored("users.error", error_, IM_COL32(200, 50, 50, 255));
+  if (!notice_.empty()) ui.text_colored("users.notice", notice_, IM_COL32(30, 140, 60, 255));
+  const FieldDef* role_field = users_def().field("role");
+  std::vector<std::string> role_labels;
+  for (const auto& r : role_field->values) role_labels.push_back(ui.tr(value_label(*role_field, r)));
+  const bool can_send = online && !sending_;
+  auto send = [&](const json& user, json change) {
+    change["rev"] = user.value("rev", int64_t{0});
+    intent = UsersIntent{user.value("id", int64_t{0}), std::move(change)};
+    sending_ = true;
+    notice_.clear();
+  };
+
+  // Registrations waiting for approval: never signed in, not active.
+  std::vector<const json*> pending;
+  for (const auto& u : users_)
+    if (!u.value("active", true) && u.value("last_login_at", json()).is_null()) pending.push_back(&u);
+  ImGui::Spacing();
+  ui.text("users.pending.title", ui.tr("待审批的注册（" + std::to_string(pending.size()) + "）",
+                                       "Registrations awaiting approval (" + std::to_string(pending.size()) + ")"));
+  for (const json* u : pending) {
+    const int64_t id = u->value("id", int64_t{0});
+    const std::string ids = std::to_string(id);
+    ImGui::PushID(static_cast<int>(id));
+    ImGui::AlignTextToFramePadding();
+    ui.text("users.pending." + ids, text_of(*u, "display_name") + "（" + text_of(*u, "username") + "）  " + text_of(*u, "email"));
+    ImGui::SameLine(ui.px(420));
+    int& choice = role_choice_.try_emplace(id, -1).first->second;
+    ui.combo("users.role." + ids, "", choice, role_labels, ui.tr("选择角色", "Choose a role"), ui.px(140));
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!can_send || choice < 0);
+    if (ui.button("users.approve." + ids, ui.tr("批准", "Approve")) && can_send && choice >= 0)
+      send(*u, {{"active", true}, {"role", role_field->values[static_cast<size_t>(choice)]}});
+    ImGui::EndDisabled();
+    ImGui::PopID();
+  }
+
+  ImGui::Spacing();
+  ImGui::Separator();
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_ScrollY;
+  if (ImGui::BeginTable("users.table", 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    for (const Text& h : {Text{"用户名", "User name"}, Text{"姓名", "Name"}, Text{"角色", "Role"}, Text{"状态", "State"},
+                          Text{"最近登录", "Last sign-in"}, Text{"操作", "Action"}}) {
+      const std::string label = ui.tr(h);
+      ui.note(label);
+      ImGui::TableSetupColumn(label.c_str());
+    }
+    ImGui::TableHeadersRow();
+    for (const auto& u : users_) {
+      const int64_t id = u.value("id", int64_t{0});
+      const std::string ids = std::to_string(id);
+      const bool active = u.value("active", true);
+      const std::string last = text_of(u, "last_login_at");
+      ImGui::PushID(static_cast<int>(id));
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      ui.text("users.row." + ids, text_of(u, "username"));
+      ImGui::TableSetColumnIndex(1);
+      ui.text("users.name." + ids, text_of(u, "display_name"));
+      ImGui::TableSetColumnIndex(2);
+      // A registration's role is the placeholder it was made with until the admin gives it one.
+      const bool awaiting = !active && last.empty();
+      ui.text("users.role_text." + ids, awaiting ? "—" : ui.tr(value_label(*role_field, text_of(u, "role"))));
+      ImGui::TableSetColumnIndex(3);
+      const std::string state = active ? ui.tr("启用", "Active") : awaiting ? ui.tr("待审批", "Awaiting approval") : ui.tr("已停用", "Disabled");
+      ui.text("users.state." + ids, state);
+      ImGui::TableSetColumnIndex(4);
+      ui.text("users.last." + ids, last.empty() ? "—" : local_time_text(ui, last));
+      ImGui::TableSetColumnIndex(5);
+      ImGui::BeginDisabled(!can_send);
+      if (active && id != self) {
+        if (ui.button("users.disable." + ids, ui.tr("停用", "Disable")) && can_send) send(u, {{"active", false}});
+      } else if (!active && !last.empty()) {
+        if (ui.button("users.enable." + ids, ui.tr("启用", "Enable")) && can_send) send(u, {{"active", true}});
+      }
+      ImGui::EndDisabled();
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+  return intent;
+}
+
+}  // namespace kehu::client

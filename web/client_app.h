@@ -40,9 +40,9 @@ class ClientApp {
   void on_online_changed(bool online);
   // The user moved through the browser's history or typed an address: `path` as Platform::location().
   void on_location_changed(const std::string& path);
-  // Signs in as if the user had typed these on the login screen (the desktop's --sign-in); ignored
-  // when someone is already signed in.
-  void sign_in(const std::string& username, const std::string& password);
+  // Signs in as if the user had typed these on the login screen (the desktop's --sign-in). False (and
+  // nothing done) when the login screen is not showing: a saved session was opened.
+  bool sign_in(const std::string& username, const std::string& password);
 
   FontAtlas& fonts() { return fonts_; }
   TestHook& test_hook() { return test_hook_; }

@@ -42,6 +42,7 @@ std::string ClientState::screen_name() const {
     case Screen::detail: return place_.module ? place_.module->name + ".detail" : "";
     case Screen::form: return form_.entity() ? form_.entity()->name + ".form" : "";
     case Screen::users: return "admin.users";
+    case Screen::audit: return "admin.audit";
   }
   return "";
 }
@@ -62,6 +63,7 @@ void ClientState::go(Place place, History history) {
 
 std::string ClientState::path_of(const Place& place) {
   if (place.screen == Screen::users) return "/admin/users";
+  if (place.screen == Screen::audit) return "/admin/audit";
   if (place.screen == Screen::dashboard || !place.module) return "/dashboard";
   const std::string base = "/" + (place.module ? place.module->name : std::string("customers"));
   switch (place.screen) {
@@ -80,8 +82,10 @@ std::optional<ClientState::Place> ClientState::place_at(const std::string& path)
     start = slash + 1;
   }
   if (parts.size() == 1 && parts[0] == "dashboard") return Place{Screen::dashboard, nullptr, 0};
-  if (parts.size() == 2 && parts[0] == "admin" && parts[1] == "users" && user_.value("role", std::string()) == "admin")
-    return Place{Screen::users, nullptr, 0};
+  if (parts.size() == 2 && parts[0] == "admin" && user_.value("role", std::string()) == "admin") {
+    if (parts[1] == "users") return Place{Screen::users, nullptr, 0};
+    if (parts[1] == "audit") return Place{Screen::audit, nullptr, 0};
+  }
   if (parts.empty() || parts.size() > 3) return std::nullopt;
   const EntityDef* module = find_entity(parts[0]);
   if (!module || std::find(menu_.begin(), menu_.end(), module) == menu_.end()) return std::nullopt;
@@ -165,6 +169,8 @@ void ClientState::mark_lists_stale() {
   board_.mark_stale();
   calendar_.mark_stale();
   progress_.mark_stale();
+  users_.list().mark_stale();
+  audit_.list().mark_stale();  // a change just made is in the log: shown when next drawn
   menu_stale_ = true;
 }
 
@@ -273,6 +279,11 @@ void ClientState::close_session(bool delete_cache) {
   if (delete_cache && !cache_name_.empty()) platform_.delete_cache(cache_name_);
   cache_name_.clear();
   user_ = nullptr;
+  // Nothing of this session's screens shows to the next user; answers still on their way are dropped.
+  progress_.log_of(0);
+  users_.reset();
+  audit_.reset();
+  calendar_ = ActivityCalendar();
 }
 
 void ClientState::submit_login(const LoginIntent& intent) {
@@ -330,22 +341,23 @@ void ClientState::save_form(const FormIntent& intent) {
   }
 }
 
-void ClientState::fetch_users() {
-  users_.loading();
+void ClientState::fetch(ServerList& list, const std::string& path) {
+  const int generation = list.asking();
   HttpRequest request;
-  request.path = "/api/v1/users?limit=500";
+  request.path = path;
   request.headers = {{"Accept-Language", accept_language()}};
   auto alive = alive_;
-  platform_.send(std::move(request), [this, alive](HttpResponse answer) {
+  // `list` is a member of this state: the alive flag keeps the reference good.
+  platform_.send(std::move(request), [this, alive, &list, generation](HttpResponse answer) {
     if (!*alive) return;
-    users_.loaded(ui_, answer);
+    list.answered(generation, ui_, answer);
     redraw();
   });
 }
 
 void ClientState::draw_users() {
   const bool online = engine_ && engine_->online();
-  if (online && users_.wants_load()) fetch_users();
+  if (online && users_.list().wants()) fetch(users_.list(), "/api/v1/users?limit=500");
   auto intent = users_.draw(ui_, online, user_.value("id", int64_t{0}));
   if (!intent) return;
   // Sent at once, not through the outbox: accounts are not in the cache, and an approval made
@@ -363,20 +375,7 @@ void ClientState::draw_users() {
   });
 }
 
-void ClientState::fetch_progress(int64_t ticket_id) {
-  progress_.loading(ticket_id);
-  HttpRequest request;
-  request.path = "/api/v1/tickets/" + std::to_string(ticket_id) + "/notes";
-  request.headers = {{"Accept-Language", accept_language()}};
-  auto alive = alive_;
-  platform_.send(std::move(request), [this, alive, ticket_id](HttpResponse answer) {
-    if (!*alive) return;
-    progress_.loaded(ui_, ticket_id, answer);
-    redraw();
-  });
-}
-
-void ClientState::record_action(const DetailIntent& intent) {
+bool ClientState::record_action(const DetailIntent& intent) {
   // Both go through the outbox: offline they wait like any edit, online they are sent at once.
   Status done = ok_status();
   if (intent.kind == DetailIntent::remove) {
@@ -385,8 +384,9 @@ void ClientState::record_action(const DetailIntent& intent) {
     auto queued = outbox_->act(*intent.entity, intent.id, intent.action, intent.preset);
     if (!queued.ok()) done = queued.take_error();
   }
-  if (!queued_in_outbox(done)) return;
+  if (!queued_in_outbox(done)) return false;
   if (intent.kind == DetailIntent::remove) back();
+  return true;
 }
 
 bool ClientState::queued_in_outbox(const Status& queued) {
@@ -514,6 +514,7 @@ void ClientState::frame(float scale, bool redraw) {
       case Screen::detail:
       case Screen::form:
       case Screen::users:
+      case Screen::audit:
         if (!cache_) break;
         draw_side_bar();
         ImGui::SameLine();
@@ -570,14 +571,23 @@ void ClientState::draw_side_bar() {
   if (user_.value("role", std::string()) == "admin") {  // 系统管理
     ImGui::Spacing();
     ImGui::Separator();
-    const bool current = screen_ == Screen::users;
-    if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-    if (ui_.button("nav.admin.users", ui_.tr("用户管理", "Users"), w) && !current) {
-      back_stack_.clear();
-      users_.mark_stale();  // opened anew: read the accounts again
-      go(Place{Screen::users, nullptr, 0});
+    struct AdminPlace {
+      const char* id;
+      Text label;
+      Screen screen;
+      ServerList& list;
+    };
+    for (const AdminPlace& a : {AdminPlace{"nav.admin.users", {"用户管理", "Users"}, Screen::users, users_.list()},
+                                AdminPlace{"nav.admin.audit", {"审计日志", "Audit log"}, Screen::audit, audit_.list()}}) {
+      const bool current = screen_ == a.screen;
+      if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+      if (ui_.button(a.id, ui_.tr(a.label), w) && !current) {
+        back_stack_.clear();
+        a.list.mark_stale();  // opened anew: read it again
+        go(Place{a.screen, nullptr, 0});
+      }
+      if (current) ImGui::PopStyleColor();
     }
-    if (current) ImGui::PopStyleColor();
   }
   ImGui::EndChild();
 }
@@ -595,6 +605,11 @@ void ClientState::draw_place() {
     return;
   }
   if (screen_ == Screen::users) return draw_users();
+  if (screen_ == Screen::audit) {
+    const bool online = engine_ && engine_->online();
+    if (online && audit_.list().wants()) fetch(audit_.list(), audit_.path());
+    return audit_.draw(ui_, *cache_, online);
+  }
   const EntityDef& module = *place_.module;
   // Keyboard: Ctrl+K searches everything, Ctrl+S saves a form, Esc leaves it (or a record's page). Read
   // before the widgets, so an Esc that ends typing in a field does not also leave the form.
@@ -616,14 +631,19 @@ void ClientState::draw_place() {
                           outbox_->has_pending_action(module, place_.id), nullptr};
       std::optional<DetailIntent> note;
       if (&module == &tickets_def()) {
-        if (progress_.wants(place_.id) && engine_ && engine_->online()) fetch_progress(place_.id);
+        const bool online = engine_ && engine_->online();
+        ServerList& log = progress_.log_of(place_.id);
+        if (online && log.wants()) fetch(log, "/api/v1/tickets/" + std::to_string(place_.id) + "/notes");
         rights.extra = [&] {
-          if (auto text = progress_.draw(ui_, *cache_, place_.id, engine_ && engine_->online(), may(module, Action::update)))
+          if (auto text = progress_.draw(ui_, *cache_, online, may(module, Action::update)))
             note = DetailIntent{DetailIntent::act, &module, place_.id, json{{"text", *text}}, "notes"};
         };
       }
       auto intent = detail_.draw(ui_, *cache_, module, place_.id, rights);
-      if (note) intent = note;
+      if (note) {
+        if (record_action(*note)) progress_.note_queued(note->preset.value("text", ""));
+        break;
+      }
       if (!intent) break;
       if (intent->kind == DetailIntent::back) {
         back();

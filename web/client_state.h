@@ -22,6 +22,7 @@
 #include "web/cache/local_cache.h"
 #include "web/platform.h"
 #include "web/screens/activity_calendar.h"
+#include "web/screens/audit_screen.h"
 #include "web/screens/dashboard_screen.h"
 #include "web/screens/global_search.h"
 #include "web/screens/login_screen.h"
@@ -47,12 +48,14 @@ class ClientState {
   bool wants_frame() const;
   void on_online_changed(bool online);
   void on_location_changed(const std::string& path);
-  void sign_in(const std::string& username, const std::string& password) {
-    if (screen_ == Screen::login && !login_busy_) submit_login(LoginIntent{username, password});
+  bool sign_in(const std::string& username, const std::string& password) {
+    if (screen_ != Screen::login || login_busy_) return false;
+    submit_login(LoginIntent{username, password});
+    return true;
   }
 
  private:
-  enum class Screen { login, opening, syncing, dashboard, list, detail, form, users };
+  enum class Screen { login, opening, syncing, dashboard, list, detail, form, users, audit };
   // Where the user is: a screen, the module it shows (none for the dashboard) and, for a record's
   // screens, the record.
   struct Place {
@@ -72,12 +75,12 @@ class ClientState {
   // On failure the reason shows in the status bar; returns whether it was queued.
   bool queued_in_outbox(const Status& queued);
   // Deletes a record or queues an action on it (a transition, a claim) from its page.
-  void record_action(const DetailIntent& intent);
+  // Returns whether it was queued.
+  bool record_action(const DetailIntent& intent);
   // 用户管理 (admins): the list read from the server, a change sent at once.
   void draw_users();
-  void fetch_users();
-  // Asks the server for a ticket's progress log (not part of the sync).
-  void fetch_progress(int64_t ticket_id);
+  // Asks the server for a list the sync does not bring (server_list.h) at `path`.
+  void fetch(ServerList& list, const std::string& path);
   // After a save: the saved record's page.
   void show_saved(const Place& saved);
   void set_language(Lang lang);
@@ -102,7 +105,8 @@ class ClientState {
   bool at_place() const { return kept_in_history() || screen_ == Screen::form; }
   // A place "back" returns to (a form is not: back from a form's next page skips it).
   bool kept_in_history() const {
-    return screen_ == Screen::dashboard || screen_ == Screen::list || screen_ == Screen::detail || screen_ == Screen::users;
+    return screen_ == Screen::dashboard || screen_ == Screen::list || screen_ == Screen::detail || screen_ == Screen::users ||
+           screen_ == Screen::audit;
   }
   void mark_lists_stale();
   void refresh_menu();
@@ -142,6 +146,7 @@ class ClientState {
   ActivityCalendar calendar_;
   TicketProgressLog progress_;     // the open ticket's progress log (read from the server)
   UsersAdminScreen users_;
+  AuditScreen audit_;
   bool calendar_view_ = false;     // activities shown on the calendar rather than the list
   bool dark_ = false;              // the dark theme (saved per device)
   RecordDetailScreen detail_;

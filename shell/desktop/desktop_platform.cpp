@@ -4,9 +4,10 @@
 
 #include <GLFW/glfw3.h>
 
-#include <csignal>
 #include <cstdio>
 #include <spawn.h>
+#include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <system_error>
 
@@ -100,10 +101,12 @@ void DesktopPlatform::open_page(const std::string& path) {
   const std::string url = server_url_ + "/" + path;
   char* const argv[] = {const_cast<char*>("xdg-open"), const_cast<char*>(url.c_str()), nullptr};
   pid_t pid = 0;
-  if (posix_spawnp(&pid, "xdg-open", nullptr, nullptr, argv, environ) != 0)
+  if (posix_spawnp(&pid, "xdg-open", nullptr, nullptr, argv, environ) != 0) {
     std::fprintf(stderr, "crm-desktop: could not start xdg-open for %s\n", url.c_str());
-  else
-    std::signal(SIGCHLD, SIG_IGN);  // nobody waits for it: no zombie is left
+    return;
+  }
+  // Reaped by a thread of its own, so no zombie is left and no process-wide signal setting changes.
+  std::thread([pid] { waitpid(pid, nullptr, 0); }).detach();
 }
 
 }  // namespace kehu::desktop

@@ -43,6 +43,11 @@ e2e('the activity calendar: month, week, local days, new on a day', { timeout: 1
   const inToday = (item) => item && centre(item).x > day.x && centre(item).x < plus.x + plus.w && centre(item).y > day.y;
   const columns = new Set(itemsWithPrefix(month, 'calendar.new.').map((it) => Math.round(it.x)));
   assert.equal(columns.size, 7, 'every weekday\'s cells have their "+"');
+  // Weeks start on Monday: this week's Monday is in the leftmost column, its Sunday in the rightmost.
+  const weekday = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7;  // Monday 0
+  const dayXs = itemsWithPrefix(month, 'calendar.day.').map((it) => it.x);
+  assert.equal(findItem(month, `calendar.day.${shiftDate(today, -weekday)}`).x, Math.min(...dayXs), 'Monday first');
+  assert.equal(findItem(month, `calendar.day.${shiftDate(today, 6 - weekday)}`).x, Math.max(...dayXs), 'Sunday last');
   const shown = itemsWithPrefix(month, 'calendar.item.');
   assert.ok(shown.length >= 1, 'some of today\'s activities fit the cell');
   for (const item of shown) assert.ok(inToday(item) || !item.label.includes('记事'), `${item.label} is in today's cell`);
@@ -109,5 +114,6 @@ e2e('the activity calendar: month, week, local days, new on a day', { timeout: 1
   await click(page, 'form.save');
   const refused = await waitForSnapshot(page, (s) => findItem(s, 'form.error.start_at') && s, { what: 'the bad time named' });
   console.log(`# bad time: ${findItem(refused, 'form.error.start_at').label}`);
+  assert.equal(refused.pending, 0, 'nothing queued');
   assert.equal((await api.request('GET', '/activities?q=坏时间')).items.length, 0, 'nothing was sent');
 });

@@ -5,8 +5,8 @@
 namespace kehu::client {
 
 Result<nlohmann::json> read_calendar_entries(Database& db, const std::string& from, const std::string& to, int64_t max_rows) {
-  // ?1/?2: the exact bounds; ?3/?4: the same widened by a day as text, which the start_at and due_at
-  // indexes can range over whatever offset a stored time carries (offsets stay within ±14 hours).
+  // ?1/?2: the exact bounds, compared as instants; `near` widens them by a day as dates, a range the
+  // start_at and due_at indexes serve whatever offset a stored time carries (offsets stay within ±14 h).
   const std::string near = "BETWEEN date(?1, '-1 day') AND date(?2, '+2 day')";
   return query_json_rows(db,
                          "SELECT id, type, subject, ifnull(start_at, due_at) AS at, due_at, done, customer_id FROM activities "

@@ -257,10 +257,12 @@ std::optional<CalendarIntent> ActivityCalendar::draw_week(Ui& ui, int64_t today,
       const ImVec2 clip_min = ImGui::GetWindowDrawList()->GetClipRectMin(), clip_max = ImGui::GetWindowDrawList()->GetClipRectMax();
       const auto at_line = [&](float y) { return static_cast<size_t>(std::clamp((y - top_screen) / line_h, 0.0f, static_cast<float>(entries.size()))); };
       const size_t begin = at_line(clip_min.y), end = std::min(entries.size(), at_line(clip_max.y) + 1);
-      ImGui::SetCursorPosY(top + static_cast<float>(begin) * line_h);
-      for (size_t i = begin; i < end; ++i)
-        if (draw_entry(ui, entries[i], now_ms, true)) intent = CalendarIntent{CalendarIntent::open, entries[i].value("id", int64_t{0}), {}};
-      if (end < entries.size()) {
+      if (begin < end) {
+        ImGui::SetCursorPosY(top + static_cast<float>(begin) * line_h);
+        for (size_t i = begin; i < end; ++i)
+          if (draw_entry(ui, entries[i], now_ms, true)) intent = CalendarIntent{CalendarIntent::open, entries[i].value("id", int64_t{0}), {}};
+      }
+      if (end < entries.size() || begin == end) {  // the rest's height, ended by an item as ImGui wants
         ImGui::SetCursorPosY(top + static_cast<float>(entries.size()) * line_h - ImGui::GetStyle().ItemSpacing.y);
         ImGui::Dummy(ImVec2(1, 0));
       }

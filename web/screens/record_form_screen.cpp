@@ -152,10 +152,9 @@ std::optional<FormIntent> RecordFormScreen::submit(Ui& ui) {
       json before = original_.value(f->name, json());
       if (f->type == FieldType::boolean && before.is_null()) before = false;
       if (before == v || (f->type == FieldType::string_list && v.is_null() && before == json::array())) continue;
-      // The same instant written another way (the form writes "…:00.000Z" for a stored "…:00+08:00").
-      if (f->type == FieldType::datetime && before.is_string() && v.is_string() &&
-          parse_rfc3339_ms(before.get<std::string>()) >= 0 && parse_rfc3339_ms(before.get<std::string>()) == parse_rfc3339_ms(v.get<std::string>()))
-        continue;
+      // A time whose text was not edited is not sent: the form shows minutes, so writing back what it
+      // shows would drop a stored time's seconds.
+      if (f->type == FieldType::datetime && text_.at(f->name) == value_to_edit_text(*f, before, utc_offset_)) continue;
     } else if (v.is_null() || (f->type == FieldType::boolean && v == json(false))) {
       continue;
     }

@@ -3,56 +3,42 @@
 #include <imgui.h>
 
 #include "web/screens/record_text.h"
-#include "web/ui/server_message.h"
 
 namespace kehu::client {
 
 using nlohmann::json;
 
-void TicketProgressLog::loading(int64_t ticket_id) {
+ServerList& TicketProgressLog::log_of(int64_t ticket_id) {
   if (ticket_id != ticket_id_) {
-    entries_ = json::array();  // never another ticket's log under this one
+    ticket_id_ = ticket_id;
+    log_.clear();
     note_.clear();
     pending_.clear();
   }
-  ticket_id_ = ticket_id;
-  loading_ = true;
-  stale_ = false;
+  return log_;
 }
 
-void TicketProgressLog::loaded(Ui& ui, int64_t ticket_id, const HttpResponse& answer) {
-  if (ticket_id != ticket_id_) return;  // the user has moved on to another ticket
-  loading_ = false;
-  const json body = json::parse(answer.body, nullptr, false);
-  if (answer.status == 200 && body.is_object() && body.value("items", json()).is_array()) {
-    entries_ = body["items"];
-    error_.clear();
-    std::erase_if(pending_, [&](const std::string& text) {
-      for (const auto& e : entries_)
-        if (e.value("text", json()) == json(text)) return true;
-      return false;
-    });
-  } else {
-    error_ = server_message(ui, answer);
-    if (answer.status == 0) stale_ = true;  // asked again when the network is back
-  }
-}
-
-std::optional<std::string> TicketProgressLog::draw(Ui& ui, LocalCache& cache, int64_t ticket_id, bool online, bool may_add) {
+std::optional<std::string> TicketProgressLog::draw(Ui& ui, LocalCache& cache, bool online, bool may_add) {
   std::optional<std::string> added;
   ImGui::Spacing();
   ImGui::Separator();
-  const bool ours = ticket_id == ticket_id_;
-  ui.text("progress.title", ui.tr("处理进度", "Progress") + (ours ? " (" + std::to_string(entries_.size()) + ")" : std::string()));
-  if (!online && (!ours || entries_.empty()))
+  const json& entries = log_.items();
+  // A note added here leaves "waiting" once the log read from the server holds it.
+  std::erase_if(pending_, [&](const std::string& text) {
+    for (const auto& e : entries)
+      if (e.value("text", json()) == json(text)) return true;
+    return false;
+  });
+  ui.text("progress.title", ui.tr("处理进度", "Progress") + " (" + std::to_string(entries.size()) + ")");
+  if (!online && entries.empty())
     ui.text_colored("progress.offline", ui.tr("离线时无法读取处理进度，联网后自动显示", "The progress log shows once you are online again"),
                     ImGui::GetColorU32(ImGuiCol_TextDisabled));
-  else if (!error_.empty() && ours)
-    ui.text_colored("progress.error", error_, IM_COL32(200, 50, 50, 255));
-  if (ours) {
+  else if (!log_.error().empty())
+    ui.text_colored("progress.error", log_.error(), IM_COL32(200, 50, 50, 255));
+  {
     const FieldDef* status = tickets_def().field("status");
     int n = 0;
-    for (const auto& e : entries_) {
+    for (const auto& e : entries) {
       std::string line = local_time_text(ui, e.value("at", json()).is_string() ? e["at"].get<std::string>() : "") + "  ";
       const json who = e.value("user_id", json());
       line += who.is_number_integer() ? cache.user_name(who.get<int64_t>()) : ui.tr("系统", "system");
@@ -60,7 +46,7 @@ std::optional<std::string> TicketProgressLog::draw(Ui& ui, LocalCache& cache, in
       if (status && to.is_string())
         line += "  " + (from.is_string() ? ui.tr(value_label(*status, from.get<std::string>())) + " → " : std::string()) +
                 ui.tr(value_label(*status, to.get<std::string>()));
-      if (e.value("text", json()).is_string()) line += "：" + e["text"].get<std::string>();
+      if (e.value("text", json()).is_string()) line += ui.tr("：", ": ") + e["text"].get<std::string>();
       ImGui::PushTextWrapPos(0);
       ui.text("progress.entry." + std::to_string(n++), line);
       ImGui::PopTextWrapPos();
@@ -78,12 +64,15 @@ std::optional<std::string> TicketProgressLog::draw(Ui& ui, LocalCache& cache, in
     ImGui::BeginDisabled(!has_text);
     if (ui.button("progress.add", ui.tr("添加进度", "Add note"), button_w) && has_text) {
       added = note_;
-      pending_.push_back(note_);
-      note_.clear();
     }
     ImGui::EndDisabled();
   }
   return added;
+}
+
+void TicketProgressLog::note_queued(const std::string& text) {
+  pending_.push_back(text);
+  note_.clear();
 }
 
 }  // namespace kehu::client

@@ -2,8 +2,8 @@
 // oldest first, with who wrote it and when, and a box to add a note.
 //
 // The log is not part of the sync (GET /tickets/{id}/notes answers it), so it is read from the server
-// when the page opens and again after any change; offline it says so. A note goes through the outbox
-// like every action, so one written offline is kept and sent once.
+// (server_list.h) when the page opens and again after any change; offline it says so. A note goes through
+// the outbox like every action, so one written offline is kept, shown as waiting, and sent once.
 //
 // Test ids: progress.title, progress.entry.{n} (n from 0, oldest first), progress.pending.{n}, progress.offline,
 // progress.error, progress.input, progress.add.
@@ -13,32 +13,26 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "web/cache/local_cache.h"
-#include "web/platform.h"
+#include "web/screens/server_list.h"
 #include "web/ui/widgets.h"
 
 namespace kehu::client {
 
 class TicketProgressLog {
  public:
-  // Whether the log of `ticket_id` should be asked for now (not loaded, not on its way).
-  bool wants(int64_t ticket_id) const { return ticket_id > 0 && (ticket_id != ticket_id_ || stale_) && !loading_; }
-  void loading(int64_t ticket_id);
-  // The server's answer for `ticket_id` (a later ticket's answer replaces it).
-  void loaded(Ui& ui, int64_t ticket_id, const HttpResponse& answer);
-  void mark_stale() { stale_ = true; }
-  // Draws the log of `ticket_id`; returns the text of a note the user added.
-  std::optional<std::string> draw(Ui& ui, LocalCache& cache, int64_t ticket_id, bool online, bool may_add);
+  // The log of `ticket_id`, emptied first when it was another ticket's.
+  ServerList& log_of(int64_t ticket_id);
+  void mark_stale() { log_.mark_stale(); }
+  // Draws the log of the ticket last given to log_of; returns the text of a note the user added.
+  std::optional<std::string> draw(Ui& ui, LocalCache& cache, bool online, bool may_add);
+  // The note draw() returned is in the outbox: shown as waiting until the log holds it; the box empties.
+  void note_queued(const std::string& text);
 
  private:
-  int64_t ticket_id_ = 0;  // whose log `entries_` is
-  bool stale_ = true;
-  bool loading_ = false;
-  nlohmann::json entries_ = nlohmann::json::array();
-  std::string error_;
-  std::string note_;  // the note being written
+  int64_t ticket_id_ = 0;  // whose log `log_` is
+  ServerList log_;
+  std::string note_;                  // the note being written
   std::vector<std::string> pending_;  // notes added here that the log has not shown yet (offline, on their way)
 };
 

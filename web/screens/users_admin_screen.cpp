@@ -19,21 +19,9 @@ std::string text_of(const json& user, const char* field) {
 
 }  // namespace
 
-void UsersAdminScreen::loaded(Ui& ui, const HttpResponse& answer) {
-  loading_ = false;
-  const json body = json::parse(answer.body, nullptr, false);
-  if (answer.status == 200 && body.is_object() && body.value("items", json()).is_array()) {
-    users_ = body["items"];
-    error_.clear();
-  } else {
-    error_ = server_message(ui, answer);
-    if (answer.status == 0) stale_ = true;  // read again once the network is back
-  }
-}
-
 void UsersAdminScreen::changed(Ui& ui, const HttpResponse& answer) {
   sending_ = false;
-  stale_ = true;
+  list_.mark_stale();
   if (answer.status == 200) {
     const json user = json::parse(answer.body, nullptr, false);
     notice_ = ui.tr("已保存：", "Saved: ") + (user.is_object() ? text_of(user, "username") : std::string());
@@ -51,7 +39,8 @@ std::optional<UsersIntent> UsersAdminScreen::draw(Ui& ui, bool online, int64_t s
     ui.text_colored("users.offline", ui.tr("用户管理需要联网；恢复网络后自动显示", "Managing users needs the network; the list shows once you are online"),
                     ImGui::GetColorU32(ImGuiCol_TextDisabled));
   }
-  if (!error_.empty()) ui.text_colored("users.error", error_, IM_COL32(200, 50, 50, 255));
+  const std::string& error = !error_.empty() ? error_ : list_.error();
+  if (!error.empty()) ui.text_colored("users.error", error, IM_COL32(200, 50, 50, 255));
   if (!notice_.empty()) ui.text_colored("users.notice", notice_, IM_COL32(30, 140, 60, 255));
   const FieldDef* role_field = users_def().field("role");
   std::vector<std::string> role_labels;
@@ -66,7 +55,7 @@ std::optional<UsersIntent> UsersAdminScreen::draw(Ui& ui, bool online, int64_t s
 
   // Registrations waiting for approval: never signed in, not active.
   std::vector<const json*> pending;
-  for (const auto& u : users_)
+  for (const auto& u : list_.items())
     if (!u.value("active", true) && u.value("last_login_at", json()).is_null()) pending.push_back(&u);
   ImGui::Spacing();
   ui.text("users.pending.title", ui.tr("待审批的注册（" + std::to_string(pending.size()) + "）",
@@ -76,7 +65,8 @@ std::optional<UsersIntent> UsersAdminScreen::draw(Ui& ui, bool online, int64_t s
     const std::string ids = std::to_string(id);
     ImGui::PushID(static_cast<int>(id));
     ImGui::AlignTextToFramePadding();
-    ui.text("users.pending." + ids, text_of(*u, "display_name") + "（" + text_of(*u, "username") + "）  " + text_of(*u, "email"));
+    ui.text("users.pending." + ids, text_of(*u, "display_name") + ui.tr("（", " (") + text_of(*u, "username") + ui.tr("）", ")") + "  " +
+                                        text_of(*u, "email"));
     ImGui::SameLine(ui.px(420));
     int& choice = role_choice_.try_emplace(id, -1).first->second;
     ui.combo("users.role." + ids, "", choice, role_labels, ui.tr("选择角色", "Choose a role"), ui.px(140));
@@ -100,7 +90,7 @@ std::optional<UsersIntent> UsersAdminScreen::draw(Ui& ui, bool online, int64_t s
       ImGui::TableSetupColumn(label.c_str());
     }
     ImGui::TableHeadersRow();
-    for (const auto& u : users_) {
+    for (const auto& u : list_.items()) {
       const int64_t id = u.value("id", int64_t{0});
       const std::string ids = std::to_string(id);
       const bool active = u.value("active", true);

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "web/platform.h"
+#include "web/screens/server_list.h"
 #include "web/ui/widgets.h"
 
 namespace kehu::client {
@@ -28,21 +29,24 @@ struct UsersIntent {
 
 class UsersAdminScreen {
  public:
-  bool wants_load() const { return stale_ && !loading_; }
-  void loading() {
-    loading_ = true;
-    stale_ = false;
-  }
-  void loaded(Ui& ui, const HttpResponse& answer);
+  // The accounts (GET /users), read when wanted.
+  ServerList& list() { return list_; }
   // The answer to a change: its message when refused; the list is read again either way.
   void changed(Ui& ui, const HttpResponse& answer);
-  void mark_stale() { stale_ = true; }
+  // Forgets everything (another user signs in).
+  void reset() {
+    list_.clear();
+    role_choice_.clear();
+    error_.clear();
+    notice_.clear();
+    sending_ = false;
+  }
   // `self`: the signed-in admin (who cannot disable their own account here).
   std::optional<UsersIntent> draw(Ui& ui, bool online, int64_t self);
 
  private:
-  bool stale_ = true, loading_ = false, sending_ = false;
-  nlohmann::json users_ = nlohmann::json::array();
+  ServerList list_;
+  bool sending_ = false;
   std::map<int64_t, int> role_choice_;  // a pending user's chosen role (index into the roles)
   std::string error_, notice_;
 };

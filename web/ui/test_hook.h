@@ -24,6 +24,7 @@ class TestHook {
   void begin_frame();
   void add(TestItem item) { items_.push_back(std::move(item)); }
   void set_screen(std::string screen) { screen_ = std::move(screen); }
+  const std::string& screen() const { return screen_; }
   void set_status(std::string lang, bool online, int pending) {
     lang_ = std::move(lang);
     online_ = online;

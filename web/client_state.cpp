@@ -12,6 +12,7 @@
 
 #include "core/clock.h"
 #include "core/settings/settings.h"
+#include "core/users/record_scope.h"
 #include "web/screens/module_menu.h"
 #include "web/ui/server_message.h"
 
@@ -628,7 +629,8 @@ void ClientState::draw_place() {
     case Screen::detail: {
       DetailRights rights{user_.value("role", std::string()), may(module, Action::update), may(module, Action::remove),
                           [this](const EntityDef& e) { return may(e, Action::create); },
-                          outbox_->has_pending_action(module, place_.id), nullptr};
+                          outbox_->has_pending_action(module, place_.id), nullptr,
+                          may(module, Action::update) && role_may_assign(user_.value("role", std::string()))};
       std::optional<DetailIntent> note;
       if (&module == &tickets_def()) {
         const bool online = engine_ && engine_->online();
@@ -649,6 +651,14 @@ void ClientState::draw_place() {
         back();
       } else if (intent->kind == DetailIntent::remove || intent->kind == DetailIntent::act) {
         record_action(*intent);
+      } else if (intent->kind == DetailIntent::assign) {
+        // A new owner is an edit like any other: through the outbox, against the rev on screen.
+        auto current = cache_->record(module, place_.id);
+        if (current.ok() && current->has_value()) {
+          auto queued = outbox_->update(module, place_.id, intent->preset, (**current).value("rev", int64_t{0}), now_text(),
+                                        user_.value("id", int64_t{0}));
+          queued_in_outbox(queued.ok() ? ok_status() : Status(queued.take_error()));
+        }
       } else if (intent->kind == DetailIntent::open) {
         go(Place{Screen::detail, intent->entity, intent->id});
       } else if (intent->kind == DetailIntent::create) {

@@ -37,6 +37,7 @@ std::optional<DetailIntent> RecordDetailScreen::draw(Ui& ui, LocalCache& cache, 
     shown_id_ = id;
     confirm_delete_ = false;
     move_to_.clear();
+    assigning_ = false;
   }
   if (ui.button("record.back", ui.tr("← 返回列表", "← Back to list"))) intent = DetailIntent{DetailIntent::back};
   auto found = cache.record(entity, id);
@@ -163,9 +164,46 @@ std::optional<DetailIntent> RecordDetailScreen::draw_actions(Ui& ui, LocalCache&
     ImGui::SameLine();
     if (ui.button("action.claim", ui.tr("领取", "Claim"))) intent = DetailIntent{DetailIntent::act, &entity, id, json::object(), "claim"};
   }
+  if (rights.assign && entity.field("owner_id") && id > 0) {
+    ImGui::SameLine();
+    if (ui.button("action.assign", ui.tr("分配", "Assign"))) {
+      assigning_ = true;
+      assign_to_ = -1;
+    }
+  }
   if (rights.remove) {
     ImGui::SameLine();
     if (ui.button("record.delete", ui.tr("删除", "Delete"))) confirm_delete_ = true;
+  }
+
+  if (assigning_) {
+    ImGui::OpenPopup("##assign");
+    ImGui::SetNextWindowSize(ImVec2(ui.px(420), 0));
+    if (ImGui::BeginPopupModal("##assign", nullptr, ImGuiWindowFlags_NoTitleBar)) {
+      ui.text("assign.title", ui.tr("分配负责人", "Assign the owner"));
+      // Active people from the directory; a customer may also go back to the pool (公海).
+      const auto users = cache.active_users();
+      std::vector<std::string> names;
+      for (const auto& u : users) names.push_back(u.second);
+      const bool pool = entity.name == "customers";
+      if (pool) names.push_back(ui.tr("（公海）", "(the pool)"));
+      ui.combo("assign.owner", ui.tr("负责人", "Owner"), assign_to_, names, ui.tr("（请选择）", "(choose)"), ui.px(260));
+      ImGui::BeginDisabled(assign_to_ < 0);
+      if (ui.button("assign.confirm", ui.tr("确定", "OK")) && assign_to_ >= 0) {
+        const bool to_pool = pool && assign_to_ == static_cast<int>(users.size());
+        const json owner = to_pool ? json(nullptr) : json(users[static_cast<size_t>(assign_to_)].first);
+        intent = DetailIntent{DetailIntent::assign, &entity, id, json{{"owner_id", owner}}, ""};
+        assigning_ = false;
+        ImGui::CloseCurrentPopup();
+      }
+      ImGui::EndDisabled();
+      ImGui::SameLine();
+      if (ui.button("assign.cancel", ui.tr("取消", "Cancel")) || ImGui::IsKeyPressed(ImGuiKey_Escape)) {
+        assigning_ = false;
+        ImGui::CloseCurrentPopup();
+      }
+      ImGui::EndPopup();
+    }
   }
 
   if (confirm_delete_) {

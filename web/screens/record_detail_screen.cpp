@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include "core/rules/workflows.h"
+#include "web/screens/module_menu.h"
 #include "web/screens/record_text.h"
 
 namespace kehu::client {
@@ -54,7 +55,7 @@ std::optional<DetailIntent> RecordDetailScreen::draw(Ui& ui, LocalCache& cache, 
   }
   if (auto act = draw_actions(ui, cache, entity, r, rights)) intent = act;
   ImGui::Separator();
-  ui.text("record.title", ui.tr(entity.label) + "：" + record_title(entity, r));
+  ui.text("record.title", ui.label(entity.label) + ui.tr("：", ": ") + record_title(entity, r));
   ImGui::BeginChild("record.body");
   if (ImGui::BeginTable("record.fields", 4, ImGuiTableFlags_SizingStretchProp)) {
     int col = 0;
@@ -89,7 +90,7 @@ std::optional<DetailIntent> RecordDetailScreen::draw(Ui& ui, LocalCache& cache, 
       ImGui::Spacing();
       ImGui::Separator();
       const std::string section = "related." + child->name;
-      ui.text(section, ui.tr(child->label) + " (" + std::to_string(rows->size()) + ")");
+      ui.text(section, ui.tr(module_title(*child)) + " (" + std::to_string(rows->size()) + ")");
       if (addable) {
         ImGui::SameLine();
         if (ui.button(section + ".new", ui.tr("+ 新建" + child->label.zh, "+ New " + child->label.en)))

@@ -102,7 +102,7 @@ std::optional<UsersIntent> UsersAdminScreen::draw(Ui& ui, bool online, int64_t s
       ImGui::TableSetColumnIndex(1);
       ui.text("users.name." + ids, text_of(u, "display_name"));
       ImGui::TableSetColumnIndex(2);
-      // A registration's role is the placeholder it was made with until the admin gives it one.
+      // A registration carries the role given at sign-up (viewer) until the admin approves it with a real one.
       const bool awaiting = !active && last.empty();
       ui.text("users.role_text." + ids, awaiting ? "—" : ui.tr(value_label(*role_field, text_of(u, "role"))));
       ImGui::TableSetColumnIndex(3);

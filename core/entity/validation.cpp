@@ -219,6 +219,14 @@ std::optional<Text> check_field(const FieldDef& f, const json& v) {
   return std::nullopt;
 }
 
+std::optional<Text> check_field(const FieldDef& field, const json& value, const FieldChoices* choices) {
+  auto configured = choices ? choices->find(field.name) : FieldChoices::const_iterator();
+  if (!choices || configured == choices->end()) return check_field(field, value);
+  FieldDef with_choices = field;
+  with_choices.values = configured->second;
+  return check_field(with_choices, value);
+}
+
 Result<json> validate_input(const EntityDef& entity, const json& input, WriteMode mode, const FieldChoices* choices) {
   if (!input.is_object())
     return Error::make(ErrorCode::bad_request, {"请求内容应为 JSON 对象", "the request body must be a JSON object"});
@@ -241,15 +249,7 @@ Result<json> validate_input(const EntityDef& entity, const json& input, WriteMod
       err.fields[key] = {"创建后不能修改", "cannot be changed after creation"};
       continue;
     }
-    std::optional<Text> problem;
-    if (auto configured = choices ? choices->find(key) : FieldChoices::const_iterator(); choices && configured != choices->end()) {
-      FieldDef with_choices = *f;
-      with_choices.values = configured->second;
-      problem = check_field(with_choices, value);
-    } else {
-      problem = check_field(*f, value);
-    }
-    if (problem) {
+    if (auto problem = check_field(*f, value, choices)) {
       err.fields[key] = *problem;
       continue;
     }

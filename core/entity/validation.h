@@ -23,8 +23,10 @@ using FieldChoices = std::map<std::string, std::vector<std::string>>;
 Result<nlohmann::json> validate_input(const EntityDef& entity, const nlohmann::json& input, WriteMode mode,
                                       const FieldChoices* choices = nullptr);
 
-// Single-field checks, also used by the client's forms as the user types.
+// Single-field checks, also used by the client's forms as the user types. With `choices`, an enumerated
+// field the settings configure is checked against those values instead of the built-in ones.
 std::optional<Text> check_field(const FieldDef& field, const nlohmann::json& value);
+std::optional<Text> check_field(const FieldDef& field, const nlohmann::json& value, const FieldChoices* choices);
 bool is_valid_email(std::string_view email);
 bool is_valid_phone(std::string_view phone);
 

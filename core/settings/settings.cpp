@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/entity/validation.h"
+#include "core/settings/field_options.h"
 #include "core/text/utf8.h"
 #include "core/users/user_store.h"
 
@@ -36,14 +37,6 @@ const std::set<std::string>& modules() {
       "forecast", "admin", "users", "teams", "settings", "menus", "announcements", "backups", "audit", "import",
       "export", "print", "kiosk"};
   return kModules;
-}
-
-// Enumerated fields whose values drive a state machine or a rule: they may be relabelled and reordered,
-// never extended or retired.
-bool fixed_values(const std::string& key) {
-  static const std::set<std::string> kFixed = {"contracts.status", "tickets.status", "orders.status", "opportunities.stage",
-                                               "emails.direction", "emails.status", "users.role"};
-  return kFixed.count(key) > 0;
 }
 
 // Collects errors by path.
@@ -115,7 +108,7 @@ void check_option_lists(const json& lists, Problems& p) {
       if (item.contains("retired") && !item["retired"].is_boolean()) p.add(at + ".retired", {"应为 true 或 false", "must be true or false"});
       check_label(item, at, p);
     }
-    if (fixed_values(key)) {
+    if (option_values_fixed(key)) {
       std::set<std::string> builtin(field->values.begin(), field->values.end());
       bool retired = std::any_of(list.begin(), list.end(), [](const json& i) { return i.is_object() && i.contains("retired") && i["retired"] == json(true); });
       if (seen != builtin || retired)

@@ -3,6 +3,7 @@
 #include "core/entity/record_codec.h"
 #include "core/schema/migrations.h"
 #include "core/search/search_index.h"
+#include "core/settings/settings.h"
 #include "core/store/write_txn.h"
 
 namespace kehu::client {
@@ -45,6 +46,7 @@ Result<std::unique_ptr<LocalCache>> LocalCache::attach(std::unique_ptr<Database>
 }
 
 Result<LocalCache::ImageLoaded> LocalCache::load_image(std::string_view image) {
+  settings_.reset();
   KEHU_TRY(db_->replace_with_image(image));
   auto version = migrate(*db_);
   if (!version.ok()) return version.take_error();
@@ -81,7 +83,9 @@ Status LocalCache::set_meta(const std::string& key, const std::string& value) {
 
 Result<std::vector<int64_t>> LocalCache::find_ids(const EntityDef& entity,
                                                   const std::multimap<std::string, std::string>& params, size_t max_rows) {
-  auto query = parse_list_query(entity, params, Viewer::system());
+  // As the server does: a value the admin's option lists add (or retired) can be filtered by.
+  const auto choices = filter_choices(settings(), entity);
+  auto query = parse_list_query(entity, params, Viewer::system(), &choices);
   if (!query.ok()) return query.take_error();
   return list_ids(*db_, entity, *query, max_rows);
 }
@@ -163,6 +167,14 @@ Result<int64_t> LocalCache::next_local_id(const EntityDef& entity) {
   auto queued = db_->query_int("SELECT min(min(record_id), 0) FROM outbox WHERE entity = ?1", {entity.name});
   if (!queued.ok()) return queued.take_error();
   return std::min(low->value_or(0), queued->value_or(0)) - 1;
+}
+
+const json& LocalCache::settings() {
+  if (!settings_) {
+    auto read = read_settings(*db_);
+    settings_ = read.ok() ? std::move(*read) : json::object();  // unreadable: the built-in choices
+  }
+  return *settings_;
 }
 
 Status LocalCache::clear_synced() {

@@ -48,6 +48,10 @@ class LocalCache {
                                                int64_t max_rows = 200);
   // The next id for a record created here: below every id in use (negative).
   Result<int64_t> next_local_id(const EntityDef& entity);
+  // The synced public settings (core/settings/settings.h: option lists, custom fields, menus), read once
+  // and again after settings_changed() — called when a sync may have brought new ones.
+  const nlohmann::json& settings();
+  void settings_changed() { settings_.reset(); }
   // Forgets every synced row (a sync answered reset) but keeps the outbox.
   Status clear_synced();
 
@@ -63,6 +67,7 @@ class LocalCache {
  private:
   explicit LocalCache(std::unique_ptr<Database> db) : db_(std::move(db)) {}
   std::unique_ptr<Database> db_;
+  std::optional<nlohmann::json> settings_;
 };
 
 }  // namespace kehu::client

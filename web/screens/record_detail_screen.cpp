@@ -72,21 +72,25 @@ std::optional<DetailIntent> RecordDetailScreen::draw(Ui& ui, LocalCache& cache, 
   ImGui::BeginChild("record.body");
   if (ImGui::BeginTable("record.fields", 4, ImGuiTableFlags_SizingStretchProp)) {
     int col = 0;
-    auto show = [&](const std::string& name, const std::string& label) {
+    auto show = [&](const std::string& name, const std::string& label, const std::string& value) {
       if (col % 2 == 0) ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ui.text("record.label." + name, label);
       ImGui::TableNextColumn();
-      std::string v = name == "code" && id < 0 ? ui.tr("待同步", "pending") : field_text(ui, cache, entity, name, r);
       ImGui::PushTextWrapPos(0);
-      ui.text("record.field." + name, v.empty() ? "—" : v);
+      ui.text("record.field." + name, value.empty() ? "—" : value);
       ImGui::PopTextWrapPos();
       ++col;
     };
+    auto show_field = [&](const std::string& name, const std::string& label) {
+      show(name, label, name == "code" && id < 0 ? ui.tr("待同步", "pending") : field_text(ui, cache, entity, name, r));
+    };
     for (const auto& f : entity.fields)
-      if (f.type != FieldType::object && f.type != FieldType::item_list) show(f.name, ui.label(f.label));
-    show("created_at", ui.tr("录入时间", "Created"));
-    show("updated_at", ui.tr("最近修改", "Last changed"));
+      if (f.type != FieldType::object && f.type != FieldType::item_list) show_field(f.name, ui.label(f.label));
+    // The administrator's custom fields (settings), after the built-in ones.
+    for (const auto& c : custom_fields_of(cache.settings(), entity)) show("custom." + c.key, ui.label(c.label), custom_field_text(ui, c, r));
+    show_field("created_at", ui.tr("录入时间", "Created"));
+    show_field("updated_at", ui.tr("最近修改", "Last changed"));
     ImGui::EndTable();
   }
   if (rights.extra) rights.extra();

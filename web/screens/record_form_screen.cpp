@@ -4,6 +4,8 @@
 
 #include "core/clock.h"
 #include "core/entity/validation.h"
+#include "core/settings/field_options.h"
+#include "core/settings/settings.h"
 #include "web/screens/record_text.h"
 
 namespace kehu::client {
@@ -52,16 +54,26 @@ void RecordFormScreen::open_new(const Ui& ui, LocalCache& cache, const EntityDef
   field_errors_.clear();
   error_.clear();
   duplicate_ = false;
+  options_.clear();
+  settings_ = cache.settings();
+  choices_ = writable_choices(settings_, entity);
   for (const auto& f : entity.fields) {
     if (!is_form_field(f)) continue;
     fields_.push_back(&f);
     const json v = preset.is_object() ? preset.value(f.name, json()) : json();
     switch (f.type) {
-      case FieldType::enumerated:
+      case FieldType::enumerated: {
+        // The settings' choices; a retired one only when the record has it (it may keep it).
+        auto& options = options_[f.name];
         choice_[f.name] = -1;
-        for (size_t i = 0; i < f.values.size(); ++i)
-          if (v.is_string() && f.values[i] == v.get<std::string>()) choice_[f.name] = static_cast<int>(i);
+        for (auto& o : field_options(settings_, entity, f)) {
+          const bool current = v.is_string() && o.value == v.get<std::string>();
+          if (o.retired && !current) continue;
+          if (current) choice_[f.name] = static_cast<int>(options.size());
+          options.push_back(std::move(o));
+        }
         break;
+      }
       case FieldType::boolean:
         flag_[f.name] = v.is_boolean() && v.get<bool>();
         break;
@@ -94,6 +106,20 @@ void RecordFormScreen::open_new(const Ui& ui, LocalCache& cache, const EntityDef
         text_[f.name] = value_to_edit_text(f, v, utc_offset_);
     }
   }
+  custom_ = custom_fields_of(settings_, entity);
+  const json custom = preset.is_object() ? preset.value("custom", json()) : json();
+  for (const auto& c : custom_) {
+    const std::string name = "custom." + c.key;
+    const json v = custom.is_object() ? custom.value(c.key, json()) : json();
+    if (c.type == CustomType::boolean) {
+      flag_[name] = v.is_boolean() && v.get<bool>();
+    } else if (c.type == CustomType::option) {
+      auto at = std::find(c.options.begin(), c.options.end(), v.is_string() ? v.get<std::string>() : std::string());
+      choice_[name] = at == c.options.end() ? -1 : static_cast<int>(at - c.options.begin());
+    } else {
+      text_[name] = v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump();
+    }
+  }
 }
 
 void RecordFormScreen::open_edit(const Ui& ui, LocalCache& cache, const EntityDef& entity, const json& record) {
@@ -120,7 +146,7 @@ json RecordFormScreen::value_of(const FieldDef& f) const {
   switch (f.type) {
     case FieldType::enumerated: {
       int i = choice_.at(f.name);
-      return i >= 0 ? json(f.values[static_cast<size_t>(i)]) : json(nullptr);
+      return i >= 0 ? json(options_.at(f.name)[static_cast<size_t>(i)].value) : json(nullptr);
     }
     case FieldType::boolean: return flag_.at(f.name);
     case FieldType::reference: return reference_.at(f.name);
@@ -144,6 +170,38 @@ json RecordFormScreen::value_of(const FieldDef& f) const {
   }
 }
 
+json RecordFormScreen::custom_value_of(const CustomField& c) const {
+  const std::string name = "custom." + c.key;
+  switch (c.type) {
+    case CustomType::boolean: return flag_.at(name);
+    case CustomType::option: {
+      int i = choice_.at(name);
+      return i >= 0 ? json(c.options[static_cast<size_t>(i)]) : json(nullptr);
+    }
+    case CustomType::number: {
+      const std::string& text = text_.at(name);
+      if (text.empty()) return nullptr;
+      json parsed = json::parse(text, nullptr, false);
+      return parsed.is_number() ? parsed : json(text);  // the check names a text that is not a number
+    }
+    default: {
+      const std::string& text = text_.at(name);
+      return text.empty() ? json(nullptr) : json(text);
+    }
+  }
+}
+
+json RecordFormScreen::custom_values() const {
+  json before = original_.value("custom", json());
+  json out = before.is_object() ? before : json::object();  // keys of fields no longer defined stay
+  for (const auto& c : custom_) {
+    json v = custom_value_of(c);
+    if (v.is_null() || (c.type == CustomType::boolean && v == json(false) && !out.contains(c.key))) out.erase(c.key);
+    else out[c.key] = std::move(v);
+  }
+  return out;
+}
+
 std::optional<FormIntent> RecordFormScreen::submit(Ui& ui) {
   json values = json::object();
   for (const FieldDef* f : fields_) {
@@ -160,7 +218,18 @@ std::optional<FormIntent> RecordFormScreen::submit(Ui& ui) {
     }
     values[f->name] = v;
   }
-  auto valid = validate_input(*entity_, values, id_ == 0 ? WriteMode::create : WriteMode::update);
+  const json before_custom = original_.value("custom", json());
+  if (!custom_.empty()) {
+    json custom = custom_values();
+    const bool changed = custom != (before_custom.is_object() ? before_custom : json::object());
+    if (changed || (id_ == 0 && !custom.empty())) values["custom"] = std::move(custom);
+  }
+  // The same checks as the server: the settings' option lists and custom field definitions too.
+  auto valid = validate_input(*entity_, values, id_ == 0 ? WriteMode::create : WriteMode::update, &choices_);
+  if (valid.ok() && !custom_.empty()) {
+    Status custom_ok = check_custom_values(settings_, *entity_, values.value("custom", custom_values()), before_custom, id_ == 0);
+    if (!custom_ok.ok()) valid = custom_ok.take_error();
+  }
   if (!valid.ok()) {
     std::map<std::string, std::string> fields;
     for (const auto& [k, t] : valid.error().fields) fields[k] = ui.tr(t);
@@ -212,6 +281,13 @@ bool RecordFormScreen::draw_lines(Ui& ui, LocalCache& cache, float width) {
   return changed;
 }
 
+void RecordFormScreen::draw_field_error(Ui& ui, const std::string& name, float indent) {
+  auto err = field_errors_.find(name);
+  if (err == field_errors_.end()) return;
+  ImGui::SetCursorPosX(indent);
+  ui.text_colored("form.error." + name, err->second, kRed);
+}
+
 std::optional<FormIntent> RecordFormScreen::draw(Ui& ui, LocalCache& cache, bool saving) {
   std::optional<FormIntent> intent;
   if (!entity_) return intent;
@@ -231,7 +307,7 @@ std::optional<FormIntent> RecordFormScreen::draw(Ui& ui, LocalCache& cache, bool
     switch (f.type) {
       case FieldType::enumerated: {
         std::vector<std::string> labels;
-        for (const auto& v : f.values) labels.push_back(ui.tr(value_label(f, v)));
+        for (const auto& o : options_[f.name]) labels.push_back(ui.tr(o.label) + (o.retired ? ui.tr("（已停用）", " (retired)") : ""));
         changed = ui.combo(id, "", choice_[f.name], labels, ui.tr("（未选择）", "(none)"), field_w);
         break;
       }
@@ -253,15 +329,35 @@ std::optional<FormIntent> RecordFormScreen::draw(Ui& ui, LocalCache& cache, bool
     if (changed) {
       field_errors_.erase(f.name);
       const json value = value_of(f);
-      if (auto problem = check_field(f, value)) field_errors_[f.name] = ui.tr(*problem);
+      if (auto problem = check_field(f, value, &choices_)) field_errors_[f.name] = ui.tr(*problem);
       else if (f.required && value.is_null()) field_errors_[f.name] = ui.tr("必填", "required");
       if (field_errors_.empty()) error_.clear();  // every marked field fixed: the summary goes too
     }
-    auto err = field_errors_.find(f.name);
-    if (err != field_errors_.end()) {
-      ImGui::SetCursorPosX(label_w);
-      ui.text_colored("form.error." + f.name, err->second, kRed);
+    draw_field_error(ui, f.name, label_w);
+  }
+  // The administrator's custom fields (settings), after the built-in ones: form.custom.{key}.
+  for (const auto& c : custom_) {
+    const std::string name = "custom." + c.key, id = "form." + name;
+    ui.text("form.label." + name, ui.label(c.label) + (c.required ? " *" : ""));
+    ImGui::SameLine(label_w);
+    bool changed = false;
+    switch (c.type) {
+      case CustomType::boolean: changed = ui.checkbox(id, "", flag_[name]); break;
+      case CustomType::option:
+        changed = ui.combo(id, "", choice_[name], c.options, ui.tr("（未选择）", "(none)"), field_w);
+        break;
+      case CustomType::number: changed = ui.input(id, "", text_[name], ui.tr("数字", "a number"), false, field_w); break;
+      case CustomType::date:
+        changed = ui.input(id, "", text_[name], ui.tr("年-月-日，如 2026-11-23", "year-month-day, e.g. 2026-11-23"), false, field_w);
+        break;
+      case CustomType::text: changed = ui.input(id, "", text_[name], "", false, field_w); break;
     }
+    if (changed) {
+      field_errors_.erase(name);
+      if (c.required && custom_value_of(c).is_null()) field_errors_[name] = ui.tr("必填", "required");
+      if (field_errors_.empty()) error_.clear();
+    }
+    draw_field_error(ui, name, label_w);
   }
   ImGui::EndChild();
   if (!error_.empty()) ui.text_colored("form.error", error_, kRed);

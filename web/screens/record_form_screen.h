@@ -7,7 +7,9 @@
 // long notes, money as 12,500.00, and an order's lines as rows of product, quantity and unit price (the
 // price left empty takes the product's). Test ids: form.items.{n}.product|quantity|unit_price|remove,
 // form.items.add; form.heading, form.{field}, form.error.{field}, form.save,
-// form.cancel, form.duplicate (the duplicate answer) and form.force (save anyway).
+// form.cancel, form.duplicate (the duplicate answer) and form.force (save anyway). Option fields offer the
+// administrator's option lists, and the entity's custom fields follow the built-in ones as
+// form.custom.{key} (core/settings/field_options.h).
 #pragma once
 
 #include <map>
@@ -16,6 +18,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/entity/validation.h"
+#include "core/settings/field_options.h"
 #include "web/cache/local_cache.h"
 #include "web/screens/record_picker.h"
 #include "web/ui/widgets.h"
@@ -49,12 +53,22 @@ class RecordFormScreen {
 
  private:
   nlohmann::json value_of(const FieldDef& f) const;  // what the form holds for `f` now
+  nlohmann::json custom_value_of(const CustomField& c) const;
+  // The record's `custom` object as the form would write it: the stored one with the fields shown here
+  // set (an emptied one removed).
+  nlohmann::json custom_values() const;
+  void draw_field_error(Ui& ui, const std::string& name, float indent);
 
   const EntityDef* entity_ = nullptr;
   std::vector<const FieldDef*> fields_;
   int64_t id_ = 0;
   int64_t base_rev_ = 0;
   int utc_offset_ = 0;  // minutes local time is ahead of UTC, for times
+  nlohmann::json settings_;                          // the synced settings when the form opened
+  FieldChoices choices_;                             // the values its option lists accept (settings.h)
+  std::map<std::string, std::vector<FieldOption>> options_;  // option field -> the choices shown
+  std::vector<CustomField> custom_;                  // the entity's custom fields; their state is kept
+                                                     // under "custom.{key}" in text_, choice_ and flag_
   nlohmann::json original_ = nlohmann::json::object();
   std::map<std::string, std::string> text_;          // text, number, date and list fields -> edited text
   std::map<std::string, int> choice_;                // option field -> index (-1 none)

@@ -5,6 +5,7 @@
 
 #include <imgui.h>
 
+#include "core/settings/field_options.h"
 #include "web/screens/module_menu.h"
 #include "web/screens/record_text.h"
 
@@ -39,7 +40,7 @@ RecordListScreen::RecordListScreen(const EntityDef& entity) : entity_(entity) {
   for (const auto& f : entity.fields) {
     if (f.searchable) searchable_ = true;
     if (f.type == FieldType::enumerated && f.filterable && filters_.size() < kMaxFilters) filters_.push_back(&f);
-    filter_choice_[f.name] = -1;
+    filter_value_[f.name].clear();
   }
   sorts_ = {{"-id", {"最新录入在前", "Newest first"}}, {"id", {"最早录入在前", "Oldest first"}}};
   for (const char* name : {"code", "name", "title", "subject"}) {
@@ -54,8 +55,8 @@ std::multimap<std::string, std::string> RecordListScreen::params() const {
   std::multimap<std::string, std::string> p;
   if (!search_.empty()) p.emplace("q", search_);
   for (const FieldDef* f : filters_) {
-    int index = filter_choice_.at(f->name);
-    if (index >= 0) p.emplace(f->name, f->values[static_cast<size_t>(index)]);
+    const std::string& value = filter_value_.at(f->name);
+    if (!value.empty()) p.emplace(f->name, value);
   }
   p.emplace("sort", sorts_[static_cast<size_t>(sort_)].param);
   return p;
@@ -95,11 +96,18 @@ std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool
   const float combo_w = ui.px(150);
   for (const FieldDef* f : filters_) {
     if (f != filters_.front()) ImGui::SameLine();
+    // The settings' choices, retired ones too: old records keep them.
+    const auto options = field_options(cache.settings(), entity_, *f);
     std::vector<std::string> labels;
-    for (const auto& v : f->values) labels.push_back(ui.tr(value_label(*f, v)));
-    if (ui.combo(name + ".filter." + f->name, "", filter_choice_[f->name], labels,
-                 ui.tr("全部" + f->label.zh, "Any " + f->label.en), combo_w))
+    int index = -1;
+    for (const auto& o : options) {
+      if (o.value == filter_value_[f->name]) index = static_cast<int>(labels.size());
+      labels.push_back(ui.tr(o.label));
+    }
+    if (ui.combo(name + ".filter." + f->name, "", index, labels, ui.tr("全部" + f->label.zh, "Any " + f->label.en), combo_w)) {
+      filter_value_[f->name] = index >= 0 ? options[static_cast<size_t>(index)].value : "";
       stale_ = true;
+    }
   }
   if (!filters_.empty()) ImGui::SameLine();
   std::vector<std::string> sort_labels;

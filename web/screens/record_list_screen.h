@@ -53,7 +53,7 @@ class RecordListScreen {
   bool searchable_ = false;
 
   std::string search_;
-  std::map<std::string, int> filter_choice_;  // field -> index into its values (-1: all)
+  std::map<std::string, std::string> filter_value_;  // field -> the value it filters by ("": all)
   int sort_ = 0;
   bool stale_ = true;
   std::vector<int64_t> ids_;

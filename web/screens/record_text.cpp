@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "core/clock.h"
+#include "core/settings/field_options.h"
 
 namespace kehu::client {
 
@@ -54,7 +55,7 @@ std::string field_text(const Ui& ui, LocalCache& cache, const EntityDef& entity,
   }
   switch (f->type) {
     case FieldType::enumerated:
-      return v.is_string() ? ui.tr(value_label(*f, v.get<std::string>())) : "";
+      return v.is_string() ? ui.tr(option_label(cache.settings(), entity, *f, v.get<std::string>())) : "";
     case FieldType::reference: {
       if (!v.is_number_integer()) return v.dump();
       if (f->ref_table == "users") return cache.user_name(v.get<int64_t>());
@@ -82,6 +83,14 @@ std::string field_text(const Ui& ui, LocalCache& cache, const EntityDef& entity,
     default:
       return v.is_string() ? v.get<std::string>() : v.dump();
   }
+}
+
+std::string custom_field_text(const Ui& ui, const CustomField& field, const json& record) {
+  const json custom = record.value("custom", json());
+  const json v = custom.is_object() ? custom.value(field.key, json()) : json();
+  if (v.is_null()) return "";
+  if (v.is_boolean()) return v.get<bool>() ? ui.tr("是", "yes") : ui.tr("否", "no");
+  return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
 std::string value_to_edit_text(const FieldDef& field, const json& value, int utc_offset_minutes) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/entity/entity_def.h"
+#include "core/settings/field_options.h"
 #include "web/cache/local_cache.h"
 #include "web/ui/widgets.h"
 
@@ -15,6 +16,9 @@ namespace kehu::client {
 // The display text of `field` ("created_at" and other system columns too) of `record`.
 std::string field_text(const Ui& ui, LocalCache& cache, const EntityDef& entity, const std::string& field,
                        const nlohmann::json& record);
+
+// The display text of a custom field (core/settings/field_options.h) of `record` ("" when unset).
+std::string custom_field_text(const Ui& ui, const CustomField& field, const nlohmann::json& record);
 
 // The field that names a record of `entity` (name, title, subject, display name or user name), or null.
 const FieldDef* title_field(const EntityDef& entity);

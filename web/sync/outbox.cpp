@@ -1,10 +1,10 @@
 #include "web/sync/outbox.h"
 
-#include "core/rules/record_rules.h"
-
 #include <random>
 
 #include "core/entity/validation.h"
+#include "core/rules/record_rules.h"
+#include "core/settings/settings.h"
 #include "core/sync/sync_applier.h"
 
 namespace kehu::client {
@@ -82,7 +82,8 @@ Result<int64_t> Outbox::queue(const std::string& method, const EntityDef& entity
 
 Result<Outbox::Queued> Outbox::create(const EntityDef& entity, const json& input, const std::string& now, int64_t user_id,
                                       bool force) {
-  auto valid = validate_input(entity, input, WriteMode::create);
+  const FieldChoices choices = writable_choices(cache_.settings(), entity);  // the admin's option lists
+  auto valid = validate_input(entity, input, WriteMode::create, &choices);
   if (!valid.ok()) return valid.take_error();
   auto txn = Transaction::begin(cache_.db(), true);
   if (!txn.ok()) return txn.take_error();
@@ -109,7 +110,8 @@ Result<Outbox::Queued> Outbox::create(const EntityDef& entity, const json& input
 
 Result<Outbox::Queued> Outbox::update(const EntityDef& entity, int64_t id, const json& patch, int64_t base_rev,
                             const std::string& now, int64_t user_id, bool force) {
-  auto valid = validate_input(entity, patch, WriteMode::update);
+  const FieldChoices choices = writable_choices(cache_.settings(), entity);
+  auto valid = validate_input(entity, patch, WriteMode::update, &choices);
   if (!valid.ok()) return valid.take_error();
   auto txn = Transaction::begin(cache_.db(), true);
   if (!txn.ok()) return txn.take_error();

@@ -72,7 +72,8 @@ bool Ui::combo(const std::string& id, const std::string& label, int& selected, c
   const std::string& preview = selected >= 0 && selected < static_cast<int>(labels.size()) ? labels[selected] : none_label;
   bool changed = false;
   ImGui::SetNextItemWidth(width);
-  bool open = ImGui::BeginCombo((label + "###" + id).c_str(), preview.c_str());
+  // Up to 20 rows before the list scrolls: an admin's option list easily passes ImGui's default of 8.
+  bool open = ImGui::BeginCombo((label + "###" + id).c_str(), preview.c_str(), ImGuiComboFlags_HeightLarge);
   record(id, preview, "combo");
   if (open) {
     if (ImGui::Selectable(none_label.c_str(), selected < 0)) {

@@ -44,6 +44,7 @@ std::string ClientState::screen_name() const {
     case Screen::form: return form_.entity() ? form_.entity()->name + ".form" : "";
     case Screen::users: return "admin.users";
     case Screen::audit: return "admin.audit";
+    case Screen::settings: return "admin.settings";
   }
   return "";
 }
@@ -65,6 +66,7 @@ void ClientState::go(Place place, History history) {
 std::string ClientState::path_of(const Place& place) {
   if (place.screen == Screen::users) return "/admin/users";
   if (place.screen == Screen::audit) return "/admin/audit";
+  if (place.screen == Screen::settings) return "/admin/settings";
   if (place.screen == Screen::dashboard || !place.module) return "/dashboard";
   const std::string base = "/" + (place.module ? place.module->name : std::string("customers"));
   switch (place.screen) {
@@ -86,6 +88,7 @@ std::optional<ClientState::Place> ClientState::place_at(const std::string& path)
   if (parts.size() == 2 && parts[0] == "admin" && user_.value("role", std::string()) == "admin") {
     if (parts[1] == "users") return Place{Screen::users, nullptr, 0};
     if (parts[1] == "audit") return Place{Screen::audit, nullptr, 0};
+    if (parts[1] == "settings") return Place{Screen::settings, nullptr, 0};
   }
   if (parts.empty() || parts.size() > 3) return std::nullopt;
   const EntityDef* module = find_entity(parts[0]);
@@ -172,7 +175,9 @@ void ClientState::mark_lists_stale() {
   progress_.mark_stale();
   users_.list().mark_stale();
   audit_.list().mark_stale();  // a change just made is in the log: shown when next drawn
+  settings_.document().mark_stale();  // another admin's change shows unless a draft is open
   menu_stale_ = true;
+  if (cache_) cache_->settings_changed();
 }
 
 std::string ClientState::now_text() const { return format_rfc3339_ms(platform_.now_ms()); }
@@ -284,6 +289,7 @@ void ClientState::close_session(bool delete_cache) {
   progress_.log_of(0);
   users_.reset();
   audit_.reset();
+  settings_.reset();
   calendar_ = ActivityCalendar();
 }
 
@@ -372,6 +378,26 @@ void ClientState::draw_users() {
   platform_.send(std::move(request), [this, alive](HttpResponse answer) {
     if (!*alive) return;
     users_.changed(ui_, answer);
+    redraw();
+  });
+}
+
+void ClientState::draw_settings() {
+  const bool online = engine_ && engine_->online();
+  if (online && settings_.document().wants()) fetch(settings_.document(), "/api/v1/admin/settings");
+  auto body = settings_.draw(ui_, online);
+  if (!body) return;
+  HttpRequest request;
+  request.method = "PUT";
+  request.path = "/api/v1/admin/settings";
+  request.body = body->dump();
+  request.headers = {{"Accept-Language", accept_language()}};
+  auto alive = alive_;
+  platform_.send(std::move(request), [this, alive](HttpResponse answer) {
+    if (!*alive) return;
+    settings_.saved(ui_, answer);
+    // The public part comes back through the sync: this client's forms and menus change with everyone's.
+    if (answer.status == 200 && engine_) engine_->request_pull();
     redraw();
   });
 }
@@ -516,6 +542,7 @@ void ClientState::frame(float scale, bool redraw) {
       case Screen::form:
       case Screen::users:
       case Screen::audit:
+      case Screen::settings:
         if (!cache_) break;
         draw_side_bar();
         ImGui::SameLine();
@@ -543,8 +570,7 @@ void ClientState::frame(float scale, bool redraw) {
 void ClientState::refresh_menu() {
   if (!menu_stale_ || !cache_) return;  // the admin's menus arrive with the synced settings
   menu_stale_ = false;
-  auto settings = read_settings(cache_->db());
-  menu_ = menu_modules(user_.value("role", std::string()), settings.ok() ? *settings : json());
+  menu_ = menu_modules(user_.value("role", std::string()), cache_->settings());
 }
 
 void ClientState::draw_side_bar() {
@@ -579,6 +605,7 @@ void ClientState::draw_side_bar() {
       ServerList& list;
     };
     for (const AdminPlace& a : {AdminPlace{"nav.admin.users", {"用户管理", "Users"}, Screen::users, users_.list()},
+                                AdminPlace{"nav.admin.settings", {"系统设置", "Settings"}, Screen::settings, settings_.document()},
                                 AdminPlace{"nav.admin.audit", {"审计日志", "Audit log"}, Screen::audit, audit_.list()}}) {
       const bool current = screen_ == a.screen;
       if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
@@ -606,6 +633,7 @@ void ClientState::draw_place() {
     return;
   }
   if (screen_ == Screen::users) return draw_users();
+  if (screen_ == Screen::settings) return draw_settings();
   if (screen_ == Screen::audit) {
     const bool online = engine_ && engine_->online();
     if (online && audit_.list().wants()) fetch(audit_.list(), audit_.path());

@@ -30,6 +30,7 @@
 #include "web/screens/record_detail_screen.h"
 #include "web/screens/record_form_screen.h"
 #include "web/screens/record_list_screen.h"
+#include "web/screens/settings_admin_screen.h"
 #include "web/screens/ticket_progress_log.h"
 #include "web/screens/users_admin_screen.h"
 #include "web/sync/outbox.h"
@@ -55,7 +56,7 @@ class ClientState {
   }
 
  private:
-  enum class Screen { login, opening, syncing, dashboard, list, detail, form, users, audit };
+  enum class Screen { login, opening, syncing, dashboard, list, detail, form, users, audit, settings };
   // Where the user is: a screen, the module it shows (none for the dashboard) and, for a record's
   // screens, the record.
   struct Place {
@@ -79,6 +80,8 @@ class ClientState {
   bool record_action(const DetailIntent& intent);
   // 用户管理 (admins): the list read from the server, a change sent at once.
   void draw_users();
+  // 系统设置 (admins): option lists, custom fields and menus, read from the server and saved at once.
+  void draw_settings();
   // Asks the server for a list the sync does not bring (server_list.h) at `path`.
   void fetch(ServerList& list, const std::string& path);
   // After a save: the saved record's page.
@@ -106,7 +109,7 @@ class ClientState {
   // A place "back" returns to (a form is not: back from a form's next page skips it).
   bool kept_in_history() const {
     return screen_ == Screen::dashboard || screen_ == Screen::list || screen_ == Screen::detail || screen_ == Screen::users ||
-           screen_ == Screen::audit;
+           screen_ == Screen::audit || screen_ == Screen::settings;
   }
   void mark_lists_stale();
   void refresh_menu();
@@ -147,6 +150,7 @@ class ClientState {
   TicketProgressLog progress_;     // the open ticket's progress log (read from the server)
   UsersAdminScreen users_;
   AuditScreen audit_;
+  SettingsAdminScreen settings_;
   bool calendar_view_ = false;     // activities shown on the calendar rather than the list
   bool dark_ = false;              // the dark theme (saved per device)
   RecordDetailScreen detail_;

@@ -7,11 +7,16 @@
 
 namespace kehu::client {
 
-std::vector<const EntityDef*> menu_modules(const std::string& role, const nlohmann::json& settings) {
-  // The default order: customers first, then the sales path, service, marketing, the notice board.
+const std::vector<std::string>& record_menu_modules() {
+  // Customers first, then the sales path, service, marketing, the notice board.
   static const std::vector<std::string> kDefault = {"customers", "contacts",  "opportunities", "contracts",
                                                     "orders",    "products",  "activities",    "tickets",
                                                     "campaigns", "emails",    "announcements"};
+  return kDefault;
+}
+
+std::vector<const EntityDef*> menu_modules(const std::string& role, const nlohmann::json& settings) {
+  const std::vector<std::string>& kDefault = record_menu_modules();
   std::vector<std::string> names = kDefault;
   const nlohmann::json menus = settings.is_object() ? settings.value("menus", nlohmann::json()) : nlohmann::json();
   if (menus.is_object() && menus.contains(role) && menus[role].is_array()) {

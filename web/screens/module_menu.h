@@ -16,6 +16,9 @@ namespace kehu::client {
 // one, else every module in the default order; in both cases only the modules the role may read.
 std::vector<const EntityDef*> menu_modules(const std::string& role, const nlohmann::json& settings);
 
+// The record modules a menu can list, in the default order (what a role without an admin's menu sees).
+const std::vector<std::string>& record_menu_modules();
+
 // The module's name in the side bar (GLOSSARY.md Modules): 客户 / Customers, 工单 / Service tickets.
 Text module_title(const EntityDef& module);
 

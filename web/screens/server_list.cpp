@@ -8,8 +8,15 @@ void ServerList::answered(int generation, const Ui& ui, const HttpResponse& answ
   if (generation != generation_) return;
   loading_ = false;
   const nlohmann::json body = nlohmann::json::parse(answer.body, nullptr, false);
+  if (answer.status == 200 && body.is_object() && shape_ == Shape::document) {
+    items_ = body;
+    new_answer_ = true;
+    error_.clear();
+    return;
+  }
   if (answer.status == 200 && body.is_object() && body.value("items", nlohmann::json()).is_array()) {
     items_ = body["items"];
+    new_answer_ = true;
     error_.clear();
     return;
   }
@@ -21,7 +28,8 @@ void ServerList::answered(int generation, const Ui& ui, const HttpResponse& answ
 void ServerList::clear() {
   ++generation_;
   loading_ = false;
-  items_ = nlohmann::json::array();
+  items_ = shape_ == Shape::document ? nlohmann::json() : nlohmann::json::array();
+  new_answer_ = false;
   error_.clear();
   stale_ = true;
 }

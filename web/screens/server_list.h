@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,11 @@ namespace kehu::client {
 
 class ServerList {
  public:
+  // What a 200 answer holds: a list {items}, or one document (an object, e.g. the settings).
+  enum class Shape { items, document };
+  explicit ServerList(Shape shape = Shape::items)
+      : shape_(shape), items_(shape == Shape::document ? nlohmann::json() : nlohmann::json::array()) {}
+
   // Whether to ask now: never asked, or marked stale, and no answer awaited.
   bool wants() const { return stale_ && !loading_; }
   // A request goes out; returns the generation its answer must name.
@@ -22,7 +28,8 @@ class ServerList {
     stale_ = false;
     return generation_;
   }
-  // The answer: {items} from a 200 replaces the items; anything else keeps them and says why (error()).
+  // The answer: {items} from a 200 (the whole object for a document) replaces the items; anything else
+  // keeps them and says why (error()).
   // After no answer at all it is asked for again once marked stale (the client does so whenever the sync
   // reports a change, coming back online included). An answer to a request made before clear() is dropped.
   void answered(int generation, const Ui& ui, const HttpResponse& answer);
@@ -31,13 +38,18 @@ class ServerList {
   void clear();
 
   const nlohmann::json& items() const { return items_; }
+  // A document's object (null until read).
+  const nlohmann::json& document() const { return items_; }
+  // Whether the items changed since the caller last asked (a document's editor starts over from it).
+  bool take_new_answer() { return std::exchange(new_answer_, false); }
   const std::string& error() const { return error_; }
   bool loading() const { return loading_; }
 
  private:
-  bool stale_ = true, loading_ = false;
+  Shape shape_;
+  bool stale_ = true, loading_ = false, new_answer_ = false;
   int generation_ = 0;
-  nlohmann::json items_ = nlohmann::json::array();
+  nlohmann::json items_;
   std::string error_;
 };
 

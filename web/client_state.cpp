@@ -45,6 +45,7 @@ std::string ClientState::screen_name() const {
     case Screen::users: return "admin.users";
     case Screen::audit: return "admin.audit";
     case Screen::settings: return "admin.settings";
+    case Screen::teams: return "admin.teams";
   }
   return "";
 }
@@ -67,6 +68,7 @@ std::string ClientState::path_of(const Place& place) {
   if (place.screen == Screen::users) return "/admin/users";
   if (place.screen == Screen::audit) return "/admin/audit";
   if (place.screen == Screen::settings) return "/admin/settings";
+  if (place.screen == Screen::teams) return "/admin/teams";
   if (place.screen == Screen::dashboard || !place.module) return "/dashboard";
   const std::string base = "/" + (place.module ? place.module->name : std::string("customers"));
   switch (place.screen) {
@@ -89,6 +91,7 @@ std::optional<ClientState::Place> ClientState::place_at(const std::string& path)
     if (parts[1] == "users") return Place{Screen::users, nullptr, 0};
     if (parts[1] == "audit") return Place{Screen::audit, nullptr, 0};
     if (parts[1] == "settings") return Place{Screen::settings, nullptr, 0};
+    if (parts[1] == "teams") return Place{Screen::teams, nullptr, 0};
   }
   if (parts.empty() || parts.size() > 3) return std::nullopt;
   const EntityDef* module = find_entity(parts[0]);
@@ -176,6 +179,8 @@ void ClientState::mark_lists_stale() {
   users_.list().mark_stale();
   audit_.list().mark_stale();  // a change just made is in the log: shown when next drawn
   settings_.document().mark_stale();  // another admin's change shows unless a draft is open
+  teams_.teams().mark_stale();
+  teams_.users().mark_stale();
   menu_stale_ = true;
   if (cache_) cache_->settings_changed();
 }
@@ -290,6 +295,7 @@ void ClientState::close_session(bool delete_cache) {
   users_.reset();
   audit_.reset();
   settings_.reset();
+  teams_.reset();
   calendar_ = ActivityCalendar();
 }
 
@@ -398,6 +404,26 @@ void ClientState::draw_settings() {
     settings_.saved(ui_, answer);
     // The public part comes back through the sync: this client's forms and menus change with everyone's.
     if (answer.status == 200 && engine_) engine_->request_pull();
+    redraw();
+  });
+}
+
+void ClientState::draw_teams() {
+  const bool online = engine_ && engine_->online();
+  if (online && teams_.teams().wants()) fetch(teams_.teams(), "/api/v1/teams?limit=500&sort=name");
+  if (online && teams_.users().wants()) fetch(teams_.users(), "/api/v1/users?limit=500");
+  auto intent = teams_.draw(ui_, online);
+  if (!intent) return;
+  // Sent at once, like the users screen: teams and accounts are not in the cache.
+  HttpRequest request;
+  request.method = intent->method;
+  request.path = intent->path;
+  if (!intent->body.is_null()) request.body = intent->body.dump();
+  request.headers = {{"Accept-Language", accept_language()}};
+  auto alive = alive_;
+  platform_.send(std::move(request), [this, alive](HttpResponse answer) {
+    if (!*alive) return;
+    teams_.changed(ui_, answer);
     redraw();
   });
 }
@@ -543,6 +569,7 @@ void ClientState::frame(float scale, bool redraw) {
       case Screen::users:
       case Screen::audit:
       case Screen::settings:
+      case Screen::teams:
         if (!cache_) break;
         draw_side_bar();
         ImGui::SameLine();
@@ -605,6 +632,7 @@ void ClientState::draw_side_bar() {
       ServerList& list;
     };
     for (const AdminPlace& a : {AdminPlace{"nav.admin.users", {"用户管理", "Users"}, Screen::users, users_.list()},
+                                AdminPlace{"nav.admin.teams", {"部门管理", "Teams"}, Screen::teams, teams_.teams()},
                                 AdminPlace{"nav.admin.settings", {"系统设置", "Settings"}, Screen::settings, settings_.document()},
                                 AdminPlace{"nav.admin.audit", {"审计日志", "Audit log"}, Screen::audit, audit_.list()}}) {
       const bool current = screen_ == a.screen;
@@ -634,6 +662,7 @@ void ClientState::draw_place() {
   }
   if (screen_ == Screen::users) return draw_users();
   if (screen_ == Screen::settings) return draw_settings();
+  if (screen_ == Screen::teams) return draw_teams();
   if (screen_ == Screen::audit) {
     const bool online = engine_ && engine_->online();
     if (online && audit_.list().wants()) fetch(audit_.list(), audit_.path());

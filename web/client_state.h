@@ -31,6 +31,7 @@
 #include "web/screens/record_form_screen.h"
 #include "web/screens/record_list_screen.h"
 #include "web/screens/settings_admin_screen.h"
+#include "web/screens/teams_admin_screen.h"
 #include "web/screens/ticket_progress_log.h"
 #include "web/screens/users_admin_screen.h"
 #include "web/sync/outbox.h"
@@ -56,7 +57,7 @@ class ClientState {
   }
 
  private:
-  enum class Screen { login, opening, syncing, dashboard, list, detail, form, users, audit, settings };
+  enum class Screen { login, opening, syncing, dashboard, list, detail, form, users, teams, audit, settings };
   // Where the user is: a screen, the module it shows (none for the dashboard) and, for a record's
   // screens, the record.
   struct Place {
@@ -82,6 +83,8 @@ class ClientState {
   void draw_users();
   // 系统设置 (admins): option lists, custom fields and menus, read from the server and saved at once.
   void draw_settings();
+  // 部门管理 (admins): teams and who is in them, read from the server, changes sent at once.
+  void draw_teams();
   // Asks the server for a list the sync does not bring (server_list.h) at `path`.
   void fetch(ServerList& list, const std::string& path);
   // After a save: the saved record's page.
@@ -109,7 +112,7 @@ class ClientState {
   // A place "back" returns to (a form is not: back from a form's next page skips it).
   bool kept_in_history() const {
     return screen_ == Screen::dashboard || screen_ == Screen::list || screen_ == Screen::detail || screen_ == Screen::users ||
-           screen_ == Screen::audit || screen_ == Screen::settings;
+           screen_ == Screen::teams || screen_ == Screen::audit || screen_ == Screen::settings;
   }
   void mark_lists_stale();
   void refresh_menu();
@@ -151,6 +154,7 @@ class ClientState {
   UsersAdminScreen users_;
   AuditScreen audit_;
   SettingsAdminScreen settings_;
+  TeamsAdminScreen teams_;
   bool calendar_view_ = false;     // activities shown on the calendar rather than the list
   bool dark_ = false;              // the dark theme (saved per device)
   RecordDetailScreen detail_;

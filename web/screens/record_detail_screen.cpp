@@ -5,6 +5,7 @@
 #include "core/rules/workflows.h"
 #include "web/screens/module_menu.h"
 #include "web/screens/record_text.h"
+#include "web/ui/dialog_buttons.h"
 
 namespace kehu::client {
 
@@ -27,19 +28,6 @@ std::vector<std::string> related_columns(const EntityDef& e, const std::string& 
       out.push_back(f.name);
   }
   return out;
-}
-
-// What a dialog's two buttons were told: {prefix}.confirm (greyed until `ready`), {prefix}.cancel or Esc.
-enum class Answer { none, ok, cancel };
-Answer dialog_buttons(Ui& ui, const std::string& prefix, const std::string& ok_label, bool ready) {
-  Answer answer = Answer::none;
-  ImGui::BeginDisabled(!ready);
-  if (ui.button(prefix + ".confirm", ok_label) && ready) answer = Answer::ok;
-  ImGui::EndDisabled();
-  ImGui::SameLine();
-  if (ui.button(prefix + ".cancel", ui.tr("取消", "Cancel")) || ImGui::IsKeyPressed(ImGuiKey_Escape)) answer = Answer::cancel;
-  if (answer != Answer::none) ImGui::CloseCurrentPopup();
-  return answer;
 }
 
 }  // namespace
@@ -206,13 +194,13 @@ std::optional<DetailIntent> RecordDetailScreen::draw_actions(Ui& ui, LocalCache&
       const bool pool = entity.name == "customers";
       if (pool) names.push_back(ui.tr("（公海）", "(the pool)"));
       ui.combo("assign.owner", ui.tr("负责人", "Owner"), assign_to_, names, ui.tr("（请选择）", "(choose)"), ui.px(260));
-      const Answer answer = dialog_buttons(ui, "assign", ui.tr("确定", "OK"), assign_to_ >= 0);
-      if (answer == Answer::ok) {
+      const DialogAnswer answer = dialog_buttons(ui, "assign", ui.tr("确定", "OK"), assign_to_ >= 0);
+      if (answer == DialogAnswer::ok) {
         const bool to_pool = pool && assign_to_ == static_cast<int>(users.size());
         const json owner = to_pool ? json(nullptr) : json(users[static_cast<size_t>(assign_to_)].first);
         intent = DetailIntent{DetailIntent::assign, &entity, id, json{{"owner_id", owner}}, ""};
       }
-      if (answer != Answer::none) assigning_ = false;
+      if (answer != DialogAnswer::none) assigning_ = false;
       ImGui::EndPopup();
     }
   }
@@ -224,9 +212,9 @@ std::optional<DetailIntent> RecordDetailScreen::draw_actions(Ui& ui, LocalCache&
                                        "Delete the " + entity.label.en + " \"" + record_title(entity, r) + "\"?"));
       if (entity.name == "customers")
         ui.text_colored("delete.warning", ui.tr("它的联系人会一并删除。", "Its contacts are deleted with it."), IM_COL32(200, 50, 50, 255));
-      const Answer answer = dialog_buttons(ui, "delete", ui.tr("删除", "Delete"), true);
-      if (answer == Answer::ok) intent = DetailIntent{DetailIntent::remove, &entity, id, nullptr, ""};
-      if (answer != Answer::none) confirm_delete_ = false;
+      const DialogAnswer answer = dialog_buttons(ui, "delete", ui.tr("删除", "Delete"), true);
+      if (answer == DialogAnswer::ok) intent = DetailIntent{DetailIntent::remove, &entity, id, nullptr, ""};
+      if (answer != DialogAnswer::none) confirm_delete_ = false;
       ImGui::EndPopup();
     }
   }
@@ -256,8 +244,8 @@ std::optional<DetailIntent> RecordDetailScreen::draw_actions(Ui& ui, LocalCache&
       const bool has_text = move_text_.find_first_not_of(" \t\r\n") != std::string::npos;
       const bool ready = (move->needs != "reason" && move->needs != "resolution") || has_text;
       const bool has_assignee = move->needs != "assignee_id" || (move_assignee_ >= 0 && move_assignee_ < static_cast<int>(users.size()));
-      const Answer answer = dialog_buttons(ui, "action", ui.tr("确定", "OK"), ready && has_assignee);
-      if (answer == Answer::ok) {
+      const DialogAnswer answer = dialog_buttons(ui, "action", ui.tr("确定", "OK"), ready && has_assignee);
+      if (answer == DialogAnswer::ok) {
         json body = {{"to", move->to}};
         if (move->needs == "reason") body["reason"] = move_text_;
         else if (move->needs == "resolution") body["resolution"] = move_text_;
@@ -265,7 +253,7 @@ std::optional<DetailIntent> RecordDetailScreen::draw_actions(Ui& ui, LocalCache&
         if (entity.name == "tickets" && has_text) body["note"] = move_text_;  // the progress log keeps it
         intent = DetailIntent{DetailIntent::act, &entity, id, body, "transition"};
       }
-      if (answer != Answer::none) move_to_.clear();
+      if (answer != DialogAnswer::none) move_to_.clear();
       ImGui::EndPopup();
     }
   }

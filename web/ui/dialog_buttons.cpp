@@ -1,0 +1,18 @@
+#include "web/ui/dialog_buttons.h"
+
+#include <imgui.h>
+
+namespace kehu::client {
+
+DialogAnswer dialog_buttons(Ui& ui, const std::string& prefix, const std::string& ok_label, bool ready) {
+  DialogAnswer answer = DialogAnswer::none;
+  ImGui::BeginDisabled(!ready);
+  if (ui.button(prefix + ".confirm", ok_label) && ready) answer = DialogAnswer::ok;
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ui.button(prefix + ".cancel", ui.tr("取消", "Cancel")) || ImGui::IsKeyPressed(ImGuiKey_Escape)) answer = DialogAnswer::cancel;
+  if (answer != DialogAnswer::none) ImGui::CloseCurrentPopup();
+  return answer;
+}
+
+}  // namespace kehu::client

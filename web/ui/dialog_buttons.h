@@ -1,0 +1,17 @@
+// dialog_buttons.h — the two buttons that end a confirmation dialog (a popup modal), so every destructive
+// action asks the same way: {prefix}.confirm, greyed until the dialog is ready, and {prefix}.cancel, which
+// Esc presses too.
+#pragma once
+
+#include <string>
+
+#include "web/ui/widgets.h"
+
+namespace kehu::client {
+
+enum class DialogAnswer { none, ok, cancel };
+
+// Draws the buttons inside the open popup and closes it when answered.
+DialogAnswer dialog_buttons(Ui& ui, const std::string& prefix, const std::string& ok_label, bool ready);
+
+}  // namespace kehu::client

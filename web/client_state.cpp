@@ -771,8 +771,25 @@ void ClientState::draw_list(const EntityDef& module) {
       return go(Place{Screen::form, &module, 0});
     }
   }
-  if (auto intent = list_of(module).draw(ui_, *cache_, may(module, Action::create))) {
-    if (intent->kind == ListIntent::create) {
+  RecordListScreen& list = list_of(module);
+  const bool online = engine_ && engine_->online();
+  if (online && list.views().list().wants()) fetch(list.views().list(), "/api/v1/views?limit=500");
+  if (auto intent = list.draw(ui_, *cache_, may(module, Action::create), online)) {
+    if (intent->kind == ListIntent::view) {
+      // Saved views are the user's own, on the server: sent at once, not through the outbox.
+      HttpRequest request;
+      const ViewChange& change = intent->change;
+      request.method = change.kind == ViewChange::save ? "POST" : "DELETE";
+      request.path = change.kind == ViewChange::save ? "/api/v1/views" : "/api/v1/views/" + std::to_string(change.id);
+      if (change.kind == ViewChange::save) request.body = change.body.dump();
+      request.headers = {{"Accept-Language", accept_language()}};
+      auto alive = alive_;
+      platform_.send(std::move(request), [this, alive, name = module.name](HttpResponse answer) {
+        if (!*alive) return;
+        if (auto it = lists_.find(name); it != lists_.end()) it->second->views().answered(ui_, answer);
+        redraw();
+      });
+    } else if (intent->kind == ListIntent::create) {
       form_.open_new(ui_, *cache_, module);
       go(Place{Screen::form, &module, 0});
     } else {

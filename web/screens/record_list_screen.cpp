@@ -27,7 +27,7 @@ bool is_column_field(const FieldDef& f) {
 
 }  // namespace
 
-RecordListScreen::RecordListScreen(const EntityDef& entity) : entity_(entity) {
+RecordListScreen::RecordListScreen(const EntityDef& entity) : entity_(entity), views_(entity.name) {
   const FieldDef* title = title_field(entity);
   if (entity.field("code")) columns_.push_back("code");
   if (title) columns_.push_back(title->name);
@@ -77,7 +77,29 @@ void RecordListScreen::requery(Ui& ui, LocalCache& cache) {
   ids_ = std::move(*ids);
 }
 
-std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool may_create) {
+json RecordListScreen::view_state() const {
+  json filters = json::object();
+  if (!search_.empty()) filters["q"] = search_;
+  for (const FieldDef* f : filters_)
+    if (const std::string& v = filter_value_.at(f->name); !v.empty()) filters[f->name] = v;
+  return {{"filters", filters}, {"sort", sorts_[static_cast<size_t>(sort_)].param}};
+}
+
+void RecordListScreen::apply_view(const json& state) {
+  const json filters = state.value("filters", json::object());
+  const json q = filters.value("q", json());
+  search_ = q.is_string() ? q.get<std::string>() : std::string();
+  for (const FieldDef* f : filters_) {
+    const json v = filters.value(f->name, json());
+    filter_value_[f->name] = v.is_string() ? v.get<std::string>() : std::string();
+  }
+  sort_ = 0;
+  for (size_t i = 0; i < sorts_.size(); ++i)
+    if (state.value("sort", json()) == sorts_[i].param) sort_ = static_cast<int>(i);
+  stale_ = true;
+}
+
+std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool may_create, bool online) {
   std::optional<ListIntent> intent;
   const std::string& name = entity_.name;
 
@@ -91,8 +113,12 @@ std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool
   }
   if (may_create) {
     ImGui::SameLine();
-    if (ui.button(name + ".new", ui.tr("+ 新建" + entity_.label.zh, "+ New " + entity_.label.en))) intent = ListIntent{ListIntent::create, 0};
+    if (ui.button(name + ".new", ui.tr("+ 新建" + entity_.label.zh, "+ New " + entity_.label.en))) intent = ListIntent{ListIntent::create, 0, {}};
   }
+  ImGui::SameLine(0, ui.px(24));
+  auto views = views_.draw(ui, online, view_state());
+  if (views.apply) apply_view(*views.apply);
+  if (views.change) intent = ListIntent{ListIntent::view, 0, std::move(*views.change)};
   const float combo_w = ui.px(150);
   for (const FieldDef* f : filters_) {
     if (f != filters_.front()) ImGui::SameLine();
@@ -166,7 +192,7 @@ std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool
             // The first cell spans the row: a click anywhere on it opens the record.
             ImGui::PushID(static_cast<int>(id));
             if (ImGui::Selectable(v.c_str(), false, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap))
-              intent = ListIntent{ListIntent::open, id};
+              intent = ListIntent{ListIntent::open, id, {}};
             ImGui::PopID();
             ui.record(name + ".row." + std::to_string(id), record_title(entity_, r), "row");
           } else {

@@ -7,8 +7,10 @@
 // the rows on screen (ImGuiListClipper), so 100k rows scroll as smoothly as 100. It queries again when
 // the search, a filter or the sort changes, or when the cache changed (mark_stale()).
 //
+// The user's saved views of the list (saved_views.h) sit beside the search.
+//
 // Test ids: {entity}.search, {entity}.filter.{field}, {entity}.sort, {entity}.new, {entity}.count,
-// {entity}.row.{id}.
+// {entity}.row.{id}; the views' ids in saved_views.h.
 #pragma once
 
 #include <map>
@@ -19,21 +21,25 @@
 #include <nlohmann/json.hpp>
 
 #include "web/cache/local_cache.h"
+#include "web/screens/saved_views.h"
 #include "web/ui/widgets.h"
 
 namespace kehu::client {
 
 struct ListIntent {
-  enum Kind { open, create } kind = open;
+  enum Kind { open, create, view } kind = open;
   int64_t id = 0;
+  ViewChange change;  // view: a saved view to send
 };
 
 class RecordListScreen {
  public:
   explicit RecordListScreen(const EntityDef& entity);
 
-  // `may_create`: the user's role may create this module's records (the "new" button shows).
-  std::optional<ListIntent> draw(Ui& ui, LocalCache& cache, bool may_create);
+  // `may_create`: the user's role may create this module's records (the "new" button shows); `online`:
+  // saved views can be saved and deleted.
+  std::optional<ListIntent> draw(Ui& ui, LocalCache& cache, bool may_create, bool online);
+  SavedViews& views() { return views_; }
   void mark_stale() { stale_ = true; }
   const EntityDef& entity() const { return entity_; }
   double last_query_ms() const { return last_query_ms_; }
@@ -45,6 +51,9 @@ class RecordListScreen {
   };
   void requery(Ui& ui, LocalCache& cache);
   std::multimap<std::string, std::string> params() const;
+  // What the list shows as a saved view's state ({filters: {field: value, q}, sort}), and back.
+  nlohmann::json view_state() const;
+  void apply_view(const nlohmann::json& state);
 
   const EntityDef& entity_;
   std::vector<std::string> columns_;          // field or system column names, in order
@@ -60,6 +69,7 @@ class RecordListScreen {
   std::map<int64_t, nlohmann::json> rows_;    // the rows last drawn, by id
   std::string error_;
   double last_query_ms_ = 0;
+  SavedViews views_;
 };
 
 }  // namespace kehu::client

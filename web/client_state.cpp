@@ -176,6 +176,7 @@ void ClientState::mark_lists_stale() {
   board_.mark_stale();
   calendar_.mark_stale();
   progress_.mark_stale();
+  members_.members_of(members_.campaign()).mark_stale();
   users_.list().mark_stale();
   audit_.list().mark_stale();  // a change just made is in the log: shown when next drawn
   settings_.document().mark_stale();  // another admin's change shows unless a draft is open
@@ -292,6 +293,7 @@ void ClientState::close_session(bool delete_cache) {
   user_ = nullptr;
   // Nothing of this session's screens shows to the next user; answers still on their way are dropped.
   progress_.log_of(0);
+  members_.members_of(0);
   users_.reset();
   audit_.reset();
   settings_.reset();
@@ -404,6 +406,48 @@ void ClientState::draw_settings() {
     settings_.saved(ui_, answer);
     // The public part comes back through the sync: this client's forms and menus change with everyone's.
     if (answer.status == 200 && engine_) engine_->request_pull();
+    redraw();
+  });
+}
+
+void ClientState::merge_customers(const json& body) {
+  // Sent at once, not through the outbox: a merge moves records the cache may not all hold (other
+  // people's), so only the server can do it; what moved comes back with the next pull.
+  if (!engine_ || !engine_->online()) {
+    notice_ = ui_.tr("合并客户需要联网", "Merging customers needs the network");
+    return;
+  }
+  notice_.clear();
+  HttpRequest request;
+  request.method = "POST";
+  request.path = "/api/v1/customers/merge";
+  request.body = body.dump();
+  request.headers = {{"Accept-Language", accept_language()}};
+  auto alive = alive_;
+  platform_.send(std::move(request), [this, alive](HttpResponse answer) {
+    if (!*alive) return;
+    if (answer.status == 200) {
+      if (engine_) engine_->request_pull();
+    } else {
+      notice_ = ui_.tr("合并未完成：", "Not merged: ") + server_reasons(ui_, answer);
+    }
+    redraw();
+  });
+}
+
+void ClientState::send_member_change(const MemberChange& change) {
+  // Sent at once: members are not in the cache (a campaign's page reads them from the server).
+  HttpRequest request;
+  request.method = change.method;
+  request.path = "/api/v1/campaigns/" + std::to_string(members_.campaign()) + "/members";
+  if (!change.query.empty()) request.path += "?" + change.query;
+  if (!change.body.is_null()) request.body = change.body.dump();
+  request.headers = {{"Accept-Language", accept_language()}};
+  auto alive = alive_;
+  const int64_t campaign = members_.campaign();
+  platform_.send(std::move(request), [this, alive, campaign](HttpResponse answer) {
+    if (!*alive || members_.campaign() != campaign) return;
+    members_.changed(ui_, answer);
     redraw();
   });
 }
@@ -698,6 +742,14 @@ void ClientState::draw_place() {
             note = DetailIntent{DetailIntent::act, &module, place_.id, json{{"text", *text}}, "notes"};
         };
       }
+      if (&module == &campaigns_def()) {
+        const bool online = engine_ && engine_->online();
+        ServerList& members = members_.members_of(place_.id);
+        if (online && members.wants()) fetch(members, "/api/v1/campaigns/" + std::to_string(place_.id) + "/members");
+        rights.extra = [&] {
+          if (auto change = members_.draw(ui_, *cache_, online, may(module, Action::update))) send_member_change(*change);
+        };
+      }
       auto intent = detail_.draw(ui_, *cache_, module, place_.id, rights);
       if (note) {
         if (record_action(*note)) progress_.note_queued(note->preset.value("text", ""));
@@ -716,6 +768,8 @@ void ClientState::draw_place() {
                                         user_.value("id", int64_t{0}));
           queued_in_outbox(queued.ok() ? ok_status() : Status(queued.take_error()));
         }
+      } else if (intent->kind == DetailIntent::merge) {
+        merge_customers(intent->preset);
       } else if (intent->kind == DetailIntent::open) {
         go(Place{Screen::detail, intent->entity, intent->id});
       } else if (intent->kind == DetailIntent::create) {

@@ -23,6 +23,7 @@
 #include "web/platform.h"
 #include "web/screens/activity_calendar.h"
 #include "web/screens/audit_screen.h"
+#include "web/screens/campaign_members_panel.h"
 #include "web/screens/dashboard_screen.h"
 #include "web/screens/global_search.h"
 #include "web/screens/login_screen.h"
@@ -85,6 +86,10 @@ class ClientState {
   void draw_settings();
   // 部门管理 (admins): teams and who is in them, read from the server, changes sent at once.
   void draw_teams();
+  // POST /customers/merge {keep_id, merge_id} from a customer's page; online only.
+  void merge_customers(const nlohmann::json& body);
+  // Sends a change of the open campaign's members; the answer reaches its panel.
+  void send_member_change(const MemberChange& change);
   // Asks the server for a list the sync does not bring (server_list.h) at `path`.
   void fetch(ServerList& list, const std::string& path);
   // After a save: the saved record's page.
@@ -151,6 +156,7 @@ class ClientState {
   bool board_view_ = false;        // opportunities shown as the stage board rather than the table
   ActivityCalendar calendar_;
   TicketProgressLog progress_;     // the open ticket's progress log (read from the server)
+  CampaignMembersPanel members_;   // the open campaign's members (read from the server)
   UsersAdminScreen users_;
   AuditScreen audit_;
   SettingsAdminScreen settings_;

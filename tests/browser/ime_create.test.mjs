@@ -43,3 +43,35 @@ e2e('a customer named through the IME is created once on the server', async ({ a
   assert.deepEqual(similar.filter((n) => n.includes('测试') || /xin/i.test(n)), [NAME]);
   await waitForSnapshot(page, (s) => s.pending === 0 && s, { what: 'pending === 0 after the save' });
 });
+
+// Two more kinds of field take the IME: the customer picker (a search over the cache as the user composes)
+// and a multi-line text (notes).
+e2e('the customer picker and a multi-line note take IME input', async ({ api, baseUrl, page, cdp }) => {
+  const customer = await api.request('POST', '/customers', { name: '鑫源科技有限公司' });
+  await openClient(page, baseUrl);
+  await login(page, ADMIN_USER, ADMIN_PASSWORD);
+  await waitForCustomerList(page);
+  await click(page, 'nav.contacts');
+  await waitForScreen(page, 'contacts');
+  await click(page, 'contacts.new');
+  await waitForScreen(page, 'contacts.form');
+
+  await imeType(page, cdp, '鑫源', { into: 'form.customer_id', steps: ['x', 'xin', 'xinyuan'] });
+  const match = await waitForSnapshot(page, (s) => findItem(s, 'form.customer_id.match.0') && s, { what: 'the picker to offer a match' });
+  assert.ok(findItem(match, 'form.customer_id.match.0').label.startsWith(customer.name));
+  await click(page, 'form.customer_id.match.0');
+  await waitForSnapshot(page, (s) => findItem(s, 'form.customer_id')?.label === customer.name && s, { what: 'the customer picked' });
+
+  const NOTE = '下周三回访，带上报价单';
+  await imeType(page, cdp, '张伟', { into: 'form.name', steps: ['zh', 'zhang', 'zhangwei'] });
+  await imeType(page, cdp, NOTE, { into: 'form.notes', steps: ['xia', 'xiazhou', 'xiazhousan huifang'] });
+  await waitForSnapshot(page, (s) => findItem(s, 'form.notes')?.label === NOTE && s, { what: `form.notes to read ${NOTE}` });
+  await click(page, 'form.save');
+  const [contact] = await pollUntil(async () => {
+    const items = (await api.request('GET', `/contacts?customer_id=${customer.id}`)).items;
+    return items.length > 0 && items;
+  }, { what: 'the contact on the server' });
+  assert.equal(contact.name, '张伟');
+  assert.equal(contact.notes, NOTE);
+  assert.equal(contact.customer_id, customer.id);
+});

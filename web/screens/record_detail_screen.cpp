@@ -40,6 +40,7 @@ std::optional<DetailIntent> RecordDetailScreen::draw(Ui& ui, LocalCache& cache, 
     confirm_delete_ = false;
     move_to_.clear();
     assigning_ = false;
+    merging_ = false;
   }
   if (ui.button("record.back", ui.tr("← 返回列表", "← Back to list"))) intent = DetailIntent{DetailIntent::back};
   auto found = cache.record(entity, id);
@@ -177,6 +178,15 @@ std::optional<DetailIntent> RecordDetailScreen::draw_actions(Ui& ui, LocalCache&
       assign_to_ = -1;
     }
   }
+  // A duplicate customer is merged into this one (managers and admins, like assigning).
+  if (rights.assign && entity.name == "customers" && id > 0) {
+    ImGui::SameLine();
+    if (ui.button("action.merge", ui.tr("合并重复客户", "Merge a duplicate"))) {
+      merging_ = true;
+      merge_id_ = nullptr;
+      merge_picker_.reset(cache, entity, nullptr);
+    }
+  }
   if (rights.remove) {
     ImGui::SameLine();
     if (ui.button("record.delete", ui.tr("删除", "Delete"))) confirm_delete_ = true;
@@ -201,6 +211,24 @@ std::optional<DetailIntent> RecordDetailScreen::draw_actions(Ui& ui, LocalCache&
         intent = DetailIntent{DetailIntent::assign, &entity, id, json{{"owner_id", owner}}, ""};
       }
       if (answer != DialogAnswer::none) assigning_ = false;
+      ImGui::EndPopup();
+    }
+  }
+
+  if (merging_) {
+    ImGui::OpenPopup("##merge");
+    if (ImGui::BeginPopupModal("##merge", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoTitleBar)) {
+      ui.text("merge.title", ui.tr("把重复的客户并入“" + record_title(entity, r) + "”", "Merge a duplicate into \"" + record_title(entity, r) + "\""));
+      merge_picker_.draw(ui, cache, "merge.customer", merge_id_, ui.px(360));
+      const bool self = merge_id_ == json(id);
+      if (self) ui.text_colored("merge.self", ui.tr("不能并入自己", "A customer cannot be merged into itself"), IM_COL32(200, 50, 50, 255));
+      ui.text_colored("merge.warning",
+                      ui.tr("它的联系人、商机、合同、订单、联系活动和工单都会移到这里，然后删除它。需要联网。",
+                            "Its contacts, opportunities, contracts, orders, activities and tickets move here, then it is deleted. Needs the network."),
+                      IM_COL32(200, 50, 50, 255));
+      const DialogAnswer answer = dialog_buttons(ui, "merge", ui.tr("合并", "Merge"), merge_id_.is_number_integer() && !self);
+      if (answer == DialogAnswer::ok) intent = DetailIntent{DetailIntent::merge, &entity, id, json{{"keep_id", id}, {"merge_id", merge_id_}}, ""};
+      if (answer != DialogAnswer::none) merging_ = false;
       ImGui::EndPopup();
     }
   }

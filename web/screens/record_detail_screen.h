@@ -19,16 +19,18 @@
 #include <string>
 
 #include "web/cache/local_cache.h"
+#include "web/screens/record_picker.h"
 #include "web/ui/widgets.h"
 
 namespace kehu::client {
 
 struct DetailIntent {
-  enum Kind { back, edit, open, create, remove, act, assign } kind = back;
+  enum Kind { back, edit, open, create, remove, act, assign, merge } kind = back;
   const EntityDef* entity = nullptr;  // open, create: the related record's module
   int64_t id = 0;                     // open: the related record
   nlohmann::json preset;              // create: the reference to this record ({"customer_id": 12}); act: the body;
-                                      // assign: {"owner_id": id or null (the pool)}
+                                      // assign: {"owner_id": id or null (the pool)};
+                                      // merge: {"keep_id": this customer, "merge_id": its duplicate}
   std::string action;                 // act: "transition" or "claim"
 };
 
@@ -51,6 +53,7 @@ class RecordDetailScreen {
     confirm_delete_ = false;
     move_to_.clear();
     assigning_ = false;
+    merging_ = false;
   }
 
  private:
@@ -63,6 +66,9 @@ class RecordDetailScreen {
   int move_assignee_ = -1;         // its assignee: index into the directory
   bool assigning_ = false;         // the assign dialog is open
   int assign_to_ = -1;             // its choice: index into the directory (one past: the pool)
+  bool merging_ = false;           // the merge dialog is open (a customer's duplicate, found in the cache)
+  RecordPicker merge_picker_;
+  nlohmann::json merge_id_;        // the duplicate picked (id or null)
 };
 
 }  // namespace kehu::client

@@ -26,7 +26,7 @@ json state_of(const json& view) {
 void SavedViews::answered(Ui& ui, const HttpResponse& answer) {
   sending_ = false;
   list_.mark_stale();
-  error_ = answer.status >= 200 && answer.status < 300 ? std::string() : server_message(ui, answer);
+  error_ = answer.status >= 200 && answer.status < 300 ? std::string() : server_reasons(ui, answer);
 }
 
 SavedViews::Drawn SavedViews::draw(Ui& ui, bool online, const json& state) {

@@ -54,7 +54,7 @@ void TeamsAdminScreen::changed(Ui& ui, const HttpResponse& answer) {
     name_edit_.clear();
     manager_edit_.clear();
   } else {
-    error_ = server_message(ui, answer);
+    error_ = server_reasons(ui, answer);
     notice_.clear();
   }
 }

@@ -27,7 +27,7 @@ void UsersAdminScreen::changed(Ui& ui, const HttpResponse& answer) {
     notice_ = ui.tr("已保存：", "Saved: ") + (user.is_object() ? text_of(user, "username") : std::string());
     error_.clear();
   } else {
-    error_ = server_message(ui, answer);
+    error_ = server_reasons(ui, answer);
     notice_.clear();
   }
 }

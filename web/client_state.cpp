@@ -695,7 +695,9 @@ void ClientState::draw_side_bar() {
 void ClientState::draw_place() {
   // Reminders come due wherever the user is.
   dashboard_.refresh(ui_, *cache_, user_.value("id", int64_t{0}), user_.value("role", std::string()), platform_.now_ms());
-  if (auto open = dashboard_.draw_reminders(ui_)) go(Place{Screen::detail, open->module, open->id});
+  auto reminded = dashboard_.draw_reminders(ui_, *cache_, platform_.now_ms());
+  if (reminded.remembered) platform_.persist_cache();
+  if (reminded.open) go(Place{Screen::detail, reminded.open->module, reminded.open->id});
   if (screen_ == Screen::dashboard) {
     refresh_menu();
     if (auto intent = dashboard_.draw(ui_, menu_)) {

@@ -132,12 +132,21 @@ std::optional<DashboardIntent> DashboardScreen::draw(Ui& ui, const std::vector<c
   return intent;
 }
 
-std::optional<DashboardIntent> DashboardScreen::draw_reminders(Ui& ui) {
-  std::optional<DashboardIntent> intent;
+DashboardScreen::ReminderAnswer DashboardScreen::draw_reminders(Ui& ui, LocalCache& cache, int64_t now_ms) {
+  ReminderAnswer answer;
+  std::optional<DashboardIntent>& intent = answer.open;
+  answered_.load(cache);
   json due = json::array();
   for (const auto& r : figures_.reminders)
-    if (!dismissed_.count(r.value("id", int64_t{0}))) due.push_back(r);
-  if (due.empty()) return intent;
+    if (!answered_.hidden(r.value("id", int64_t{0}), r.value("remind_at", ""), now_ms)) due.push_back(r);
+  if (due.empty()) return answer;
+  // Each answer is kept on the device; one that cannot be written still closes the window for now.
+  Status kept = ok_status();
+  auto dismiss = [&](const json& r) {
+    Status st = answered_.dismiss(cache, r.value("id", int64_t{0}), r.value("remind_at", ""));
+    if (!st.ok()) kept = std::move(st);
+    answer.remembered = true;
+  };
   ImGui::OpenPopup("##reminders");
   ImGui::SetNextWindowSize(ImVec2(ui.px(420), 0));
   if (ImGui::BeginPopupModal("##reminders", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize)) {
@@ -150,19 +159,29 @@ std::optional<DashboardIntent> DashboardScreen::draw_reminders(Ui& ui) {
       ImGui::PushID(static_cast<int>(id));
       if (ImGui::Selectable(line.c_str())) {
         intent = DashboardIntent{&activities_def(), id};
-        dismissed_.insert(id);
+        dismiss(r);
       }
       ImGui::PopID();
       ui.record("reminder." + std::to_string(id), r.value("subject", ""), "row");
     }
     if (ui.button("reminder.dismiss", ui.tr("知道了", "Got it"))) {
-      for (const auto& r : due) dismissed_.insert(r.value("id", int64_t{0}));
+      for (const auto& r : due) dismiss(r);
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ui.button("reminder.snooze", ui.tr("10 分钟后再提醒", "Remind me in 10 minutes"))) {
+      for (const auto& r : due) {
+        Status st = answered_.snooze(cache, r.value("id", int64_t{0}), now_ms + 10 * 60'000);
+        if (!st.ok()) kept = std::move(st);
+      }
+      answer.remembered = true;
       ImGui::CloseCurrentPopup();
     }
     if (intent) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
   }
-  return intent;
+  if (!kept.ok()) error_ = ui.tr(kept.error().message);
+  return answer;
 }
 
 }  // namespace kehu::client

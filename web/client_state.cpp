@@ -220,6 +220,7 @@ void ClientState::open_session(const json& user, bool verify) {
     cache_name_ = name;
     screen_ = Screen::opening;
     lists_.clear();
+    ++session_;  // answers still on their way to the lists just dropped go nowhere
     back_stack_.clear();
     menu_stale_ = true;
     place_ = Place{Screen::dashboard, nullptr, 0};
@@ -298,6 +299,7 @@ void ClientState::close_session(bool delete_cache) {
   audit_.reset();
   settings_.reset();
   teams_.reset();
+  dashboard_ = DashboardScreen();  // its figures and remembered reminder answers were this user's
   calendar_ = ActivityCalendar();
 }
 
@@ -362,9 +364,10 @@ void ClientState::fetch(ServerList& list, const std::string& path) {
   request.path = path;
   request.headers = {{"Accept-Language", accept_language()}};
   auto alive = alive_;
-  // `list` is a member of this state: the alive flag keeps the reference good.
-  platform_.send(std::move(request), [this, alive, &list, generation](HttpResponse answer) {
-    if (!*alive) return;
+  // `list` is a member of this state or of a screen of this session (a list's saved views): the alive
+  // flag and the session number keep the reference good, and an answer meant for another user is dropped.
+  platform_.send(std::move(request), [this, alive, &list, generation, session = session_](HttpResponse answer) {
+    if (!*alive || session != session_) return;
     list.answered(generation, ui_, answer);
     redraw();
   });
@@ -840,8 +843,8 @@ void ClientState::draw_list(const EntityDef& module) {
       if (change.kind == ViewChange::save) request.body = change.body.dump();
       request.headers = {{"Accept-Language", accept_language()}};
       auto alive = alive_;
-      platform_.send(std::move(request), [this, alive, name = module.name](HttpResponse answer) {
-        if (!*alive) return;
+      platform_.send(std::move(request), [this, alive, name = module.name, session = session_](HttpResponse answer) {
+        if (!*alive || session != session_) return;
         if (auto it = lists_.find(name); it != lists_.end()) it->second->views().answered(ui_, answer);
         redraw();
       });

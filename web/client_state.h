@@ -148,6 +148,7 @@ class ClientState {
 
   LoginScreen login_;
   std::map<std::string, std::unique_ptr<RecordListScreen>> lists_;  // by module, made when first shown
+  int session_ = 0;  // counts the users signed in here: lists_ is made anew for each
   std::vector<const EntityDef*> menu_;  // the side bar's modules (module_menu.h)
   bool menu_stale_ = true;
   GlobalSearch search_;

@@ -39,8 +39,10 @@ e2e('option lists, custom fields and menus reach every form, list and side bar',
   const rows = itemsWithPrefix(snap, 'settings.option.').filter((it) => /^settings\.option\.\d+\.value$/.test(it.id));
   const exhibition = rows.find((it) => it.label === 'exhibition').id.split('.')[2];
   await click(page, `settings.option.${exhibition}.retired`);
+  await waitForSnapshot(page, (s) => findItem(s, `settings.option.${exhibition}.retired`)?.label === 'true' && s, { what: '展会 retired' });
   await click(page, 'settings.option.add');
   const added = rows.length;
+  await waitForItem(page, `settings.option.${added}.value`);
   await typeInto(page, `settings.option.${added}.value`, 'wechat');
   await typeInto(page, `settings.option.${added}.zh`, '微信');
   await typeInto(page, `settings.option.${added}.en`, 'WeChat');

@@ -40,7 +40,9 @@ ServerList& CampaignMembersPanel::members_of(int64_t campaign_id) {
     members_.clear();
     customer_ = nullptr;
     contacts_.clear();
-    contact_choice_ = remove_ = -1;
+    contact_choice_ = -1;
+    remove_ = nullptr;
+    sending_ = false;  // an answer still on its way is dropped (it names the other campaign)
     picker_ready_ = false;
     error_.clear();
   }
@@ -105,17 +107,19 @@ std::optional<MemberChange> CampaignMembersPanel::draw(Ui& ui, LocalCache& cache
         send({"POST", std::move(body), ""});
       }
       ImGui::TableSetColumnIndex(3);
-      if (ui.button("members.remove." + n, ui.tr("移除", "Remove")) && can_send) remove_ = static_cast<int>(i);
+      if (ui.button("members.remove." + n, ui.tr("移除", "Remove")) && can_send)
+        remove_ = {{"customer_id", m.value("customer_id", json())}, {"contact_id", m.value("contact_id", json())}};
       ImGui::EndDisabled();
       ImGui::PopID();
     }
     ImGui::EndTable();
   }
 
-  if (remove_ >= 0 && remove_ < static_cast<int>(items.size())) {
+  if (!remove_.is_null()) {
+    // The member asked about, by who it is (the list may be read again while the dialog is open).
     ImGui::OpenPopup("##member_remove");
     if (ImGui::BeginPopupModal("##member_remove", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoTitleBar)) {
-      const json& m = items[static_cast<size_t>(remove_)];
+      const json& m = remove_;
       const std::string who = title_of(cache, customers_def(), id_in(m, "customer_id"));
       ui.text("members_remove.question", ui.tr("确定从活动中移除“" + who + "”？", "Remove \"" + who + "\" from the campaign?"));
       const DialogAnswer answer = dialog_buttons(ui, "members_remove", ui.tr("移除", "Remove"), can_send);
@@ -124,11 +128,9 @@ std::optional<MemberChange> CampaignMembersPanel::draw(Ui& ui, LocalCache& cache
         if (id_in(m, "contact_id")) query += "&contact_id=" + std::to_string(id_in(m, "contact_id"));
         send({"DELETE", nullptr, std::move(query)});
       }
-      if (answer != DialogAnswer::none) remove_ = -1;
+      if (answer != DialogAnswer::none) remove_ = nullptr;
       ImGui::EndPopup();
     }
-  } else {
-    remove_ = -1;
   }
 
   if (!may_change) return change;

@@ -52,7 +52,7 @@ class CampaignMembersPanel {
   nlohmann::json customer_;  // the customer picked to add (id or null)
   int contact_choice_ = -1;  // index into the picked customer's contacts (-1: the customer as a whole)
   std::vector<std::pair<int64_t, std::string>> contacts_;  // the picked customer's contacts (id, name)
-  int remove_ = -1;          // the member the remove dialog asks about
+  nlohmann::json remove_;    // the member the remove dialog asks about: {customer_id, contact_id}, or null
   bool sending_ = false;
   std::string error_;
 };

@@ -108,12 +108,16 @@ void RecordFormScreen::open_new(const Ui& ui, LocalCache& cache, const EntityDef
   }
   custom_ = custom_fields_of(settings_, entity);
   const json custom = preset.is_object() ? preset.value("custom", json()) : json();
-  for (const auto& c : custom_) {
+  for (auto& c : custom_) {
     const std::string name = "custom." + c.key;
     const json v = custom.is_object() ? custom.value(c.key, json()) : json();
     if (c.type == CustomType::boolean) {
       flag_[name] = v.is_boolean() && v.get<bool>();
     } else if (c.type == CustomType::option) {
+      // A value the admin has since taken off the choices stays on offer for this record, so editing
+      // another field keeps it (the server lets an unchanged old value stand).
+      if (v.is_string() && std::find(c.options.begin(), c.options.end(), v.get<std::string>()) == c.options.end())
+        c.options.push_back(v.get<std::string>());
       auto at = std::find(c.options.begin(), c.options.end(), v.is_string() ? v.get<std::string>() : std::string());
       choice_[name] = at == c.options.end() ? -1 : static_cast<int>(at - c.options.begin());
     } else {

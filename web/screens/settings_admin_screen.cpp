@@ -105,8 +105,9 @@ void SettingsAdminScreen::saved(Ui& ui, const HttpResponse& answer) {
   if (answer.status == 200) {
     notice_ = ui.tr("设置已保存，所有用户同步后生效", "Settings saved; everyone sees them after their next sync");
     error_.clear();
+    // Read again from scratch: an answer to a read made before the save would show the old settings.
+    document_.clear();
     adopt_next_ = true;  // the document read next is what was saved
-    document_.mark_stale();
     return;
   }
   notice_.clear();
@@ -212,7 +213,9 @@ std::optional<json> SettingsAdminScreen::draw(Ui& ui, bool online) {
       intent = draft_;
     }
   }
+  ImGui::EndDisabled();
   ImGui::SameLine();
+  ImGui::BeginDisabled(!changed || sending_);  // a draft can be undone offline too
   if (ui.button("settings.undo", ui.tr("撤销修改", "Undo changes")) && changed && !sending_) {
     errors_.clear();
     error_.clear();
@@ -253,7 +256,7 @@ void SettingsAdminScreen::load_option_rows() {
   if (lists.empty()) return;
   list_choice_ = std::clamp(list_choice_, 0, static_cast<int>(lists.size()) - 1);
   const OptionListField& f = lists[static_cast<size_t>(list_choice_)];
-  const json saved = document_.document().value("option_lists", json::object()).value(list_key(f), json::array());
+  const json saved = sections_of(document_.document())["option_lists"].value(list_key(f), json::array());
   for (const FieldOption& o : field_options(json{{"option_lists", draft_["option_lists"]}}, *f.entity, *f.field)) {
     const bool builtin = std::find(f.field->values.begin(), f.field->values.end(), o.value) != f.field->values.end();
     const bool stored = std::any_of(saved.begin(), saved.end(), [&o](const json& i) { return i.is_object() && i.value("value", json()) == o.value; });
@@ -362,7 +365,7 @@ void SettingsAdminScreen::load_custom_rows() {
   if (types.empty()) return;
   entity_choice_ = std::clamp(entity_choice_, 0, static_cast<int>(types.size()) - 1);
   const std::string& entity = types[static_cast<size_t>(entity_choice_)]->name;
-  const json saved = document_.document().value("custom_fields", json::object()).value(entity, json::array());
+  const json saved = sections_of(document_.document())["custom_fields"].value(entity, json::array());
   for (const auto& def : draft_["custom_fields"].value(entity, json::array())) {
     if (!def.is_object()) continue;
     CustomRow r;

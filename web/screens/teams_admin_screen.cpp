@@ -35,9 +35,10 @@ void TeamsAdminScreen::reset() {
   users_.clear();
   sending_ = false;
   new_name_.clear();
-  new_manager_ = -1;
+  new_manager_ = 0;
   name_edit_.clear();
   manager_edit_.clear();
+  saving_team_ = 0;
   confirm_delete_ = 0;
   error_.clear();
   notice_.clear();
@@ -50,9 +51,9 @@ void TeamsAdminScreen::changed(Ui& ui, const HttpResponse& answer) {
   if (answer.status >= 200 && answer.status < 300) {
     notice_ = ui.tr("已保存", "Saved");
     error_.clear();
-    // What was typed is now what the server holds: the rows show the lists again.
-    name_edit_.clear();
-    manager_edit_.clear();
+    // What was typed for the saved team is now what the server holds; other rows keep their typing.
+    name_edit_.erase(saving_team_);
+    manager_edit_.erase(saving_team_);
   } else {
     error_ = server_reasons(ui, answer);
     notice_.clear();
@@ -67,6 +68,12 @@ void TeamsAdminScreen::manager_choices(const Ui& ui, std::vector<int64_t>& ids, 
     ids.push_back(id_of(u));
     labels.push_back(text_of(u, "display_name") + ui.tr("（", " (") + ui.tr(value_label(*role, r)) + ui.tr("）", ")"));
   }
+}
+
+std::string TeamsAdminScreen::display_name(int64_t user_id) const {
+  for (const auto& u : users_.items())
+    if (id_of(u) == user_id) return text_of(u, "display_name");
+  return "#" + std::to_string(user_id);
 }
 
 std::string TeamsAdminScreen::team_name(int64_t id) const {
@@ -85,7 +92,8 @@ std::optional<TeamsIntent> TeamsAdminScreen::draw(Ui& ui, bool online) {
   if (!error.empty()) ui.text_colored("teams.error", error, kRed);
   if (!notice_.empty()) ui.text_colored("teams.notice", notice_, kGreen);
   const bool can_send = online && !sending_;
-  auto send = [&](std::string method, std::string path, json body) {
+  auto send = [&](std::string method, std::string path, json body, int64_t team = 0) {
+    saving_team_ = team;
     intent = TeamsIntent{std::move(method), std::move(path), std::move(body)};
     sending_ = true;
     notice_.clear();
@@ -108,16 +116,18 @@ std::optional<TeamsIntent> TeamsAdminScreen::draw(Ui& ui, bool online) {
   ImGui::SameLine();
   ui.input("teams.new.name", "", new_name_, ui.tr("部门名称，如 华东销售部", "Team name, e.g. East sales"), false, ui.px(220));
   ImGui::SameLine();
-  ui.combo("teams.new.manager", "", new_manager_, manager_labels, no_manager, ui.px(200));
+  int new_manager = manager_index(new_manager_);
+  if (ui.combo("teams.new.manager", "", new_manager, manager_labels, no_manager, ui.px(200)))
+    new_manager_ = new_manager >= 0 ? manager_ids[static_cast<size_t>(new_manager)] : 0;
   ImGui::SameLine();
   const bool named = !trim(new_name_).empty();
   ImGui::BeginDisabled(!can_send || !named);
   if (ui.button("teams.new.create", ui.tr("创建", "Create")) && can_send && named) {
     json body = {{"name", std::string(trim(new_name_))}};
-    if (new_manager_ >= 0) body["manager_id"] = manager_ids[static_cast<size_t>(new_manager_)];
+    if (new_manager_ != 0) body["manager_id"] = new_manager_;
     send("POST", "/api/v1/teams", std::move(body));
     new_name_.clear();
-    new_manager_ = -1;
+    new_manager_ = 0;
   }
   ImGui::EndDisabled();
 
@@ -147,8 +157,14 @@ std::optional<TeamsIntent> TeamsAdminScreen::draw(Ui& ui, bool online) {
       ImGui::SetNextItemWidth(-FLT_MIN);
       if (ui.input("teams.name." + ids, "", name)) name_edit_[id] = name;
       ImGui::TableSetColumnIndex(1);
-      int manager = manager_edit_.count(id) ? manager_edit_.at(id) : manager_index(id_of(t, "manager_id"));
-      if (ui.combo("teams.manager." + ids, "", manager, manager_labels, no_manager, -FLT_MIN)) manager_edit_[id] = manager;
+      const int64_t stored_manager = id_of(t, "manager_id");
+      int manager = manager_index(manager_edit_.count(id) ? manager_edit_.at(id) : stored_manager);
+      // A manager who is not among the choices (the people not read yet, or no longer a manager) shows by
+      // name and stays unless the admin picks another.
+      std::string shown_none = no_manager;
+      if (manager < 0 && stored_manager != 0 && !manager_edit_.count(id)) shown_none = display_name(stored_manager);
+      if (ui.combo("teams.manager." + ids, "", manager, manager_labels, shown_none, -FLT_MIN))
+        manager_edit_[id] = manager >= 0 ? manager_ids[static_cast<size_t>(manager)] : 0;
       ImGui::TableSetColumnIndex(2);
       std::string list;
       for (const auto& m : members[id]) list += (list.empty() ? "" : ui.tr("、", ", ")) + m;
@@ -158,12 +174,12 @@ std::optional<TeamsIntent> TeamsAdminScreen::draw(Ui& ui, bool online) {
       ImGui::TableSetColumnIndex(3);
       json change = json::object();
       if (std::string typed(trim(name)); typed != text_of(t, "name")) change["name"] = typed;
-      const int64_t chosen = manager >= 0 ? manager_ids[static_cast<size_t>(manager)] : 0;
-      if (chosen != id_of(t, "manager_id")) change["manager_id"] = chosen ? json(chosen) : json(nullptr);
+      if (auto chosen = manager_edit_.find(id); chosen != manager_edit_.end() && chosen->second != stored_manager)
+        change["manager_id"] = chosen->second ? json(chosen->second) : json(nullptr);
       ImGui::BeginDisabled(!can_send || change.empty());
       if (ui.button("teams.save." + ids, ui.tr("保存", "Save")) && can_send && !change.empty()) {
         change["rev"] = t.value("rev", int64_t{0});
-        send("PATCH", "/api/v1/teams/" + ids, std::move(change));
+        send("PATCH", "/api/v1/teams/" + ids, std::move(change), id);
       }
       ImGui::EndDisabled();
       ImGui::SameLine();

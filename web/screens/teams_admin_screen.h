@@ -44,13 +44,17 @@ class TeamsAdminScreen {
   // The people who may manage a team (active admins and managers) as combo items.
   void manager_choices(const Ui& ui, std::vector<int64_t>& ids, std::vector<std::string>& labels) const;
   std::string team_name(int64_t id) const;
+  std::string display_name(int64_t user_id) const;
 
   ServerList teams_, users_;
   bool sending_ = false;
   std::string new_name_;
-  int new_manager_ = -1;
-  std::map<int64_t, std::string> name_edit_;  // a team's name as typed, until saved
-  std::map<int64_t, int> manager_edit_;       // a team's manager as chosen (index into the choices)
+  int64_t new_manager_ = 0;                  // the new team's manager (a user id; 0: none)
+  // A team's name as typed and its manager as chosen (a user id, 0: none), until saved. Only what the admin
+  // changed is kept here: the rest shows what the server holds.
+  std::map<int64_t, std::string> name_edit_;
+  std::map<int64_t, int64_t> manager_edit_;
+  int64_t saving_team_ = 0;                   // the team whose change is on its way
   int64_t confirm_delete_ = 0;                // the team the delete dialog asks about
   std::string error_, notice_;
 };

@@ -274,14 +274,24 @@ export async function screenshot(page, name) {
 // the login screen (or shows login.error, which fails). Returns the first snapshot after it.
 export async function login(page, username, password) {
   await waitForScreen(page, 'login', ms(30000));
-  await typeInto(page, 'login.username', username, { replace: true });
-  await typeInto(page, 'login.password', password, { replace: true });
-  await click(page, 'login.submit');
-  return waitForSnapshot(page, (snap) => {
-    const error = findItem(snap, 'login.error');
-    if (snap.screen === 'login' && error) throw new Error(`login failed: ${error.label}`);
-    return snap.screen !== 'login' && snap;
-  }, { timeout: ms(30000), what: 'the client to leave the login screen' });
+  // On a loaded machine the first keys can reach the page before the click has focused the field: the
+  // user name is checked on screen (the password field shows nothing) and the sign-in is tried once more
+  // when the client answers that a field was empty.
+  for (let attempt = 1; ; ++attempt) {
+    await typeInto(page, 'login.username', username, { replace: true });
+    await waitForSnapshot(page, (s) => findItem(s, 'login.username')?.label === username && s, { what: `login.username to read ${username}` });
+    await typeInto(page, 'login.password', password, { replace: true });
+    await click(page, 'login.submit');
+    try {
+      return await waitForSnapshot(page, (snap) => {
+        const error = findItem(snap, 'login.error');
+        if (snap.screen === 'login' && error) throw new Error(`login failed: ${error.label}`);
+        return snap.screen !== 'login' && snap;
+      }, { timeout: ms(30000), what: 'the client to leave the login screen' });
+    } catch (e) {
+      if (attempt >= 2 || !/请输入用户名和密码|Enter your username and password/.test(e.message)) throw e;
+    }
+  }
 }
 
 // Waits for the customer list after sign-in: through "syncing" (seen or too quick to see) to the

@@ -8,7 +8,14 @@ import {
   waitForSnapshot,
 } from './lib/index.js';
 
-const hash = (page) => page.evaluate(() => decodeURI(window.location.hash));
+// The address's hash, decoded; a malformed one (e.g. "#/customers/100%" before the client rewrites it) as is.
+const hash = (page) => page.evaluate(() => {
+  try {
+    return decodeURI(window.location.hash);
+  } catch {
+    return window.location.hash;
+  }
+});
 
 async function waitForPlace(page, screen, address, what = `${screen} at ${address}`) {
   await waitForSnapshot(page, (s) => s.screen === screen && s, { what });

@@ -62,6 +62,8 @@ e2e('a main path in English', { timeout: 150000 }, async ({ api, baseUrl, page }
   await typeInto(page, 'form.phone', '028-85550999', { replace: true });
   await page.keyboard.press('Control+S');
   await pollUntil(async () => (await api.request('GET', `/customers/${made.id}`)).phone === '028-85550999', { what: 'the phone saved' });
+  // The client shows the saved record once the server's answer is in: only then is the next address ours.
+  await waitForSnapshot(page, (s) => s.screen === 'customers.detail' && s.pending === 0 && s, { what: 'the saved customer shown' });
 
   // A contract for it, submitted for approval: the step is named in English.
   await page.evaluate((h) => { window.location.hash = h; }, `#/contracts/${contract.id}`);

@@ -11,22 +11,16 @@
 #include <cstdio>
 
 #include "core/clock.h"
+#include "core/rules/customer_rules.h"
 #include "core/settings/settings.h"
 #include "core/users/record_scope.h"
 #include "web/screens/module_menu.h"
+#include "web/ui/colors.h"
 #include "web/ui/server_message.h"
 
 namespace kehu::client {
 
 using nlohmann::json;
-
-namespace {
-
-constexpr ImU32 kRed = IM_COL32(200, 50, 50, 255);
-constexpr ImU32 kGreen = IM_COL32(30, 140, 60, 255);
-constexpr ImU32 kGrey = IM_COL32(110, 110, 110, 255);
-
-}  // namespace
 
 ClientState::ClientState(Platform& platform, FontAtlas& fonts, TestHook& hook)
     : platform_(platform), hook_(hook), ui_(fonts, hook) {}
@@ -162,7 +156,7 @@ void ClientState::back() {
 
 RecordListScreen& ClientState::list_of(const EntityDef& module) {
   auto& list = lists_[module.name];
-  if (!list) list = std::make_unique<RecordListScreen>(module);
+  if (!list) list = std::make_unique<RecordListScreen>(module, views_);
   return *list;
 }
 
@@ -172,6 +166,7 @@ bool ClientState::may(const EntityDef& module, Action action) const {
 
 void ClientState::mark_lists_stale() {
   for (auto& [name, list] : lists_) list->mark_stale();
+  if (!views_.error().empty()) views_.mark_stale();  // views change only by this user: read again after a failure
   dashboard_.mark_stale();
   board_.mark_stale();
   calendar_.mark_stale();
@@ -220,6 +215,7 @@ void ClientState::open_session(const json& user, bool verify) {
     cache_name_ = name;
     screen_ = Screen::opening;
     lists_.clear();
+    views_.clear();
     ++session_;  // answers still on their way to the lists just dropped go nowhere
     back_stack_.clear();
     menu_stale_ = true;
@@ -358,123 +354,6 @@ void ClientState::save_form(const FormIntent& intent) {
   }
 }
 
-void ClientState::fetch(ServerList& list, const std::string& path) {
-  const int generation = list.asking();
-  HttpRequest request;
-  request.path = path;
-  request.headers = {{"Accept-Language", accept_language()}};
-  auto alive = alive_;
-  // `list` is a member of this state or of a screen of this session (a list's saved views): the alive
-  // flag and the session number keep the reference good, and an answer meant for another user is dropped.
-  platform_.send(std::move(request), [this, alive, &list, generation, session = session_](HttpResponse answer) {
-    if (!*alive || session != session_) return;
-    list.answered(generation, ui_, answer);
-    redraw();
-  });
-}
-
-void ClientState::draw_users() {
-  const bool online = engine_ && engine_->online();
-  if (online && users_.list().wants()) fetch(users_.list(), "/api/v1/users?limit=500");
-  auto intent = users_.draw(ui_, online, user_.value("id", int64_t{0}));
-  if (!intent) return;
-  // Sent at once, not through the outbox: accounts are not in the cache, and an approval made
-  // offline would only surprise later.
-  HttpRequest request;
-  request.method = "PATCH";
-  request.path = "/api/v1/users/" + std::to_string(intent->id);
-  request.body = intent->change.dump();
-  request.headers = {{"Accept-Language", accept_language()}};
-  auto alive = alive_;
-  platform_.send(std::move(request), [this, alive](HttpResponse answer) {
-    if (!*alive) return;
-    users_.changed(ui_, answer);
-    redraw();
-  });
-}
-
-void ClientState::draw_settings() {
-  const bool online = engine_ && engine_->online();
-  if (online && settings_.document().wants()) fetch(settings_.document(), "/api/v1/admin/settings");
-  auto body = settings_.draw(ui_, online);
-  if (!body) return;
-  HttpRequest request;
-  request.method = "PUT";
-  request.path = "/api/v1/admin/settings";
-  request.body = body->dump();
-  request.headers = {{"Accept-Language", accept_language()}};
-  auto alive = alive_;
-  platform_.send(std::move(request), [this, alive](HttpResponse answer) {
-    if (!*alive) return;
-    settings_.saved(ui_, answer);
-    // The public part comes back through the sync: this client's forms and menus change with everyone's.
-    if (answer.status == 200 && engine_) engine_->request_pull();
-    redraw();
-  });
-}
-
-void ClientState::merge_customers(const json& body) {
-  // Sent at once, not through the outbox: a merge moves records the cache may not all hold (other
-  // people's), so only the server can do it; what moved comes back with the next pull.
-  if (!engine_ || !engine_->online()) {
-    notice_ = ui_.tr("合并客户需要联网", "Merging customers needs the network");
-    return;
-  }
-  notice_.clear();
-  HttpRequest request;
-  request.method = "POST";
-  request.path = "/api/v1/customers/merge";
-  request.body = body.dump();
-  request.headers = {{"Accept-Language", accept_language()}};
-  auto alive = alive_;
-  platform_.send(std::move(request), [this, alive](HttpResponse answer) {
-    if (!*alive) return;
-    if (answer.status == 200) {
-      if (engine_) engine_->request_pull();
-    } else {
-      notice_ = ui_.tr("合并未完成：", "Not merged: ") + server_reasons(ui_, answer);
-    }
-    redraw();
-  });
-}
-
-void ClientState::send_member_change(const MemberChange& change) {
-  // Sent at once: members are not in the cache (a campaign's page reads them from the server).
-  HttpRequest request;
-  request.method = change.method;
-  request.path = "/api/v1/campaigns/" + std::to_string(members_.campaign()) + "/members";
-  if (!change.query.empty()) request.path += "?" + change.query;
-  if (!change.body.is_null()) request.body = change.body.dump();
-  request.headers = {{"Accept-Language", accept_language()}};
-  auto alive = alive_;
-  const int64_t campaign = members_.campaign();
-  platform_.send(std::move(request), [this, alive, campaign](HttpResponse answer) {
-    if (!*alive || members_.campaign() != campaign) return;
-    members_.changed(ui_, answer);
-    redraw();
-  });
-}
-
-void ClientState::draw_teams() {
-  const bool online = engine_ && engine_->online();
-  if (online && teams_.teams().wants()) fetch(teams_.teams(), "/api/v1/teams?limit=500&sort=name");
-  if (online && teams_.users().wants()) fetch(teams_.users(), "/api/v1/users?limit=500");
-  auto intent = teams_.draw(ui_, online);
-  if (!intent) return;
-  // Sent at once, like the users screen: teams and accounts are not in the cache.
-  HttpRequest request;
-  request.method = intent->method;
-  request.path = intent->path;
-  if (!intent->body.is_null()) request.body = intent->body.dump();
-  request.headers = {{"Accept-Language", accept_language()}};
-  auto alive = alive_;
-  platform_.send(std::move(request), [this, alive](HttpResponse answer) {
-    if (!*alive) return;
-    teams_.changed(ui_, answer);
-    redraw();
-  });
-}
-
 bool ClientState::record_action(const DetailIntent& intent) {
   // Both go through the outbox: offline they wait like any edit, online they are sent at once.
   Status done = ok_status();
@@ -544,8 +423,17 @@ void ClientState::check_form_result() {
   waiting_seq_ = 0;
   platform_.persist_cache();
   mark_lists_stale();
-  if (duplicate) form_.show_duplicate(message, role_may_override(user_.value("role", std::string())));
+  if (duplicate) form_.show_duplicate(message, role_may_override(user_.value("role", std::string())), duplicate_in_cache());
   else form_.show_error(message, fields);
+}
+
+json ClientState::duplicate_in_cache() {
+  // The same guard as the server's, over the customers this user sees (their cache).
+  if (form_.entity() != &customers_def()) return nullptr;
+  auto found = find_customer_duplicate(cache_->db(), form_.record_now(), form_.id());
+  if (!found.ok() || !*found) return nullptr;
+  auto other = cache_->record(customers_def(), (*found)->id);
+  return other.ok() && other->has_value() ? **other : json();
 }
 
 // ============================================================================================[SECTION] frame
@@ -788,8 +676,18 @@ void ClientState::draw_place() {
     }
     case Screen::form:
       if (auto intent = form_.draw(ui_, *cache_, waiting_seq_ != 0)) {
-        if (intent->kind == FormIntent::cancel) back();
-        else save_form(*intent);
+        if (intent->kind == FormIntent::cancel) {
+          back();
+        } else if (intent->kind == FormIntent::open_existing) {
+          go(Place{Screen::detail, &module, intent->id}, History::replace);
+        } else if (intent->kind == FormIntent::fill_existing) {
+          if (auto other = cache_->record(module, intent->id); other.ok() && other->has_value()) {
+            form_.open_edit_filled(ui_, *cache_, module, **other, intent->values);
+            go(Place{Screen::form, &module, intent->id}, History::replace);
+          }
+        } else {
+          save_form(*intent);
+        }
       }
       break;
     default:
@@ -832,22 +730,10 @@ void ClientState::draw_list(const EntityDef& module) {
   }
   RecordListScreen& list = list_of(module);
   const bool online = engine_ && engine_->online();
-  if (online && list.views().list().wants()) fetch(list.views().list(), "/api/v1/views?limit=500");
+  if (online && views_.wants()) fetch(views_, "/api/v1/views?limit=500");
   if (auto intent = list.draw(ui_, *cache_, may(module, Action::create), online)) {
     if (intent->kind == ListIntent::view) {
-      // Saved views are the user's own, on the server: sent at once, not through the outbox.
-      HttpRequest request;
-      const ViewChange& change = intent->change;
-      request.method = change.kind == ViewChange::save ? "POST" : "DELETE";
-      request.path = change.kind == ViewChange::save ? "/api/v1/views" : "/api/v1/views/" + std::to_string(change.id);
-      if (change.kind == ViewChange::save) request.body = change.body.dump();
-      request.headers = {{"Accept-Language", accept_language()}};
-      auto alive = alive_;
-      platform_.send(std::move(request), [this, alive, name = module.name, session = session_](HttpResponse answer) {
-        if (!*alive || session != session_) return;
-        if (auto it = lists_.find(name); it != lists_.end()) it->second->views().answered(ui_, answer);
-        redraw();
-      });
+      send_view_change(module, intent->change);
     } else if (intent->kind == ListIntent::create) {
       form_.open_new(ui_, *cache_, module);
       go(Place{Screen::form, &module, 0});

@@ -10,6 +10,7 @@
 // user's next sign-in (SPEC §6).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -74,6 +75,8 @@ class ClientState {
   void signed_out();
   void save_form(const FormIntent& intent);
   void check_form_result();
+  // The customer the form's record duplicates, when the cache holds it (null otherwise).
+  nlohmann::json duplicate_in_cache();
   // After a change went into the outbox: saved to the device, screens refreshed, sent when online.
   // On failure the reason shows in the status bar; returns whether it was queued.
   bool queued_in_outbox(const Status& queued);
@@ -90,8 +93,14 @@ class ClientState {
   void merge_customers(const nlohmann::json& body);
   // Sends a change of the open campaign's members; the answer reaches its panel.
   void send_member_change(const MemberChange& change);
+  // Sends a request that does not go through the outbox (client_requests.cpp). `on_answer` runs, and a
+  // frame is drawn, only while this client and this user's session last; a null body sends none.
+  void send_now(std::string method, std::string path, const nlohmann::json& body,
+                std::function<void(const HttpResponse&)> on_answer);
   // Asks the server for a list the sync does not bring (server_list.h) at `path`.
   void fetch(ServerList& list, const std::string& path);
+  // Saves or deletes one of the user's saved views from `module`'s list.
+  void send_view_change(const EntityDef& module, const ViewChange& change);
   // After a save: the saved record's page.
   void show_saved(const Place& saved);
   void set_language(Lang lang);
@@ -148,6 +157,7 @@ class ClientState {
 
   LoginScreen login_;
   std::map<std::string, std::unique_ptr<RecordListScreen>> lists_;  // by module, made when first shown
+  ServerList views_;               // the user's saved views of every list (saved_views.h)
   int session_ = 0;  // counts the users signed in here: lists_ is made anew for each
   std::vector<const EntityDef*> menu_;  // the side bar's modules (module_menu.h)
   bool menu_stale_ = true;

@@ -5,16 +5,9 @@
 import assert from 'node:assert/strict';
 
 import {
-  ADMIN_PASSWORD, ADMIN_USER, click, e2e, findItem, itemsWithPrefix, login, openClient, pollUntil, screenshot,
-  typeInto, waitForCustomerList, waitForItem, waitForScreen, waitForSnapshot,
+  ADMIN_PASSWORD, ADMIN_USER, choose, click, e2e, findItem, itemsWithPrefix, login, openClient, pollUntil,
+  screenshot, typeInto, waitForCustomerList, waitForItem, waitForScreen, waitForSnapshot,
 } from './lib/index.js';
-
-async function choose(page, id, label) {
-  await click(page, id);
-  const snap = await waitForSnapshot(page, (s) => itemsWithPrefix(s, `${id}.`).some((it) => it.label.startsWith(label)) && s,
-    { what: `${label} offered by ${id}` });
-  await click(page, itemsWithPrefix(snap, `${id}.`).find((it) => it.label.startsWith(label)).id);
-}
 
 // Finds a customer in the picker by part of its name.
 async function pick(page, text, name) {

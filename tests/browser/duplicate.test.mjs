@@ -1,19 +1,22 @@
 // duplicate — the duplicate guard (撞单, SPEC §3) on the customer form: a sales rep typing a customer that
 // another rep already has (same phone) is told whose it is, may not save anyway, and nothing is created;
 // an admin told the same may save anyway, which the server records as an override in the audit log.
+// A duplicate the rep can see (their own customer) is offered to open, or to take what was typed: the
+// other customer's form opens with it in its empty fields, and saving changes that customer, not a new one.
 import assert from 'node:assert/strict';
 
 import {
-  ADMIN_PASSWORD, ADMIN_USER, Api, click, e2e, findItem, login, openClient, pollUntil, typeInto, waitForCustomerList,
+  ADMIN_PASSWORD, ADMIN_USER, Api, click, e2e, findItem, login, openClient, pollUntil, screenshot, typeInto, waitForCustomerList,
   waitForScreen, waitForSnapshot,
 } from './lib/index.js';
 
-async function newCustomer(page, name, phone) {
+async function newCustomer(page, name, phone, email = '') {
   await click(page, 'nav.customers');
   await click(page, 'customers.new');
   await waitForScreen(page, 'customers.form');
   await typeInto(page, 'form.name', name);
   await typeInto(page, 'form.phone', phone);
+  if (email) await typeInto(page, 'form.email', email);
   await click(page, 'form.save');
   return waitForSnapshot(page, (s) => findItem(s, 'form.duplicate') && s, { what: 'the duplicate answer', timeout: 20000 });
 }
@@ -37,6 +40,7 @@ e2e('a duplicate customer: named to a rep, saved anyway by an admin', { timeout:
   console.log(`# to the rep: ${findItem(told, 'form.error').label} / ${findItem(told, 'form.duplicate').label}`);
   assert.match(findItem(told, 'form.error').label, /王芳/, 'names the other owner');
   assert.equal(findItem(told, 'form.force'), null, 'a sales rep cannot override');
+  assert.equal(findItem(told, 'form.duplicate.open'), null, 'a customer the rep may not see is not offered');
   assert.equal(findItem(told, 'form.name')?.label, '恒达精密机械（苏州）', 'the form keeps what was typed');
   await waitForSnapshot(repPage, (s) => s.pending === 0 && s, { what: 'nothing left in the outbox' });
   assert.equal((await api.request('GET', '/customers?q=恒达')).items.length, 1, 'nothing was created');
@@ -58,4 +62,37 @@ e2e('a duplicate customer: named to a rep, saved anyway by an admin', { timeout:
   assert.equal(made.name, '恒达精密机械华东分部');
   const audit = await api.request('GET', `/audit?action=override&entity=customers`);
   assert.ok(audit.items.some((a) => a.entity_id === made.id), `the override is audited: ${JSON.stringify(audit.items)}`);
+});
+
+e2e('a duplicate the rep sees: opened, or what was typed added to it', { timeout: 150000 }, async ({ api, baseUrl, page }) => {
+  const password = 'Rep-password-2026';
+  await api.request('POST', '/users', { username: 'zhouxin', display_name: '周欣', role: 'sales', password });
+  const rep = new Api(baseUrl);
+  await rep.login('zhouxin', password);
+  const own = await rep.request('POST', '/customers', { name: '宁波海曙远航贸易', type: 'enterprise', phone: '0574-87770002' });
+
+  await openClient(page, baseUrl);
+  await login(page, 'zhouxin', password);
+  await waitForCustomerList(page);
+  let told = await newCustomer(page, '远航贸易', '0574 8777 0002');
+  assert.match(findItem(told, 'form.duplicate.open').label, /宁波海曙远航贸易/, 'names the customer the rep has');
+  await screenshot(page, 'customer-duplicate.png');
+  await click(page, 'form.duplicate.open');
+  await waitForScreen(page, 'customers.detail');
+  assert.match(decodeURIComponent(await page.evaluate(() => location.hash)), new RegExp(`#/customers/${own.id}$`));
+
+  told = await newCustomer(page, '远航贸易', '0574 8777 0002', 'sales@yuanhang.cn');
+  await click(page, 'form.duplicate.fill');
+  const filled = await waitForSnapshot(page, (s) => s.screen === 'customers.form' && findItem(s, 'form.filled') && s,
+    { what: 'the existing customer\'s form, filled' });
+  assert.equal(findItem(filled, 'form.name').label, '宁波海曙远航贸易', 'its own name stays');
+  assert.equal(findItem(filled, 'form.email').label, 'sales@yuanhang.cn', 'the typed email fills its empty field');
+  await click(page, 'form.save');
+  await waitForScreen(page, 'customers.detail', 20000);
+  const saved = await pollUntil(async () => {
+    const c = await rep.request('GET', `/customers/${own.id}`);
+    return c.email === 'sales@yuanhang.cn' && c;
+  }, { what: 'the email on the existing customer' });
+  assert.equal(saved.name, '宁波海曙远航贸易');
+  assert.equal((await api.request('GET', '/customers?q=远航')).items.length, 1, 'no second customer');
 });

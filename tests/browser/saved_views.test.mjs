@@ -4,16 +4,9 @@
 import assert from 'node:assert/strict';
 
 import {
-  ADMIN_PASSWORD, ADMIN_USER, click, e2e, findItem, itemsWithPrefix, login, openClient, pollUntil, reloadClient,
-  screenshot, typeInto, waitForCustomerList, waitForItem, waitForSnapshot,
+  ADMIN_PASSWORD, ADMIN_USER, choose, click, e2e, findItem, itemsWithPrefix, login, openClient, pollUntil,
+  reloadClient, screenshot, typeInto, waitForCustomerList, waitForItem, waitForSnapshot,
 } from './lib/index.js';
-
-async function choose(page, id, label) {
-  await click(page, id);
-  const snap = await waitForSnapshot(page, (s) => itemsWithPrefix(s, `${id}.`).some((it) => it.label === label) && s,
-    { what: `${label} offered by ${id}` });
-  await click(page, itemsWithPrefix(snap, `${id}.`).find((it) => it.label === label).id);
-}
 
 const count = (s) => findItem(s, 'customers.count')?.label;
 

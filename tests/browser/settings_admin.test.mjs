@@ -8,18 +8,9 @@
 import assert from 'node:assert/strict';
 
 import {
-  ADMIN_PASSWORD, ADMIN_USER, click, e2e, findItem, itemsWithPrefix, login, openClient, pollUntil, screenshot, serverRecords, typeInto,
-  waitForCustomerList, waitForItem, waitForScreen, waitForSnapshot,
+  ADMIN_PASSWORD, ADMIN_USER, choose, click, e2e, findItem, itemsWithPrefix, login, openClient, pollUntil,
+  screenshot, serverRecords, typeInto, waitForCustomerList, waitForItem, waitForScreen, waitForSnapshot,
 } from './lib/index.js';
-
-// Picks the item of combo `id` whose label is `label`.
-async function choose(page, id, label) {
-  await click(page, id);
-  const snap = await waitForSnapshot(page, (s) => itemsWithPrefix(s, `${id}.`).some((it) => it.label === label) && s,
-    { what: `${label} offered by ${id}` });
-  const item = itemsWithPrefix(snap, `${id}.`).find((it) => it.label === label);
-  await click(page, item.id);
-}
 
 e2e('option lists, custom fields and menus reach every form, list and side bar', { timeout: 240000 }, async ({ api, baseUrl, browser, page }) => {
   const old = await api.request('POST', '/customers', { name: '老展会客户有限公司', source: 'exhibition' });
@@ -38,6 +29,14 @@ e2e('option lists, custom fields and menus reach every form, list and side bar',
   let snap = await waitForSnapshot(page, (s) => findItem(s, 'settings.option.0.value')?.label === 'referral' && s, { what: 'the source options' });
   const rows = itemsWithPrefix(snap, 'settings.option.').filter((it) => /^settings\.option\.\d+\.value$/.test(it.id));
   const exhibition = rows.find((it) => it.label === 'exhibition').id.split('.')[2];
+  // Moving an option down and back up is no change: nothing to save or undo.
+  assert.equal(findItem(snap, 'settings.save').disabled, true, 'nothing to save before an edit');
+  await click(page, 'settings.option.0.down');
+  await waitForSnapshot(page, (s) => findItem(s, 'settings.option.1.value')?.label === 'referral' && !findItem(s, 'settings.save').disabled && s,
+    { what: 'referral moved down, something to save' });
+  await click(page, 'settings.option.1.up');
+  await waitForSnapshot(page, (s) => findItem(s, 'settings.option.0.value')?.label === 'referral' && findItem(s, 'settings.save').disabled &&
+    findItem(s, 'settings.undo').disabled && s, { what: 'back as it was: nothing to save' });
   await click(page, `settings.option.${exhibition}.retired`);
   await waitForSnapshot(page, (s) => findItem(s, `settings.option.${exhibition}.retired`)?.label === 'true' && s, { what: '展会 retired' });
   await click(page, 'settings.option.add');

@@ -4,17 +4,9 @@
 import assert from 'node:assert/strict';
 
 import {
-  ADMIN_PASSWORD, ADMIN_USER, click, e2e, findItem, itemsWithPrefix, login, openClient, pollUntil, screenshot,
-  typeInto, waitForCustomerList, waitForItem, waitForScreen, waitForSnapshot,
+  ADMIN_PASSWORD, ADMIN_USER, choose, click, e2e, findItem, itemsWithPrefix, login, openClient, pollUntil,
+  screenshot, typeInto, waitForCustomerList, waitForItem, waitForScreen, waitForSnapshot,
 } from './lib/index.js';
-
-// Picks the item of combo `id` whose label starts with `label`.
-async function choose(page, id, label) {
-  await click(page, id);
-  const snap = await waitForSnapshot(page, (s) => itemsWithPrefix(s, `${id}.`).some((it) => it.label.startsWith(label)) && s,
-    { what: `${label} offered by ${id}` });
-  await click(page, itemsWithPrefix(snap, `${id}.`).find((it) => it.label.startsWith(label)).id);
-}
 
 e2e('teams created, staffed, renamed, and deleted only when empty', { timeout: 150000 }, async ({ api, baseUrl, page }) => {
   const password = 'Team-pw-2026';

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "core/entity/entity_def.h"
+#include "core/rules/customer_rules.h"
 #include "test_db.h"
 
 using namespace kehu;
@@ -116,6 +117,28 @@ TEST_CASE("duplicate guard: same phone, or same name for non-individuals") {
   auto forced = t.try_create(customers_def(), {{"name", "深圳前海科技有限公司"}}, WriteOptions{true});
   REQUIRE(forced.ok());
   CHECK(t.count("SELECT count(*) FROM audit WHERE action = 'override'") == 1);
+}
+
+TEST_CASE("find_customer_duplicate names the other customer, never the record itself") {
+  test::TestDb t;
+  json pooled = t.create(customers_def(), {{"name", "杭州西溪数据"}, {"phone", "0571-8888 1234"}});
+  // What a form holds: the phone typed another way finds it, with no owner (the pool).
+  auto found = find_customer_duplicate(t.db(), {{"name", "别的名字"}, {"phone", "0571 88881234"}}, 0);
+  REQUIRE(found.ok());
+  REQUIRE(found->has_value());
+  CHECK((*found)->id == pooled["id"].get<int64_t>());
+  CHECK((*found)->pool);
+  // The record compared with itself (an edit) is no duplicate; nor is a person of the same name.
+  auto self = find_customer_duplicate(t.db(), pooled, pooled["id"].get<int64_t>());
+  REQUIRE(self.ok());
+  CHECK_FALSE(self->has_value());
+  auto person = find_customer_duplicate(t.db(), {{"name", "杭州西溪数据"}, {"type", "individual"}}, 0);
+  REQUIRE(person.ok());
+  CHECK_FALSE(person->has_value());
+  // No name or phone to compare (a half-typed form): nothing found, no error.
+  auto empty = find_customer_duplicate(t.db(), json::object(), 0);
+  REQUIRE(empty.ok());
+  CHECK_FALSE(empty->has_value());
 }
 
 TEST_CASE("codes typed by hand in the C series do not block automatic numbering") {

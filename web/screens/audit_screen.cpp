@@ -4,6 +4,7 @@
 
 #include "web/screens/module_menu.h"
 #include "web/screens/record_text.h"
+#include "web/screens/server_page_head.h"
 
 namespace kehu::client {
 
@@ -61,11 +62,10 @@ std::string AuditScreen::path() const {
 }
 
 void AuditScreen::draw(Ui& ui, LocalCache& cache, bool online) {
-  ui.text("audit.title", ui.tr("审计日志", "Audit log"));
-  if (!online)
-    ui.text_colored("audit.offline", ui.tr("审计日志需要联网；恢复网络后自动显示", "The audit log needs the network; it shows once you are online"),
-                    ImGui::GetColorU32(ImGuiCol_TextDisabled));
-  if (!list_.error().empty()) ui.text_colored("audit.error", list_.error(), IM_COL32(200, 50, 50, 255));
+  draw_server_page_head(ui,
+                        {"audit", {"审计日志", "Audit log"},
+                         {"审计日志需要联网；恢复网络后自动显示", "The audit log needs the network; it shows once you are online"}},
+                        online, list_.error());
 
   std::vector<std::string> actions, modules;
   for (const auto& a : kActions) actions.push_back(ui.tr(a.label));
@@ -86,14 +86,8 @@ void AuditScreen::draw(Ui& ui, LocalCache& cache, bool online) {
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable;
   if (!ImGui::BeginTable("audit.table", 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  const std::pair<Text, float> columns[] = {{{"时间", "Time"}, 1.2f}, {{"用户", "User"}, 1.0f},   {{"操作", "Action"}, 1.0f},
-                                            {{"对象", "Record"}, 1.2f}, {{"变更", "Changes"}, 4.0f}, {{"来源地址", "From"}, 1.0f}};
-  for (const auto& [label, weight] : columns) {
-    const std::string text = ui.tr(label);
-    ui.note(text);
-    ImGui::TableSetupColumn(text.c_str(), ImGuiTableColumnFlags_WidthStretch, weight);
-  }
-  ImGui::TableHeadersRow();
+  ui.table_headers({{{"时间", "Time"}, 1.2f}, {{"用户", "User"}, 1.0f}, {{"操作", "Action"}, 1.0f},
+                    {{"对象", "Record"}, 1.2f}, {{"变更", "Changes"}, 4.0f}, {{"来源地址", "From"}, 1.0f}});
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(n));
   while (clipper.Step()) {

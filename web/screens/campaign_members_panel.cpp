@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include "web/screens/record_text.h"
+#include "web/ui/colors.h"
 #include "web/ui/dialog_buttons.h"
 #include "web/ui/server_message.h"
 
@@ -12,7 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr unsigned int kRed = IM_COL32(200, 50, 50, 255);
 
 // GLOSSARY.md, campaigns: member status.
 const std::pair<const char*, Text> kStatuses[] = {{"targeted", {"目标", "Targeted"}},
@@ -79,12 +79,7 @@ std::optional<MemberChange> CampaignMembersPanel::draw(Ui& ui, LocalCache& cache
   for (const auto& [value, label] : kStatuses) status_labels.push_back(ui.tr(label));
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
   if (!items.empty() && ImGui::BeginTable("members.table", 4, flags)) {
-    for (const Text& h : {Text{"客户", "Customer"}, Text{"联系人", "Contact"}, Text{"状态", "Status"}, Text{"操作", "Actions"}}) {
-      const std::string label = ui.tr(h);
-      ui.note(label);
-      ImGui::TableSetupColumn(label.c_str());
-    }
-    ImGui::TableHeadersRow();
+    ui.table_headers({{{"客户", "Customer"}}, {{"联系人", "Contact"}}, {{"状态", "Status"}}, {{"操作", "Actions"}}});
     for (size_t i = 0; i < items.size(); ++i) {
       const json& m = items[i];
       const std::string n = std::to_string(i);

@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "web/screens/record_text.h"
+#include "web/ui/colors.h"
 
 namespace kehu::client {
 
@@ -40,7 +41,7 @@ void DashboardScreen::refresh(Ui& ui, LocalCache& cache, int64_t user_id, const 
 std::optional<DashboardIntent> DashboardScreen::draw(Ui& ui, const std::vector<const EntityDef*>& menu) {
   std::optional<DashboardIntent> intent;
   ui.text("dash.title", ui.tr("工作台", "Dashboard"));
-  if (!error_.empty()) ui.text_colored("dash.error", error_, IM_COL32(200, 50, 50, 255));
+  if (!error_.empty()) ui.text_colored("dash.error", error_, kRed);
 
   // The tiles: a figure and what it counts; a click opens that module's list.
   struct Tile {
@@ -106,7 +107,7 @@ std::optional<DashboardIntent> DashboardScreen::draw(Ui& ui, const std::vector<c
     if (overdue) line += ui.tr("（已逾期）", " (overdue)");
     ui.note(line);
     ImGui::PushID(static_cast<int>(id));
-    if (overdue) ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(200, 50, 50, 255));
+    if (overdue) ImGui::PushStyleColor(ImGuiCol_Text, kRed);
     if (ImGui::Selectable(line.c_str())) intent = DashboardIntent{&activities_def(), id};
     if (overdue) ImGui::PopStyleColor();
     ImGui::PopID();

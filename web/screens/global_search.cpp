@@ -4,6 +4,7 @@
 
 #include "web/screens/module_menu.h"
 #include "web/screens/record_text.h"
+#include "web/ui/colors.h"
 
 namespace kehu::client {
 
@@ -68,7 +69,7 @@ std::optional<SearchPick> GlobalSearch::draw(Ui& ui, LocalCache& cache, const st
   if (!query_.empty() && groups_.empty()) ui.text("search.none", ui.tr("本机没有匹配的记录", "Nothing on this device matches"));
   for (const auto& g : groups_) {
     ImGui::Spacing();
-    ui.text_colored("search.group." + g.module->name, ui.tr(module_title(*g.module)), IM_COL32(110, 110, 110, 255));
+    ui.text_colored("search.group." + g.module->name, ui.tr(module_title(*g.module)), kGrey);
     for (const auto& [id, title] : g.hits) {
       ui.note(title);
       ImGui::PushID((g.module->name + std::to_string(id)).c_str());

@@ -5,6 +5,7 @@
 #include "core/rules/workflows.h"
 #include "web/screens/module_menu.h"
 #include "web/screens/record_text.h"
+#include "web/ui/colors.h"
 #include "web/ui/dialog_buttons.h"
 
 namespace kehu::client {
@@ -145,7 +146,7 @@ std::optional<DetailIntent> RecordDetailScreen::draw_actions(Ui& ui, LocalCache&
   const int64_t id = r.value("id", int64_t{0});
   if (rights.busy) {  // the last step is on its way: its answer decides what comes next
     ImGui::SameLine();
-    ui.text_colored("action.sending", ui.tr("正在发送上一步操作…", "Sending the last step…"), IM_COL32(110, 110, 110, 255));
+    ui.text_colored("action.sending", ui.tr("正在发送上一步操作…", "Sending the last step…"), kGrey);
     return intent;
   }
   // The next steps of a contract or a ticket, from its machine; approvers' steps only for approvers.
@@ -221,11 +222,11 @@ std::optional<DetailIntent> RecordDetailScreen::draw_actions(Ui& ui, LocalCache&
       ui.text("merge.title", ui.tr("把重复的客户并入“" + record_title(entity, r) + "”", "Merge a duplicate into \"" + record_title(entity, r) + "\""));
       merge_picker_.draw(ui, cache, "merge.customer", merge_id_, ui.px(360));
       const bool self = merge_id_ == json(id);
-      if (self) ui.text_colored("merge.self", ui.tr("不能并入自己", "A customer cannot be merged into itself"), IM_COL32(200, 50, 50, 255));
+      if (self) ui.text_colored("merge.self", ui.tr("不能并入自己", "A customer cannot be merged into itself"), kRed);
       ui.text_colored("merge.warning",
                       ui.tr("它的联系人、商机、合同、订单、联系活动和工单都会移到这里，然后删除它。需要联网。",
                             "Its contacts, opportunities, contracts, orders, activities and tickets move here, then it is deleted. Needs the network."),
-                      IM_COL32(200, 50, 50, 255));
+                      kRed);
       const DialogAnswer answer = dialog_buttons(ui, "merge", ui.tr("合并", "Merge"), merge_id_.is_number_integer() && !self);
       if (answer == DialogAnswer::ok) intent = DetailIntent{DetailIntent::merge, &entity, id, json{{"keep_id", id}, {"merge_id", merge_id_}}, ""};
       if (answer != DialogAnswer::none) merging_ = false;
@@ -239,7 +240,7 @@ std::optional<DetailIntent> RecordDetailScreen::draw_actions(Ui& ui, LocalCache&
       ui.text("delete.question", ui.tr("确定删除" + entity.label.zh + "“" + record_title(entity, r) + "”？",
                                        "Delete the " + entity.label.en + " \"" + record_title(entity, r) + "\"?"));
       if (entity.name == "customers")
-        ui.text_colored("delete.warning", ui.tr("它的联系人会一并删除。", "Its contacts are deleted with it."), IM_COL32(200, 50, 50, 255));
+        ui.text_colored("delete.warning", ui.tr("它的联系人会一并删除。", "Its contacts are deleted with it."), kRed);
       const DialogAnswer answer = dialog_buttons(ui, "delete", ui.tr("删除", "Delete"), true);
       if (answer == DialogAnswer::ok) intent = DetailIntent{DetailIntent::remove, &entity, id, nullptr, ""};
       if (answer != DialogAnswer::none) confirm_delete_ = false;

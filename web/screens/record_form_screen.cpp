@@ -7,6 +7,7 @@
 #include "core/settings/field_options.h"
 #include "core/settings/settings.h"
 #include "web/screens/record_text.h"
+#include "web/ui/colors.h"
 
 namespace kehu::client {
 
@@ -14,7 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr ImU32 kRed = IM_COL32(220, 60, 60, 255);
 
 // A field a person fills in: written by people, and a kind of value a form can hold. The owner is
 // changed by the assign action; references to users (assignee) by the workflow actions.
@@ -54,6 +54,8 @@ void RecordFormScreen::open_new(const Ui& ui, LocalCache& cache, const EntityDef
   field_errors_.clear();
   error_.clear();
   duplicate_ = false;
+  duplicate_of_ = nullptr;
+  filled_ = false;
   options_.clear();
   settings_ = cache.settings();
   choices_ = writable_choices(settings_, entity);
@@ -134,16 +136,38 @@ void RecordFormScreen::open_edit(const Ui& ui, LocalCache& cache, const EntityDe
   if (id_ < 0 && text_.count("code")) text_["code"] = "";  // a local record's code is the server's to give
 }
 
+void RecordFormScreen::open_edit_filled(const Ui& ui, LocalCache& cache, const EntityDef& entity, const json& record,
+                                        const json& additions) {
+  json filled = record;
+  for (const auto& [name, value] : additions.items()) {
+    const json now = record.value(name, json());
+    if (name == "id" || name == "rev" || value.is_null()) continue;
+    if (now.is_null() || now == json("") || now == json::array()) filled[name] = value;
+  }
+  open_new(ui, cache, entity, filled);
+  id_ = record.value("id", int64_t{0});
+  base_rev_ = record.value("rev", int64_t{0});
+  original_ = record;  // what is sent is what differs from the record: the fields filled in
+  filled_ = true;
+}
+
+json RecordFormScreen::record_now() const {
+  json now = original_;
+  for (const FieldDef* f : fields_) now[f->name] = value_of(*f);
+  return now;
+}
+
 void RecordFormScreen::show_error(const std::string& message, const std::map<std::string, std::string>& fields) {
   error_ = message;
   field_errors_ = fields;
   duplicate_ = false;
 }
 
-void RecordFormScreen::show_duplicate(const std::string& message, bool may_override) {
+void RecordFormScreen::show_duplicate(const std::string& message, bool may_override, const json& other) {
   show_error(message, {});
   duplicate_ = true;
   may_force_ = may_override;
+  duplicate_of_ = other;
 }
 
 json RecordFormScreen::value_of(const FieldDef& f) const {
@@ -297,9 +321,15 @@ std::optional<FormIntent> RecordFormScreen::draw(Ui& ui, LocalCache& cache, bool
   if (!entity_) return intent;
   const EntityDef& e = *entity_;
   ui.text("form.heading", id_ == 0 ? ui.tr("新建" + e.label.zh, "New " + e.label.en) : ui.tr("编辑" + e.label.zh, "Edit " + e.label.en));
+  if (filled_)
+    ui.text_colored("form.filled", ui.tr("已把刚才填写的内容补充到空白字段，请核对后保存。", "What you typed fills the empty fields: check it, then save."),
+                    kGreen);
   ImGui::Separator();
   const float label_w = ui.px(120), field_w = ui.px(420);
-  ImGui::BeginChild("form.body", ImVec2(0, -ImGui::GetFrameHeightWithSpacing() * 2.2f));
+  // The fields scroll; below them stay the error, the duplicate answer and the buttons, in view.
+  const bool duplicate_choices = duplicate_ && !saving && (may_force_ || duplicate_of_.is_object());
+  const float footer_lines = 1.2f + (error_.empty() ? 0 : 1) + (duplicate_ ? 1 : 0) + (duplicate_choices ? 1 : 0);
+  ImGui::BeginChild("form.body", ImVec2(0, -ImGui::GetFrameHeightWithSpacing() * footer_lines));
   for (const FieldDef* fp : fields_) {
     const FieldDef& f = *fp;
     const std::string id = "form." + f.name;
@@ -366,13 +396,31 @@ std::optional<FormIntent> RecordFormScreen::draw(Ui& ui, LocalCache& cache, bool
   ImGui::EndChild();
   if (!error_.empty()) ui.text_colored("form.error", error_, kRed);
   if (duplicate_) {
-    ui.text("form.duplicate", may_force_ ? ui.tr("确认不是同一客户后，可以仍然保存（将记入审计日志）。",
-                                                  "If this is not the same customer, you may save anyway (it is recorded in the audit log).")
-                                         : ui.tr("可能已有同事在跟进该客户，请与其负责人或经理确认。",
-                                                  "A colleague may already be working with this customer: check with its owner or your manager."));
+    const Text advice = duplicate_of_.is_object()
+                            ? (may_force_ ? Text{"可以打开这个客户，或把刚才填写的内容补充进去；确认不是同一客户后，也可以仍然保存（将记入审计日志）。",
+                                                 "Open that customer, or add what you typed to it; if it is not the same customer, you may save anyway (recorded in the audit log)."}
+                                          : Text{"可以打开这个客户，或把刚才填写的内容补充进去。", "Open that customer, or add what you typed to it."})
+                        : may_force_ ? Text{"确认不是同一客户后，可以仍然保存（将记入审计日志）。",
+                                            "If this is not the same customer, you may save anyway (it is recorded in the audit log)."}
+                                     : Text{"可能已有同事在跟进该客户，请与其负责人或经理确认。",
+                                            "A colleague may already be working with this customer: check with its owner or your manager."};
+    ui.text("form.duplicate", ui.tr(advice));
     if (may_force_ && !saving && ui.button("form.force", ui.tr("仍然保存", "Save anyway"))) {
       intent = submit(ui);
       if (intent) intent->force = true;
+    }
+    if (duplicate_of_.is_object() && !saving) {
+      // The other customer is one the user sees: go there instead of making a second.
+      const int64_t other = duplicate_of_.value("id", int64_t{0});
+      if (may_force_) ImGui::SameLine();
+      if (ui.button("form.duplicate.open", ui.tr("打开已有客户：", "Open the existing customer: ") + record_title(e, duplicate_of_)))
+        intent = FormIntent{FormIntent::open_existing, {}, false, other};
+      if (id_ == 0) {
+        ImGui::SameLine();
+        if (ui.button("form.duplicate.fill", ui.tr("补充到已有客户", "Add this to the existing customer"))) {
+          if (auto typed = submit(ui)) intent = FormIntent{FormIntent::fill_existing, std::move(typed->values), false, other};
+        }
+      }
     }
   }
   ImGui::BeginDisabled(saving);

@@ -7,7 +7,9 @@
 // long notes, money as 12,500.00, and an order's lines as rows of product, quantity and unit price (the
 // price left empty takes the product's). Test ids: form.items.{n}.product|quantity|unit_price|remove,
 // form.items.add; form.heading, form.{field}, form.error.{field}, form.save,
-// form.cancel, form.duplicate (the duplicate answer) and form.force (save anyway). Option fields offer the
+// form.cancel, form.duplicate (the duplicate answer), form.force (save anyway), form.duplicate.open and
+// form.duplicate.fill (the other customer, when the cache holds it), form.filled (the note on a form
+// filled from another). Option fields offer the
 // administrator's option lists, and the entity's custom fields follow the built-in ones as
 // form.custom.{key} (core/settings/field_options.h).
 #pragma once
@@ -27,9 +29,12 @@
 namespace kehu::client {
 
 struct FormIntent {
-  enum Kind { save, cancel } kind = cancel;
+  // open_existing: show the customer the new one duplicates (`id`); fill_existing: edit that customer
+  // with `values`, what was typed here, in the fields it has empty.
+  enum Kind { save, cancel, open_existing, fill_existing } kind = cancel;
   nlohmann::json values;  // save: the fields to send (a create's input, or an edit's changed fields)
   bool force = false;     // save: past the duplicate check (SPEC §3), the user having seen who has the other
+  int64_t id = 0;         // open_existing, fill_existing
 };
 
 class RecordFormScreen {
@@ -39,6 +44,10 @@ class RecordFormScreen {
   // Times are edited in the user's local time (ui's UTC offset).
   void open_new(const Ui& ui, LocalCache& cache, const EntityDef& entity, const nlohmann::json& preset = nlohmann::json::object());
   void open_edit(const Ui& ui, LocalCache& cache, const EntityDef& entity, const nlohmann::json& record);
+  // An edit of `record` whose empty fields show `additions` (what was typed for a duplicate of it), to
+  // check and save; a note says so.
+  void open_edit_filled(const Ui& ui, LocalCache& cache, const EntityDef& entity, const nlohmann::json& record,
+                        const nlohmann::json& additions);
   std::optional<FormIntent> draw(Ui& ui, LocalCache& cache, bool saving);
   // What the save button does (Ctrl+S): the values to send, or nullopt with the problems shown.
   std::optional<FormIntent> submit(Ui& ui);
@@ -48,8 +57,12 @@ class RecordFormScreen {
   // Shows an error from core or the server: its message and the fields it names.
   void show_error(const std::string& message, const std::map<std::string, std::string>& fields);
   // The server found a duplicate customer (撞单): its message names the other record's owner. A manager or
-  // admin (`may_override`) may save anyway (form.force); others are told whom to ask.
-  void show_duplicate(const std::string& message, bool may_override);
+  // admin (`may_override`) may save anyway (form.force); others are told whom to ask. When the user sees
+  // the other customer (`other`, in the cache; null when not), it can be opened, or — for a new one —
+  // what was typed added to it instead.
+  void show_duplicate(const std::string& message, bool may_override, const nlohmann::json& other);
+  // Every field as the form holds it now, over the record edited: what the duplicate guard compares.
+  nlohmann::json record_now() const;
 
  private:
   nlohmann::json value_of(const FieldDef& f) const;  // what the form holds for `f` now
@@ -85,6 +98,8 @@ class RecordFormScreen {
   std::map<std::string, std::string> field_errors_;
   std::string error_;
   bool duplicate_ = false, may_force_ = false;
+  nlohmann::json duplicate_of_;  // the customer the server found, when the cache holds it
+  bool filled_ = false;          // opened by open_edit_filled
 };
 
 }  // namespace kehu::client

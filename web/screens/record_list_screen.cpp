@@ -27,7 +27,7 @@ bool is_column_field(const FieldDef& f) {
 
 }  // namespace
 
-RecordListScreen::RecordListScreen(const EntityDef& entity) : entity_(entity), views_(entity.name) {
+RecordListScreen::RecordListScreen(const EntityDef& entity, ServerList& views) : entity_(entity), views_(entity.name, views) {
   const FieldDef* title = title_field(entity);
   if (entity.field("code")) columns_.push_back("code");
   if (title) columns_.push_back(title->name);

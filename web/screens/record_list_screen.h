@@ -34,7 +34,8 @@ struct ListIntent {
 
 class RecordListScreen {
  public:
-  explicit RecordListScreen(const EntityDef& entity);
+  // `views`: the user's saved views of every list, read once for all of them (saved_views.h).
+  RecordListScreen(const EntityDef& entity, ServerList& views);
 
   // `may_create`: the user's role may create this module's records (the "new" button shows); `online`:
   // saved views can be saved and deleted.

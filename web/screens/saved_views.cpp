@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include "core/text/utf8.h"
+#include "web/ui/colors.h"
 #include "web/ui/dialog_buttons.h"
 #include "web/ui/server_message.h"
 
@@ -58,7 +59,7 @@ SavedViews::Drawn SavedViews::draw(Ui& ui, bool online, const json& state) {
   ImGui::EndDisabled();
   if (!error_.empty()) {
     ImGui::SameLine();
-    ui.text_colored(id + ".error", error_, IM_COL32(200, 50, 50, 255));
+    ui.text_colored(id + ".error", error_, kRed);
   }
 
   if (naming_) {

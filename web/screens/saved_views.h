@@ -32,10 +32,11 @@ struct ViewChange {
 
 class SavedViews {
  public:
-  explicit SavedViews(std::string resource) : resource_(std::move(resource)) {}
+  // `list`: all the user's views (GET /views), shared by every list's SavedViews; this one offers those
+  // of `resource`.
+  SavedViews(std::string resource, ServerList& list) : resource_(std::move(resource)), list_(list) {}
 
-  ServerList& list() { return list_; }
-  // The answer to a change: the list is read again; a refusal says why.
+  // The answer to a change: the views are read again; a refusal says why.
   void answered(Ui& ui, const HttpResponse& answer);
 
   struct Drawn {
@@ -47,7 +48,7 @@ class SavedViews {
 
  private:
   std::string resource_;
-  ServerList list_;
+  ServerList& list_;
   bool naming_ = false;  // the "save as view" dialog is open
   std::string name_;
   int64_t confirm_delete_ = 0;

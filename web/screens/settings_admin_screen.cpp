@@ -12,6 +12,8 @@
 #include "core/users/user_store.h"
 #include "web/screens/module_menu.h"
 #include "web/screens/record_text.h"
+#include "web/screens/server_page_head.h"
+#include "web/ui/colors.h"
 #include "web/ui/server_message.h"
 
 namespace kehu::client {
@@ -20,8 +22,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr unsigned int kRed = IM_COL32(200, 50, 50, 255);
-constexpr unsigned int kGreen = IM_COL32(30, 140, 60, 255);
 
 struct CustomTypeName {
   const char* value;
@@ -170,17 +170,14 @@ std::vector<std::string> SettingsAdminScreen::errors_elsewhere(const Ui& ui) con
 
 std::optional<json> SettingsAdminScreen::draw(Ui& ui, bool online) {
   std::optional<json> intent;
-  ui.text("settings.title", ui.tr("系统设置", "Settings"));
-  if (!online)
-    ui.text_colored("settings.offline", ui.tr("修改设置需要联网；恢复网络后自动读取", "Changing settings needs the network; they are read once you are online"),
-                    ImGui::GetColorU32(ImGuiCol_TextDisabled));
   if (document_.take_new_answer() && (adopt_next_ || !dirty())) {
     adopt_next_ = false;
     start_draft();
   }
-  const std::string& error = !error_.empty() ? error_ : document_.error();
-  if (!error.empty()) ui.text_colored("settings.error", error, kRed);
-  if (!notice_.empty()) ui.text_colored("settings.notice", notice_, kGreen);
+  draw_server_page_head(ui,
+                        {"settings", {"系统设置", "Settings"},
+                         {"修改设置需要联网；恢复网络后自动读取", "Changing settings needs the network; they are read once you are online"}},
+                        online, !error_.empty() ? error_ : document_.error(), notice_);
   if (draft_.is_null()) {
     if (online) ui.text("settings.loading", ui.tr("正在读取设置…", "Reading the settings…"));
     return intent;
@@ -264,15 +261,36 @@ void SettingsAdminScreen::load_option_rows() {
   }
 }
 
-void SettingsAdminScreen::store_option_rows() {
-  const auto lists = option_list_fields();
+namespace {
+
+// An option list as settings store it: [{value, zh, en, retired?}].
+json stored_list(const std::vector<FieldOption>& options) {
   json list = json::array();
-  for (const OptionRow& r : option_rows_) {
-    json item = {{"value", r.value}, {"zh", r.zh}, {"en", r.en}};
-    if (r.retired) item["retired"] = true;
+  for (const FieldOption& o : options) {
+    json item = {{"value", o.value}, {"zh", o.label.zh}, {"en", o.label.en}};
+    if (o.retired) item["retired"] = true;
     list.push_back(std::move(item));
   }
-  draft_["option_lists"][list_key(lists[static_cast<size_t>(list_choice_)])] = std::move(list);
+  return list;
+}
+
+}  // namespace
+
+void SettingsAdminScreen::store_option_rows() {
+  const auto lists = option_list_fields();
+  const OptionListField& f = lists[static_cast<size_t>(list_choice_)];
+  std::vector<FieldOption> options;
+  for (const OptionRow& r : option_rows_) options.push_back({r.value, Text{r.zh, r.en}, r.retired});
+  json list = stored_list(options);
+  const std::string key = list_key(f);
+  json& drafted = draft_["option_lists"];
+  // A list edited back to what it was is no change: back to the saved list, or to none when it is the
+  // built-in one, so touching and undoing leaves nothing to save.
+  const json saved = sections_of(document_.document())["option_lists"].value(key, json());
+  if (list != saved && list == stored_list(field_options(json::object(), *f.entity, *f.field)))
+    drafted.erase(key);
+  else
+    drafted[key] = std::move(list);
 }
 
 void SettingsAdminScreen::draw_option_lists(Ui& ui) {
@@ -304,13 +322,7 @@ void SettingsAdminScreen::draw_option_lists(Ui& ui) {
   std::optional<size_t> move_up, move_down, remove;
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
   if (ImGui::BeginTable("settings.options", 5, flags)) {
-    for (const Text& h : {Text{"选项值", "Value"}, Text{"中文名称", "Chinese name"}, Text{"英文名称", "English name"},
-                          Text{"停用", "Retired"}, Text{"操作", "Actions"}}) {
-      const std::string label = ui.tr(h);
-      ui.note(label);
-      ImGui::TableSetupColumn(label.c_str());
-    }
-    ImGui::TableHeadersRow();
+    ui.table_headers({{{"选项值", "Value"}}, {{"中文名称", "Chinese name"}}, {{"英文名称", "English name"}}, {{"停用", "Retired"}}, {{"操作", "Actions"}}});
     for (size_t i = 0; i < option_rows_.size(); ++i) {
       OptionRow& r = option_rows_[i];
       const std::string id = "settings.option." + std::to_string(i);
@@ -418,13 +430,8 @@ void SettingsAdminScreen::draw_custom_fields(Ui& ui) {
   std::optional<size_t> remove;
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
   if (ImGui::BeginTable("settings.custom", 7, flags)) {
-    for (const Text& h : {Text{"键名", "Key"}, Text{"中文名称", "Chinese name"}, Text{"英文名称", "English name"}, Text{"类型", "Type"},
-                          Text{"选项（逗号分隔）", "Choices (comma separated)"}, Text{"必填", "Required"}, Text{"操作", "Actions"}}) {
-      const std::string label = ui.tr(h);
-      ui.note(label);
-      ImGui::TableSetupColumn(label.c_str());
-    }
-    ImGui::TableHeadersRow();
+    ui.table_headers({{{"键名", "Key"}}, {{"中文名称", "Chinese name"}}, {{"英文名称", "English name"}}, {{"类型", "Type"}},
+                      {{"选项（逗号分隔）", "Choices (comma separated)"}}, {{"必填", "Required"}}, {{"操作", "Actions"}}});
     for (size_t i = 0; i < custom_rows_.size(); ++i) {
       CustomRow& r = custom_rows_[i];
       const std::string id = "settings.custom." + std::to_string(i);

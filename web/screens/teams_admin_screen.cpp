@@ -6,6 +6,8 @@
 
 #include "core/entity/entity_def.h"
 #include "core/text/utf8.h"
+#include "web/screens/server_page_head.h"
+#include "web/ui/colors.h"
 #include "web/ui/dialog_buttons.h"
 #include "web/ui/server_message.h"
 
@@ -15,8 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr unsigned int kRed = IM_COL32(200, 50, 50, 255);
-constexpr unsigned int kGreen = IM_COL32(30, 140, 60, 255);
 
 std::string text_of(const json& row, const char* field) {
   const json v = row.value(field, json());
@@ -84,13 +84,10 @@ std::string TeamsAdminScreen::team_name(int64_t id) const {
 
 std::optional<TeamsIntent> TeamsAdminScreen::draw(Ui& ui, bool online) {
   std::optional<TeamsIntent> intent;
-  ui.text("teams.title", ui.tr("部门管理", "Teams"));
-  if (!online)
-    ui.text_colored("teams.offline", ui.tr("部门管理需要联网；恢复网络后自动显示", "Managing teams needs the network; the lists show once you are online"),
-                    ImGui::GetColorU32(ImGuiCol_TextDisabled));
-  const std::string& error = !error_.empty() ? error_ : !teams_.error().empty() ? teams_.error() : users_.error();
-  if (!error.empty()) ui.text_colored("teams.error", error, kRed);
-  if (!notice_.empty()) ui.text_colored("teams.notice", notice_, kGreen);
+  draw_server_page_head(ui,
+                        {"teams", {"部门管理", "Teams"},
+                         {"部门管理需要联网；恢复网络后自动显示", "Managing teams needs the network; the lists show once you are online"}},
+                        online, !error_.empty() ? error_ : !teams_.error().empty() ? teams_.error() : users_.error(), notice_);
   const bool can_send = online && !sending_;
   auto send = [&](std::string method, std::string path, json body, int64_t team = 0) {
     saving_team_ = team;
@@ -138,14 +135,7 @@ std::optional<TeamsIntent> TeamsAdminScreen::draw(Ui& ui, bool online) {
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
   ImGui::Spacing();
   if (ImGui::BeginTable("teams.table", 4, flags)) {
-    const std::pair<Text, float> columns[] = {{{"部门名称", "Team"}, 2.0f}, {{"部门经理", "Manager"}, 2.0f},
-                                              {{"成员", "Members"}, 3.0f}, {{"操作", "Actions"}, 1.2f}};
-    for (const auto& [h, weight] : columns) {
-      const std::string label = ui.tr(h);
-      ui.note(label);
-      ImGui::TableSetupColumn(label.c_str(), ImGuiTableColumnFlags_WidthStretch, weight);
-    }
-    ImGui::TableHeadersRow();
+    ui.table_headers({{{"部门名称", "Team"}, 2.0f}, {{"部门经理", "Manager"}, 2.0f}, {{"成员", "Members"}, 3.0f}, {{"操作", "Actions"}, 1.2f}});
     for (const auto& t : teams_.items()) {
       const int64_t id = id_of(t);
       const std::string ids = std::to_string(id);
@@ -217,12 +207,7 @@ std::optional<TeamsIntent> TeamsAdminScreen::draw(Ui& ui, bool online) {
   const FieldDef* role = users_def().field("role");
   if (ImGui::BeginTable("teams.people.table", 3, flags | ImGuiTableFlags_ScrollY, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    for (const Text& h : {Text{"姓名", "Name"}, Text{"角色", "Role"}, Text{"部门", "Team"}}) {
-      const std::string label = ui.tr(h);
-      ui.note(label);
-      ImGui::TableSetupColumn(label.c_str());
-    }
-    ImGui::TableHeadersRow();
+    ui.table_headers({{{"姓名", "Name"}}, {{"角色", "Role"}}, {{"部门", "Team"}}});
     for (const auto& u : users_.items()) {
       if (!u.value("active", false)) continue;  // a registration or a disabled account has no team to choose
       const int64_t uid = id_of(u);

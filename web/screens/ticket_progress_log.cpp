@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include "web/screens/record_text.h"
+#include "web/ui/colors.h"
 
 namespace kehu::client {
 
@@ -34,7 +35,7 @@ std::optional<std::string> TicketProgressLog::draw(Ui& ui, LocalCache& cache, bo
     ui.text_colored("progress.offline", ui.tr("离线时无法读取处理进度，联网后自动显示", "The progress log shows once you are online again"),
                     ImGui::GetColorU32(ImGuiCol_TextDisabled));
   else if (!log_.error().empty())
-    ui.text_colored("progress.error", log_.error(), IM_COL32(200, 50, 50, 255));
+    ui.text_colored("progress.error", log_.error(), kRed);
   {
     const FieldDef* status = tickets_def().field("status");
     int n = 0;

@@ -4,6 +4,7 @@
 
 #include "core/entity/entity_def.h"
 #include "web/screens/record_text.h"
+#include "web/screens/server_page_head.h"
 #include "web/ui/server_message.h"
 
 namespace kehu::client {
@@ -34,14 +35,10 @@ void UsersAdminScreen::changed(Ui& ui, const HttpResponse& answer) {
 
 std::optional<UsersIntent> UsersAdminScreen::draw(Ui& ui, bool online, int64_t self) {
   std::optional<UsersIntent> intent;
-  ui.text("users.title", ui.tr("用户管理", "Users"));
-  if (!online) {
-    ui.text_colored("users.offline", ui.tr("用户管理需要联网；恢复网络后自动显示", "Managing users needs the network; the list shows once you are online"),
-                    ImGui::GetColorU32(ImGuiCol_TextDisabled));
-  }
-  const std::string& error = !error_.empty() ? error_ : list_.error();
-  if (!error.empty()) ui.text_colored("users.error", error, IM_COL32(200, 50, 50, 255));
-  if (!notice_.empty()) ui.text_colored("users.notice", notice_, IM_COL32(30, 140, 60, 255));
+  draw_server_page_head(ui,
+                        {"users", {"用户管理", "Users"},
+                         {"用户管理需要联网；恢复网络后自动显示", "Managing users needs the network; the list shows once you are online"}},
+                        online, !error_.empty() ? error_ : list_.error(), notice_);
   const FieldDef* role_field = users_def().field("role");
   std::vector<std::string> role_labels;
   for (const auto& r : role_field->values) role_labels.push_back(ui.tr(value_label(*role_field, r)));
@@ -83,13 +80,8 @@ std::optional<UsersIntent> UsersAdminScreen::draw(Ui& ui, bool online, int64_t s
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_ScrollY;
   if (ImGui::BeginTable("users.table", 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    for (const Text& h : {Text{"用户名", "User name"}, Text{"姓名", "Name"}, Text{"角色", "Role"}, Text{"状态", "State"},
-                          Text{"最近登录", "Last sign-in"}, Text{"操作", "Action"}}) {
-      const std::string label = ui.tr(h);
-      ui.note(label);
-      ImGui::TableSetupColumn(label.c_str());
-    }
-    ImGui::TableHeadersRow();
+    ui.table_headers({{{"用户名", "User name"}}, {{"姓名", "Name"}}, {{"角色", "Role"}}, {{"状态", "State"}},
+                      {{"最近登录", "Last sign-in"}}, {{"操作", "Action"}}});
     for (const auto& u : list_.items()) {
       const int64_t id = u.value("id", int64_t{0});
       const std::string ids = std::to_string(id);

@@ -1,7 +1,7 @@
 // test_hook.h — what end-to-end tests read back from the last drawn frame (SPEC §8).
 //
 // With the page opened with ?test=1, window.kehuTest.snapshot() returns
-//   {screen, frame, lang, online, pending, items: [{id, label, kind, x, y, w, h}]}
+//   {screen, frame, lang, online, pending, items: [{id, label, kind, x, y, w, h, disabled?}]}
 // in CSS pixels, so a browser test finds a widget by id or label, clicks its centre and types like a
 // person. The ui/ widget helpers record every labelled item as they draw it; `frame` counts frames
 // actually drawn (the idle check reads it). Recording costs a vector push per widget; it is always on.
@@ -17,6 +17,7 @@ struct TestItem {
   std::string label;  // the text as shown
   std::string kind;   // button, input, text, row, tab, checkbox, combo, progress
   float x = 0, y = 0, w = 0, h = 0;  // device pixels while recording
+  bool disabled = false;             // drawn greyed out: a click does nothing (only written when true)
 };
 
 class TestHook {

@@ -1,6 +1,7 @@
 #include "web/ui/widgets.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>  // whether the item is disabled, for the test hook
 #include <imgui_stdlib.h>
 
 namespace kehu::client {
@@ -9,7 +10,8 @@ void Ui::record(const std::string& id, const std::string& label, const char* kin
   ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   // Items clipped away (scrolled out of a child window) are not on screen: tests must not click them.
   if (!ImGui::IsItemVisible()) return;
-  hook_.add({id, label, kind, a.x, a.y, b.x - a.x, b.y - a.y});
+  const bool disabled = (ImGui::GetCurrentContext()->CurrentItemFlags & ImGuiItemFlags_Disabled) != 0;
+  hook_.add({id, label, kind, a.x, a.y, b.x - a.x, b.y - a.y, disabled});
 }
 
 bool Ui::button(const std::string& id, const std::string& label, float width) {
@@ -97,6 +99,16 @@ void Ui::progress(const std::string& id, float fraction, const std::string& over
   note(overlay);
   ImGui::ProgressBar(fraction, ImVec2(-1, 0), overlay.c_str());
   record(id, overlay, "progress");
+}
+
+void Ui::table_headers(std::initializer_list<Column> columns) {
+  for (const Column& c : columns) {
+    const std::string& label = tr(c.title);
+    note(label);
+    if (c.weight > 0) ImGui::TableSetupColumn(label.c_str(), ImGuiTableColumnFlags_WidthStretch, c.weight);
+    else ImGui::TableSetupColumn(label.c_str());
+  }
+  ImGui::TableHeadersRow();
 }
 
 }  // namespace kehu::client

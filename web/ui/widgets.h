@@ -5,6 +5,7 @@
 // reads, in the current language. Every helper returns what ImGui returns.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -55,6 +56,13 @@ class Ui {
   void record(const std::string& id, const std::string& label, const char* kind);
   // Notes text drawn directly with ImGui for the atlas.
   void note(std::string_view text) { fonts_.note_text(text); }
+  // A table's columns, titled in the language shown, and its header row; a weight > 0 stretches the
+  // column by it. Called after BeginTable (and TableSetupScrollFreeze).
+  struct Column {
+    Text title;
+    float weight = 0;
+  };
+  void table_headers(std::initializer_list<Column> columns);
 
   TestHook& hook() { return hook_; }
 

@@ -180,6 +180,18 @@ export async function click(page, id, { timeout = ms(15000) } = {}) {
   return item;
 }
 
+// Opens the combo `id` and clicks its option labelled `label` (an option whose label only starts with it,
+// e.g. a customer shown with its code, when none is labelled exactly so). Options are `{id}.{index}`.
+export async function choose(page, id, label) {
+  await click(page, id);
+  const option = (s) => {
+    const options = itemsWithPrefix(s, `${id}.`);
+    return options.find((it) => it.label === label) ?? options.find((it) => it.label.startsWith(label));
+  };
+  const snap = await waitForSnapshot(page, (s) => option(s) && s, { what: `${label} offered by ${id}` });
+  await click(page, option(snap).id);
+}
+
 // Drags item `from` onto item `to` with the mouse, moving in small steps as a hand would (ImGui starts a
 // drag only after the pointer moved a few pixels with the button held).
 export async function drag(page, from, to, { timeout = ms(15000) } = {}) {

@@ -1,0 +1,101 @@
+// client_requests.cpp — ClientState's requests that do not go through the outbox (client_state.h): the
+// lists the sync does not bring (users, teams, settings, the audit log, a ticket's progress log, a
+// campaign's members, saved views) and the changes to them, sent at once and only when online. Records
+// themselves always go through the outbox (client_state.cpp, forms).
+#include <utility>
+
+#include "web/client_state.h"
+#include "web/ui/server_message.h"
+
+namespace kehu::client {
+
+using nlohmann::json;
+
+void ClientState::send_now(std::string method, std::string path, const json& body, std::function<void(const HttpResponse&)> on_answer) {
+  HttpRequest request;
+  request.method = std::move(method);
+  request.path = std::move(path);
+  if (!body.is_null()) request.body = body.dump();
+  request.headers = {{"Accept-Language", accept_language()}};
+  auto alive = alive_;
+  platform_.send(std::move(request), [this, alive, session = session_, on_answer = std::move(on_answer)](HttpResponse answer) {
+    // Dropped when the client is gone or another user signed in since: it was meant for their screens.
+    if (!*alive || session != session_) return;
+    on_answer(answer);
+    redraw();
+  });
+}
+
+void ClientState::fetch(ServerList& list, const std::string& path) {
+  // `list` is a member of this state or of a screen of this session: send_now's checks keep the
+  // reference good.
+  const int generation = list.asking();
+  send_now("GET", path, nullptr, [this, &list, generation](const HttpResponse& answer) { list.answered(generation, ui_, answer); });
+}
+
+void ClientState::draw_users() {
+  const bool online = engine_ && engine_->online();
+  if (online && users_.list().wants()) fetch(users_.list(), "/api/v1/users?limit=500");
+  auto intent = users_.draw(ui_, online, user_.value("id", int64_t{0}));
+  if (!intent) return;
+  // Accounts are not in the cache, and an approval made offline would only surprise later.
+  send_now("PATCH", "/api/v1/users/" + std::to_string(intent->id), intent->change,
+           [this](const HttpResponse& answer) { users_.changed(ui_, answer); });
+}
+
+void ClientState::draw_settings() {
+  const bool online = engine_ && engine_->online();
+  if (online && settings_.document().wants()) fetch(settings_.document(), "/api/v1/admin/settings");
+  auto body = settings_.draw(ui_, online);
+  if (!body) return;
+  send_now("PUT", "/api/v1/admin/settings", *body, [this](const HttpResponse& answer) {
+    settings_.saved(ui_, answer);
+    // The public part comes back through the sync: this client's forms and menus change with everyone's.
+    if (answer.status == 200 && engine_) engine_->request_pull();
+  });
+}
+
+void ClientState::draw_teams() {
+  const bool online = engine_ && engine_->online();
+  if (online && teams_.teams().wants()) fetch(teams_.teams(), "/api/v1/teams?limit=500&sort=name");
+  if (online && teams_.users().wants()) fetch(teams_.users(), "/api/v1/users?limit=500");
+  auto intent = teams_.draw(ui_, online);
+  if (!intent) return;
+  send_now(intent->method, intent->path, intent->body, [this](const HttpResponse& answer) { teams_.changed(ui_, answer); });
+}
+
+void ClientState::merge_customers(const json& body) {
+  // A merge moves records the cache may not all hold (other people's), so only the server can do it;
+  // what moved comes back with the next pull.
+  if (!engine_ || !engine_->online()) {
+    notice_ = ui_.tr("合并客户需要联网", "Merging customers needs the network");
+    return;
+  }
+  notice_.clear();
+  send_now("POST", "/api/v1/customers/merge", body, [this](const HttpResponse& answer) {
+    if (answer.status == 200) {
+      if (engine_) engine_->request_pull();
+    } else {
+      notice_ = ui_.tr("合并未完成：", "Not merged: ") + server_reasons(ui_, answer);
+    }
+  });
+}
+
+void ClientState::send_member_change(const MemberChange& change) {
+  const int64_t campaign = members_.campaign();
+  std::string path = "/api/v1/campaigns/" + std::to_string(campaign) + "/members";
+  if (!change.query.empty()) path += "?" + change.query;
+  send_now(change.method, std::move(path), change.body, [this, campaign](const HttpResponse& answer) {
+    if (members_.campaign() == campaign) members_.changed(ui_, answer);  // still that campaign's page
+  });
+}
+
+void ClientState::send_view_change(const EntityDef& module, const ViewChange& change) {
+  const bool save = change.kind == ViewChange::save;
+  send_now(save ? "POST" : "DELETE", save ? "/api/v1/views" : "/api/v1/views/" + std::to_string(change.id),
+           save ? change.body : json(), [this, name = module.name](const HttpResponse& answer) {
+             if (auto it = lists_.find(name); it != lists_.end()) it->second->views().answered(ui_, answer);
+           });
+}
+
+}  // namespace kehu::client

@@ -170,6 +170,7 @@ void ClientState::mark_lists_stale() {
   dashboard_.mark_stale();
   board_.mark_stale();
   calendar_.mark_stale();
+  phone_book_.mark_stale();
   progress_.mark_stale();
   members_.members_of(members_.campaign()).mark_stale();
   users_.list().mark_stale();
@@ -297,6 +298,7 @@ void ClientState::close_session(bool delete_cache) {
   teams_.reset();
   dashboard_ = DashboardScreen();  // its figures and remembered reminder answers were this user's
   calendar_ = ActivityCalendar();
+  phone_book_ = PhoneBookScreen();  // its search and rows were the last user's
 }
 
 void ClientState::submit_login(const LoginIntent& intent) {
@@ -728,15 +730,30 @@ void ClientState::draw_list(const EntityDef& module) {
       return go(Place{Screen::form, &module, 0});
     }
   }
+  if (&module == &contacts_def()) {  // the list or the phone book
+    if (ui_.button("contacts.view.table", ui_.tr("列表", "List"))) phone_book_view_ = false;
+    ImGui::SameLine();
+    if (ui_.button("contacts.view.phonebook", ui_.tr("电话本", "Phone book"))) phone_book_view_ = true;
+    if (phone_book_view_) {
+      ImGui::SameLine(0, ui_.px(24));
+      if (auto open = phone_book_.draw(ui_, *cache_)) go(Place{Screen::detail, &module, *open});
+      return;
+    }
+  }
   RecordListScreen& list = list_of(module);
   const bool online = engine_ && engine_->online();
   if (online && views_.wants()) fetch(views_, "/api/v1/views?limit=500");
-  if (auto intent = list.draw(ui_, *cache_, may(module, Action::create), online)) {
+  if (auto intent = list.draw(ui_, *cache_, may(module, Action::create), may(module, Action::update), online)) {
     if (intent->kind == ListIntent::view) {
       send_view_change(module, intent->change);
     } else if (intent->kind == ListIntent::create) {
       form_.open_new(ui_, *cache_, module);
       go(Place{Screen::form, &module, 0});
+    } else if (intent->kind == ListIntent::edit) {
+      if (auto r = cache_->record(module, intent->id); r.ok() && r->has_value()) {
+        form_.open_edit(ui_, *cache_, module, **r);
+        go(Place{Screen::form, &module, intent->id});
+      }
     } else {
       go(Place{Screen::detail, &module, intent->id});
     }

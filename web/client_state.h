@@ -28,6 +28,7 @@
 #include "web/screens/dashboard_screen.h"
 #include "web/screens/global_search.h"
 #include "web/screens/login_screen.h"
+#include "web/screens/phone_book_screen.h"
 #include "web/screens/pipeline_board.h"
 #include "web/screens/record_detail_screen.h"
 #include "web/screens/record_form_screen.h"
@@ -173,6 +174,8 @@ class ClientState {
   SettingsAdminScreen settings_;
   TeamsAdminScreen teams_;
   bool calendar_view_ = false;     // activities shown on the calendar rather than the list
+  PhoneBookScreen phone_book_;
+  bool phone_book_view_ = false;   // contacts shown as the phone book rather than the list
   bool dark_ = false;              // the dark theme (saved per device)
   RecordDetailScreen detail_;
   RecordFormScreen form_;

@@ -81,17 +81,72 @@
     var r = canvas.getBoundingClientRect();
     Module._kehu_mouse_move((e.clientX - r.left) * dpr, (e.clientY - r.top) * dpr);
   }
-  canvas.addEventListener('pointermove', function (e) { mouse(e); requestFrame(); });
+  canvas.addEventListener('pointermove', function (e) {
+    if (e.pointerType === 'touch') return touchMove(e);
+    mouse(e);
+    requestFrame();
+  });
   canvas.addEventListener('pointerdown', function (e) {
+    Module._kehu_pointer_source(e.pointerType === 'touch' ? 1 : 0);
+    if (e.pointerType === 'touch') return touchDown(e);
     mouse(e);
     Module._kehu_mouse_button(e.button === 2 ? 1 : e.button === 1 ? 2 : 0, 1);
     requestFrame();
   });
   window.addEventListener('pointerup', function (e) {
+    if (e.pointerType === 'touch') return touchUp(e);
     if (e.target === canvas) mouse(e);
     Module._kehu_mouse_button(e.button === 2 ? 1 : e.button === 1 ? 2 : 0, 0);
     requestFrame();
   });
+  window.addEventListener('pointercancel', function (e) { if (e.pointerType === 'touch') touchEnd(); });
+
+  // ---------------------------------------------------------------------------------------- [touch]
+  // A finger is not a mouse. A tap clicks; a drag scrolls what is under it, as far as the finger moved;
+  // a press held still for half a second is a right click, which opens a context menu. Only the first
+  // finger counts. (The canvas's touch-action: none keeps the browser from panning the page instead.)
+  var TAP_SLOP = 10, HOLD_MS = 500;
+  var touch = null;  // {id, x, y, lastX, lastY, mode: 'pending' | 'scroll' | 'held', timer}
+  function click(button) {
+    Module._kehu_mouse_button(button, 1);  // ImGui sees the press and the release in separate frames
+    Module._kehu_mouse_button(button, 0);
+    requestFrame();
+  }
+  function touchDown(e) {
+    if (touch) return;
+    mouse(e);
+    touch = { id: e.pointerId, x: e.clientX, y: e.clientY, lastX: e.clientX, lastY: e.clientY, mode: 'pending' };
+    touch.timer = setTimeout(function () {
+      if (!touch || touch.mode !== 'pending') return;
+      touch.mode = 'held';
+      click(1);
+    }, HOLD_MS);
+    requestFrame();
+  }
+  function touchMove(e) {
+    if (!touch || e.pointerId !== touch.id) return;
+    if (touch.mode === 'pending' && Math.hypot(e.clientX - touch.x, e.clientY - touch.y) > TAP_SLOP) {
+      touch.mode = 'scroll';
+      clearTimeout(touch.timer);
+    }
+    if (touch.mode !== 'scroll') return;
+    Module._kehu_touch_scroll((e.clientX - touch.lastX) * dpr, (e.clientY - touch.lastY) * dpr);
+    touch.lastX = e.clientX;
+    touch.lastY = e.clientY;
+    requestFrame();
+  }
+  function touchUp(e) {
+    if (!touch || e.pointerId !== touch.id) return;
+    if (touch.mode === 'pending') {
+      mouse(e);
+      click(0);
+    }
+    touchEnd();
+  }
+  function touchEnd() {
+    if (touch) clearTimeout(touch.timer);
+    touch = null;
+  }
   canvas.addEventListener('wheel', function (e) {
     e.preventDefault();
     var unit = e.deltaMode === 1 ? 1 : 1 / 100;  // lines, or pixels as ~100 per notch

@@ -146,6 +146,19 @@ EMSCRIPTEN_KEEPALIVE void kehu_mouse_button(int button, int down) {
   host->input_frames = 3;
 }
 
+// Touch (kehu_shell.js turns a finger's gestures into these): where input comes from, so ImGui treats a
+// finger as one (no hover between taps), and a drag of `dx`, `dy` device pixels that scrolls what is under
+// the finger by as much (ImGui scrolls 5 lines of text per wheel step).
+EMSCRIPTEN_KEEPALIVE void kehu_pointer_source(int touch) {
+  ImGui::GetIO().AddMouseSourceEvent(touch ? ImGuiMouseSource_TouchScreen : ImGuiMouseSource_Mouse);
+}
+
+EMSCRIPTEN_KEEPALIVE void kehu_touch_scroll(double dx, double dy) {
+  const float step = 5.0f * (GImGui->FontSize > 0 ? GImGui->FontSize : 16.0f);
+  ImGui::GetIO().AddMouseWheelEvent(static_cast<float>(dx) / step, static_cast<float>(dy) / step);
+  host->input_frames = 2;
+}
+
 EMSCRIPTEN_KEEPALIVE void kehu_wheel(double dx, double dy) {
   ImGui::GetIO().AddMouseWheelEvent(static_cast<float>(dx), static_cast<float>(dy));
   host->input_frames = 2;

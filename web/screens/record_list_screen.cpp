@@ -99,7 +99,7 @@ void RecordListScreen::apply_view(const json& state) {
   stale_ = true;
 }
 
-std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool may_create, bool online) {
+std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool may_create, bool may_update, bool online) {
   std::optional<ListIntent> intent;
   const std::string& name = entity_.name;
 
@@ -189,12 +189,17 @@ std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool
           if (v.empty()) v = c == 0 ? "—" : "";
           ui.note(v);
           if (c == 0) {
-            // The first cell spans the row: a click anywhere on it opens the record.
+            // The first cell spans the row: a click anywhere on it opens the record; a right click (a
+            // long press on a touch screen) offers what else can be done with it.
             ImGui::PushID(static_cast<int>(id));
             if (ImGui::Selectable(v.c_str(), false, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap))
               intent = ListIntent{ListIntent::open, id, {}};
-            ImGui::PopID();
             ui.record(name + ".row." + std::to_string(id), record_title(entity_, r), "row");
+            if (ImGui::BeginPopupContextItem("row_menu")) {
+              if (auto chosen = draw_row_menu(ui, r, may_update)) intent = chosen;
+              ImGui::EndPopup();
+            }
+            ImGui::PopID();
           } else {
             ImGui::TextUnformatted(v.c_str());
           }
@@ -203,6 +208,34 @@ std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool
     }
     ImGui::EndTable();
   }
+  return intent;
+}
+
+std::optional<ListIntent> RecordListScreen::draw_row_menu(Ui& ui, const json& row, bool may_update) {
+  std::optional<ListIntent> intent;
+  const int64_t id = row.value("id", int64_t{0});
+  const std::string menu = entity_.name + ".menu.";
+  // Rows far enough apart for a finger (the menu is how a tablet reaches these).
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, ui.px(12)));
+  auto item = [&](const std::string& key, const std::string& label) {
+    ui.note(label);
+    const bool chosen = ImGui::Selectable(label.c_str());
+    ui.record(menu + key, label, "button");
+    return chosen;
+  };
+  if (item("open", ui.tr("打开", "Open"))) intent = ListIntent{ListIntent::open, id, {}};
+  if (may_update && item("edit", ui.tr("编辑", "Edit"))) intent = ListIntent{ListIntent::edit, id, {}};
+  // Copies of what is typed elsewhere most: its name, and its numbers (a phone to dial, a mobile).
+  const std::string title = record_title(entity_, row);
+  if (!title.empty() && item("copy_title", ui.tr("复制名称", "Copy the name"))) ImGui::SetClipboardText(title.c_str());
+  for (const auto& f : entity_.fields) {
+    if (f.format != TextFormat::phone) continue;
+    const json v = row.value(f.name, json());
+    if (!v.is_string() || v.get<std::string>().empty()) continue;
+    if (item("copy_" + f.name, ui.tr("复制", "Copy ") + ui.label(f.label) + " " + v.get<std::string>()))
+      ImGui::SetClipboardText(v.get<std::string>().c_str());
+  }
+  ImGui::PopStyleVar();
   return intent;
 }
 

@@ -10,7 +10,8 @@
 // The user's saved views of the list (saved_views.h) sit beside the search.
 //
 // Test ids: {entity}.search, {entity}.filter.{field}, {entity}.sort, {entity}.new, {entity}.count,
-// {entity}.row.{id}; the views' ids in saved_views.h.
+// {entity}.row.{id}; a row's menu {entity}.menu.open|edit|copy_title|copy_{phone field}; the views' ids
+// in saved_views.h.
 #pragma once
 
 #include <map>
@@ -27,7 +28,7 @@
 namespace kehu::client {
 
 struct ListIntent {
-  enum Kind { open, create, view } kind = open;
+  enum Kind { open, edit, create, view } kind = open;
   int64_t id = 0;
   ViewChange change;  // view: a saved view to send
 };
@@ -37,9 +38,9 @@ class RecordListScreen {
   // `views`: the user's saved views of every list, read once for all of them (saved_views.h).
   RecordListScreen(const EntityDef& entity, ServerList& views);
 
-  // `may_create`: the user's role may create this module's records (the "new" button shows); `online`:
-  // saved views can be saved and deleted.
-  std::optional<ListIntent> draw(Ui& ui, LocalCache& cache, bool may_create, bool online);
+  // `may_create`, `may_update`: the user's role may create this module's records (the "new" button
+  // shows), and edit them (a row's menu offers it); `online`: saved views can be saved and deleted.
+  std::optional<ListIntent> draw(Ui& ui, LocalCache& cache, bool may_create, bool may_update, bool online);
   SavedViews& views() { return views_; }
   void mark_stale() { stale_ = true; }
   const EntityDef& entity() const { return entity_; }
@@ -51,6 +52,8 @@ class RecordListScreen {
     Text label;
   };
   void requery(Ui& ui, LocalCache& cache);
+  // A row's context menu (right click, or a long press): open, edit, copy its name or a number.
+  std::optional<ListIntent> draw_row_menu(Ui& ui, const nlohmann::json& row, bool may_update);
   std::multimap<std::string, std::string> params() const;
   // What the list shows as a saved view's state ({filters: {field: value, q}, sort}), and back.
   nlohmann::json view_state() const;

@@ -41,9 +41,9 @@ export function pageLog(page, lastLines = 60) {
 }
 
 // A new context (own storage, own offline switch) and page in `browser`. Options: deviceScaleFactor,
-// viewport, origin (granted clipboard read/write), locale.
-export async function newContext(browser, { deviceScaleFactor = 1, viewport = DEFAULT_VIEWPORT, origin, locale = 'zh-CN' } = {}) {
-  const context = await browser.newContext({ deviceScaleFactor, viewport, locale, timezoneId: 'Asia/Shanghai' });
+// viewport, origin (granted clipboard read/write), locale, hasTouch (a touch screen, as on a tablet).
+export async function newContext(browser, { deviceScaleFactor = 1, viewport = DEFAULT_VIEWPORT, origin, locale = 'zh-CN', hasTouch = false } = {}) {
+  const context = await browser.newContext({ deviceScaleFactor, viewport, locale, hasTouch, timezoneId: 'Asia/Shanghai' });
   if (origin) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
   const page = recordPageLog(await context.newPage());
   return { context, page };

@@ -211,6 +211,47 @@ export async function drag(page, from, to, { timeout = ms(15000) } = {}) {
   await sleep(100);
 }
 
+// A finger on a touch screen (the context made with hasTouch), through Chromium's own touch input: the
+// page sees touch pointer events, as on a tablet. `cdp` is a CDP session of the page.
+async function touchAt(page, id) {
+  const item = await waitForItem(page, id);
+  const off = await canvasOffset(page);
+  const { x, y } = centre(item);
+  return { x: off.x + x, y: off.y + y };
+}
+
+// A tap on the item.
+export async function tap(page, cdp, id) {
+  const at = await touchAt(page, id);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at] });
+  await sleep(60);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await sleep(100);
+}
+
+// A finger held still on the item for `ms`, then lifted.
+export async function longPress(page, cdp, id, ms = 800) {
+  const at = await touchAt(page, id);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at] });
+  await sleep(ms);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await sleep(100);
+}
+
+// A finger put on the item and moved by `dy` CSS pixels (negative: up, which scrolls the content down) in
+// small steps, then lifted.
+export async function swipe(page, cdp, id, dy, steps = 12) {
+  const at = await touchAt(page, id);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at] });
+  for (let i = 1; i <= steps; ++i) {
+    await sleep(16);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: at.x, y: at.y + (dy * i) / steps }] });
+  }
+  await sleep(30);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await sleep(100);
+}
+
 // Clicks the input and types `text` key by key. replace: select what is there first (Ctrl+A), so the
 // typed text replaces it.
 export async function typeInto(page, id, text, { replace = false, delay = 15 } = {}) {

@@ -38,8 +38,8 @@ e2e('the phone book: grouped by customer, found by number, opened, a number copi
 
   // A click opens the contact.
   await click(page, `phonebook.row.${li.id}`);
-  const detail = await waitForScreen(page, 'contacts.detail');
-  assert.ok(detail.items.some((it) => it.label === '0571-8888 1234'), 'the contact\'s page shows its phone');
+  await waitForSnapshot(page, (s) => s.screen === 'contacts.detail' && s.items.some((it) => it.label === '0571-8888 1234') && s,
+    { what: 'the contact\'s page with its phone' });
   await click(page, 'record.back');
   snap = await waitForSnapshot(page, (s) => shownRows(s).join() === '李强,王芳' && s, { what: 'the phone book again, still searched' });
 

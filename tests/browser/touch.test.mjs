@@ -1,12 +1,13 @@
-// touch — the client on a tablet (a touch screen, Chromium's own touch input): a finger dragged up the
-// customer list scrolls it and opens nothing; a tap opens a customer; a press held on a row opens its
+// touch — the client on a tablet (a touch screen, Chromium's own touch input): a tap in a text box focuses
+// the text area an on-screen keyboard types into; a finger dragged up the customer list scrolls it and
+// opens nothing; a tap opens a customer; a press held on a row opens its
 // menu, whose "edit" opens the customer's form and whose "copy" puts the phone number on the clipboard.
 // Screenshot touch-row-menu.png.
 import assert from 'node:assert/strict';
 
 import {
-  ADMIN_PASSWORD, ADMIN_USER, backToList, e2e, findItem, login, longPress, openClient, rows, screenshot,
-  seedCustomerRecords, snapshot, swipe, tap, waitForCustomerList, waitForScreen, waitForSnapshot,
+  ADMIN_PASSWORD, ADMIN_USER, backToList, e2e, findItem, login, longPress, openClient, pollUntil, rows, screenshot,
+  seedCustomerRecords, snapshot, swipe, tap, waitForCustomerList, waitForSnapshot,
 } from './lib/index.js';
 
 const visibleIds = (snap) => rows(snap).map((r) => r.id).sort();
@@ -21,6 +22,13 @@ e2e('touch: a drag scrolls, a tap opens, a long press shows the row menu', {
   const before = await waitForSnapshot(page, (s) => rows(s).length > 10 && s, { what: 'a screenful of customers' });
   const first = rows(before).sort((a, b) => a.y - b.y);
 
+  // A tap in the search box focuses the text area an on-screen keyboard types into.
+  assert.notEqual(await page.evaluate(() => document.activeElement?.id), 'ime', 'no keyboard before the tap');
+  await tap(page, cdp, 'customers.search');
+  await pollUntil(async () => (await page.evaluate(() => document.activeElement?.id)) === 'ime',
+    { what: 'the keyboard\'s text area focused' });
+  await tap(page, cdp, 'customers.count');
+
   // A drag up from the middle row: the list moves, nothing opens.
   await swipe(page, cdp, first[Math.floor(first.length / 2)].id, -250);
   const scrolled = await waitForSnapshot(page, (s) => visibleIds(s).join() !== visibleIds(before).join() && s,
@@ -31,8 +39,8 @@ e2e('touch: a drag scrolls, a tap opens, a long press shows the row menu', {
   // A tap opens the customer under the finger.
   const target = rows(scrolled).sort((a, b) => a.y - b.y)[2];
   await tap(page, cdp, target.id);
-  const detail = await waitForScreen(page, 'customers.detail');
-  assert.ok(detail.items.some((it) => it.label === target.label), `the tapped customer ${target.label} shows`);
+  await waitForSnapshot(page, (s) => s.screen === 'customers.detail' && s.items.some((it) => it.label === target.label) && s,
+    { what: `the tapped customer ${target.label}` });
   await backToList(page);
 
   // A long press: the row's menu, as a right click gives it.
@@ -53,7 +61,8 @@ e2e('touch: a drag scrolls, a tap opens, a long press shows the row menu', {
   await longPress(page, cdp, pressed.id);
   await waitForSnapshot(page, (s) => findItem(s, 'customers.menu.edit') && s, { what: 'the row menu again' });
   await tap(page, cdp, 'customers.menu.edit');
-  const form = await waitForScreen(page, 'customers.form');
+  const form = await waitForSnapshot(page, (s) => s.screen === 'customers.form' && findItem(s, 'form.name') && s,
+    { what: 'the pressed customer\'s form' });
   assert.equal(findItem(form, 'form.name').label, pressed.label, 'the pressed customer\'s form');
   assert.match(decodeURIComponent(await page.evaluate(() => location.hash)), new RegExp(`#/customers/${id}/edit$`));
   const after = await snapshot(page);

@@ -31,6 +31,7 @@
 #include "core/sync/sync_reader.h"
 #include "web/cache/chunk_vfs.h"
 #include "web/cache/local_cache.h"
+#include "web/cache/phone_book.h"
 
 namespace {
 
@@ -130,6 +131,31 @@ void local_search(kehu::client::LocalCache& cache, int iterations, int visible) 
   }
 }
 
+// The phone book (web/cache/phone_book.h) over every contact: all of them in phone-book order, found by a
+// name and by part of a number, each with the entries of a screenful read, as the screen does.
+void phone_book(kehu::client::LocalCache& cache, int iterations, int visible) {
+  const struct {
+    const char* name;
+    const char* search;
+  } cases[] = {{"phonebook_all", ""}, {"phonebook_name", "王"}, {"phonebook_number", "0013"}};
+  for (const auto& c : cases) {
+    size_t matches = 0;
+    std::vector<double> times;
+    for (int i = 0; i <= iterations; ++i) {  // the first run warms up
+      auto start = Clock::now();
+      std::vector<int64_t> ids = must(kehu::client::phone_book_ids(cache.db(), c.search), "reading the phone book");
+      std::vector<int64_t> shown(ids.begin(), ids.begin() + std::min<size_t>(ids.size(), static_cast<size_t>(visible)));
+      auto entries = must(kehu::client::phone_book_entries(cache.db(), shown), "reading the phone book's rows");
+      if (entries.size() != shown.size()) fail("phone book rows missing");
+      if (i > 0) times.push_back(seconds_since(start) * 1000.0);
+      matches = ids.size();
+    }
+    auto p = kehu::bench::percentiles(times);
+    std::printf("search %s %zu %.3f %.3f %.3f  matches=%zu\n", c.name, times.size(), p.p50, p.p95, p.max, matches);
+    std::fflush(stdout);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -156,5 +182,6 @@ int main(int argc, char** argv) {
   auto cache = open_client_cache();
   first_sync(*server, *cache, page);
   local_search(*cache, iterations, visible);
+  phone_book(*cache, iterations, visible);
   return 0;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run_client_cache_bench.sh — the client's first sync and local search at N customers (2 contacts each),
+# run_client_cache_bench.sh — the client's first sync, local search and phone book at N customers (2 contacts each),
 # natively and as wasm under node (the engine Chromium runs the client with), with the wasm/native ratio.
 #
 #   bench/run_client_cache_bench.sh [N]     N customers (default 100000)
@@ -66,4 +66,8 @@ row "cache size, MB" "$(field "$OUT/native" sync 7)" "$(field "$wasm_file" sync 
 for set in 1char 2char 4char; do
   row "search $set p50" "$(field "$OUT/native" "$set" 4)" "$(field "$wasm_file" "$set" 4)"
   row "search $set p95" "$(field "$OUT/native" "$set" 5)" "$(field "$wasm_file" "$set" 5)"
+done
+for kind in all name number; do
+  row "phone book $kind p50" "$(field "$OUT/native" "phonebook_$kind" 4)" "$(field "$wasm_file" "phonebook_$kind" 4)"
+  row "phone book $kind p95" "$(field "$OUT/native" "phonebook_$kind" 5)" "$(field "$wasm_file" "phonebook_$kind" 5)"
 done

@@ -17,6 +17,8 @@ e2e('an order with two lines, a bad line named, the total from the server', { ti
   await waitForCustomerList(page);
   await click(page, `customers.row.${customer.id}`);
   await waitForScreen(page, 'customers.detail');
+  // Every related section drawn: the page's layout is settled before a button is clicked by position.
+  await waitForItem(page, 'related.tickets.new');
   await click(page, 'related.orders.new');
   await waitForScreen(page, 'orders.form');
   await waitForSnapshot(page, (s) => findItem(s, 'form.customer_id')?.label === customer.name && s, { what: 'the customer preset' });

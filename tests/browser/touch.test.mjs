@@ -2,7 +2,7 @@
 // the text area an on-screen keyboard types into; a finger dragged up the customer list scrolls it and
 // opens nothing; a tap opens a customer; a press held on a row opens its
 // menu, whose "edit" opens the customer's form and whose "copy" puts the phone number on the clipboard.
-// Screenshot touch-row-menu.png.
+// The list's toolbar wraps to the tablet's width. Screenshot touch-row-menu.png.
 import assert from 'node:assert/strict';
 
 import {
@@ -21,6 +21,9 @@ e2e('touch: a drag scrolls, a tap opens, a long press shows the row menu', {
   await waitForCustomerList(page);
   const before = await waitForSnapshot(page, (s) => rows(s).length > 10 && s, { what: 'a screenful of customers' });
   const first = rows(before).sort((a, b) => a.y - b.y);
+  // The toolbar wraps rather than running off a tablet's screen.
+  const count = findItem(before, 'customers.count');
+  assert.ok(count.x + count.w <= 1024, `the count is on screen: ${JSON.stringify(count)}`);
 
   // A tap in the search box focuses the text area an on-screen keyboard types into.
   assert.notEqual(await page.evaluate(() => document.activeElement?.id), 'ime', 'no keyboard before the tap');

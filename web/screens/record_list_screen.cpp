@@ -8,6 +8,7 @@
 #include "core/settings/field_options.h"
 #include "web/screens/module_menu.h"
 #include "web/screens/record_text.h"
+#include "web/ui/colors.h"
 
 namespace kehu::client {
 
@@ -115,13 +116,13 @@ std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool
     ImGui::SameLine();
     if (ui.button(name + ".new", ui.tr("+ 新建" + entity_.label.zh, "+ New " + entity_.label.en))) intent = ListIntent{ListIntent::create, 0, {}};
   }
-  ImGui::SameLine(0, ui.px(24));
+  ui.same_line_if_fits(ui.px(280), ui.px(24));  // the views' chooser and its button
   auto views = views_.draw(ui, online, view_state());
   if (views.apply) apply_view(*views.apply);
   if (views.change) intent = ListIntent{ListIntent::view, 0, std::move(*views.change)};
   const float combo_w = ui.px(150);
   for (const FieldDef* f : filters_) {
-    if (f != filters_.front()) ImGui::SameLine();
+    if (f != filters_.front()) ui.same_line_if_fits(combo_w);
     // The settings' choices, retired ones too: old records keep them.
     const auto options = field_options(cache.settings(), entity_, *f);
     std::vector<std::string> labels;
@@ -135,7 +136,7 @@ std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool
       stale_ = true;
     }
   }
-  if (!filters_.empty()) ImGui::SameLine();
+  if (!filters_.empty()) ui.same_line_if_fits(combo_w);
   std::vector<std::string> sort_labels;
   for (const auto& s : sorts_) sort_labels.push_back(ui.tr(s.label));
   int sort = sort_;
@@ -143,9 +144,9 @@ std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool
     sort_ = sort;
     stale_ = true;
   }
-  ImGui::SameLine(0, ui.px(16));
+  ui.same_line_if_fits(ui.px(110), ui.px(16));  // the count
   if (stale_) requery(ui, cache);
-  if (!error_.empty()) ui.text_colored(name + ".error", error_, IM_COL32(220, 60, 60, 255));
+  if (!error_.empty()) ui.text_colored(name + ".error", error_, kRed);
   ui.text(name + ".count", ui.tr("共 " + std::to_string(ids_.size()) + " 条",
                                  std::to_string(ids_.size()) + (ids_.size() == 1 ? " record" : " records")));
 

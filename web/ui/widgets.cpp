@@ -101,6 +101,11 @@ void Ui::progress(const std::string& id, float fraction, const std::string& over
   record(id, overlay, "progress");
 }
 
+void Ui::same_line_if_fits(float width, float spacing) {
+  ImGui::SameLine(0, spacing);
+  if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+}
+
 void Ui::table_headers(std::initializer_list<Column> columns) {
   for (const Column& c : columns) {
     const std::string& label = tr(c.title);

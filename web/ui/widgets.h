@@ -56,6 +56,9 @@ class Ui {
   void record(const std::string& id, const std::string& label, const char* kind);
   // Notes text drawn directly with ImGui for the atlas.
   void note(std::string_view text) { fonts_.note_text(text); }
+  // Continues the line when an item `width` wide still fits, else starts the next one: a toolbar wraps
+  // in a narrow window (a tablet held upright) instead of running off its edge.
+  void same_line_if_fits(float width, float spacing = -1.0f);
   // A table's columns, titled in the language shown, and its header row; a weight > 0 stretches the
   // column by it. Called after BeginTable (and TableSetupScrollFreeze).
   struct Column {

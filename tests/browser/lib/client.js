@@ -165,10 +165,28 @@ async function canvasOffset(page) {
 
 export const centre = (item) => ({ x: item.x + item.w / 2, y: item.y + item.h / 2 });
 
+// Where the item is once the layout stopped moving: a page still filling in (a record's related sections
+// arriving) shifts its buttons between two frames, and a click aimed at the first place would land on
+// another button. Settled when no new frame was drawn, or the item kept its place over one.
+async function settledItem(page, id, timeout) {
+  let item = await waitForItem(page, id, timeout);
+  let snap = await snapshot(page).catch(() => null);
+  for (let i = 0; snap && i < 20; ++i) {
+    await sleep(40);
+    const next = await snapshot(page).catch(() => null);
+    if (!next) break;  // the page is navigating: the item as found
+    const again = findItem(next, id);
+    if (next.frame === snap.frame || (again && again.x === item.x && again.y === item.y)) return again ?? item;
+    snap = next;
+    item = again ?? await waitForItem(page, id, timeout);
+  }
+  return item;
+}
+
 // Moves the mouse onto the item, presses and releases its left button in separate frames (ImGui sees
 // hover, then press, then release). Returns the item clicked.
 export async function click(page, id, { timeout = ms(15000) } = {}) {
-  const item = await waitForItem(page, id, timeout);
+  const item = await settledItem(page, id, timeout);
   const off = await canvasOffset(page);
   const { x, y } = centre(item);
   await page.mouse.move(off.x + x, off.y + y, { steps: 2 });
@@ -214,7 +232,7 @@ export async function drag(page, from, to, { timeout = ms(15000) } = {}) {
 // A finger on a touch screen (the context made with hasTouch), through Chromium's own touch input: the
 // page sees touch pointer events, as on a tablet. `cdp` is a CDP session of the page.
 async function touchAt(page, id) {
-  const item = await waitForItem(page, id);
+  const item = await settledItem(page, id, ms(15000));
   const off = await canvasOffset(page);
   const { x, y } = centre(item);
   return { x: off.x + x, y: off.y + y };

@@ -429,13 +429,21 @@ void ClientState::check_form_result() {
   else form_.show_error(message, fields);
 }
 
-json ClientState::duplicate_in_cache() {
+DuplicateInCache ClientState::duplicate_in_cache() {
   // The same guard as the server's, over the customers this user sees (their cache).
-  if (form_.entity() != &customers_def()) return nullptr;
-  auto found = find_customer_duplicate(cache_->db(), form_.record_now(), form_.id());
-  if (!found.ok() || !*found) return nullptr;
+  if (form_.entity() != &customers_def()) return {};
+  Database& db = cache_->db();
+  auto found = find_customer_duplicate(db, form_.record_now(), form_.id());
+  if (!found.ok() || !*found) return {};
   auto other = cache_->record(customers_def(), (*found)->id);
-  return other.ok() && other->has_value() ? **other : json();
+  if (!other.ok() || !other->has_value()) return {};
+  // Whether the user may change it (a rep sees the pool, but changes only their own): the server's rule,
+  // over the directory in the cache.
+  const int64_t user_id = user_.value("id", int64_t{0});
+  auto team = db.query_int("SELECT team_id FROM users WHERE id = ?1", {user_id});
+  const Viewer viewer{user_id, user_.value("role", std::string()), team.ok() ? *team : std::nullopt};
+  auto may_change = row_in_reach(db, customers_def(), (*found)->id, viewer, Action::update);
+  return {std::move(**other), may_change.ok() && *may_change && may(customers_def(), Action::update)};
 }
 
 // ============================================================================================[SECTION] frame

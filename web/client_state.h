@@ -76,8 +76,8 @@ class ClientState {
   void signed_out();
   void save_form(const FormIntent& intent);
   void check_form_result();
-  // The customer the form's record duplicates, when the cache holds it (null otherwise).
-  nlohmann::json duplicate_in_cache();
+  // The customer the form's record duplicates, when the cache holds it.
+  DuplicateInCache duplicate_in_cache();
   // After a change went into the outbox: saved to the device, screens refreshed, sent when online.
   // On failure the reason shows in the status bar; returns whether it was queued.
   bool queued_in_outbox(const Status& queued);

@@ -99,7 +99,9 @@
     Module._kehu_mouse_button(e.button === 2 ? 1 : e.button === 1 ? 2 : 0, 0);
     requestFrame();
   });
-  window.addEventListener('pointercancel', function (e) { if (e.pointerType === 'touch') touchEnd(); });
+  window.addEventListener('pointercancel', function (e) {
+    if (e.pointerType === 'touch' && touch && e.pointerId === touch.id) touchEnd();  // another finger's cancel is not ours
+  });
 
   // ---------------------------------------------------------------------------------------- [touch]
   // A finger is not a mouse. A tap clicks; a drag scrolls what is under it, as far as the finger moved;

@@ -1,8 +1,9 @@
 // duplicate — the duplicate guard (撞单, SPEC §3) on the customer form: a sales rep typing a customer that
 // another rep already has (same phone) is told whose it is, may not save anyway, and nothing is created;
 // an admin told the same may save anyway, which the server records as an override in the audit log.
-// A duplicate the rep can see (their own customer) is offered to open, or to take what was typed: the
-// other customer's form opens with it in its empty fields, and saving changes that customer, not a new one.
+// A duplicate the rep can see is offered to open; their own customer can also take what was typed (its
+// form opens with it in its empty fields, and saving changes that customer, not a new one), a pool
+// customer, which they may only claim, cannot.
 import assert from 'node:assert/strict';
 
 import {
@@ -70,6 +71,7 @@ e2e('a duplicate the rep sees: opened, or what was typed added to it', { timeout
   const rep = new Api(baseUrl);
   await rep.login('zhouxin', password);
   const own = await rep.request('POST', '/customers', { name: '宁波海曙远航贸易', type: 'enterprise', phone: '0574-87770002' });
+  await api.request('POST', '/customers', { name: '宁波北仑港务物流', type: 'enterprise', phone: '0574-86660003', owner_id: null });
 
   await openClient(page, baseUrl);
   await login(page, 'zhouxin', password);
@@ -77,9 +79,18 @@ e2e('a duplicate the rep sees: opened, or what was typed added to it', { timeout
   let told = await newCustomer(page, '远航贸易', '0574 8777 0002');
   assert.match(findItem(told, 'form.duplicate.open').label, /宁波海曙远航贸易/, 'names the customer the rep has');
   await screenshot(page, 'customer-duplicate.png');
+  assert.ok(findItem(told, 'form.duplicate.fill'), 'their own customer can take what was typed');
   await click(page, 'form.duplicate.open');
   await waitForScreen(page, 'customers.detail');
   assert.match(decodeURIComponent(await page.evaluate(() => location.hash)), new RegExp(`#/customers/${own.id}$`));
+
+  // A pool customer: the rep may open it (and claim it there) but not change it, so nothing is added to it.
+  told = await newCustomer(page, '北仑港务', '0574 8666 0003');
+  assert.match(findItem(told, 'form.duplicate.open').label, /宁波北仑港务物流/);
+  assert.equal(findItem(told, 'form.duplicate.fill'), null, 'a customer the rep may not change takes nothing');
+  assert.match(findItem(told, 'form.duplicate').label, /领取/);
+  await click(page, 'form.cancel');
+  await waitForScreen(page, 'customers');
 
   told = await newCustomer(page, '远航贸易', '0574 8777 0002', 'sales@yuanhang.cn');
   await click(page, 'form.duplicate.fill');

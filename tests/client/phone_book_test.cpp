@@ -62,6 +62,16 @@ TEST_CASE("the phone book: by customer, then name; found by names and by numbers
   CHECK(names(db, "_").empty());
   CHECK(names(db, "没有这个人").empty());
 
+  // Two customers of one name (people may share one) stay two groups: their contacts do not interleave.
+  store(db, customers_def(), {{"id", 3}, {"code", "C000003"}, {"name", "张伟"}, {"type", "individual"}});
+  store(db, customers_def(), {{"id", 4}, {"code", "C000004"}, {"name", "张伟"}, {"type", "individual"}});
+  store(db, contacts_def(), {{"id", 20}, {"customer_id", 4}, {"name", "A 张伟"}});
+  store(db, contacts_def(), {{"id", 21}, {"customer_id", 3}, {"name", "B 张伟"}});
+  store(db, contacts_def(), {{"id", 22}, {"customer_id", 4}, {"name", "C 张伟"}});
+  auto same = phone_book_ids(db, "张伟");
+  REQUIRE(same.ok());
+  CHECK(*same == std::vector<int64_t>{21, 20, 22});
+
   auto ids = phone_book_ids(db, "王芳");
   REQUIRE(ids.ok());
   auto entries = phone_book_entries(db, *ids);

@@ -48,7 +48,7 @@ Result<std::vector<int64_t>> phone_book_ids(Database& cache, std::string_view se
       "WHERE ?1 = '' "
       "   OR (?2 = '' AND (ct.name LIKE '%' || ?1 || '%' ESCAPE '\\' OR cu.name LIKE '%' || ?1 || '%' ESCAPE '\\')) "
       "   OR (?2 <> '' AND (" + number_holds("ct.mobile") + " OR " + number_holds("ct.phone") + ")) "
-      "ORDER BY cu.name, ct.name, ct.id";
+      "ORDER BY cu.name, cu.id, ct.name, ct.id";  // two customers of one name stay two groups
   auto st = cache.prepare(sql);
   if (!st.ok()) return st.take_error();
   (*st)->bind_all({like_escaped(text), digits});

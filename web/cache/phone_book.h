@@ -22,7 +22,7 @@ struct PhoneBookEntry {
 };
 
 // The contacts matching `search` (all for ""), in phone-book order: by customer name (code point order:
-// the cache has no pinyin collation), then by contact name.
+// the cache has no pinyin collation; two customers of one name each keep their group), then by contact name.
 Result<std::vector<int64_t>> phone_book_ids(Database& cache, std::string_view search);
 
 // The entries of `ids` still in the cache, in the order of `ids`.

@@ -7,11 +7,11 @@
 namespace kehu::client {
 
 void PhoneBookScreen::read_rows(const Ui& ui, LocalCache& cache, int first, int last) {
+  if (entries_.size() > 2000) entries_.clear();  // memory stays flat however far the list scrolls
   std::vector<int64_t> wanted;
   for (int i = std::max(0, first - 1); i < last; ++i)
     if (!entries_.count(ids_[static_cast<size_t>(i)])) wanted.push_back(ids_[static_cast<size_t>(i)]);
   if (wanted.empty()) return;
-  if (entries_.size() > 2000) entries_.clear();  // memory stays flat however far the list scrolls
   auto read = phone_book_entries(cache.db(), wanted);
   if (!read.ok()) {
     error_ = ui.tr(read.error().message);
@@ -71,7 +71,12 @@ std::optional<int64_t> PhoneBookScreen::draw(Ui& ui, LocalCache& cache) {
     read_rows(ui, cache, clipper.DisplayStart, clipper.DisplayEnd);
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
       auto it = entries_.find(ids_[static_cast<size_t>(i)]);
-      if (it == entries_.end()) continue;  // gone from the cache since the ids were read
+      if (it == entries_.end()) {  // gone from the cache since the ids were read: an empty row keeps the count
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::TextUnformatted("");
+        continue;
+      }
       const PhoneBookEntry& e = it->second;
       // The customer's name heads its group: shown on its first contact only, as in a printed phone book.
       const PhoneBookEntry* before = i > 0 && entries_.count(ids_[static_cast<size_t>(i - 1)]) ? &entries_.at(ids_[static_cast<size_t>(i - 1)]) : nullptr;

@@ -54,7 +54,7 @@ void RecordFormScreen::open_new(const Ui& ui, LocalCache& cache, const EntityDef
   field_errors_.clear();
   error_.clear();
   duplicate_ = false;
-  duplicate_of_ = nullptr;
+  duplicate_of_ = {};
   filled_ = false;
   options_.clear();
   settings_ = cache.settings();
@@ -138,15 +138,21 @@ void RecordFormScreen::open_edit(const Ui& ui, LocalCache& cache, const EntityDe
 
 void RecordFormScreen::open_edit_filled(const Ui& ui, LocalCache& cache, const EntityDef& entity, const json& record,
                                         const json& additions) {
+  auto empty = [](const json& v) { return v.is_null() || v == json("") || v == json::array(); };
   json filled = record;
   for (const auto& [name, value] : additions.items()) {
-    const json now = record.value(name, json());
     if (name == "id" || name == "rev" || value.is_null()) continue;
-    if (now.is_null() || now == json("") || now == json::array()) filled[name] = value;
+    if (name == "custom" && value.is_object()) {  // custom fields one by one, like the others
+      json custom = record.value("custom", json::object());
+      if (!custom.is_object()) custom = json::object();
+      for (const auto& [key, v] : value.items())
+        if (!v.is_null() && empty(custom.value(key, json()))) custom[key] = v;
+      filled["custom"] = std::move(custom);
+    } else if (empty(record.value(name, json()))) {
+      filled[name] = value;
+    }
   }
-  open_new(ui, cache, entity, filled);
-  id_ = record.value("id", int64_t{0});
-  base_rev_ = record.value("rev", int64_t{0});
+  open_edit(ui, cache, entity, filled);
   original_ = record;  // what is sent is what differs from the record: the fields filled in
   filled_ = true;
 }
@@ -163,11 +169,11 @@ void RecordFormScreen::show_error(const std::string& message, const std::map<std
   duplicate_ = false;
 }
 
-void RecordFormScreen::show_duplicate(const std::string& message, bool may_override, const json& other) {
+void RecordFormScreen::show_duplicate(const std::string& message, bool may_override, DuplicateInCache other) {
   show_error(message, {});
   duplicate_ = true;
   may_force_ = may_override;
-  duplicate_of_ = other;
+  duplicate_of_ = std::move(other);
 }
 
 json RecordFormScreen::value_of(const FieldDef& f) const {
@@ -322,12 +328,12 @@ std::optional<FormIntent> RecordFormScreen::draw(Ui& ui, LocalCache& cache, bool
   const EntityDef& e = *entity_;
   ui.text("form.heading", id_ == 0 ? ui.tr("新建" + e.label.zh, "New " + e.label.en) : ui.tr("编辑" + e.label.zh, "Edit " + e.label.en));
   if (filled_)
-    ui.text_colored("form.filled", ui.tr("已把刚才填写的内容补充到空白字段，请核对后保存。", "What you typed fills the empty fields: check it, then save."),
+    ui.text_colored("form.filled", ui.tr("已把刚才填写的内容补充到空白字段，请核对后保存。", "What you typed has been added to the empty fields; check them, then save."),
                     kGreen);
   ImGui::Separator();
   const float label_w = ui.px(120), field_w = ui.px(420);
   // The fields scroll; below them stay the error, the duplicate answer and the buttons, in view.
-  const bool duplicate_choices = duplicate_ && !saving && (may_force_ || duplicate_of_.is_object());
+  const bool duplicate_choices = duplicate_ && !saving && (may_force_ || duplicate_of_.record.is_object());
   const float footer_lines = 1.2f + (error_.empty() ? 0 : 1) + (duplicate_ ? 1 : 0) + (duplicate_choices ? 1 : 0);
   ImGui::BeginChild("form.body", ImVec2(0, -ImGui::GetFrameHeightWithSpacing() * footer_lines));
   for (const FieldDef* fp : fields_) {
@@ -396,28 +402,35 @@ std::optional<FormIntent> RecordFormScreen::draw(Ui& ui, LocalCache& cache, bool
   ImGui::EndChild();
   if (!error_.empty()) ui.text_colored("form.error", error_, kRed);
   if (duplicate_) {
-    const Text advice = duplicate_of_.is_object()
-                            ? (may_force_ ? Text{"可以打开这个客户，或把刚才填写的内容补充进去；确认不是同一客户后，也可以仍然保存（将记入审计日志）。",
-                                                 "Open that customer, or add what you typed to it; if it is not the same customer, you may save anyway (recorded in the audit log)."}
-                                          : Text{"可以打开这个客户，或把刚才填写的内容补充进去。", "Open that customer, or add what you typed to it."})
-                        : may_force_ ? Text{"确认不是同一客户后，可以仍然保存（将记入审计日志）。",
-                                            "If this is not the same customer, you may save anyway (it is recorded in the audit log)."}
-                                     : Text{"可能已有同事在跟进该客户，请与其负责人或经理确认。",
-                                            "A colleague may already be working with this customer: check with its owner or your manager."};
+    const bool seen = duplicate_of_.record.is_object();
+    const bool may_add = seen && duplicate_of_.may_change && id_ == 0;
+    // What the user can do, in one sentence: open (and add to) a customer they see, save anyway when their
+    // role may, else ask whoever has it.
+    Text advice = may_force_ ? Text{"确认不是同一客户后，可以仍然保存（将记入审计日志）。",
+                                    "If this is not the same customer, you may save anyway (it is recorded in the audit log)."}
+                             : Text{"可能已有同事在跟进该客户，请与其负责人或经理确认。",
+                                    "A colleague may already be working with this customer: check with its owner or your manager."};
+    if (may_add)
+      advice = may_force_ ? Text{"可以打开这个客户，或把刚才填写的内容补充进去；确认不是同一客户后，也可以仍然保存（将记入审计日志）。",
+                                 "Open that customer, or add what you typed to it; if it is not the same customer, you may save anyway (recorded in the audit log)."}
+                          : Text{"可以打开这个客户，或把刚才填写的内容补充进去。", "Open that customer, or add what you typed to it."};
+    else if (seen && !may_force_)
+      advice = {"可以打开这个客户查看；公海中的客户可以领取。", "Open that customer to see it; one in the pool can be claimed."};
     ui.text("form.duplicate", ui.tr(advice));
     if (may_force_ && !saving && ui.button("form.force", ui.tr("仍然保存", "Save anyway"))) {
       intent = submit(ui);
       if (intent) intent->force = true;
     }
-    if (duplicate_of_.is_object() && !saving) {
+    if (seen && !saving) {
       // The other customer is one the user sees: go there instead of making a second.
-      const int64_t other = duplicate_of_.value("id", int64_t{0});
-      if (may_force_) ImGui::SameLine();
-      if (ui.button("form.duplicate.open", ui.tr("打开已有客户：", "Open the existing customer: ") + record_title(e, duplicate_of_)))
-        intent = FormIntent{FormIntent::open_existing, {}, false, other};
-      if (id_ == 0) {
-        ImGui::SameLine();
-        if (ui.button("form.duplicate.fill", ui.tr("补充到已有客户", "Add this to the existing customer"))) {
+      const int64_t other = duplicate_of_.record.value("id", int64_t{0});
+      const std::string open_label = ui.tr("打开已有客户：", "Open the existing customer: ") + record_title(e, duplicate_of_.record);
+      if (may_force_) ui.same_line_if_fits(ImGui::CalcTextSize(open_label.c_str()).x + ui.px(16));
+      if (ui.button("form.duplicate.open", open_label)) intent = FormIntent{FormIntent::open_existing, {}, false, other};
+      if (may_add) {
+        const std::string fill_label = ui.tr("补充到已有客户", "Add this to the existing customer");
+        ui.same_line_if_fits(ImGui::CalcTextSize(fill_label.c_str()).x + ui.px(16));
+        if (ui.button("form.duplicate.fill", fill_label)) {
           if (auto typed = submit(ui)) intent = FormIntent{FormIntent::fill_existing, std::move(typed->values), false, other};
         }
       }

@@ -28,6 +28,12 @@
 
 namespace kehu::client {
 
+// The customer a refused one duplicates, as far as this user's cache knows it.
+struct DuplicateInCache {
+  nlohmann::json record;    // null: not in the cache (the user may not see it)
+  bool may_change = false;  // the user may edit it, so what was typed can be added to it
+};
+
 struct FormIntent {
   // open_existing: show the customer the new one duplicates (`id`); fill_existing: edit that customer
   // with `values`, what was typed here, in the fields it has empty.
@@ -58,9 +64,9 @@ class RecordFormScreen {
   void show_error(const std::string& message, const std::map<std::string, std::string>& fields);
   // The server found a duplicate customer (撞单): its message names the other record's owner. A manager or
   // admin (`may_override`) may save anyway (form.force); others are told whom to ask. When the user sees
-  // the other customer (`other`, in the cache; null when not), it can be opened, or — for a new one —
-  // what was typed added to it instead.
-  void show_duplicate(const std::string& message, bool may_override, const nlohmann::json& other);
+  // the other customer (`other`), it can be opened, and when they may change it, what was typed for a new
+  // one can be added to it instead.
+  void show_duplicate(const std::string& message, bool may_override, DuplicateInCache other);
   // Every field as the form holds it now, over the record edited: what the duplicate guard compares.
   nlohmann::json record_now() const;
 
@@ -98,7 +104,7 @@ class RecordFormScreen {
   std::map<std::string, std::string> field_errors_;
   std::string error_;
   bool duplicate_ = false, may_force_ = false;
-  nlohmann::json duplicate_of_;  // the customer the server found, when the cache holds it
+  DuplicateInCache duplicate_of_;  // the customer the server found, when the cache holds it
   bool filled_ = false;          // opened by open_edit_filled
 };
 

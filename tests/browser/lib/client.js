@@ -169,6 +169,7 @@ export const centre = (item) => ({ x: item.x + item.w / 2, y: item.y + item.h / 
 // arriving) shifts its buttons between two frames, and a click aimed at the first place would land on
 // another button. Settled when no new frame was drawn, or the item kept its place over one.
 async function settledItem(page, id, timeout) {
+  const deadline = Date.now() + timeout;
   let item = await waitForItem(page, id, timeout);
   let snap = await snapshot(page).catch(() => null);
   for (let i = 0; snap && i < 20; ++i) {
@@ -178,7 +179,7 @@ async function settledItem(page, id, timeout) {
     const again = findItem(next, id);
     if (next.frame === snap.frame || (again && again.x === item.x && again.y === item.y)) return again ?? item;
     snap = next;
-    item = again ?? await waitForItem(page, id, timeout);
+    item = again ?? await waitForItem(page, id, Math.max(1, deadline - Date.now()));
   }
   return item;
 }

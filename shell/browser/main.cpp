@@ -1,4 +1,4 @@
-// main.cpp — the browser host: a WebGL2 context, Dear ImGui's OpenGL3 renderer, and the client.
+// main.cpp — the browser host: a WebGL2 context, the ImGui renderer drawing into it, and the client.
 //
 // There is no emscripten_set_main_loop: kehu_shell.js asks for a frame (requestAnimationFrame) only when
 // input arrived or the client wants one (kehu_wants_frame, polled four times a second), so an idle tab
@@ -8,25 +8,26 @@
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
-#include <GLES3/gl3.h>
 #include <imgui.h>
 #include <imgui_internal.h>  // InputEventsQueue: events ImGui trickles over several frames
-#include <imgui_impl_opengl3.h>
 
 #include <string>
 #include <string_view>
 
 #include "shell/browser/browser_platform.h"
+#include "shell/browser/webgl_renderer.h"
 #include "web/cache/chunk_vfs.h"
 #include "web/client_app.h"
 
 using kehu::client::BrowserPlatform;
 using kehu::client::ClientApp;
+using kehu::client::WebGlRenderer;
 
 namespace {
 
 struct Host {
   BrowserPlatform platform;
+  WebGlRenderer renderer;
   ClientApp app{platform};
   float scale = 1;
   int width = 0, height = 0;
@@ -86,8 +87,7 @@ EMSCRIPTEN_KEEPALIVE int kehu_frame() {
   ImGuiIO& io = ImGui::GetIO();
   if (host->app.fonts().needs_rebuild(host->scale)) {
     host->app.fonts().rebuild(host->scale);
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
+    host->renderer.upload_fonts();
   }
   if (host->app.fonts().wants_fallback()) EM_ASM({ if (Module.kehuLoadFallbackFont) Module.kehuLoadFallbackFont(); });
   double now = emscripten_get_now() / 1000.0;
@@ -96,7 +96,6 @@ EMSCRIPTEN_KEEPALIVE int kehu_frame() {
   host->last_time = now;
   io.DisplaySize = ImVec2(static_cast<float>(host->width), static_cast<float>(host->height));
   io.DisplayFramebufferScale = ImVec2(1, 1);  // ImGui works in device pixels; scale is applied by the client
-  ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();
   host->app.frame(host->scale);
   // A frame that met characters the atlas lacks (a list's first rows, a new screen's labels) is not shown
@@ -105,18 +104,13 @@ EMSCRIPTEN_KEEPALIVE int kehu_frame() {
   for (int redraw = 0; redraw < 3 && host->app.fonts().needs_rebuild(host->scale); ++redraw) {
     ImGui::EndFrame();
     host->app.fonts().rebuild(host->scale);
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
+    host->renderer.upload_fonts();
     io.DeltaTime = 1e-4f;
-    ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
     host->app.frame(host->scale, /*redraw=*/true);
   }
   ImGui::Render();
-  glViewport(0, 0, host->width, host->height);
-  glClearColor(0.94f, 0.94f, 0.94f, 1);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  host->renderer.render(*ImGui::GetDrawData(), host->width, host->height, ImVec4(0.94f, 0.94f, 0.94f, 1));
   if (host->input_frames > 0) --host->input_frames;
   // Tell the shell whether a text field wants the keyboard (it then focuses the IME textarea).
   EM_ASM({ if (Module.kehuWantText) Module.kehuWantText($0); }, io.WantTextInput ? 1 : 0);
@@ -263,9 +257,13 @@ int main() {
   io.GetClipboardTextFn = get_clipboard;
   io.SetClipboardTextFn = set_clipboard;
   io.SetPlatformImeDataFn = set_ime_data;
-  ImGui_ImplOpenGL3_Init("#version 300 es");
 
   host = new Host();
+  if (!host->renderer.init()) {
+    EM_ASM({ if (Module.kehuFatal) Module.kehuFatal("webgl2"); });
+    return 1;
+  }
+  host->renderer.upload_fonts();  // ImGui's default font until the shell sends the UI's
   EM_ASM({ if (Module.kehuStarted) Module.kehuStarted(); });  // the shell sizes the canvas and sends fonts
   host->app.start();
   return 0;

@@ -164,19 +164,16 @@ std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool
       ImGui::TableSetupColumn(label.c_str(), ImGuiTableColumnFlags_WidthStretch, f == title ? 3.0f : 1.0f);
     }
     ImGui::TableHeadersRow();
+    auto cell_text = [&](int64_t id, const json& r, int c) {
+      const std::string& column = columns_[static_cast<size_t>(c)];
+      std::string v = column == "code" && id < 0 ? ui.tr("待同步", "pending") : field_text(ui, cache, entity_, column, r);
+      if (v.empty() && c == 0) v = "—";
+      return v;
+    };
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(ids_.size()));
     while (clipper.Step()) {
-      // Read the rows this step shows that are not loaded yet, in one query.
-      std::vector<int64_t> wanted;
-      for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i)
-        if (!rows_.count(ids_[static_cast<size_t>(i)])) wanted.push_back(ids_[static_cast<size_t>(i)]);
-      if (!wanted.empty()) {
-        if (rows_.size() > 2000) rows_.clear();  // keep memory flat while scrolling far
-        auto loaded = cache.records(entity_, wanted);
-        if (loaded.ok())
-          for (auto& [id, row] : *loaded) rows_[id] = std::move(row);
-      }
+      load_rows_around(ui, cache, clipper.DisplayStart, clipper.DisplayEnd, cell_text);
       for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
         int64_t id = ids_[static_cast<size_t>(i)];
         auto it = rows_.find(id);
@@ -185,10 +182,8 @@ std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool
         ImGui::TableNextRow();
         for (int c = 0; c < ncols; ++c) {
           ImGui::TableSetColumnIndex(c);
-          const std::string& column = columns_[static_cast<size_t>(c)];
-          std::string v = column == "code" && id < 0 ? ui.tr("待同步", "pending") : field_text(ui, cache, entity_, column, r);
-          if (v.empty()) v = c == 0 ? "—" : "";
-          ui.note(v);
+          const std::string v = cell_text(id, r, c);
+          ui.note(v);  // noted when read; again here, as a language or a settings change alters the text
           if (c == 0) {
             // The first cell spans the row: a click anywhere on it opens the record; a right click (a
             // long press on a touch screen) offers what else can be done with it.
@@ -210,6 +205,34 @@ std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool
     ImGui::EndTable();
   }
   return intent;
+}
+
+void RecordListScreen::load_rows_around(Ui& ui, LocalCache& cache, int first, int end,
+                                        const std::function<std::string(int64_t, const json&, int)>& cell_text) {
+  // Rows are read ahead of the scroll, two screens each way, once the shown ones come within half a screen
+  // of the edge of what is loaded. Their text is noted for the font atlas as they are read: a character
+  // new to the atlas costs a rebuild of all of it (15–20 ms), so one rebuild per batch of rows instead of
+  // one per scroll step keeps scrolling frames short.
+  const int size = static_cast<int>(ids_.size());
+  const int span = std::max(1, end - first);
+  auto loaded = [&](int i) { return rows_.count(ids_[static_cast<size_t>(std::clamp(i, 0, size - 1))]) > 0; };
+  bool due = false;
+  for (int i = first; i < end && !due; ++i) due = !loaded(i);
+  if (!due && !loaded(first - span / 2)) due = true;
+  if (!due && !loaded(end - 1 + span / 2)) due = true;
+  if (!due) return;
+  if (rows_.size() > 2000) rows_.clear();  // keep memory flat while scrolling far
+  std::vector<int64_t> wanted;
+  for (int i = std::max(0, first - 2 * span); i < std::min(size, end + 2 * span); ++i)
+    if (!rows_.count(ids_[static_cast<size_t>(i)])) wanted.push_back(ids_[static_cast<size_t>(i)]);
+  if (wanted.empty()) return;
+  auto read = cache.records(entity_, wanted);
+  if (!read.ok()) return;
+  const int ncols = static_cast<int>(columns_.size());
+  for (auto& [id, row] : *read) {
+    for (int c = 0; c < ncols; ++c) ui.note(cell_text(id, row, c));
+    rows_[id] = std::move(row);
+  }
 }
 
 std::optional<ListIntent> RecordListScreen::draw_row_menu(Ui& ui, const json& row, bool may_update) {

@@ -14,6 +14,7 @@
 // in saved_views.h.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -54,6 +55,9 @@ class RecordListScreen {
   void requery(Ui& ui, LocalCache& cache);
   // A row's context menu (right click, or a long press): open, edit, copy its name or a number.
   std::optional<ListIntent> draw_row_menu(Ui& ui, const nlohmann::json& row, bool may_update);
+  // Makes sure rows [first, end) of ids_ are loaded, reading ahead of the scroll (see the definition).
+  void load_rows_around(Ui& ui, LocalCache& cache, int first, int end,
+                        const std::function<std::string(int64_t, const nlohmann::json&, int)>& cell_text);
   std::multimap<std::string, std::string> params() const;
   // What the list shows as a saved view's state ({filters: {field: value, q}, sort}), and back.
   nlohmann::json view_state() const;

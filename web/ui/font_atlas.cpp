@@ -1,5 +1,9 @@
 #include "web/ui/font_atlas.h"
 
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
 #include <imgui.h>
 
 #include "core/text/utf8.h"
@@ -9,11 +13,16 @@ namespace kehu::client {
 namespace {
 
 // Always in the atlas: ASCII, Latin-1, general punctuation, CJK punctuation, fullwidth forms, and the
-// symbols ImGui draws (the ellipsis, check mark, arrows).
-void add_base_ranges(ImFontGlyphRangesBuilder& b) {
-  static const ImWchar kBase[] = {0x0020, 0x00FF, 0x2000, 0x206F, 0x2190, 0x21FF, 0x25A0, 0x25FF, 0x2713, 0x2713,
-                                  0x3000, 0x303F, 0xFF00, 0xFFEF, 0};
-  b.AddRanges(kBase);
+// symbols ImGui draws (the ellipsis, check mark, arrows). ASCII is rasterized by ImGui; the rest comes
+// from the glyph cache like any other character.
+constexpr uint32_t kBaseRanges[][2] = {{0x00A0, 0x00FF}, {0x2000, 0x206F}, {0x2190, 0x21FF}, {0x25A0, 0x25FF},
+                                       {0x2713, 0x2713}, {0x3000, 0x303F}, {0xFF00, 0xFFEF}};
+
+bool in_base(uint32_t cp) {
+  if (cp < 0x80) return true;
+  for (const auto& r : kBaseRanges)
+    if (cp >= r[0] && cp <= r[1]) return true;
+  return false;
 }
 
 }  // namespace
@@ -21,10 +30,12 @@ void add_base_ranges(ImFontGlyphRangesBuilder& b) {
 void FontAtlas::set_primary(std::string bytes) {
   primary_ = std::move(bytes);
   scale_ = 0;  // force a rebuild
+  fonts_changed_ = true;
 }
 
 void FontAtlas::set_fallback(std::string bytes) {
   fallback_ = std::move(bytes);
+  fonts_changed_ = true;
   for (uint32_t cp : missing_) pending_.insert(cp);
   missing_.clear();
 }
@@ -44,9 +55,7 @@ void FontAtlas::note_text(std::string_view utf8) {
       continue;
     }
     i += len;
-    if (cp >= 0x2000 && cp <= 0x206F) continue;
-    if ((cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFFEF) || cp <= 0xFF) continue;
-    if (in_atlas_.count(cp) || missing_.count(cp)) continue;
+    if (in_base(cp) || in_atlas_.count(cp) || missing_.count(cp)) continue;
     pending_.insert(cp);
   }
 }
@@ -58,43 +67,61 @@ bool FontAtlas::needs_rebuild(float scale) const {
 
 void FontAtlas::rebuild(float scale) {
   ImGuiIO& io = ImGui::GetIO();
+  const float size = base_size() * scale;
+  if (fonts_changed_ || scale != scale_) {
+    glyphs_.set_fonts(primary_, fallback_, size);
+    fonts_changed_ = false;
+  }
   for (uint32_t cp : pending_) in_atlas_.insert(cp);
   pending_.clear();
 
-  ImFontGlyphRangesBuilder builder;
-  add_base_ranges(builder);
-  for (uint32_t cp : in_atlas_) builder.AddChar(static_cast<ImWchar>(cp));
-  ImVector<ImWchar> ranges;
-  builder.BuildRanges(&ranges);
-
   io.Fonts->Clear();
-  const float size = base_size() * scale;
   ImFontConfig config;
   config.OversampleH = config.OversampleV = 1;  // CJK glyphs are dense; oversampling would quadruple the atlas
   config.PixelSnapH = true;
   config.FontDataOwnedByAtlas = false;          // the bytes stay ours; rebuilds reuse them
-  ImFont* font = io.Fonts->AddFontFromMemoryTTF(primary_.data(), static_cast<int>(primary_.size()), size, &config,
-                                                ranges.Data);
-  if (!fallback_.empty()) {
-    ImFontConfig merge = config;
-    merge.MergeMode = true;
-    io.Fonts->AddFontFromMemoryTTF(fallback_.data(), static_cast<int>(fallback_.size()), size, &merge, ranges.Data);
-  }
-  io.Fonts->Build();
-  io.FontDefault = font;
+  static const ImWchar kAscii[] = {0x0020, 0x007E, 0};
+  ImFont* font = io.Fonts->AddFontFromMemoryTTF(primary_.data(), static_cast<int>(primary_.size()), size, &config, kAscii);
+  if (font == nullptr) return;
 
+  // Every other character is a rectangle ImGui packs and this fills from the glyph cache.
+  struct Placed {
+    int rect;
+    const CachedGlyph* glyph;
+  };
+  std::vector<Placed> placed;
+  auto place = [&](uint32_t cp, const CachedGlyph& g) {
+    // A blank glyph (a wide space) still needs a rectangle; one transparent pixel.
+    const int rect = io.Fonts->AddCustomRectFontGlyph(font, static_cast<ImWchar>(cp), std::max(g.width, 1), std::max(g.height, 1), g.advance,
+                                                      ImVec2(g.x0, g.y0 + glyphs_.ascent()));
+    placed.push_back({rect, &g});
+  };
+  for (const auto& r : kBaseRanges)
+    for (uint32_t cp = r[0]; cp <= r[1]; ++cp)
+      if (const CachedGlyph* g = glyphs_.get(cp)) place(cp, *g);
   // Characters no loaded file has: ask for the fallback once; never rebuild for them again.
-  if (font) {
-    for (auto it = in_atlas_.begin(); it != in_atlas_.end();) {
-      if (*it > 0xFF && !font->FindGlyphNoFallback(static_cast<ImWchar>(*it))) {
-        missing_.insert(*it);
-        if (fallback_.empty()) fallback_wanted_ = true;
-        it = in_atlas_.erase(it);
-      } else {
-        ++it;
-      }
+  for (auto it = in_atlas_.begin(); it != in_atlas_.end();) {
+    if (const CachedGlyph* g = glyphs_.get(*it)) {
+      place(*it, *g);
+      ++it;
+    } else {
+      missing_.insert(*it);
+      if (fallback_.empty()) fallback_wanted_ = true;
+      it = in_atlas_.erase(it);
     }
   }
+  io.Fonts->Build();
+  unsigned char* pixels = nullptr;
+  int tex_width = 0, tex_height = 0;
+  io.Fonts->GetTexDataAsAlpha8(&pixels, &tex_width, &tex_height);
+  for (const Placed& p : placed) {
+    const ImFontAtlasCustomRect* r = io.Fonts->GetCustomRectByIndex(p.rect);
+    if (r == nullptr || !r->IsPacked()) continue;
+    for (int y = 0; y < p.glyph->height; ++y)
+      std::memcpy(pixels + static_cast<size_t>(r->Y + y) * static_cast<size_t>(tex_width) + r->X,
+                  p.glyph->alpha.data() + static_cast<size_t>(y) * static_cast<size_t>(p.glyph->width), static_cast<size_t>(p.glyph->width));
+  }
+  io.FontDefault = font;
   scale_ = scale;
   ++rebuilds_;
 }

@@ -6,7 +6,8 @@
 // Two font files: the primary subset shipped with the client (common characters) and a fallback with
 // the rest (rare and supplementary-plane characters such as 𠮷), fetched only when a noted character is
 // missing from the primary. Glyphs from both are merged into one ImGui font. ImGui before 1.92 has no
-// on-demand glyphs, hence the rebuilds; they are rare (new characters only) and batched per frame.
+// on-demand glyphs, hence the rebuilds; they are rare (new characters only) and batched per frame, and
+// cheap: each glyph is rasterized once (glyph_cache.h) and only copied into the atlas at a rebuild.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "web/ui/glyph_cache.h"
 
 struct ImFont;
 
@@ -44,6 +47,8 @@ class FontAtlas {
 
  private:
   std::string primary_, fallback_;
+  GlyphCache glyphs_;             // everything but ASCII, rasterized once per font files and size
+  bool fonts_changed_ = false;    // a file arrived since glyphs_ was set up
   std::set<uint32_t> in_atlas_;   // code points requested at the last rebuild
   std::set<uint32_t> pending_;    // noted, not yet in the atlas
   std::set<uint32_t> missing_;    // not in any loaded font file: asked again when the fallback arrives

@@ -67,7 +67,7 @@ for set in 1char 2char 4char; do
   row "search $set p50" "$(field "$OUT/native" "$set" 4)" "$(field "$wasm_file" "$set" 4)"
   row "search $set p95" "$(field "$OUT/native" "$set" 5)" "$(field "$wasm_file" "$set" 5)"
 done
-for kind in all name number; do
+for kind in all name customer number; do
   row "phone book $kind p50" "$(field "$OUT/native" "phonebook_$kind" 4)" "$(field "$wasm_file" "phonebook_$kind" 4)"
   row "phone book $kind p95" "$(field "$OUT/native" "phonebook_$kind" 5)" "$(field "$wasm_file" "phonebook_$kind" 5)"
 done

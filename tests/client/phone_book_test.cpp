@@ -62,6 +62,19 @@ TEST_CASE("the phone book: by customer, then name; found by names and by numbers
   CHECK(names(db, "_").empty());
   CHECK(names(db, "没有这个人").empty());
 
+  // The search index only narrows: text in other indexed fields (notes, an address) does not match.
+  store(db, contacts_def(), {{"id", 14}, {"customer_id", 2}, {"name", "Dan Wu"}, {"notes", "西溪湿地旁，备用 0013 8000"},
+                             {"address", "王府井"}});
+  CHECK(names(db, "西溪") == std::vector<std::string>{"李强", "王芳"});
+  CHECK(names(db, "0013 8000") == std::vector<std::string>{"王芳"});
+  CHECK(names(db, "王") == std::vector<std::string>{"王芳"});
+  // Short Latin text inside a word (the index finds only word starts), and longer text anywhere.
+  CHECK(names(db, "an") == std::vector<std::string>{"Ann Lee", "Dan Wu"});
+  CHECK(names(db, "ee") == std::vector<std::string>{"Ann Lee"});
+  CHECK(names(db, "HEN") == std::vector<std::string>{"Bo Chen"});
+  CHECK(names(db, "n W") == std::vector<std::string>{"Dan Wu"});
+  CHECK(names(db, "13") == std::vector<std::string>{"Bo Chen", "王芳"});  // 1-2 digits: part of a number
+
   // Two customers of one name (people may share one) stay two groups: their contacts do not interleave.
   store(db, customers_def(), {{"id", 3}, {"code", "C000003"}, {"name", "张伟"}, {"type", "individual"}});
   store(db, customers_def(), {{"id", 4}, {"code", "C000004"}, {"name", "张伟"}, {"type", "individual"}});

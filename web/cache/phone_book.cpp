@@ -38,20 +38,81 @@ bool is_number(std::string_view search) {
   return digit;
 }
 
+// Whether the search index can narrow `search` to a superset of what the exact conditions below match:
+// every term of 3 or more characters is found as a substring (trigrams), one of 1–2 characters with a
+// Chinese character in it as that character or pair; a short Latin or digit term only as the start of a
+// word, which would miss "an" in "Dan", so such a search scans instead.
+bool index_can_narrow(std::string_view search, const SearchPlan& plan) {
+  if (plan.matches_nothing || (plan.trigram_match.empty() && plan.ngram_match.empty())) return false;
+  std::string term;
+  auto short_ascii = [&] {
+    const bool ascii = std::all_of(term.begin(), term.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    return !term.empty() && ascii && term.size() < 3;
+  };
+  for (char c : search) {
+    if (c == ' ' || c == '\t') {
+      if (short_ascii()) return false;
+      term.clear();
+    } else {
+      term += c;
+    }
+  }
+  return !short_ascii();
+}
+
+// SQL for the ids of `table`'s records whose search index matches `plan` (both of its tables when both
+// take part); the MATCH expressions are appended to `args` and numbered after the ones already there
+// (numbered, as an unnumbered ? here would take a number the exact conditions after it already use).
+std::string indexed_ids(const std::string& table, const SearchPlan& plan, std::vector<SqlValue>& args) {
+  std::string sql;
+  if (!plan.trigram_match.empty()) {
+    args.emplace_back(plan.trigram_match);
+    sql = "SELECT rowid FROM " + table + "_tri WHERE " + table + "_tri MATCH ?" + std::to_string(args.size());
+  }
+  if (!plan.ngram_match.empty()) {
+    args.emplace_back(plan.ngram_match);
+    sql += (sql.empty() ? "" : " INTERSECT ") + ("SELECT rowid FROM " + table + "_ngram WHERE " + table + "_ngram MATCH ?" +
+                                                  std::to_string(args.size()));
+  }
+  return sql;
+}
+
 }  // namespace
 
 Result<std::vector<int64_t>> phone_book_ids(Database& cache, std::string_view search) {
   const std::string text(trim(search));
   const std::string digits = is_number(text) ? phone_digits(text) : "";
-  const std::string sql =
-      "SELECT ct.id FROM contacts ct JOIN customers cu ON cu.id = ct.customer_id "
-      "WHERE ?1 = '' "
-      "   OR (?2 = '' AND (ct.name LIKE '%' || ?1 || '%' ESCAPE '\\' OR cu.name LIKE '%' || ?1 || '%' ESCAPE '\\')) "
-      "   OR (?2 <> '' AND (" + number_holds("ct.mobile") + " OR " + number_holds("ct.phone") + ")) "
-      "ORDER BY cu.name, cu.id, ct.name, ct.id";  // two customers of one name stay two groups
+  // The exact conditions: part of a name (the contact's or the customer's), or part of a number with its
+  // separators ignored. Two customers of one name stay two groups (cu.id in the order).
+  const std::string name_holds = "(ct.name LIKE '%' || ?1 || '%' ESCAPE '\\' OR cu.name LIKE '%' || ?1 || '%' ESCAPE '\\')";
+  const std::string number_matches = "(" + number_holds("ct.mobile") + " OR " + number_holds("ct.phone") + ")";
+  const std::string order = " ORDER BY cu.name, cu.id, ct.name, ct.id";
+  std::vector<SqlValue> args{like_escaped(text), digits};
+  std::string sql;
+  auto plan = plan_search(digits.empty() ? text : digits);
+  if (text.empty()) {
+    // Everyone: customers in name order (customers_name), each one's contacts in name order read from
+    // the cache's contacts_phone_book index; nothing to sort.
+    args.clear();
+    sql = "SELECT ct.id FROM contacts ct JOIN customers cu ON cu.id = ct.customer_id" + order;
+  } else if (plan.ok() && index_can_narrow(digits.empty() ? text : digits, *plan)) {
+    // The candidates from the search index (a contact's own text, or its customer's for a name), then
+    // the exact conditions on those only.
+    std::string candidates = indexed_ids("contacts", *plan, args);
+    if (digits.empty()) {
+      const std::string customers = indexed_ids("customers", *plan, args);
+      candidates += " UNION SELECT id FROM contacts WHERE customer_id IN (" + customers + ")";
+    }
+    sql = "WITH candidate(id) AS (" + candidates + ") "
+          "SELECT ct.id FROM candidate CROSS JOIN contacts ct ON ct.id = candidate.id CROSS JOIN customers cu ON cu.id = ct.customer_id "
+          "WHERE " + (digits.empty() ? name_holds : number_matches) + order;
+  } else {
+    sql = "SELECT ct.id FROM contacts ct JOIN customers cu ON cu.id = ct.customer_id WHERE " +
+          (digits.empty() ? name_holds : number_matches) + order;
+  }
   auto st = cache.prepare(sql);
   if (!st.ok()) return st.take_error();
-  (*st)->bind_all({like_escaped(text), digits});
+  (*st)->bind_all(args);
   std::vector<int64_t> ids;
   while (true) {
     auto row = (*st)->step();

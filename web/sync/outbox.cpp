@@ -5,6 +5,7 @@
 #include "core/entity/validation.h"
 #include "core/rules/record_rules.h"
 #include "core/settings/settings.h"
+#include "core/sync/field_merge.h"
 #include "core/sync/sync_applier.h"
 
 namespace kehu::client {
@@ -220,6 +221,10 @@ Status Outbox::withdraw(int64_t seq) {
   if (entity) {
     auto previous = entry_before(cache_.db(), seq);
     if (!previous.ok()) return previous.take_error();
+    // A conflict kept for the user holds the server's row: newer than the one the edit began from.
+    json error;
+    if (state(seq, &error) == State::failed && error.is_object() && error.contains("merge") && error["merge"].value("theirs", json()).is_object())
+      *previous = error["merge"]["theirs"];
     if (e.method == "POST" && e.action.empty()) KEHU_TRY(remove_cached_record(cache_.db(), *entity, e.record_id));
     else if (e.action.empty() && previous->is_object()) KEHU_TRY(store_server_record(cache_.db(), *entity, *previous));
   }
@@ -323,8 +328,116 @@ Status Outbox::refused(const OutboxEntry& entry, const json& error) {
   return (*txn)->commit();
 }
 
+namespace {
+
+// A PATCH body without its instructions (rev, force): the fields the edit changed.
+json edited_fields(const json& body) {
+  json fields = body.is_object() ? body : json::object();
+  fields.erase("rev");
+  fields.erase("force");
+  return fields;
+}
+
+// `row` with `fields` written over it (custom fields key by key), as the cache shows an edit.
+json with_fields(json row, const json& fields) {
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    if (it.key() == "rev") continue;
+    if (it.key() == "custom" && it->is_object()) {
+      if (!row["custom"].is_object()) row["custom"] = json::object();
+      for (auto c = it->begin(); c != it->end(); ++c) row["custom"][c.key()] = *c;
+    } else {
+      row[it.key()] = *it;
+    }
+  }
+  return row;
+}
+
+}  // namespace
+
+Result<Outbox::Merged> Outbox::conflicted(const OutboxEntry& entry, const json& theirs, const json& error) {
+  const EntityDef* entity = find_entity(entry.entity);
+  if (!entity || entry.method != "PATCH" || !entry.action.empty() || !theirs.is_object()) {
+    KEHU_TRY(refused(entry, error));
+    return Merged::needs_user;
+  }
+  auto txn = Transaction::begin(cache_.db(), true);
+  if (!txn.ok()) return txn.take_error();
+  auto base = entry_before(cache_.db(), entry.seq);
+  if (!base.ok()) return base.take_error();
+  const json mine = edited_fields(entry.body);
+  FieldMerge merge = merge_fields(*base, mine, theirs);
+  Merged outcome = Merged::needs_user;
+  if (merge.settled()) {
+    if (changes_anything(merge.patch)) {
+      json body = merge.patch;
+      if (entry.body.value("force", false)) body["force"] = true;
+      // Theirs is now the row the edit starts from: another conflict merges against it.
+      KEHU_TRY(cache_.db().run("UPDATE outbox SET body = ?1, before = ?2, state = 'pending', error = NULL WHERE seq = ?3",
+                               {body.dump(), theirs.dump(), entry.seq}));
+      outcome = Merged::resend;
+    } else {
+      KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {entry.seq}));
+      outcome = Merged::nothing_left;
+    }
+    KEHU_TRY(store_server_record(cache_.db(), *entity, theirs));
+    KEHU_TRY(reapply_pending());
+  } else {
+    json kept = error.is_object() ? error : json::object();
+    json conflicts = json::array();
+    for (const auto& c : merge.conflicts)
+      conflicts.push_back({{"field", c.field}, {"base", c.base}, {"mine", c.mine}, {"theirs", c.theirs}});
+    kept["merge"] = {{"theirs", theirs}, {"conflicts", std::move(conflicts)}};
+    KEHU_TRY(cache_.db().run("UPDATE outbox SET state = 'failed', error = ?1 WHERE seq = ?2", {kept.dump(), entry.seq}));
+    // Until the user answers, the cache shows theirs with this edit over it: nothing typed disappears.
+    KEHU_TRY(store_server_record(cache_.db(), *entity, with_fields(theirs, mine)));
+    KEHU_TRY(reapply_pending());
+  }
+  KEHU_TRY((*txn)->commit());
+  return outcome;
+}
+
+Status Outbox::settle_conflict(int64_t seq, const std::map<std::string, bool>& take_mine) {
+  auto entries = read_entries(cache_.db(), "seq = ?1 AND state = 'failed'", {seq});
+  if (!entries.ok()) return entries.take_error();
+  json error;
+  if (entries->empty() || state(seq, &error) != State::failed || !error.is_object() || !error.contains("merge"))
+    return Error::make(ErrorCode::not_found, {"没有待合并的修改", "there is no edit waiting to be merged"});
+  const OutboxEntry& entry = entries->front();
+  const EntityDef* entity = find_entity(entry.entity);
+  const json theirs = error["merge"].value("theirs", json());
+  if (!entity || !theirs.is_object()) return Error::make(ErrorCode::bad_request, {"待合并的修改已损坏", "the edit waiting to be merged is damaged"});
+  auto txn = Transaction::begin(cache_.db(), true);
+  if (!txn.ok()) return txn.take_error();
+  auto base = entry_before(cache_.db(), seq);
+  if (!base.ok()) return base.take_error();
+  json patch = settle(merge_fields(*base, edited_fields(entry.body), theirs), take_mine);
+  if (changes_anything(patch)) {
+    if (entry.body.value("force", false)) patch["force"] = true;
+    KEHU_TRY(cache_.db().run("UPDATE outbox SET body = ?1, before = ?2, state = 'pending', error = NULL WHERE seq = ?3",
+                             {patch.dump(), theirs.dump(), seq}));
+  } else {
+    KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {seq}));
+  }
+  KEHU_TRY(store_server_record(cache_.db(), *entity, theirs));
+  KEHU_TRY(reapply_pending());
+  return (*txn)->commit();
+}
+
+std::vector<Outbox::Failed> Outbox::failed_entries() {
+  std::vector<Failed> out;
+  auto entries = read_entries(cache_.db(), "state = 'failed'", {});
+  if (!entries.ok()) return out;
+  for (auto& e : *entries) {
+    json error;
+    state(e.seq, &error);
+    out.push_back(Failed{std::move(e), std::move(error)});
+  }
+  return out;
+}
+
 Status Outbox::reapply_pending() {
-  auto entries = read_entries(cache_.db(), "state = 'pending' AND method = 'PATCH'", {});
+  // Refused edits too: they stay visible until the user fixes, merges or discards them.
+  auto entries = read_entries(cache_.db(), "state IN ('pending', 'failed') AND method = 'PATCH' AND action IS NULL", {});
   if (!entries.ok()) return entries.take_error();
   for (const auto& e : *entries) {
     const EntityDef* entity = find_entity(e.entity);
@@ -332,14 +445,11 @@ Status Outbox::reapply_pending() {
     auto current = cache_.record(*entity, e.record_id);
     if (!current.ok()) return current.take_error();
     if (!current->has_value()) continue;
-    json row = **current;
-    bool changed = false;
-    for (const auto& [key, value] : e.body.items()) {
-      if (key == "rev" || !entity->field(key) || row.value(key, json()) == value) continue;
-      row[key] = value;
-      changed = true;
-    }
-    if (changed) KEHU_TRY(store_server_record(cache_.db(), *entity, row));
+    json fields = json::object();
+    for (const auto& [key, value] : e.body.items())
+      if (entity->field(key) || (key == "custom" && value.is_object())) fields[key] = value;
+    json row = with_fields(**current, fields);
+    if (row != **current) KEHU_TRY(store_server_record(cache_.db(), *entity, row));
   }
   return ok_status();
 }

@@ -7,11 +7,13 @@
 // without creating anything twice. A record created here has a negative id until the server accepts it;
 // then the row is replaced by the server's and later entries naming the local id are rewritten. An entry
 // the server refuses (validation, duplicate, conflict) stays as `failed` with the server's message: no edit
-// is ever dropped silently (merging conflicts field by field is the offline-merge work that follows).
+// is ever dropped silently; a conflict is first merged field by field (conflicted()).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -77,6 +79,26 @@ class Outbox {
   Status accepted(const OutboxEntry& entry, const nlohmann::json& record);
   // The server refused `entry` with `error` (its error body, {"error": {code, message, fields}}): kept as failed.
   Status refused(const OutboxEntry& entry, const nlohmann::json& error);
+
+  // The server refused a PATCH as a conflict (409: the record changed since the edit began) and sent its
+  // row, `theirs`. The edit is merged field by field against the row it began from (core/sync/field_merge.h)
+  // and the cache takes theirs with the merged edit on top. What merged is sent again at once, against
+  // theirs' rev (resend); an edit the server already holds entirely is done (nothing_left); fields both
+  // sides changed differently keep the entry failed, with `error` and the merge ({"merge": {theirs,
+  // conflicts: [{field, base, mine, theirs}]}}) for the user (needs_user).
+  enum class Merged { resend, nothing_left, needs_user };
+  Result<Merged> conflicted(const OutboxEntry& entry, const nlohmann::json& theirs, const nlohmann::json& error);
+  // The user's answer to a conflict kept by conflicted(): for each conflicting field, mine (true) or theirs
+  // (false, also for a field not named). The entry is sent again with the merged fields, or is done when
+  // nothing differs from theirs any more.
+  Status settle_conflict(int64_t seq, const std::map<std::string, bool>& take_mine);
+  // The entries refused by the server, oldest first, with their error bodies: what the user fixes,
+  // merges or discards.
+  struct Failed {
+    OutboxEntry entry;
+    nlohmann::json error;
+  };
+  std::vector<Failed> failed_entries();
   // Puts pending edits back over rows a sync just replaced, so the screen keeps showing them.
   Status reapply_pending();
   // The entry being sent now (0: none): a change to a record whose creation is on its way is queued as

@@ -13,6 +13,15 @@ constexpr double kRetrySeconds = 5;
 constexpr double kPeriodicSeconds = 30;
 constexpr double kFirstSyncPersistSeconds = 5;
 constexpr int kImageAttempts = 2;
+
+// The server's row in a 409 conflict answer ({"error": {"code": "conflict", …}, "current": {…}}); null
+// for any other 409 (a duplicate, a claim someone else made first).
+json conflict_body(const HttpResponse& response) {
+  json body = json::parse(response.body, nullptr, false);
+  if (!body.is_object() || !body.contains("error") || !body["error"].is_object() || body["error"].value("code", "") != "conflict")
+    return json();
+  return body.contains("current") && body["current"].is_object() ? body["current"] : json();
+}
 }  // namespace
 
 SyncEngine::SyncEngine(Platform& platform, LocalCache& cache, Outbox& outbox, std::string accept_language)
@@ -108,6 +117,12 @@ void SyncEngine::push(const OutboxEntry& entry) {
       pull_due_ = true;  // the server's rev moved: fetch what else changed
     } else if (response.status >= 500 || response.status == 429) {
       retry_at_ = platform_.monotonic_seconds() + kRetrySeconds;  // the server's trouble: try again later
+    } else if (response.status == 409 && entry.method == "PATCH" && entry.action.empty() && conflict_body(response).is_object()) {
+      // Someone changed the record since this edit began: merged field by field; what merged goes again.
+      const json error = json::parse(response.body, nullptr, false);
+      auto merged = outbox_.conflicted(entry, error["current"], error);
+      if (!merged.ok()) last_error_ = merged.error().message.en;
+      else if (*merged == Outbox::Merged::resend) retry_at_ = 0;
     } else {
       json error = json::parse(response.body, nullptr, false);
       Status st = outbox_.refused(entry, error.is_object() ? error : json(error_message(response)));

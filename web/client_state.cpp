@@ -229,6 +229,7 @@ void ClientState::open_session(const json& user, bool verify) {
   auto wire_engine = [this] {
     engine_->on_changed = [this] {
       mark_lists_stale();
+      check_new_conflicts();
       redraw();
     };
     engine_->on_signed_out = [this] { signed_out(); };
@@ -409,6 +410,14 @@ void ClientState::check_form_result() {
     show_saved(waiting_place_);
     return;
   }
+  // A conflict that needs the user: the edit stays (shown on the record's page) and the merge is asked.
+  if (error.is_object() && error.contains("merge")) {
+    waiting_seq_ = 0;
+    show_saved(waiting_place_);
+    check_new_conflicts();
+    failed_panel_.open();
+    return;
+  }
   // Refused: take the edit back and show the server's words at the fields.
   std::map<std::string, std::string> fields;
   std::string message = ui_.tr("保存失败", "Could not save");
@@ -530,6 +539,7 @@ void ClientState::frame(float scale, bool redraw) {
   }
   ImGui::End();
   if (logout_dialog_) draw_logout_dialog();
+  draw_failed_edits();
   if (cache_ && at_place() && search_.is_open()) {
     if (auto pick = search_.draw(ui_, *cache_, menu_)) go(Place{Screen::detail, pick->module, pick->id});
   }
@@ -873,6 +883,8 @@ void ClientState::draw_status_bar() {
     ImGui::SameLine(0, ui_.px(24));
     ui_.text_colored("status.failed",
                      ui_.tr("未被服务器接受：", "Refused by the server: ") + std::to_string(failed) + " — " + outbox_->last_failure(), kRed);
+    ImGui::SameLine();
+    if (ui_.button("status.failed.open", ui_.tr("处理…", "Settle…"))) failed_panel_.open();
   }
   if (platform_.cache_persist_pending()) {
     ImGui::SameLine(0, ui_.px(24));

@@ -28,6 +28,7 @@
 #include "web/screens/dashboard_screen.h"
 #include "web/screens/global_search.h"
 #include "web/screens/login_screen.h"
+#include "web/screens/failed_edits_panel.h"
 #include "web/screens/phone_book_screen.h"
 #include "web/screens/pipeline_board.h"
 #include "web/screens/record_detail_screen.h"
@@ -138,6 +139,11 @@ class ClientState {
   void draw_list(const EntityDef& module);
   void draw_status_bar();
   void draw_logout_dialog();
+  // The edits the server refused (client_failed_edits.cpp): the panel opens by itself when a conflict
+  // needs the user, and carries out what they chose.
+  void check_new_conflicts();
+  void draw_failed_edits();
+  Status fix_failed_edit(int64_t seq);
   void draw_syncing();
 
   Platform& platform_;
@@ -175,6 +181,8 @@ class ClientState {
   TeamsAdminScreen teams_;
   bool calendar_view_ = false;     // activities shown on the calendar rather than the list
   PhoneBookScreen phone_book_;
+  FailedEditsPanel failed_panel_;
+  int conflicts_seen_ = 0;  // conflicts waiting for the user at the last look: more opens the panel
   bool phone_book_view_ = false;   // contacts shown as the phone book rather than the list
   bool dark_ = false;              // the dark theme (saved per device)
   RecordDetailScreen detail_;

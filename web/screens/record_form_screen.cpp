@@ -157,6 +157,21 @@ void RecordFormScreen::open_edit_filled(const Ui& ui, LocalCache& cache, const E
   filled_ = true;
 }
 
+void RecordFormScreen::open_edit_over(const Ui& ui, LocalCache& cache, const EntityDef& entity, const json& record, const json& edits) {
+  json shown = record;
+  for (const auto& [name, value] : edits.items()) {
+    if (name == "id" || name == "rev" || name == "force") continue;
+    if (name == "custom" && value.is_object()) {
+      if (!shown["custom"].is_object()) shown["custom"] = json::object();
+      for (const auto& [key, v] : value.items()) shown["custom"][key] = v;
+    } else {
+      shown[name] = value;
+    }
+  }
+  open_edit(ui, cache, entity, shown);
+  original_ = record;
+}
+
 json RecordFormScreen::record_now() const {
   json now = original_;
   for (const FieldDef* f : fields_) now[f->name] = value_of(*f);

@@ -54,6 +54,10 @@ class RecordFormScreen {
   // check and save; a note says so.
   void open_edit_filled(const Ui& ui, LocalCache& cache, const EntityDef& entity, const nlohmann::json& record,
                         const nlohmann::json& additions);
+  // An edit of `record` showing `edits` over it (the fields of an edit the server refused), to correct and
+  // save again: what is sent is what differs from `record`.
+  void open_edit_over(const Ui& ui, LocalCache& cache, const EntityDef& entity, const nlohmann::json& record,
+                      const nlohmann::json& edits);
   std::optional<FormIntent> draw(Ui& ui, LocalCache& cache, bool saving);
   // What the save button does (Ctrl+S): the values to send, or nullopt with the problems shown.
   std::optional<FormIntent> submit(Ui& ui);

@@ -435,6 +435,11 @@ std::vector<Outbox::Failed> Outbox::failed_entries() {
   return out;
 }
 
+Status Outbox::retry(int64_t seq) {
+  return cache_.db().run(
+      "UPDATE outbox SET state = 'pending', error = NULL WHERE seq = ?1 AND state = 'failed' AND json_extract(error, '$.merge') IS NULL", {seq});
+}
+
 Status Outbox::reapply_pending() {
   // Refused edits too: they stay visible until the user fixes, merges or discards them.
   auto entries = read_entries(cache_.db(), "state IN ('pending', 'failed') AND method = 'PATCH' AND action IS NULL", {});

@@ -99,6 +99,8 @@ class Outbox {
     nlohmann::json error;
   };
   std::vector<Failed> failed_entries();
+  // Queues a refused entry (not a conflict) to be sent again as it is: a rule or a right may have changed.
+  Status retry(int64_t seq);
   // Puts pending edits back over rows a sync just replaced, so the screen keeps showing them.
   Status reapply_pending();
   // The entry being sent now (0: none): a change to a record whose creation is on its way is queued as

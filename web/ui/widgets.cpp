@@ -52,6 +52,15 @@ bool Ui::checkbox(const std::string& id, const std::string& label, bool& value) 
   return changed;
 }
 
+bool Ui::radio(const std::string& id, const std::string& label, bool selected) {
+  note(label);
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.0f);  // an unchosen circle shows on any background
+  bool clicked = ImGui::RadioButton((label + "###" + id).c_str(), selected);
+  ImGui::PopStyleVar();
+  record(id, label + (selected ? "|true" : "|false"), "radio");
+  return clicked;
+}
+
 void Ui::text(const std::string& id, const std::string& label) {
   note(label);
   ImGui::TextUnformatted(label.c_str());

@@ -46,6 +46,9 @@ class Ui {
              bool password = false, float width = 0);
   bool input_multiline(const std::string& id, const std::string& label, std::string& value, float height);
   bool checkbox(const std::string& id, const std::string& label, bool& value);
+  // One choice of several: drawn selected when `selected`; true when clicked. Recorded as kind "radio"
+  // with "true"/"false" after the label ("label|true").
+  bool radio(const std::string& id, const std::string& label, bool selected);
   void text(const std::string& id, const std::string& label);
   void text_colored(const std::string& id, const std::string& label, unsigned int rgba);
   // A combo over `labels`; `selected` is an index (-1: none, shown as `none_label`).

@@ -3,6 +3,8 @@
 // user chose there is carried out on the outbox (merge, send again, discard) or in a form (fix).
 #include "web/client_state.h"
 
+#include "core/users/role_rights.h"
+
 namespace kehu::client {
 
 using nlohmann::json;
@@ -67,7 +69,11 @@ Status ClientState::fix_failed_edit(int64_t seq) {
       form_.open_edit_over(ui_, *cache_, *entity, **row, edits);
       go(Place{Screen::form, entity, f.entry.record_id});
     }
-    form_.show_error(message, fields);
+    // A duplicate (撞单) offers what the form's own save would: the other customer, or saving anyway.
+    const bool duplicate = f.error.is_object() && f.error.contains("error") && f.error["error"].is_object() &&
+                           f.error["error"].value("code", "") == "duplicate";
+    if (duplicate) form_.show_duplicate(message, role_may_override(user_.value("role", std::string())), duplicate_in_cache());
+    else form_.show_error(message, fields);
     return ok_status();
   }
   return Error::make(ErrorCode::not_found, {"这项修改已不在待处理列表中", "this edit is no longer waiting"});

@@ -28,6 +28,11 @@ void ClientState::draw_failed_edits() {
     case FailedEditIntent::discard: done = outbox_->withdraw(intent->seq); break;
     case FailedEditIntent::retry: done = outbox_->retry(intent->seq); break;
     case FailedEditIntent::fix: done = fix_failed_edit(intent->seq); break;
+    case FailedEditIntent::recreate: {
+      auto made = outbox_->recreate(intent->seq, now_text(), user_.value("id", int64_t{0}));
+      if (!made.ok()) done = made.take_error();
+      break;
+    }
     case FailedEditIntent::close: break;
   }
   if (!done.ok()) notice_ = ui_.tr(done.error().message);

@@ -135,3 +135,41 @@ TEST_CASE("discarding a conflicted edit shows the server's row, not the older on
   Status st = f.outbox->settle_conflict(entry->seq, {});
   CHECK_FALSE(st.ok());
 }
+
+TEST_CASE("an edit of a record deleted on the server: discarding it removes the record, recreating it keeps the edit") {
+  const json gone = {{"error", {{"code", "not_found"}, {"message", "no such customer"}}}};
+  {
+    Fixture f;
+    REQUIRE(f.outbox->update(customers_def(), 5, {{"notes", "我的"}}, 1, "2026-11-21T03:00:00.000Z", 1).ok());
+    auto entry = f.outbox->next();
+    REQUIRE(entry.has_value());
+    REQUIRE(f.outbox->refused(*entry, gone).ok());
+    REQUIRE(f.outbox->withdraw(entry->seq).ok());
+    auto row = f.cache->record(customers_def(), 5);
+    REQUIRE(row.ok());
+    CHECK_FALSE(row->has_value());  // not brought back as it was before the edit
+  }
+  {
+    Fixture f;
+    REQUIRE(f.outbox->update(customers_def(), 5, {{"notes", "我的"}}, 1, "2026-11-21T03:00:00.000Z", 1).ok());
+    auto entry = f.outbox->next();
+    REQUIRE(entry.has_value());
+    REQUIRE(f.outbox->refused(*entry, gone).ok());
+    auto made = f.outbox->recreate(entry->seq, "2026-11-21T04:00:00.000Z", 0);
+    REQUIRE(made.ok());
+    CHECK(made->row["id"].get<int64_t>() < 0);  // a new record, not yet on the server
+    auto sent = f.outbox->next();
+    REQUIRE(sent.has_value());
+    CHECK(sent->method == "POST");
+    CHECK(sent->body["name"] == "华夏科技");
+    CHECK(sent->body["notes"] == "我的");
+    CHECK(sent->body["level"] == "B");
+    CHECK_FALSE(sent->body.contains("code"));
+    CHECK(f.outbox->failed_count() == 0);
+    auto old = f.cache->record(customers_def(), 5);
+    REQUIRE(old.ok());
+    CHECK_FALSE(old->has_value());
+    // Only an edit of a deleted record can be made again.
+    CHECK_FALSE(f.outbox->recreate(sent->seq, "2026-11-21T04:00:00.000Z", 0).ok());
+  }
+}

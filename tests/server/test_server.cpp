@@ -16,17 +16,21 @@ std::string Response::header(const std::string& name) const {
   return it == headers.end() ? "" : it->second;
 }
 
-TestServer::TestServer(std::function<void(server::ServerConfig&)> configure) {
+TestServer::TestServer(std::function<void(server::ServerConfig&)> configure) : configure_(std::move(configure)) {
   std::random_device rd;
   dir_ = (std::filesystem::temp_directory_path() / ("kehu-server-" + std::to_string(rd()) + std::to_string(rd()))).string();
   std::filesystem::create_directories(dir_);
+  start();
+}
+
+void TestServer::start() {
   server::ServerConfig config;
   config.db_path = db_path();
   config.host = "127.0.0.1";
   config.port = 0;
   config.workers = 4;
   config.readers = 4;
-  if (configure) configure(config);
+  if (configure_) configure_(config);
   auto app = server::App::create(config);
   REQUIRE(app.ok());
   app_ = std::move(app.value());
@@ -35,6 +39,13 @@ TestServer::TestServer(std::function<void(server::ServerConfig&)> configure) {
   REQUIRE(port_ > 0);
   thread_ = std::thread([this] { app_->listen_after_bind(); });
   app_->http().wait_until_ready();
+}
+
+void TestServer::restart() {
+  app_->stop();
+  thread_.join();
+  app_.reset();
+  start();
 }
 
 TestServer::~TestServer() {

@@ -2,6 +2,7 @@
 // loopback port, and a real HTTP client (cpp-httplib) talking to it over TCP.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -48,8 +49,13 @@ class TestServer {
   Response raw_request(const std::string& method, const std::string& path, const std::string& body,
                        const std::string& content_type, httplib::Headers headers = {});
   int64_t count(const std::string& sql);
+  // Stops the server and starts it again on the same database (a new port): what a crash and a restart
+  // leave behind, minus the crash.
+  void restart();
 
  private:
+  void start();
+  std::function<void(server::ServerConfig&)> configure_;
   std::string dir_;
   std::unique_ptr<server::App> app_;
   std::thread thread_;

@@ -77,6 +77,14 @@ std::optional<FailedEditIntent> FailedEditsPanel::draw(Ui& ui, LocalCache& cache
     const bool conflict = f.error.is_object() && f.error.contains("merge") && f.error["merge"].is_object() && entity;
     if (conflict) {
       draw_conflicts(ui, cache, f, f.error["merge"], intent);
+    } else if (f.entry.method == "PATCH" && entity && f.error.is_object() &&
+               f.error.value("error", json::object()).value("code", "") == "not_found") {
+      // Deleted on the server while this edit waited: make it again, or let it go.
+      ui.text_colored("failed.deleted." + key, ui.tr("该记录已被他人删除。", "Someone deleted this record meanwhile."), kGrey);
+      if (ui.button("failed.recreate." + key, ui.tr("按我的修改重新创建", "Create it again with my edit")))
+        intent = FailedEditIntent{FailedEditIntent::recreate, seq, {}};
+      ImGui::SameLine();
+      if (ui.button("failed.discard." + key, ui.tr("放弃这项修改", "Discard this edit"))) confirming_discard_ = seq;
     } else {
       if (f.entry.action.empty() && f.entry.method != "DELETE" && entity && ui.button("failed.fix." + key, ui.tr("修改", "Fix it")))
         intent = FailedEditIntent{FailedEditIntent::fix, seq, {}};

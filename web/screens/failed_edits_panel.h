@@ -5,7 +5,8 @@
 // fields both sides changed, each with the user's value and the other side's (who changed it and when),
 // to keep one or the other; what did merge is kept either way. Any other refusal (a rule the server
 // checks, a permission) shows the server's words, and the edit can be fixed in its form, sent again, or
-// discarded (after a confirmation). The panel is a modal window over the current screen.
+// discarded (after a confirmation); an edit of a record someone deleted meanwhile can instead make the
+// record again, as the user last saw it with their edit. The panel is a modal window over the current screen.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,7 @@
 namespace kehu::client {
 
 struct FailedEditIntent {
-  enum Kind { merge, discard, retry, fix, close } kind = close;
+  enum Kind { merge, discard, retry, fix, recreate, close } kind = close;
   int64_t seq = 0;
   std::map<std::string, bool> take_mine;  // merge: per conflicting field, the user's value (true) or theirs
 };

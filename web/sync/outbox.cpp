@@ -223,9 +223,12 @@ Status Outbox::withdraw(int64_t seq) {
     if (!previous.ok()) return previous.take_error();
     // A conflict kept for the user holds the server's row: newer than the one the edit began from.
     json error;
-    if (state(seq, &error) == State::failed && error.is_object() && error.contains("merge") && error["merge"].value("theirs", json()).is_object())
-      *previous = error["merge"]["theirs"];
-    if (e.method == "POST" && e.action.empty()) KEHU_TRY(remove_cached_record(cache_.db(), *entity, e.record_id));
+    const bool failed = state(seq, &error) == State::failed && error.is_object();
+    if (failed && error.contains("merge") && error["merge"].value("theirs", json()).is_object()) *previous = error["merge"]["theirs"];
+    // An edit of a record the server no longer has: the record goes, rather than coming back as it was.
+    const bool gone = failed && e.method == "PATCH" && error.value("error", json::object()).value("code", "") == "not_found";
+    if (gone) KEHU_TRY(remove_cached_record(cache_.db(), *entity, e.record_id));
+    else if (e.method == "POST" && e.action.empty()) KEHU_TRY(remove_cached_record(cache_.db(), *entity, e.record_id));
     else if (e.action.empty() && previous->is_object()) KEHU_TRY(store_server_record(cache_.db(), *entity, *previous));
   }
   KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {seq}));
@@ -433,6 +436,31 @@ std::vector<Outbox::Failed> Outbox::failed_entries() {
     out.push_back(Failed{std::move(e), std::move(error)});
   }
   return out;
+}
+
+Result<Outbox::Queued> Outbox::recreate(int64_t seq, const std::string& now, int64_t user_id) {
+  json error;
+  auto entries = read_entries(cache_.db(), "seq = ?1", {seq});
+  if (!entries.ok()) return entries.take_error();
+  if (entries->empty() || state(seq, &error) != State::failed || entries->front().method != "PATCH" ||
+      error.value("error", json::object()).value("code", "") != "not_found")
+    return Error::make(ErrorCode::not_found, {"没有可重新创建的修改", "there is no edit of a deleted record to create again"});
+  const OutboxEntry& e = entries->front();
+  const EntityDef* entity = find_entity(e.entity);
+  if (!entity) return Error::make(ErrorCode::not_found, {"这项修改的记录类型已不存在", "this edit's record type no longer exists"});
+  auto before = entry_before(cache_.db(), seq);
+  if (!before.ok()) return before.take_error();
+  // The record as this person last saw it, with their edit: its fields only (the server numbers the
+  // code and keeps the times).
+  json row = with_fields(before->is_object() ? *before : json::object(), edited_fields(e.body));
+  json input = json::object();
+  for (const auto& f : entity->fields)
+    if (f.name != "code" && row.contains(f.name) && !row[f.name].is_null()) input[f.name] = row[f.name];
+  if (row.value("custom", json()).is_object() && !row["custom"].empty()) input["custom"] = row["custom"];
+  auto created = create(*entity, input, now, user_id);  // nothing is lost if this is refused
+  if (!created.ok()) return created.take_error();
+  KEHU_TRY(withdraw(seq));
+  return created;
 }
 
 Status Outbox::retry(int64_t seq) {

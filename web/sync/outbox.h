@@ -99,6 +99,9 @@ class Outbox {
     nlohmann::json error;
   };
   std::vector<Failed> failed_entries();
+  // An edit of a record the server no longer has (deleted meanwhile: not_found), made into a new record:
+  // the record as the user last saw it with their edit, created and queued; the refused edit goes.
+  Result<Queued> recreate(int64_t seq, const std::string& now, int64_t user_id);
   // Queues a refused entry (not a conflict) to be sent again as it is: a rule or a right may have changed.
   Status retry(int64_t seq);
   // Puts pending edits back over rows a sync just replaced, so the screen keeps showing them.

@@ -63,7 +63,7 @@ e2e('an offline edit meeting another person\'s: one-sided fields merge, the shar
   assert.match(merged.label, /电话/, 'the phone, changed only here, merged by itself');
   // Nothing is sent before the answer; the page shows the other person's address and my phone already.
   assert.equal((await api.request('GET', `/customers/${customer.id}`)).phone, '0571-0000');
-  await screenshot(page, 'merge-dialog');
+  await screenshot(page, 'conflict-merge');
 
   // Keep theirs for the notes: the phone still goes, the notes stay the other person's.
   await click(page, theirs.id);

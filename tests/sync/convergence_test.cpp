@@ -23,13 +23,11 @@
 #include <string>
 #include <vector>
 
-#include <httplib.h>
-
 #include "core/db/sqlite_database.h"
 #include "core/entity/entity_def.h"
 #include "server/test_server.h"
 #include "web/cache/local_cache.h"
-#include "web/platform.h"
+#include "sync/loopback_platform.h"
 #include "web/sync/outbox.h"
 #include "web/sync/sync_engine.h"
 
@@ -43,79 +41,6 @@ int env_int(const char* name, int fallback) {
   const char* v = std::getenv(name);
   return v && *v ? std::atoi(v) : fallback;
 }
-
-// A host for a client driven by the test: requests wait in a queue until the test delivers them to the
-// server over real HTTP, fails them as offline, or performs them and loses the answer.
-class LoopbackPlatform final : public Platform {
- public:
-  explicit LoopbackPlatform(test::TestServer& server) : server_(server) {}
-  void send(HttpRequest request, HttpCallback done) override { queue_.push_back({std::move(request), std::move(done)}); }
-  void set_bearer_token(const std::string& token) override { token_ = token; }
-  bool online() const override { return online_; }
-  std::string load_setting(const std::string& key) override { return settings_[key]; }
-  void save_setting(const std::string& key, const std::string& value) override { settings_[key] = value; }
-  void open_cache(const std::string&, CacheCallback done) override { done(Error::make(ErrorCode::not_found, {"测试中不用", "not used in this test"})); }
-  void persist_cache() override {}
-  bool cache_persist_pending() const override { return false; }
-  void delete_cache(const std::string&) override {}
-  int64_t now_ms() const override {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  }
-  int utc_offset_minutes() const override { return 480; }
-  double monotonic_seconds() const override { return clock_; }
-  void set_clipboard(const std::string&) override {}
-  std::string location() const override { return "/"; }
-  void set_location(const std::string&, bool) override {}
-  bool go_back() override { return false; }
-  void open_page(const std::string&) override {}
-
-  bool online_ = true;
-  double clock_ = 0;
-
-  // Answers the requests queued now (not those their answers queue): over HTTP, or status 0 offline.
-  void deliver() {
-    size_t n = queue_.size();
-    while (n-- > 0 && !queue_.empty()) {
-      Pending p = std::move(queue_.front());
-      queue_.pop_front();
-      p.done(online_ ? perform(p.request) : HttpResponse{});
-    }
-  }
-  // The queued requests reach the server, but their answers never come back (the tab closed).
-  void perform_and_lose_answers() {
-    while (!queue_.empty()) {
-      if (online_) perform(queue_.front().request);
-      queue_.pop_front();
-    }
-  }
-  bool idle() const { return queue_.empty(); }
-
- private:
-  HttpResponse perform(const HttpRequest& r) {
-    httplib::Client http("127.0.0.1", server_.port());
-    http.set_read_timeout(30, 0);
-    httplib::Request req;
-    req.method = r.method;
-    req.path = r.path;
-    for (const auto& [k, v] : r.headers) req.set_header(k, v);
-    req.set_header("Authorization", "Bearer " + token_);
-    if (!r.body.empty() || r.method == "POST" || r.method == "PATCH") {
-      req.body = r.body;
-      req.set_header("Content-Type", "application/json");
-    }
-    auto res = http.send(req);
-    if (!res) return HttpResponse{};
-    return HttpResponse{res->status, res->body};
-  }
-  struct Pending {
-    HttpRequest request;
-    HttpCallback done;
-  };
-  test::TestServer& server_;
-  std::deque<Pending> queue_;
-  std::map<std::string, std::string> settings_;
-  std::string token_;
-};
 
 // One person's client: its cache is a real SQLite file, kept when the "tab" is closed and reopened.
 struct SimClient {
@@ -131,7 +56,7 @@ struct SimClient {
   double clock = 0;
 
   void open() {
-    platform = std::make_unique<LoopbackPlatform>(*server);
+    platform = std::make_unique<LoopbackPlatform>([srv = server] { return srv->port(); });
     platform->set_bearer_token(token);
     platform->online_ = online;
     platform->clock_ = clock;

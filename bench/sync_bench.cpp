@@ -1,0 +1,195 @@
+// sync_bench.cpp — kehu-bench-sync: the issue-6 budgets, with the client's own cache, outbox and sync engine
+// (natively, on a real SQLite file) against crm-server's App in this process on a loopback port.
+//
+//   kehu-bench-sync [--customers N] [--changes 100] [--edits 1000] [--runs 5]
+//
+// Prints, p50 / p95 / max over --runs:
+//   incremental   another user changes --changes customers; from the client's pull request to its cache
+//                 holding them all (GET /sync over HTTP, applied, committed), budget 200 ms for 100;
+//   replay        --edits edits queued offline (each its own PATCH of a customer), then back online: from
+//                 the first request to an empty outbox, budget 10 s for 1,000.
+// The server's database starts with N customers (default 2,000) made through the API.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <thread>
+
+#include <httplib.h>
+
+#include "bench/bench_queries.h"
+#include "core/db/sqlite_database.h"
+#include "core/entity/entity_def.h"
+#include "core/store/write_txn.h"
+#include "core/users/user_store.h"
+#include "server/app.h"
+#include "server/routes/routes.h"
+#include "sync/loopback_platform.h"
+#include "web/cache/local_cache.h"
+#include "web/sync/outbox.h"
+#include "web/sync/sync_engine.h"
+
+namespace {
+
+using namespace kehu;
+using namespace kehu::client;
+using nlohmann::json;
+using Stopwatch = std::chrono::steady_clock;
+
+[[noreturn]] void fail(const std::string& what) {
+  std::fprintf(stderr, "kehu-bench-sync: %s\n", what.c_str());
+  std::exit(1);
+}
+
+double ms_since(Stopwatch::time_point t) { return std::chrono::duration<double, std::milli>(Stopwatch::now() - t).count(); }
+
+// crm-server's App on a loopback port, on a fresh database in a temporary folder.
+struct Server {
+  std::string dir;
+  std::unique_ptr<server::App> app;
+  std::thread thread;
+  int port = 0;
+
+  Server() {
+    std::random_device rd;
+    dir = (std::filesystem::temp_directory_path() / ("kehu-bench-sync-" + std::to_string(rd()))).string();
+    std::filesystem::create_directories(dir);
+    server::ServerConfig config;
+    config.db_path = dir + "/kehu.db";
+    config.host = "127.0.0.1";
+    config.port = 0;
+    auto made = server::App::create(config);
+    if (!made.ok()) fail("the server did not start: " + made.error().message.en);
+    app = std::move(made.value());
+    server::register_all_routes(*app);
+    port = app->bind();
+    if (port <= 0) fail("the server could not bind a port");
+    thread = std::thread([this] { app->listen_after_bind(); });
+    app->http().wait_until_ready();
+  }
+  ~Server() {
+    app->stop();
+    thread.join();
+    app.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  int64_t add_user(const std::string& username) {
+    auto lease = app->db().write();
+    auto txn = WriteTxn::begin(lease.db(), app->clock(), Actor{});
+    if (!txn.ok()) fail("a write transaction: " + txn.error().message.en);
+    auto u = create_user(**txn, NewUser{username, username, "", "admin", true}, app->hasher().hash("bench-password-1"));
+    if (!u.ok() || !(*txn)->commit().ok()) fail("adding " + username);
+    return u->id;
+  }
+  json call(const std::string& method, const std::string& path, const std::string& token, const json& body = nullptr) {
+    httplib::Client http("127.0.0.1", port);
+    httplib::Headers headers;
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    auto res = body.is_null() ? http.Get(path, headers) : method == "PATCH" ? http.Patch(path, headers, body.dump(), "application/json")
+                                                                           : http.Post(path, headers, body.dump(), "application/json");
+    if (!res || res->status >= 300) fail(method + " " + path + " answered " + (res ? std::to_string(res->status) + " " + res->body : "nothing"));
+    return json::parse(res->body, nullptr, false);
+  }
+  std::string login(const std::string& username) {
+    return call("POST", "/api/v1/auth/login", "", {{"username", username}, {"password", "bench-password-1"}})["token"].get<std::string>();
+  }
+};
+
+struct Client {
+  std::unique_ptr<LoopbackPlatform> platform;
+  std::unique_ptr<LocalCache> cache;
+  std::unique_ptr<Outbox> outbox;
+  std::unique_ptr<SyncEngine> engine;
+
+  Client(Server& server, const std::string& token, const std::string& file) {
+    platform = std::make_unique<LoopbackPlatform>([&server] { return server.port; });
+    platform->set_bearer_token(token);
+    auto db = SqliteDatabase::open(file, SqliteOptions{});
+    if (!db.ok()) fail("opening the cache: " + db.error().message.en);
+    auto attached = LocalCache::attach(std::move(db.value()));
+    if (!attached.ok()) fail("attaching the cache: " + attached.error().message.en);
+    cache = std::move(*attached);
+    outbox = std::make_unique<Outbox>(*cache);
+    engine = std::make_unique<SyncEngine>(*platform, *cache, *outbox, "zh-CN");
+  }
+  // Runs the engine until it has nothing to do (every request answered at once, as on a fast network).
+  void settle() {
+    for (int i = 0; i < 100000; ++i) {
+      platform->clock_ += 1;
+      engine->tick();
+      platform->deliver();
+      if (!engine->busy() && !engine->pulling() && platform->idle() && outbox->empty()) return;
+    }
+    fail("the client did not settle");
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int customers = 2000, changes = 100, edits = 1000, runs = 5;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const int value = std::atoi(argv[i + 1]);
+    if (value <= 0) fail("usage: kehu-bench-sync [--customers N] [--changes 100] [--edits 1000] [--runs 5]");
+    if (flag == "--customers") customers = value;
+    else if (flag == "--changes") changes = value;
+    else if (flag == "--edits") edits = value;
+    else if (flag == "--runs") runs = value;
+    else fail("unknown option " + flag);
+  }
+  Server server;
+  server.add_user("bench_a");
+  server.add_user("bench_b");
+  const std::string editor = server.login("bench_b");
+  std::vector<int64_t> ids;
+  for (int i = 0; i < customers; ++i)
+    ids.push_back(server.call("POST", "/api/v1/customers", editor, {{"name", "同步测试客户" + std::to_string(i)}})["id"].get<int64_t>());
+
+  Client client(server, server.login("bench_a"), server.dir + "/client.db");
+  auto first = Stopwatch::now();
+  client.settle();
+  std::printf("first sync of %d customers: %.0f ms\n", customers, ms_since(first));
+
+  std::mt19937 rng(1);
+  std::vector<double> incremental, replay;
+  for (int run = 0; run < runs; ++run) {
+    // Another user changes `changes` customers.
+    for (int i = 0; i < changes; ++i) {
+      const int64_t id = ids[std::uniform_int_distribution<size_t>(0, ids.size() - 1)(rng)];
+      json row = server.call("GET", "/api/v1/customers/" + std::to_string(id), editor);
+      server.call("PATCH", "/api/v1/customers/" + std::to_string(id), editor,
+                  {{"rev", row["rev"]}, {"notes", "run " + std::to_string(run) + " change " + std::to_string(i)}});
+    }
+    auto t = Stopwatch::now();
+    client.engine->request_pull();
+    client.settle();
+    incremental.push_back(ms_since(t));
+
+    // `edits` edits queued offline, then sent.
+    client.platform->online_ = false;
+    client.engine->set_online(false);
+    for (int i = 0; i < edits; ++i) {
+      const int64_t id = ids[static_cast<size_t>(i) % ids.size()];
+      auto row = client.cache->record(customers_def(), id);
+      if (!row.ok() || !row->has_value()) fail("a customer missing from the cache");
+      auto q = client.outbox->update(customers_def(), id, {{"address", "run " + std::to_string(run) + " edit " + std::to_string(i)}},
+                                     (**row).value("rev", int64_t{0}), "2026-11-24T03:00:00.000Z", 0);
+      if (!q.ok()) fail("queueing an edit: " + q.error().message.en);
+    }
+    client.platform->online_ = true;
+    client.engine->set_online(true);
+    t = Stopwatch::now();
+    client.settle();
+    replay.push_back(ms_since(t));
+    if (client.outbox->failed_count() > 0) fail("an edit was refused: " + client.outbox->last_failure());
+  }
+  auto inc = bench::percentiles(incremental);
+  auto rep = bench::percentiles(replay);
+  std::printf("incremental sync of %d changes: p50 %.1f ms, p95 %.1f ms, max %.1f ms (budget 200 ms for 100)\n", changes, inc.p50, inc.p95, inc.max);
+  std::printf("replay of %d queued edits: p50 %.0f ms, p95 %.0f ms, max %.0f ms (budget 10 s for 1,000)\n", edits, rep.p50, rep.p95, rep.max);
+  return 0;
+}

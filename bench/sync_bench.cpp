@@ -121,6 +121,7 @@ struct Client {
       platform->clock_ += 1;
       engine->tick();
       platform->deliver();
+      if (outbox->failed_count() > 0) fail("an edit was refused: " + outbox->last_failure());
       if (!engine->busy() && !engine->pulling() && platform->idle() && outbox->empty()) return;
     }
     fail("the client did not settle");

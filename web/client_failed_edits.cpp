@@ -60,20 +60,24 @@ Status ClientState::fix_failed_edit(int64_t seq) {
     json edits = f.entry.body.is_object() ? f.entry.body : json::object();
     edits.erase("rev");
     edits.erase("force");
-    // The refused entry makes way for the corrected one the form will queue.
-    KEHU_TRY(outbox_->withdraw(seq));
+    // The refused entry stays until the corrected one is queued (save_form): leaving the form keeps it.
     failed_panel_.close();
     if (f.entry.method == "POST") {
       form_.open_new(ui_, *cache_, *entity, edits);
       go(Place{Screen::form, entity, 0});
     } else {
-      auto row = cache_->record(*entity, f.entry.record_id);
-      if (!row.ok()) return row.take_error();
-      if (!row->has_value())
-        return Error::make(ErrorCode::not_found, {"找不到该" + entity->label.zh + "，可能已被删除", "no such " + entity->label.en + "; it may have been deleted"});
-      form_.open_edit_over(ui_, *cache_, *entity, **row, edits);
+      json base = outbox_->base_row(seq);
+      if (!base.is_object()) {
+        auto row = cache_->record(*entity, f.entry.record_id);
+        if (!row.ok()) return row.take_error();
+        if (!row->has_value())
+          return Error::make(ErrorCode::not_found, {"找不到该" + entity->label.zh + "，可能已被删除", "no such " + entity->label.en + "; it may have been deleted"});
+        base = **row;
+      }
+      form_.open_edit_over(ui_, *cache_, *entity, base, edits);
       go(Place{Screen::form, entity, f.entry.record_id});
     }
+    fixing_seq_ = seq;
     // A duplicate (撞单) offers what the form's own save would: the other customer, or saving anyway.
     const bool duplicate = f.error.is_object() && f.error.contains("error") && f.error["error"].is_object() &&
                            f.error["error"].value("code", "") == "duplicate";

@@ -45,6 +45,7 @@ std::string ClientState::screen_name() const {
 }
 
 void ClientState::go(Place place, History history) {
+  fixing_seq_ = 0;  // a form correcting a refused edit was left: the edit stays as it was
   // Leaving while a save is on its way: the edit stays queued (a refusal shows as a failed entry) and
   // its answer no longer moves the user.
   waiting_seq_ = 0;
@@ -343,6 +344,14 @@ void ClientState::save_form(const FormIntent& intent) {
     for (const auto& [k, t] : queued.error().fields) fields[k] = ui_.tr(t);
     form_.show_error(ui_.tr(queued.error().message), fields);
     return;
+  }
+  if (fixing_seq_ != 0) {
+    // The correction is queued: the refused edit it replaces goes (and the correction shows again over
+    // the row the withdrawal put back).
+    Status replaced = outbox_->withdraw(fixing_seq_);
+    if (replaced.ok()) replaced = outbox_->reapply_pending();
+    if (!replaced.ok()) notice_ = ui_.tr(replaced.error().message);
+    fixing_seq_ = 0;
   }
   platform_.persist_cache();
   mark_lists_stale();

@@ -141,6 +141,20 @@ Status index_new_record(Database& db, const EntityDef& entity, int64_t id, const
   return db.run("INSERT INTO " + entity.name + "_ngram(rowid, body) VALUES (?1, ?2)", {id, ngram_body(entity, record)});
 }
 
+std::vector<std::string> search_terms(std::string_view q) {
+  const std::string lowered = ascii_lower(q);  // kept: the characters below are views into it
+  std::vector<std::string> terms(1);
+  for (auto ch : utf8_chars(lowered)) {
+    if (is_space(ch)) {
+      if (!terms.back().empty()) terms.emplace_back();
+    } else {
+      terms.back() += ch;
+    }
+  }
+  if (terms.back().empty()) terms.pop_back();
+  return terms;
+}
+
 Result<SearchPlan> plan_search(std::string_view q) {
   auto bad = [](Text why) {
     Error e = Error::make(ErrorCode::bad_request, {"搜索内容无效", "invalid search text"});
@@ -153,17 +167,7 @@ Result<SearchPlan> plan_search(std::string_view q) {
   SearchPlan plan;
   std::vector<std::string> tri_terms, ngram_terms;
   bool any_term = false;
-  std::string lowered = ascii_lower(q);
-  auto chars = utf8_chars(lowered);
-  std::vector<std::string> terms(1);
-  for (auto ch : chars) {
-    if (is_space(ch)) {
-      if (!terms.back().empty()) terms.emplace_back();
-    } else {
-      terms.back() += ch;
-    }
-  }
-  for (auto& term : terms) {
+  for (auto& term : search_terms(q)) {
     if (term.empty()) continue;
     any_term = true;
     auto term_chars = utf8_chars(term);

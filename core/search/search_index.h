@@ -44,6 +44,9 @@ struct SearchPlan {
   bool matches_nothing = false;  // the query had no searchable characters
 };
 
+// The terms of a query: `q` with Latin letters lowered, split on white space (the ideographic space too).
+std::vector<std::string> search_terms(std::string_view q);
+
 // Validates and plans `q` (≤ 100 code points, valid UTF-8); a bad query is ErrorCode::bad_request on field "q".
 Result<SearchPlan> plan_search(std::string_view q);
 

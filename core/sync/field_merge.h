@@ -28,6 +28,7 @@ struct FieldMerge {
   // rev when nothing is left to change.
   nlohmann::json patch = nlohmann::json::object();
   std::vector<FieldConflict> conflicts;  // in the order of `mine`'s fields
+  nlohmann::json theirs_row;             // the server's row merged against (settle() builds on it)
   bool settled() const { return conflicts.empty(); }
 };
 

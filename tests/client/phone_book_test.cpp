@@ -74,6 +74,10 @@ TEST_CASE("the phone book: by customer, then name; found by names and by numbers
   CHECK(names(db, "HEN") == std::vector<std::string>{"Bo Chen"});
   CHECK(names(db, "n W") == std::vector<std::string>{"Dan Wu"});
   CHECK(names(db, "13") == std::vector<std::string>{"Bo Chen", "王芳"});  // 1-2 digits: part of a number
+  // A full-width space splits terms as the search index does ("j" is short Latin: the names are scanned).
+  store(db, contacts_def(), {{"id", 15}, {"customer_id", 2}, {"name", "小王　Jane"}});
+  CHECK(names(db, "小王　J") == std::vector<std::string>{"小王　Jane"});
+  CHECK(names(db, "小王　Jan") == std::vector<std::string>{"小王　Jane"});
 
   // Two customers of one name (people may share one) stay two groups: their contacts do not interleave.
   store(db, customers_def(), {{"id", 3}, {"code", "C000003"}, {"name", "张伟"}, {"type", "individual"}});

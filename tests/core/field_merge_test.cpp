@@ -42,16 +42,19 @@ TEST_CASE("an edit whose every change the server already has leaves nothing to s
   CHECK_FALSE(changes_anything(kept.patch));
 }
 
-TEST_CASE("custom fields merge key by key") {
-  const json base = {{"rev", 1}, {"custom", {{"budget", 100}, {"source_detail", "展会"}}}};
-  const json theirs = {{"rev", 2}, {"custom", {{"budget", 200}, {"source_detail", "展会"}}}};
-  FieldMerge m = merge_fields(base, {{"rev", 1}, {"custom", {{"source_detail", "老客户介绍"}}}}, theirs);
+TEST_CASE("custom fields merge key by key and are sent whole") {
+  const json base = {{"rev", 1}, {"custom", {{"budget", 100}, {"source_detail", "展会"}, {"region_code", "HZ"}}}};
+  const json theirs = {{"rev", 2}, {"custom", {{"budget", 200}, {"source_detail", "展会"}, {"region_code", "HZ"}, {"added", true}}}};
+  // A form sends the whole object: here source_detail changed and region_code was cleared.
+  FieldMerge m = merge_fields(base, {{"rev", 1}, {"custom", {{"budget", 100}, {"source_detail", "老客户介绍"}}}}, theirs);
   CHECK(m.settled());
-  CHECK(m.patch == json{{"custom", {{"source_detail", "老客户介绍"}}}, {"rev", 2}});
-  FieldMerge both = merge_fields(base, {{"rev", 1}, {"custom", {{"budget", 150}}}}, theirs);
+  // The server replaces the object: theirs (budget 200, added) with the merged keys over it.
+  CHECK(m.patch == json{{"custom", {{"budget", 200}, {"source_detail", "老客户介绍"}, {"added", true}}}, {"rev", 2}});
+  FieldMerge both = merge_fields(base, {{"rev", 1}, {"custom", {{"budget", 150}, {"source_detail", "展会"}, {"region_code", "HZ"}}}}, theirs);
   REQUIRE(both.conflicts.size() == 1);
   CHECK(both.conflicts[0].field == "custom.budget");
-  CHECK(settle(both, {{"custom.budget", true}}) == json{{"custom", {{"budget", 150}}}, {"rev", 2}});
+  CHECK(settle(both, {{"custom.budget", true}}) ==
+        json{{"custom", {{"budget", 150}, {"source_detail", "展会"}, {"region_code", "HZ"}, {"added", true}}}, {"rev", 2}});
   CHECK(settle(both, {{"custom.budget", false}}) == json{{"rev", 2}});
 }
 

@@ -133,20 +133,35 @@ TEST_CASE("clients editing shared customers through outages, closed tabs and res
   // into that creation, and its value for a field replaces the earlier one, which is never sent.
   std::map<std::string, std::map<int64_t, std::map<std::string, std::string>>> sent;
   std::set<std::string> created_names;
-  int edits = 0, creates = 0, deletes = 0, kills = 0, restarts = 0, outages = 0, merges = 0, discards = 0;
+  int edits = 0, creates = 0, deletes = 0, kills = 0, restarts = 0, outages = 0, merges = 0, discards = 0, recreated = 0;
 
-  // What a person does with edits the server refused: a conflict keeps their own values; an edit of a
-  // customer someone deleted is discarded (the only loss, and the person's own choice).
+  // What a person does with edits the server refused. A conflict: for each field, their own value or the
+  // other person's, at random (a field given up is no longer expected on the server). An edit of a
+  // customer someone deleted: made again (its values are then expected in the new customer) or discarded;
+  // a customer made again twice meets the duplicate guard and is discarded. Discarding is the only loss,
+  // and the person's own choice.
   auto settle = [&](SimClient& c) {
     for (const auto& f : c.outbox->failed_entries()) {
+      const std::string code = f.error.value("error", json::object()).value("code", "");
       if (f.error.is_object() && f.error.contains("merge")) {
         std::map<std::string, bool> mine;
-        for (const auto& conflict : f.error["merge"]["conflicts"]) mine[conflict["field"].get<std::string>()] = true;
+        for (const auto& conflict : f.error["merge"]["conflicts"]) {
+          const std::string field = conflict["field"].get<std::string>();
+          mine[field] = chance(0.5);
+          if (!mine[field]) sent[c.name][f.entry.seq].erase(field);
+        }
         REQUIRE(c.outbox->settle_conflict(f.entry.seq, mine).ok());
         ++merges;
+      } else if (code == "not_found" && f.entry.method == "PATCH" && chance(0.5)) {
+        auto made = c.outbox->recreate(f.entry.seq, now_text(), c.user_id);
+        INFO("recreate: " << (made.ok() ? std::string() : made.error().message.en));
+        REQUIRE(made.ok());
+        sent[c.name][made->seq] = sent[c.name][f.entry.seq];
+        sent[c.name].erase(f.entry.seq);
+        ++recreated;
       } else {
         INFO("refused: " << f.error.dump());
-        CHECK(f.error.value("error", json::object()).value("code", "") == "not_found");
+        CHECK((code == "not_found" || code == "duplicate"));
         sent[c.name].erase(f.entry.seq);
         REQUIRE(c.outbox->withdraw(f.entry.seq).ok());
         ++discards;
@@ -244,7 +259,7 @@ TEST_CASE("clients editing shared customers through outages, closed tabs and res
   }
   MESSAGE("seed " << seed << ", " << rounds << " rounds: " << creates << " creates, " << edits << " edits, " << deletes << " deletes, "
                   << outages << " outages, " << kills << " closed tabs, " << restarts << " server restarts, " << merges
-                  << " conflicts answered, " << discards << " edits of deleted customers discarded");
+                  << " conflicts answered, " << recreated << " deleted customers made again, " << discards << " edits discarded");
 
   // 1. Nothing left to send.
   for (auto& c : clients) {

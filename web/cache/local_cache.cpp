@@ -26,6 +26,10 @@ constexpr const char* kClientSchema =
     " before TEXT,"                       // the row before this edit (JSON; null for a creation), to withdraw it
     " created_ms INTEGER NOT NULL,"
     " action TEXT);"                      // a POST to /{entity}/{id}/{action} (transition, claim); null for the record itself
+    // The server's own row of a record this device's queued or refused edits are drawn over (outbox.h):
+    // what a withdrawn or settled edit puts back.
+    "CREATE TABLE IF NOT EXISTS outbox_server_rows (entity TEXT NOT NULL, id INTEGER NOT NULL, row TEXT NOT NULL,"
+    " PRIMARY KEY (entity, id)) WITHOUT ROWID;"
     // The phone book's order (phone_book.h): each customer's contacts by name, read without a sort.
     "CREATE INDEX IF NOT EXISTS contacts_phone_book ON contacts(customer_id, name, id);";
 

@@ -44,20 +44,11 @@ bool is_number(std::string_view search) {
 // word, which would miss "an" in "Dan", so such a search scans instead.
 bool index_can_narrow(std::string_view search, const SearchPlan& plan) {
   if (plan.matches_nothing || (plan.trigram_match.empty() && plan.ngram_match.empty())) return false;
-  std::string term;
-  auto short_ascii = [&] {
+  for (const auto& term : search_terms(search)) {
     const bool ascii = std::all_of(term.begin(), term.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    return !term.empty() && ascii && term.size() < 3;
-  };
-  for (char c : search) {
-    if (c == ' ' || c == '\t') {
-      if (short_ascii()) return false;
-      term.clear();
-    } else {
-      term += c;
-    }
+    if (ascii && term.size() < 3) return false;
   }
-  return !short_ascii();
+  return true;
 }
 
 // SQL for the ids of `table`'s records whose search index matches `plan` (both of its tables when both

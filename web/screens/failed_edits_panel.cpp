@@ -52,6 +52,8 @@ std::optional<FailedEditIntent> FailedEditsPanel::draw(Ui& ui, LocalCache& cache
     open_ = false;
     return FailedEditIntent{FailedEditIntent::close};
   }
+  // Another dialog (a reminder, the sign-out question) first: this one waits for it to close.
+  if (!ImGui::IsPopupOpen("##failed_edits") && ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) return intent;
   ImGui::OpenPopup("##failed_edits");
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   ImGui::SetNextWindowSize(ImVec2(std::min(ui.px(760), display.x * 0.9f), 0));

@@ -229,7 +229,7 @@ Status Outbox::withdraw(int64_t seq) {
     const bool gone = failed && e.method == "PATCH" && error.value("error", json::object()).value("code", "") == "not_found";
     if (gone) KEHU_TRY(remove_cached_record(cache_.db(), *entity, e.record_id));
     else if (e.method == "POST" && e.action.empty()) KEHU_TRY(remove_cached_record(cache_.db(), *entity, e.record_id));
-    else if (e.action.empty() && previous->is_object()) KEHU_TRY(store_server_record(cache_.db(), *entity, *previous));
+    else if (e.action.empty() && previous->is_object()) KEHU_TRY(restore_row(*entity, *previous));
   }
   KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {seq}));
   return (*txn)->commit();
@@ -357,6 +357,28 @@ json with_fields(json row, const json& fields) {
 
 }  // namespace
 
+Status Outbox::restore_row(const EntityDef& entity, const json& row) {
+  const int64_t id = row.value("id", int64_t{0});
+  auto current = cache_.record(entity, id);
+  if (!current.ok()) return current.take_error();
+  if (!current->has_value()) return ok_status();  // removed by a pull since: it stays removed
+  // The newest the server has shown of it: `row`, or the one a later pull brought (kept by reapply_pending
+  // before the edits were drawn over it).
+  json best = row;
+  auto kept = cache_.db().prepare("SELECT row FROM outbox_server_rows WHERE entity = ?1 AND id = ?2");
+  if (!kept.ok()) return kept.take_error();
+  (*kept)->bind_all({entity.name, id});
+  auto found = (*kept)->step();
+  if (!found.ok()) return found.take_error();
+  if (*found) {
+    json server_row = json::parse((*kept)->column_text(0), nullptr, false);
+    if (server_row.is_object() && server_row.value("rev", int64_t{0}) > best.value("rev", int64_t{0})) best = std::move(server_row);
+  }
+  kept->reset();
+  if ((**current).value("rev", int64_t{0}) > best.value("rev", int64_t{0})) return ok_status();
+  return store_server_record(cache_.db(), entity, best);
+}
+
 Result<Outbox::Merged> Outbox::conflicted(const OutboxEntry& entry, const json& theirs, const json& error) {
   const EntityDef* entity = find_entity(entry.entity);
   if (!entity || entry.method != "PATCH" || !entry.action.empty() || !theirs.is_object()) {
@@ -421,7 +443,7 @@ Status Outbox::settle_conflict(int64_t seq, const std::map<std::string, bool>& t
   } else {
     KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {seq}));
   }
-  KEHU_TRY(store_server_record(cache_.db(), *entity, theirs));
+  KEHU_TRY(restore_row(*entity, theirs));
   KEHU_TRY(reapply_pending());
   return (*txn)->commit();
 }
@@ -455,12 +477,20 @@ Result<Outbox::Queued> Outbox::recreate(int64_t seq, const std::string& now, int
   json row = with_fields(before->is_object() ? *before : json::object(), edited_fields(e.body));
   json input = json::object();
   for (const auto& f : entity->fields)
-    if (f.name != "code" && row.contains(f.name) && !row[f.name].is_null()) input[f.name] = row[f.name];
+    if (f.writable && f.name != "code" && row.contains(f.name) && !row[f.name].is_null()) input[f.name] = row[f.name];
   if (row.value("custom", json()).is_object() && !row["custom"].empty()) input["custom"] = row["custom"];
   auto created = create(*entity, input, now, user_id);  // nothing is lost if this is refused
   if (!created.ok()) return created.take_error();
   KEHU_TRY(withdraw(seq));
   return created;
+}
+
+json Outbox::base_row(int64_t seq) {
+  json error;
+  if (state(seq, &error) == State::failed && error.is_object() && error.contains("merge") && error["merge"].value("theirs", json()).is_object())
+    return error["merge"]["theirs"];
+  auto before = entry_before(cache_.db(), seq);
+  return before.ok() ? *before : json();
 }
 
 Status Outbox::retry(int64_t seq) {
@@ -478,13 +508,22 @@ Status Outbox::reapply_pending() {
     auto current = cache_.record(*entity, e.record_id);
     if (!current.ok()) return current.take_error();
     if (!current->has_value()) continue;
+    // A row with a newer rev than the one kept came from the server (edits here keep the rev): keep it,
+    // before this device's edits are drawn over it.
+    KEHU_TRY(cache_.db().run(
+        "INSERT INTO outbox_server_rows (entity, id, row) VALUES (?1, ?2, ?3) ON CONFLICT(entity, id) DO UPDATE SET row = ?3 "
+        "WHERE json_extract(outbox_server_rows.row, '$.rev') < json_extract(?3, '$.rev')",
+        {e.entity, e.record_id, (**current).dump()}));
     json fields = json::object();
     for (const auto& [key, value] : e.body.items())
       if (entity->field(key) || (key == "custom" && value.is_object())) fields[key] = value;
     json row = with_fields(**current, fields);
     if (row != **current) KEHU_TRY(store_server_record(cache_.db(), *entity, row));
   }
-  return ok_status();
+  // Records no edit waits on any more need no kept row.
+  return cache_.db().run(
+      "DELETE FROM outbox_server_rows WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity = outbox_server_rows.entity "
+      "AND o.record_id = outbox_server_rows.id)");
 }
 
 }  // namespace kehu::client

@@ -102,6 +102,9 @@ class Outbox {
   // An edit of a record the server no longer has (deleted meanwhile: not_found), made into a new record:
   // the record as the user last saw it with their edit, created and queued; the refused edit goes.
   Result<Queued> recreate(int64_t seq, const std::string& now, int64_t user_id);
+  // The row a refused PATCH began from, as the server last had it (a conflict's theirs, else the row
+  // before the edit); null when unknown.
+  nlohmann::json base_row(int64_t seq);
   // Queues a refused entry (not a conflict) to be sent again as it is: a rule or a right may have changed.
   Status retry(int64_t seq);
   // Puts pending edits back over rows a sync just replaced, so the screen keeps showing them.
@@ -113,6 +116,9 @@ class Outbox {
  private:
   Result<int64_t> queue(const std::string& method, const EntityDef& entity, int64_t record_id, const nlohmann::json& body,
                         const nlohmann::json& before, const std::string& action = {});
+  // Puts a server row back after an edit is withdrawn or settled, unless a pull removed the record since
+  // (it stays removed) or brought a newer row (that stays).
+  Status restore_row(const EntityDef& entity, const nlohmann::json& row);
   LocalCache& cache_;
   int64_t in_flight_ = 0;
 };

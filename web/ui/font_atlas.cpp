@@ -90,11 +90,15 @@ void FontAtlas::rebuild(float scale) {
     const CachedGlyph* glyph;
   };
   std::vector<Placed> placed;
+  int64_t area = 0;
   auto place = [&](uint32_t cp, const CachedGlyph& g) {
-    // A blank glyph (a wide space) still needs a rectangle; one transparent pixel.
-    const int rect = io.Fonts->AddCustomRectFontGlyph(font, static_cast<ImWchar>(cp), std::max(g.width, 1), std::max(g.height, 1), g.advance,
-                                                      ImVec2(g.x0, g.y0 + glyphs_.ascent()));
+    // One pixel more each way than the bitmap: ImGui packs custom rectangles edge to edge, and a glyph
+    // drawn scaled (the dashboard's figures) samples the pixels just outside it. A blank glyph (a wide
+    // space) is that one transparent pixel.
+    const int w = std::max(g.width, 0) + 1, h = std::max(g.height, 0) + 1;
+    const int rect = io.Fonts->AddCustomRectFontGlyph(font, static_cast<ImWchar>(cp), w, h, g.advance, ImVec2(g.x0, g.y0 + glyphs_.ascent()));
     placed.push_back({rect, &g});
+    area += int64_t{w} * h;
   };
   for (const auto& r : kBaseRanges)
     for (uint32_t cp = r[0]; cp <= r[1]; ++cp)
@@ -110,6 +114,11 @@ void FontAtlas::rebuild(float scale) {
       it = in_atlas_.erase(it);
     }
   }
+  // ImGui sizes the texture by the area of the glyphs it rasterizes itself (ASCII here): a width for all
+  // of them keeps the texture square-ish rather than 512 wide and many thousands high.
+  int width = 512;
+  while (width < 4096 && int64_t{width} * width < area * 2) width *= 2;
+  io.Fonts->TexDesiredWidth = width;
   io.Fonts->Build();
   unsigned char* pixels = nullptr;
   int tex_width = 0, tex_height = 0;
@@ -120,6 +129,14 @@ void FontAtlas::rebuild(float scale) {
     for (int y = 0; y < p.glyph->height; ++y)
       std::memcpy(pixels + static_cast<size_t>(r->Y + y) * static_cast<size_t>(tex_width) + r->X,
                   p.glyph->alpha.data() + static_cast<size_t>(y) * static_cast<size_t>(p.glyph->width), static_cast<size_t>(p.glyph->width));
+  }
+  // The glyphs end at their bitmaps, not at the padding pixel.
+  for (ImFontGlyph& g : font->Glyphs) {
+    if (g.Codepoint < 0x80) continue;
+    g.X1 -= 1;
+    g.Y1 -= 1;
+    g.U1 -= 1.0f / static_cast<float>(tex_width);
+    g.V1 -= 1.0f / static_cast<float>(tex_height);
   }
   io.FontDefault = font;
   scale_ = scale;

@@ -42,7 +42,9 @@ e2e('the audit log: entries, changes, filters', { timeout: 120000 }, async ({ ap
   await click(page, 'audit.filter.action.none');
   await click(page, 'audit.filter.entity');
   const products = (await api.request('GET', '/audit?limit=200&entity=products')).items;
-  const open = await waitForSnapshot(page, (s) => findItem(s, 'audit.filter.entity.none') && s, { what: 'the module choices' });
+  // A combo's list is complete from its second frame (ImGui sizes it, hidden, in the first).
+  const open = await waitForSnapshot(page, (s) => findItem(s, 'audit.filter.entity.none') &&
+    itemsWithPrefix(s, 'audit.filter.entity.').some((i) => i.label === '产品维护') && s, { what: 'the products module among the choices' });
   const option = itemsWithPrefix(open, 'audit.filter.entity.').find((i) => i.label === '产品维护');
   assert.ok(option, 'the products module is a choice');
   await click(page, option.id);

@@ -42,7 +42,9 @@ e2e('a main path in English', { timeout: 150000 }, async ({ api, baseUrl, page }
   await click(page, 'form.save');
   await waitForScreen(page, 'customers.detail', 20000);
   const [made] = await serverRecords(api, '/customers?q=天府', 'the customer on the server');
-  const detail = await waitForSnapshot(page, (s) => findItem(s, 'record.field.code')?.label.startsWith('C') && s, { what: 'the code from the server' });
+  // The server's code and the related sections (drawn once the page holds the server's row).
+  const detail = await waitForSnapshot(page, (s) => findItem(s, 'record.field.code')?.label.startsWith('C') && findItem(s, 'related.contacts') && s,
+    { what: 'the code from the server and the related sections' });
   assert.equal(findItem(detail, 'record.title').label, 'Customer: 成都天府软件');
   assert.equal(findItem(detail, 'related.contacts')?.label, 'Contacts (0)', 'sections named like the side bar');
   const detailWords = appWords(detail, ['app.user', 'record.field.', 'record.title']);

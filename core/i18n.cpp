@@ -58,6 +58,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::invalid_transition: return "invalid_transition";
     case ErrorCode::in_use: return "in_use";
     case ErrorCode::throttled: return "throttled";
+    case ErrorCode::busy: return "busy";
     case ErrorCode::storage: return "storage";
   }
   return "storage";

@@ -31,6 +31,7 @@ enum class ErrorCode {
   invalid_transition, // a contract or ticket status change its state machine does not allow (422)
   in_use,             // a delete refused because other records still need this one (409)
   throttled,          // too many attempts (429)
+  busy,               // the server has no room for this now; try again later (503)
   storage,            // the database failed (500; never caused by input)
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/store/write_txn.h"
 #include "server/auth/crypto.h"
 #include "server/http/http_errors.h"
 
@@ -31,7 +32,14 @@ void write_reply(httplib::Response& res, const Reply& reply) {
   res.status = reply.status;
   for (const auto& [k, v] : reply.headers) res.set_header(k, v);
   res.set_header("Cache-Control", "no-store");
-  if (reply.file) {
+  if (reply.stream) {
+    StreamBody stream = *reply.stream;
+    res.set_chunked_content_provider(
+        stream.content_type, [next = stream.next](size_t, httplib::DataSink& sink) { return next(sink); },
+        [finished = stream.finished](bool) {
+          if (finished) finished();
+        });
+  } else if (reply.file) {
     FileBody file = *reply.file;
     res.set_content_provider(static_cast<size_t>(file.size), file.content_type,
                              [file](size_t offset, size_t length, httplib::DataSink& sink) {
@@ -76,7 +84,8 @@ Random& App::default_random() {
 
 App::App(ServerConfig config, const Clock& clock, Random& random)
     : config_(std::move(config)), clock_(clock), random_(random), login_throttle_(config_.throttle),
-      register_throttle_(ThrottleRules{.account_failures = 1 << 30, .address_failures = 10}) {}
+      register_throttle_(ThrottleRules{.account_failures = 1 << 30, .address_failures = 10}),
+      changes_(config_.event_streams) {}
 
 App::~App() { stop(); }
 
@@ -85,6 +94,16 @@ Result<std::unique_ptr<App>> App::create(ServerConfig config, const Clock& clock
   auto pool = DbPool::open(app->config_.db_path, app->config_.readers);
   if (!pool.ok()) return pool.take_error();
   app->db_ = std::move(pool.value());
+  {
+    auto lease = app->db_->read();
+    auto rev = committed_rev(lease.db());
+    if (!rev.ok()) return rev.take_error();
+    app->changes_.publish(*rev);
+  }
+  app->db_->set_after_write([feed = &app->changes_](Database& db) {
+    auto rev = committed_rev(db);
+    if (rev.ok()) feed->publish(*rev);  // a failed read only delays the news to the next write
+  });
   app->sync_images_ = std::make_unique<SyncImageStore>(app->config_.db_path);
   app->hasher_ = std::make_unique<PasswordHasher>(random, app->config_.argon2_concurrency, app->config_.argon2_memory_kib);
   app->configure_http();
@@ -92,7 +111,9 @@ Result<std::unique_ptr<App>> App::create(ServerConfig config, const Clock& clock
 }
 
 void App::configure_http() {
-  const int workers = config_.workers, queued = config_.max_queued;
+  // The /events streams' threads come on top of the API's: however many streams are open (at most
+  // event_streams, ChangeFeed::enter), `workers` threads remain for everything else.
+  const int workers = config_.workers + config_.event_streams, queued = config_.max_queued;
   http_.new_task_queue = [workers, queued] {
     return new httplib::ThreadPool(static_cast<size_t>(workers), static_cast<size_t>(queued));
   };
@@ -195,6 +216,7 @@ int App::bind() {
 bool App::listen_after_bind() { return http_.listen_after_bind(); }
 
 void App::stop() {
+  changes_.close();
   if (http_.is_running()) http_.stop();
 }
 

@@ -23,6 +23,7 @@
 #include "server/auth/password_hasher.h"
 #include "server/auth/session_store.h"
 #include "server/db_pool.h"
+#include "server/events/change_feed.h"
 #include "server/sync_image_store.h"
 
 namespace kehu::server {
@@ -34,6 +35,8 @@ struct ServerConfig {
   int port = 8080;                   // 0: any free port (tests)
   int workers = 32;                  // HTTP worker threads; a keep-alive connection holds one while open
   int max_queued = 256;              // connections waiting for a worker; beyond this they are refused
+  int event_streams = 64;            // open GET /events streams; each has its own thread beyond `workers`
+  int event_heartbeat_s = 15;        // a comment line this often keeps proxies from closing a quiet stream
   int readers = 8;                   // read connections
   size_t max_body_bytes = 1 << 20;   // 413 above this, before the body is read
   int read_timeout_s = 10, write_timeout_s = 10, idle_timeout_s = 5;
@@ -52,12 +55,22 @@ struct FileBody {
   std::shared_ptr<const void> keep;
 };
 
+// A body written piece by piece for as long as the connection lasts (GET /events). `next` runs again and
+// again on the connection's thread, writes to the sink or not, and returns false to end the stream;
+// httplib checks between calls that the peer is still there. `finished` runs once, however it ended.
+struct StreamBody {
+  std::string content_type;
+  std::function<bool(httplib::DataSink&)> next;
+  std::function<void()> finished;
+};
+
 struct Reply {
   int status = 200;
   nlohmann::json body;  // null with status 204: no body
   std::vector<std::pair<std::string, std::string>> headers;
   std::string json_text;  // when set, sent as the body instead of `body` (already serialized JSON)
   std::optional<FileBody> file;  // when set, sent as the body instead of either
+  std::optional<StreamBody> stream;  // when set, streamed instead of any of them
 };
 
 // What a handler knows about the request.
@@ -93,6 +106,7 @@ class App {
 
   DbPool& db() { return *db_; }
   SyncImageStore& sync_images() { return *sync_images_; }
+  ChangeFeed& changes() { return changes_; }
   const Clock& clock() const { return clock_; }
   PasswordHasher& hasher() { return *hasher_; }
   LoginThrottle& login_throttle() { return login_throttle_; }
@@ -117,6 +131,7 @@ class App {
   std::unique_ptr<PasswordHasher> hasher_;
   LoginThrottle login_throttle_;
   LoginThrottle register_throttle_;
+  ChangeFeed changes_;
   httplib::Server http_;
 };
 

@@ -2,11 +2,13 @@
 //
 // SQLite allows one writer at a time; funnelling every write through one connection behind a mutex
 // keeps writers in order without busy retries, while readers each have their own connection (and
-// statement cache) and never wait for the writer. Leases return connections on destruction.
+// statement cache) and never wait for the writer. Leases return connections on destruction; a write
+// lease first runs the after-write hook (the change feed of GET /events reads the committed rev there).
 // Thread-safe.
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,10 +35,16 @@ class DbPool {
   };
   class WriteLease {
    public:
-    explicit WriteLease(DbPool& pool) : lock_(pool.write_mu_), db_(*pool.writer_) {}
+    explicit WriteLease(DbPool& pool) : pool_(pool), lock_(pool.write_mu_), db_(*pool.writer_) {}
+    ~WriteLease() {
+      if (pool_.after_write_) pool_.after_write_(db_);  // still holding the writer: no commit can slip in
+    }
+    WriteLease(const WriteLease&) = delete;
+    WriteLease& operator=(const WriteLease&) = delete;
     Database& db() { return db_; }
 
    private:
+    DbPool& pool_;
     std::unique_lock<std::mutex> lock_;
     Database& db_;
   };
@@ -44,12 +52,16 @@ class DbPool {
   ReadLease read();
   WriteLease write() { return WriteLease(*this); }
   const std::string& path() const { return path_; }
+  // Runs at the end of every write lease, on the writer connection, outside any transaction of the
+  // lease's holder. Set once, before the pool is shared between threads.
+  void set_after_write(std::function<void(Database&)> hook) { after_write_ = std::move(hook); }
 
  private:
   void give_back(std::unique_ptr<SqliteDatabase> db);
   std::string path_;
   std::mutex write_mu_;
   std::unique_ptr<SqliteDatabase> writer_;
+  std::function<void(Database&)> after_write_;
   std::mutex read_mu_;
   std::condition_variable read_cv_;
   std::vector<std::unique_ptr<SqliteDatabase>> readers_;

@@ -209,6 +209,36 @@ Result<SyncBatch> read_changes(Database& db, const Viewer& viewer, int64_t since
   return batch;
 }
 
+Result<std::vector<std::string>> entities_changed_since(Database& db, const Viewer& viewer, int64_t since) {
+  auto snapshot = Transaction::begin(db, false);
+  if (!snapshot.ok()) return snapshot.take_error();
+  std::vector<std::string> out;
+  auto note = [&out](std::string entity) {
+    if (std::find(out.begin(), out.end(), entity) == out.end()) out.push_back(std::move(entity));
+  };
+  for (const auto& s : sources(viewer)) {
+    std::vector<SqlValue> args;
+    std::string where = where_of(s, "r.rev > ?", {since}, args);
+    if (s.kind == Source::removal) {
+      auto st = db.prepare("SELECT DISTINCT r.entity FROM " + s.from + where);
+      if (!st.ok()) return st.take_error();
+      (*st)->bind_all(args);
+      for (;;) {
+        auto r = (*st)->step();
+        if (!r.ok()) return r.take_error();
+        if (!r.value()) break;
+        note(std::string((*st)->column_text(0)));
+      }
+    } else {
+      auto any = db.query_int("SELECT 1 FROM " + s.from + where + " LIMIT 1", args);
+      if (!any.ok()) return any.take_error();
+      if (any->has_value()) note(s.entity);
+    }
+  }
+  KEHU_TRY((*snapshot)->commit());
+  return out;
+}
+
 json sync_batch_json(const SyncBatch& batch) {
   json changes = json::array();
   for (const auto& c : batch.changes)

@@ -42,6 +42,12 @@ constexpr int kMaxSyncLimit = 5000;
 // once, for its progress).
 Result<SyncBatch> read_changes(Database& db, const Viewer& viewer, int64_t since, int limit, bool count_remaining = false);
 
+// The entities with a change `viewer` would receive after `since` ("customers", "directory", ...; a
+// removal counts under the removed row's entity), each named once, from one snapshot: for GET /events,
+// which tells a client to pull and says whether statistics moved. One indexed probe per source, so it
+// costs next to nothing when little changed. Call it outside any open transaction.
+Result<std::vector<std::string>> entities_changed_since(Database& db, const Viewer& viewer, int64_t since);
+
 nlohmann::json sync_batch_json(const SyncBatch& batch);
 
 }  // namespace kehu

@@ -17,6 +17,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::invalid_transition: return 422;
     case ErrorCode::in_use: return 409;
     case ErrorCode::throttled: return 429;
+    case ErrorCode::busy: return 503;
     case ErrorCode::storage: return 500;
   }
   return 500;
@@ -38,7 +39,7 @@ Error error_for_status(int status) {
     case 413: return Error::make(ErrorCode::too_large, {"请求内容太大", "the request body is too large"});
     case 414:
     case 431: return Error::make(ErrorCode::bad_request, {"请求头或地址太长", "the request headers or address are too long"});
-    case 503: return Error::make(ErrorCode::storage, {"服务器繁忙，请稍后再试", "the server is busy; try again shortly"});
+    case 503: return Error::make(ErrorCode::busy, {"服务器繁忙，请稍后再试", "the server is busy; try again shortly"});
     default: return Error::make(ErrorCode::storage, {"服务器内部错误", "internal server error"});
   }
 }

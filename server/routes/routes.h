@@ -16,6 +16,7 @@ void register_settings_routes(App& app);
 void register_user_routes(App& app);
 void register_audit_routes(App& app);
 void register_sync_routes(App& app);
+void register_events_routes(App& app);
 void register_health_routes(App& app);
 // Last: the static client files answer every other GET outside /api.
 void register_static_routes(App& app);
@@ -33,6 +34,7 @@ inline void register_all_routes(App& app) {
   register_user_routes(app);
   register_audit_routes(app);
   register_sync_routes(app);
+  register_events_routes(app);
   register_static_routes(app);
 }
 

@@ -1,0 +1,130 @@
+// events_routes.cpp — GET /api/v1/events (SPEC §5, §7): Server-Sent Events telling a signed-in client
+// when to pull, so an edit reaches every other screen within moments instead of at the next poll.
+//
+// Events: `ready` once (data {"rev"}: the client pulls, having missed anything before it connected),
+// `changes` when rows the user may see changed (data {"rev"}; a change of the user's role or team
+// counts, so the pull answers `reset`), `stats` when a change moved the figures statistics are made
+// of, and a comment line every heartbeat. What the user may see is asked of the database
+// (entities_changed_since), so nobody learns that rows they cannot see changed. The session is checked
+// again at every heartbeat: signing out, an expired session or a deactivated account ends the stream.
+// The number of open streams is capped (ChangeFeed): beyond it the answer is 503 and the client polls.
+#include <chrono>
+#include <string>
+
+#include "core/sync/sync_reader.h"
+#include "core/users/role_rights.h"
+#include "server/routes/routes.h"
+
+namespace kehu::server {
+
+namespace {
+
+using std::chrono::steady_clock;
+
+// What statistics are counted from (SPEC §5 /stats): a change to any of them is a `stats` event.
+bool moves_statistics(const std::string& entity) {
+  for (const char* e : {"customers", "opportunities", "contracts", "orders", "tickets", "campaigns", "activities"})
+    if (entity == e) return true;
+  return false;
+}
+
+std::string event_text(const std::string& name, int64_t rev) {
+  return "event: " + name + "\ndata: {\"rev\":" + std::to_string(rev) + "}\n\n";
+}
+
+bool write(httplib::DataSink& sink, const std::string& text) { return sink.write(text.data(), text.size()); }
+
+// One open stream: what its client was last told, and when it was last checked.
+struct EventStream {
+  App& app;
+  Viewer viewer;
+  int64_t user_id = 0;
+  int64_t session_id = 0;
+  int64_t scope_rev = 0;
+  int64_t told_rev = 0;  // the client knows of every visible change up to here
+  bool greeted = false;
+  steady_clock::time_point next_heartbeat;
+
+  // Whether the session still stands and the account is active; refreshes the user's scope rev.
+  bool still_signed_in() {
+    auto lease = app.db().read();
+    auto user = find_user(lease.db(), user_id);
+    if (!user.ok() || !user->has_value() || !(*user)->active) return false;
+    scope_rev = (*user)->scope_rev;
+    auto sessions = list_sessions(lease.db(), user_id, app.clock().now_ms(), app.config().sessions);
+    if (!sessions.ok()) return false;
+    for (const auto& s : *sessions)
+      if (s.id == session_id) return true;
+    return false;
+  }
+
+  // Called again and again on the connection's thread; false ends the stream.
+  bool next(httplib::DataSink& sink) {
+    ChangeFeed& feed = app.changes();
+    if (feed.closed()) return false;
+    if (!greeted) {
+      greeted = true;
+      next_heartbeat = steady_clock::now() + std::chrono::seconds(app.config().event_heartbeat_s);
+      return write(sink, "retry: 3000\n" + event_text("ready", told_rev));
+    }
+    int64_t rev = feed.wait_past(told_rev, std::chrono::milliseconds(250));
+    if (feed.closed()) return false;
+    if (rev > told_rev) {
+      std::vector<std::string> changed;
+      {
+        auto lease = app.db().read();
+        auto found = entities_changed_since(lease.db(), viewer, told_rev);
+        if (!found.ok()) return false;  // the client reconnects (retry) and pulls
+        changed = std::move(*found);
+        auto user = find_user(lease.db(), user_id);
+        if (!user.ok() || !user->has_value()) return false;
+        if ((*user)->scope_rev > told_rev) changed.push_back("scope");
+      }
+      told_rev = rev;
+      std::string out;
+      if (!changed.empty()) out += event_text("changes", rev);
+      for (const auto& e : changed)
+        if (moves_statistics(e)) {
+          out += event_text("stats", rev);
+          break;
+        }
+      if (!out.empty()) return write(sink, out);
+    }
+    if (steady_clock::now() >= next_heartbeat) {
+      next_heartbeat = steady_clock::now() + std::chrono::seconds(app.config().event_heartbeat_s);
+      if (!still_signed_in()) return false;
+      return write(sink, ": heartbeat\n\n");
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+void register_events_routes(App& app) {
+  app.route("GET", "/api/v1/events", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
+    for (const auto& [name, value] : ctx.req.params) {
+      Error e = Error::make(ErrorCode::bad_request, {"未知参数：" + name, "unknown parameter: " + name});
+      e.fields[name] = {"未知参数", "unknown parameter"};
+      return e;
+    }
+    if (!role_may(ctx.user->role, "customers", Action::read))
+      return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
+    if (!app.changes().enter()) {
+      Reply busy = error_reply(Error::make(ErrorCode::busy, {"实时通知连接已满，将定时刷新",
+                                                                    "too many live connections; the client will check for changes periodically"}),
+                               ctx.lang);
+      busy.headers = {{"Retry-After", "60"}};
+      return busy;
+    }
+    auto stream = std::make_shared<EventStream>(EventStream{app, ctx.viewer(), ctx.user->id, ctx.session.id,
+                                                            ctx.user->scope_rev, app.changes().rev(), false, {}});
+    Reply reply;
+    reply.headers = {{"X-Accel-Buffering", "no"}};
+    reply.stream = StreamBody{"text/event-stream", [stream](httplib::DataSink& sink) { return stream->next(sink); },
+                              [&app] { app.changes().leave(); }};
+    return reply;
+  });
+}
+
+}  // namespace kehu::server

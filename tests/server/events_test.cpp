@@ -1,0 +1,247 @@
+// events_test.cpp — GET /api/v1/events (SPEC §5, §7) over the real server: a signed-in client hears of
+// every change it may see and of none it may not, a reassignment away is news to the old owner, the
+// number of streams is capped apart from the API's workers, and signing out ends the stream.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "test_server.h"
+
+using namespace kehu;
+using namespace kehu::test;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+// One open GET /events stream read on its own thread, as a browser's EventSource would.
+class EventReader {
+ public:
+  EventReader(int port, const std::string& token) : client_("127.0.0.1", port) {
+    client_.set_read_timeout(30, 0);
+    thread_ = std::thread([this, token] {
+      httplib::Headers headers = {{"Authorization", "Bearer " + token}, {"Accept", "text/event-stream"}};
+      auto result = client_.Get(
+          "/api/v1/events", headers,
+          [this](const httplib::Response& res) {
+            std::lock_guard lock(mu_);
+            status_ = res.status;
+            content_type_ = res.get_header_value("Content-Type");
+            return true;
+          },
+          [this](const char* data, size_t length) {
+            std::lock_guard lock(mu_);
+            text_.append(data, length);
+            parse();
+            changed_.notify_all();
+            return !stopping_.load();
+          });
+      std::lock_guard lock(mu_);
+      if (result && status_ != 200) error_body_ = result->body;
+      ended_ = true;
+      changed_.notify_all();
+    });
+  }
+  ~EventReader() { close(); }
+
+  void close() {
+    stopping_ = true;
+    client_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // Waits until the stream holds `count` events called `name`, or ends, or `timeout` passes.
+  bool wait_for(const std::string& name, size_t count, std::chrono::milliseconds timeout = 5s) {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, timeout, [&] { return count_locked(name) >= count; });
+  }
+  size_t count(const std::string& name) {
+    std::lock_guard lock(mu_);
+    return count_locked(name);
+  }
+  bool wait_ended(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, timeout, [&] { return ended_; });
+  }
+  int status() {
+    std::unique_lock lock(mu_);
+    changed_.wait_for(lock, 5s, [&] { return status_ != 0 || ended_; });
+    return status_;
+  }
+  std::string content_type() {
+    std::lock_guard lock(mu_);
+    return content_type_;
+  }
+  json last_data(const std::string& name) {
+    std::lock_guard lock(mu_);
+    for (auto it = events_.rbegin(); it != events_.rend(); ++it)
+      if (it->first == name) return json::parse(it->second);
+    return nullptr;
+  }
+
+ private:
+  size_t count_locked(const std::string& name) const {
+    size_t n = 0;
+    for (const auto& e : events_) n += e.first == name;
+    return n;
+  }
+  // Moves every complete message ("...\n\n") out of text_ into events_ (comments are not events).
+  void parse() {
+    size_t end;
+    while ((end = text_.find("\n\n")) != std::string::npos) {
+      std::string message = text_.substr(0, end);
+      text_.erase(0, end + 2);
+      std::string name, data;
+      size_t pos = 0;
+      while (pos < message.size()) {
+        size_t eol = message.find('\n', pos);
+        if (eol == std::string::npos) eol = message.size();
+        std::string line = message.substr(pos, eol - pos);
+        if (line.rfind("event: ", 0) == 0) name = line.substr(7);
+        if (line.rfind("data: ", 0) == 0) data = line.substr(6);
+        pos = eol + 1;
+      }
+      if (!name.empty()) events_.emplace_back(name, data);
+    }
+  }
+
+  httplib::Client client_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::atomic<bool> stopping_{false};
+  std::string text_;
+  std::vector<std::pair<std::string, std::string>> events_;
+  int status_ = 0;
+  std::string content_type_;
+  std::string error_body_;
+  bool ended_ = false;
+};
+
+struct TwoReps {
+  TestServer& s;
+  std::string admin;
+  int64_t rep1 = 0, rep2 = 0;
+  std::string token1, token2;
+  explicit TwoReps(TestServer& server) : s(server), admin(server.admin_token()) {
+    rep1 = s.add_user("rep1", "sales");
+    rep2 = s.add_user("rep2", "sales");
+    token1 = s.login("rep1");
+    token2 = s.login("rep2");
+  }
+  json customer(int64_t owner, const std::string& name) {
+    auto c = s.request("POST", "/api/v1/customers", admin, {{"name", name}, {"owner_id", owner}});
+    REQUIRE(c.status == 201);
+    return c.body;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a client hears of the changes it may see, and of none it may not") {
+  TestServer s([](server::ServerConfig& c) { c.event_heartbeat_s = 1; });
+  TwoReps reps(s);
+  json mine = reps.customer(reps.rep1, "杭州西湖茶业");
+  EventReader events(s.port(), reps.token1);
+  REQUIRE(events.status() == 200);
+  CHECK(events.content_type().rfind("text/event-stream", 0) == 0);
+  REQUIRE(events.wait_for("ready", 1));
+  const int64_t ready_rev = events.last_data("ready")["rev"];
+  CHECK(ready_rev == s.count("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'rev'"));
+
+  // Another rep's customer: rep1 may not see it, so it is no news to them (heartbeats go by meanwhile).
+  json theirs = reps.customer(reps.rep2, "宁波港口物流");
+  std::this_thread::sleep_for(1500ms);
+  CHECK(events.count("changes") == 0);
+
+  // An edit of rep1's own customer, by someone else: news at once, and statistics moved.
+  auto edited = s.request("PATCH", record_path("customers", mine["id"]), reps.admin, {{"rev", mine["rev"]}, {"level", "A"}});
+  REQUIRE(edited.status == 200);
+  REQUIRE(events.wait_for("changes", 1));
+  CHECK(events.last_data("changes")["rev"].get<int64_t>() >= edited.body["rev"].get<int64_t>());
+  CHECK(events.wait_for("stats", 1));
+
+  // Reassigned away: the customer leaves rep1's reach, which is news too (the pull brings its removal).
+  auto moved = s.request("PATCH", record_path("customers", mine["id"]), reps.admin,
+                         {{"rev", edited.body["rev"]}, {"owner_id", reps.rep2}});
+  REQUIRE(moved.status == 200);
+  REQUIRE(events.wait_for("changes", 2));
+  auto pulled = s.request("GET", "/api/v1/sync?since=" + std::to_string(ready_rev), reps.token1);
+  REQUIRE(pulled.status == 200);
+  bool removed = false;
+  for (const auto& c : pulled.body["changes"]) removed |= c["entity"] == "customers" && c["id"] == mine["id"] && c["deleted"] == true;
+  CHECK(removed);
+
+  // A change of rep1's team changes what they see: news, and the pull answers reset.
+  auto team = s.request("POST", "/api/v1/teams", reps.admin, {{"name", "华东销售部"}});
+  REQUIRE(team.status == 201);
+  auto user = s.request("GET", record_path("users", json(reps.rep1)), reps.admin);
+  REQUIRE(s.request("PATCH", record_path("users", json(reps.rep1)), reps.admin, {{"rev", user.body["rev"]}, {"team_id", team.body["id"]}}).status == 200);
+  CHECK(events.wait_for("changes", 3));
+}
+
+TEST_CASE("signing out ends the stream; no session, no stream") {
+  TestServer s([](server::ServerConfig& c) { c.event_heartbeat_s = 1; });
+  TwoReps reps(s);
+  EventReader events(s.port(), reps.token1);
+  REQUIRE(events.status() == 200);
+  REQUIRE(events.wait_for("ready", 1));
+  CHECK_FALSE(events.wait_ended(500ms));
+  REQUIRE(s.request("POST", "/api/v1/auth/logout", reps.token1).status == 204);
+  CHECK(events.wait_ended(5s));
+
+  EventReader anonymous(s.port(), "not-a-token");
+  CHECK(anonymous.status() == 401);
+  auto unknown = s.request("GET", "/api/v1/events?since=0", reps.token2);
+  CHECK(unknown.status == 400);
+  CHECK(unknown.body["error"]["fields"].contains("since"));
+}
+
+TEST_CASE("streams are capped apart from the API's workers") {
+  TestServer s([](server::ServerConfig& c) {
+    c.workers = 2;
+    c.event_streams = 3;
+  });
+  TwoReps reps(s);
+  std::vector<std::unique_ptr<EventReader>> open;
+  for (int i = 0; i < 3; ++i) {
+    open.push_back(std::make_unique<EventReader>(s.port(), reps.token1));
+    REQUIRE(open.back()->status() == 200);
+    REQUIRE(open.back()->wait_for("ready", 1));
+  }
+  CHECK(s.app().changes().open_streams() == 3);
+  // One more is refused with a reason the client understands (it polls instead).
+  auto refused = s.request("GET", "/api/v1/events", reps.token2, nullptr, {{"Accept-Language", "en"}});
+  CHECK(refused.status == 503);
+  CHECK(refused.body["error"]["code"] == "busy");
+  CHECK(refused.header("Retry-After") == "60");
+  // The API still has both its workers: requests from several threads at once are all answered.
+  std::atomic<int> answered{0};
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 4; ++i)
+    callers.emplace_back([&] {
+      if (s.request("GET", "/api/v1/customers", reps.token2).status == 200) ++answered;
+    });
+  for (auto& t : callers) t.join();
+  CHECK(answered == 4);
+  // A stream that closes gives its place back.
+  open.front()->close();
+  for (int i = 0; i < 50 && s.app().changes().open_streams() > 2; ++i) std::this_thread::sleep_for(100ms);
+  CHECK(s.app().changes().open_streams() == 2);
+  EventReader again(s.port(), reps.token2);
+  CHECK(again.status() == 200);
+  CHECK(again.wait_for("ready", 1));
+}
+
+TEST_CASE("a server that stops ends its streams") {
+  TestServer s;
+  TwoReps reps(s);
+  EventReader events(s.port(), reps.token1);
+  REQUIRE(events.wait_for("ready", 1));
+  s.restart();
+  CHECK(events.wait_ended(5s));
+}

@@ -14,6 +14,10 @@ void ClientState::draw_status_bar() {
   ImGui::Separator();
   const bool online = engine_ ? engine_->online() : platform_.online();
   ui_.text_colored("status.online", online ? ui_.tr("● 在线", "● Online") : ui_.tr("● 离线", "● Offline"), online ? kGreen : kRed);
+  if (online && engine_) {  // whether others' edits show at once (the server's event stream) or at the next check
+    ImGui::SameLine();
+    ui_.text_colored("status.live", engine_->live() ? ui_.tr("实时更新", "live updates") : ui_.tr("每 30 秒检查更新", "checking every 30 s"), kGrey);
+  }
   ImGui::SameLine(0, ui_.px(24));
   std::string last = ui_.tr("尚未同步", "not synced yet");
   if (engine_ && engine_->last_sync_ms() > 0) {

@@ -46,6 +46,20 @@ class Platform {
   virtual void send(HttpRequest request, HttpCallback done) = 0;
   virtual void set_bearer_token(const std::string& token) = 0;  // empty: forget it
 
+  // Server-Sent Events from GET /api/v1/events (SPEC §5): while asked to listen, the host keeps one
+  // stream open, reconnecting by itself after a break. `on_event` gets each event's name ("ready",
+  // "changes", "stats"); `on_open` says whether the stream is open now (false: not yet, broken, or
+  // refused — the client then polls). One listener at a time: a new one replaces the last. It returns
+  // an id; stop_events(id) closes the stream if that listener is still the current one, and its
+  // callbacks never run afterwards. A host without streams keeps these defaults: nothing is ever heard,
+  // and the client polls.
+  virtual int listen_events(std::function<void(const std::string& event)> on_event, std::function<void(bool open)> on_open) {
+    (void)on_event;
+    (void)on_open;
+    return 0;
+  }
+  virtual void stop_events(int listener) { (void)listener; }
+
   // The host's own idea of connectivity (navigator.onLine); a request answered with status 0 is the
   // other signal the client uses.
   virtual bool online() const = 0;

@@ -28,6 +28,8 @@ char* kehu_js_location();  // malloc'd UTF-8, caller frees
 void kehu_js_set_location(const char* path, int replace);
 void kehu_js_go_back();
 void kehu_js_open_page(const char* path);
+void kehu_js_events_open();
+void kehu_js_events_close();
 int kehu_js_utc_offset_minutes();
 }
 
@@ -182,5 +184,27 @@ bool BrowserPlatform::go_back() {
 }
 
 void BrowserPlatform::open_page(const std::string& path) { kehu_js_open_page(path.c_str()); }
+
+int BrowserPlatform::listen_events(std::function<void(const std::string&)> on_event, std::function<void(bool)> on_open) {
+  on_event_ = std::move(on_event);
+  on_events_open_ = std::move(on_open);
+  kehu_js_events_open();  // an open stream stays open: the new listener hears it from now on
+  return ++events_listener_;
+}
+
+void BrowserPlatform::stop_events(int listener) {
+  if (listener != events_listener_) return;  // replaced already: the newer listener keeps the stream
+  on_event_ = nullptr;
+  on_events_open_ = nullptr;
+  kehu_js_events_close();
+}
+
+void BrowserPlatform::server_event(const std::string& name) {
+  if (auto on_event = on_event_) on_event(name);  // a copy: the callback may stop listening
+}
+
+void BrowserPlatform::events_open(bool open) {
+  if (auto on_open = on_events_open_) on_open(open);
+}
 
 }  // namespace kehu::client

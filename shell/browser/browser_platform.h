@@ -29,10 +29,14 @@ class BrowserPlatform final : public Platform {
   void set_location(const std::string& path, bool replace) override;
   bool go_back() override;
   void open_page(const std::string& path) override;
+  int listen_events(std::function<void(const std::string&)> on_event, std::function<void(bool)> on_open) override;
+  void stop_events(int listener) override;
 
   // Called from JS (main.cpp's exported functions).
   void fetch_done(int id, int status, std::string body);
   void fetch_progress(int id, int64_t received, int64_t total);
+  void server_event(const std::string& name);
+  void events_open(bool open);
   void cache_loaded(int id, int64_t size, bool ok);
   void persist_done(bool ok);
   // Hands the next slice of the flush under way to the page (called back by the page between tasks).
@@ -43,6 +47,9 @@ class BrowserPlatform final : public Platform {
   std::map<int, HttpCallback> fetches_;
   std::map<int, std::function<void(int64_t, int64_t)>> progress_;  // requests that asked for progress
   std::map<int, std::pair<std::string, CacheCallback>> opening_;
+  std::function<void(const std::string&)> on_event_;  // set while listening to /events
+  std::function<void(bool)> on_events_open_;
+  int events_listener_ = 0;
   std::string open_cache_;   // the cache being persisted (one open at a time)
   bool persisting_ = false;  // a flush is under way (handing over, or the IndexedDB write)
   bool persist_again_ = false;

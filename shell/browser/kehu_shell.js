@@ -308,6 +308,49 @@
       .catch(function () { clearTimeout(timer); deliver(id, 0, null); });
   };
 
+  // GET /api/v1/events (Server-Sent Events): the browser's EventSource reconnects by itself after a
+  // network break; an HTTP refusal (503 when the server's streams are full, 401) closes it for good, so
+  // it is opened again a minute later while still wanted. Meanwhile the client polls.
+  var events = null, eventsWanted = false, eventsRetry = 0;
+  Module.kehuEventsOpen = function () {
+    eventsWanted = true;
+    if (typeof EventSource === 'undefined') return;
+    if (events) {  // a new listener of a stream already open: tell it as a new stream would
+      var open = events;
+      setTimeout(function () {
+        if (events !== open || open.readyState !== EventSource.OPEN) return;
+        Module._kehu_events_open(1);
+        withUtf8('ready', Module._kehu_server_event);
+        requestFrame();
+      }, 0);
+      return;
+    }
+    var source = events = new EventSource('/api/v1/events');
+    ['ready', 'changes', 'stats'].forEach(function (name) {
+      source.addEventListener(name, function () {
+        if (events !== source) return;
+        withUtf8(name, Module._kehu_server_event);
+        requestFrame();
+      });
+    });
+    source.onopen = function () { if (events === source) { Module._kehu_events_open(1); requestFrame(); } };
+    source.onerror = function () {
+      if (events !== source) return;
+      Module._kehu_events_open(0);
+      requestFrame();
+      if (source.readyState === EventSource.CLOSED) {
+        events = null;
+        clearTimeout(eventsRetry);
+        eventsRetry = setTimeout(function () { if (eventsWanted && !events) Module.kehuEventsOpen(); }, 60000);
+      }
+    };
+  };
+  Module.kehuEventsClose = function () {
+    eventsWanted = false;
+    clearTimeout(eventsRetry);
+    if (events) { events.close(); events = null; }
+  };
+
   // ---------------------------------------------------------------------------------------- [storage]
   var idb = null;
   var persistSliceBytes = 1024 * 1024;  // as browser_platform.cpp kPersistSliceBytes

@@ -7,6 +7,8 @@ mergeInto(LibraryManager.library, {
                      wantsProgress !== 0);
   },
   kehu_js_online: function () { return navigator.onLine ? 1 : 0; },
+  kehu_js_events_open: function () { Module.kehuEventsOpen(); },
+  kehu_js_events_close: function () { Module.kehuEventsClose(); },
   kehu_js_load_setting: function (key) {
     var v = null;
     try { v = window.localStorage.getItem('kehu.' + UTF8ToString(key)); } catch (e) { v = null; }

@@ -200,6 +200,10 @@ EMSCRIPTEN_KEEPALIVE void kehu_fetch_done(int id, int status, const char* body, 
   host->platform.fetch_done(id, status, std::string(body ? body : "", static_cast<size_t>(len)));
 }
 
+// A Server-Sent Event from /api/v1/events (its name), and whether the stream is open.
+EMSCRIPTEN_KEEPALIVE void kehu_server_event(const char* name) { host->platform.server_event(name ? name : ""); }
+EMSCRIPTEN_KEEPALIVE void kehu_events_open(int open) { host->platform.events_open(open != 0); }
+
 EMSCRIPTEN_KEEPALIVE void kehu_fetch_progress(int id, double received, double total) {
   host->platform.fetch_progress(id, static_cast<int64_t>(received), static_cast<int64_t>(total));
 }

@@ -47,6 +47,17 @@ void DesktopPlatform::send(client::HttpRequest request, client::HttpCallback don
   http_.submit(std::move(request), bearer_token_, std::move(done));
 }
 
+int DesktopPlatform::listen_events(std::function<void(const std::string&)> on_event, std::function<void(bool)> on_open) {
+  // A new listener gets a stream of its own (with the current token): its `ready` says where to pull from.
+  events_.reset();
+  events_ = std::make_unique<EventStream>(server_url_, bearer_token_, completions_, std::move(on_event), std::move(on_open));
+  return ++events_listener_;
+}
+
+void DesktopPlatform::stop_events(int listener) {
+  if (listener == events_listener_) events_.reset();
+}
+
 std::filesystem::path DesktopPlatform::cache_path(const std::string& name) const {
   return cache_dir_ / (cache_file_stem(name) + ".db");
 }

@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 
+#include "shell/desktop/event_stream.h"
 #include "shell/desktop/http_pool.h"
 #include "shell/desktop/settings_file.h"
 #include "shell/desktop/ui_thread_queue.h"
@@ -62,6 +63,8 @@ class DesktopPlatform final : public client::Platform {
   void set_location(const std::string& path, bool) override { location_ = path; }
   bool go_back() override { return false; }
   void open_page(const std::string& path) override;
+  int listen_events(std::function<void(const std::string&)> on_event, std::function<void(bool)> on_open) override;
+  void stop_events(int listener) override;
 
   // The file a cache called `name` lives in.
   std::filesystem::path cache_path(const std::string& name) const;
@@ -75,6 +78,8 @@ class DesktopPlatform final : public client::Platform {
   std::string location_;
   std::string bearer_token_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::unique_ptr<EventStream> events_;  // while listening; its thread posts to completions_
+  int events_listener_ = 0;
   HttpPool http_;  // last: its workers post to completions_, so it stops first
 };
 

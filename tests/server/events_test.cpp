@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/sync/server_events.h"
 #include "test_server.h"
 
 using namespace kehu;
@@ -35,8 +36,7 @@ class EventReader {
           },
           [this](const char* data, size_t length) {
             std::lock_guard lock(mu_);
-            text_.append(data, length);
-            parse();
+            parse(data, length);
             changed_.notify_all();
             return !stopping_.load();
           });
@@ -89,24 +89,8 @@ class EventReader {
     for (const auto& e : events_) n += e.first == name;
     return n;
   }
-  // Moves every complete message ("...\n\n") out of text_ into events_ (comments are not events).
-  void parse() {
-    size_t end;
-    while ((end = text_.find("\n\n")) != std::string::npos) {
-      std::string message = text_.substr(0, end);
-      text_.erase(0, end + 2);
-      std::string name, data;
-      size_t pos = 0;
-      while (pos < message.size()) {
-        size_t eol = message.find('\n', pos);
-        if (eol == std::string::npos) eol = message.size();
-        std::string line = message.substr(pos, eol - pos);
-        if (line.rfind("event: ", 0) == 0) name = line.substr(7);
-        if (line.rfind("data: ", 0) == 0) data = line.substr(6);
-        pos = eol + 1;
-      }
-      if (!name.empty()) events_.emplace_back(name, data);
-    }
+  void parse(const char* data, size_t length) {
+    for (auto& e : parser_.feed(std::string_view(data, length))) events_.emplace_back(e.name, e.data);
   }
 
   httplib::Client client_;
@@ -114,7 +98,7 @@ class EventReader {
   std::mutex mu_;
   std::condition_variable changed_;
   std::atomic<bool> stopping_{false};
-  std::string text_;
+  ServerEventParser parser_;
   std::vector<std::pair<std::string, std::string>> events_;
   int status_ = 0;
   std::string content_type_;

@@ -287,7 +287,7 @@ Status Outbox::accepted(const OutboxEntry& entry, const json& record) {
       KEHU_TRY(store_server_record(cache_.db(), *entity, record));
     }
     KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {entry.seq}));
-    KEHU_TRY(reapply_pending());
+    KEHU_TRY(reapply_pending_of(entity->name, entry.record_id));
     return (*txn)->commit();
   }
   if (entry.record_id < 0 && entry.method == "POST") {
@@ -314,7 +314,7 @@ Status Outbox::accepted(const OutboxEntry& entry, const json& record) {
       {server_rev, entity->name, server_id, entry.seq, base_rev, int64_t{entry.method == "POST" ? 1 : 0}}));
   KEHU_TRY(store_server_record(cache_.db(), *entity, record));
   KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {entry.seq}));
-  KEHU_TRY(reapply_pending());
+  KEHU_TRY(reapply_pending_of(entity->name, server_id));
   return (*txn)->commit();
 }
 
@@ -405,7 +405,7 @@ Result<Outbox::Merged> Outbox::conflicted(const OutboxEntry& entry, const json& 
       outcome = Merged::nothing_left;
     }
     KEHU_TRY(store_server_record(cache_.db(), *entity, theirs));
-    KEHU_TRY(reapply_pending());
+    KEHU_TRY(reapply_pending_of(entity->name, entry.record_id));
   } else {
     json kept = error.is_object() ? error : json::object();
     json conflicts = json::array();
@@ -415,7 +415,7 @@ Result<Outbox::Merged> Outbox::conflicted(const OutboxEntry& entry, const json& 
     KEHU_TRY(cache_.db().run("UPDATE outbox SET state = 'failed', error = ?1 WHERE seq = ?2", {kept.dump(), entry.seq}));
     // Until the user answers, the cache shows theirs with this edit over it: nothing typed disappears.
     KEHU_TRY(store_server_record(cache_.db(), *entity, with_fields(theirs, mine)));
-    KEHU_TRY(reapply_pending());
+    KEHU_TRY(reapply_pending_of(entity->name, entry.record_id));
   }
   KEHU_TRY((*txn)->commit());
   return outcome;
@@ -444,7 +444,7 @@ Status Outbox::settle_conflict(int64_t seq, const std::map<std::string, bool>& t
     KEHU_TRY(cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {seq}));
   }
   KEHU_TRY(restore_row(*entity, theirs));
-  KEHU_TRY(reapply_pending());
+  KEHU_TRY(reapply_pending_of(entity->name, entry.record_id));
   return (*txn)->commit();
 }
 
@@ -498,9 +498,15 @@ Status Outbox::retry(int64_t seq) {
       "UPDATE outbox SET state = 'pending', error = NULL WHERE seq = ?1 AND state = 'failed' AND json_extract(error, '$.merge') IS NULL", {seq});
 }
 
-Status Outbox::reapply_pending() {
+Status Outbox::reapply_pending() { return reapply("", {}); }
+
+Status Outbox::reapply_pending_of(const std::string& entity, int64_t record_id) {
+  return reapply(" AND entity = ?1 AND record_id = ?2", {entity, record_id});
+}
+
+Status Outbox::reapply(const std::string& which, const std::vector<SqlValue>& args) {
   // Refused edits too: they stay visible until the user fixes, merges or discards them.
-  auto entries = read_entries(cache_.db(), "state IN ('pending', 'failed') AND method = 'PATCH' AND action IS NULL", {});
+  auto entries = read_entries(cache_.db(), "state IN ('pending', 'failed') AND method = 'PATCH' AND action IS NULL" + which, args);
   if (!entries.ok()) return entries.take_error();
   for (const auto& e : *entries) {
     const EntityDef* entity = find_entity(e.entity);
@@ -520,10 +526,11 @@ Status Outbox::reapply_pending() {
     json row = with_fields(**current, fields);
     if (row != **current) KEHU_TRY(store_server_record(cache_.db(), *entity, row));
   }
-  // Records no edit waits on any more need no kept row.
+  // Records no edit waits on any more need no kept row (looked up through the outbox_record index).
+  std::string kept = which.empty() ? "" : " AND entity = ?1 AND id = ?2";
   return cache_.db().run(
       "DELETE FROM outbox_server_rows WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity = outbox_server_rows.entity "
-      "AND o.record_id = outbox_server_rows.id)");
+      "AND o.record_id = outbox_server_rows.id)" + kept, args);
 }
 
 }  // namespace kehu::client

@@ -109,11 +109,16 @@ class Outbox {
   Status retry(int64_t seq);
   // Puts pending edits back over rows a sync just replaced, so the screen keeps showing them.
   Status reapply_pending();
+  // The same for one record, whose row an answer to one of its entries just replaced: answering 1,000
+  // queued edits costs 1,000 small steps, not 1,000 passes over the whole outbox.
+  Status reapply_pending_of(const std::string& entity, int64_t record_id);
   // The entry being sent now (0: none): a change to a record whose creation is on its way is queued as
   // its own PATCH instead of being folded into the creation already sent.
   void set_in_flight(int64_t seq) { in_flight_ = seq; }
 
  private:
+  // reapply_pending over the entries matching `which` (" AND …" on the outbox, its arguments `args`).
+  Status reapply(const std::string& which, const std::vector<SqlValue>& args);
   Result<int64_t> queue(const std::string& method, const EntityDef& entity, int64_t record_id, const nlohmann::json& body,
                         const nlohmann::json& before, const std::string& action = {});
   // Puts a server row back after an edit is withdrawn or settled, unless a pull removed the record since

@@ -1,5 +1,7 @@
 #include "web/sync/sync_engine.h"
 
+#include <algorithm>
+
 #include "core/entity/entity_def.h"
 #include "core/sync/sync_applier.h"
 
@@ -11,6 +13,9 @@ namespace {
 constexpr int kPullLimit = 2000;
 constexpr double kRetrySeconds = 5;
 constexpr double kPeriodicSeconds = 30;
+// With the event stream open a pull follows every change at once; the slow poll only covers a stream
+// that broke without the host noticing.
+constexpr double kPeriodicSecondsLive = 300;
 constexpr double kFirstSyncPersistSeconds = 5;
 constexpr int kImageAttempts = 2;
 
@@ -29,9 +34,30 @@ SyncEngine::SyncEngine(Platform& platform, LocalCache& cache, Outbox& outbox, st
   online_ = platform_.online();
   auto stored = cache_.meta("last_sync_ms");
   if (stored.ok() && !stored->empty()) last_sync_ms_ = std::stoll(*stored);
+  auto alive = alive_;
+  events_listener_ = platform_.listen_events(
+      [this, alive](const std::string& event) {
+        if (*alive) on_server_event(event);
+      },
+      [this, alive](bool open) {
+        if (!*alive) return;
+        live_ = open;
+        if (!open) next_periodic_ = std::min(next_periodic_, platform_.monotonic_seconds() + kPeriodicSeconds);
+      });
 }
 
-SyncEngine::~SyncEngine() { *alive_ = false; }
+SyncEngine::~SyncEngine() {
+  *alive_ = false;
+  platform_.stop_events(events_listener_);
+}
+
+void SyncEngine::on_server_event(const std::string& event) {
+  // `ready` comes first on every (re)connection: whatever changed while the stream was down is pulled,
+  // and the server answering it means the client is online again. `stats` needs nothing here: the
+  // screens count from the cache, which the `changes` that came with it refreshes.
+  if (event == "ready") set_online(true);
+  if (event == "ready" || event == "changes") pull_due_ = true;
+}
 
 void SyncEngine::set_online(bool online) {
   online_ = online;
@@ -284,7 +310,7 @@ void SyncEngine::on_pull_answer(const HttpResponse& response) {
     last_sync_ms_ = platform_.now_ms();
     Status saved = cache_.set_meta("last_sync_ms", std::to_string(last_sync_ms_));
     (void)saved;  // the time shown in the status bar; losing it loses nothing
-    next_periodic_ = platform_.monotonic_seconds() + kPeriodicSeconds;
+    next_periodic_ = platform_.monotonic_seconds() + (live_ ? kPeriodicSecondsLive : kPeriodicSeconds);
     last_error_.clear();
   }
   // A first sync rewrites much of the file with every page (the search index merges its segments), so

@@ -1,7 +1,8 @@
 // sync_engine.h — keeps the cache and the server in step (SPEC §6): pulls changes, pushes the outbox.
 //
 // tick() starts the next piece of network work when none is running: first the outbox (in order, one
-// request at a time), then a pull when one is due (asked for, after the outbox drained, or every 30 s).
+// request at a time), then a pull when one is due (asked for, after the outbox drained, when the server's
+// event stream says rows changed, or periodically: every 30 s without the stream, every 5 minutes with it).
 // A pull requests GET /sync pages until `more` is false, asking for the next page before applying the one
 // that arrived (the server reads while the client applies); each page is applied in one cache transaction,
 // so the cache never holds half a page, and persisted (during a first sync every few seconds and at its
@@ -50,6 +51,8 @@ class SyncEngine {
   void set_language(std::string accept_language) { accept_language_ = std::move(accept_language); }
 
   bool online() const { return online_; }
+  // Whether the server's event stream (GET /events) is open: changes arrive at once, not at the next poll.
+  bool live() const { return live_; }
   bool busy() const { return busy_; }
   bool pulling() const { return pulling_; }
   const SyncProgress& progress() const { return progress_; }
@@ -71,6 +74,7 @@ class SyncEngine {
   void on_pull_answer(const HttpResponse& response);
   void pull_failed(std::string error);
   void went_offline();
+  void on_server_event(const std::string& event);
   std::string error_message(const HttpResponse& response) const;
 
   Platform& platform_;
@@ -79,6 +83,8 @@ class SyncEngine {
   std::string accept_language_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // callbacks after destruction do nothing
   bool online_ = true;
+  bool live_ = false;
+  int events_listener_ = 0;  // Platform::listen_events
   bool busy_ = false;
   bool pulling_ = false;
   bool pull_due_ = true;

@@ -40,6 +40,9 @@ class ClientApp {
   void on_online_changed(bool online);
   // The user moved through the browser's history or typed an address: `path` as Platform::location().
   void on_location_changed(const std::string& path);
+  // Another tab of the same browser asks for this user's cache (Platform::ask_for_cache): this client
+  // lets go of it (Platform::release_cache) and shows that it is open elsewhere.
+  void on_cache_claimed();
   // Signs in as if the user had typed these on the login screen (the desktop's --sign-in). False (and
   // nothing done) when the login screen is not showing: a saved session was opened.
   bool sign_in(const std::string& username, const std::string& password);

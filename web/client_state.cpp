@@ -31,6 +31,7 @@ std::string ClientState::screen_name() const {
   switch (screen_) {
     case Screen::login: return "login";
     case Screen::opening: return "opening";
+    case Screen::other_tab: return "other_tab";
     case Screen::syncing: return "syncing";
     case Screen::dashboard: return "dashboard";
     case Screen::list: return place_.module ? place_.module->name : "";
@@ -226,43 +227,57 @@ void ClientState::open_session(const json& user, bool verify) {
     entering_ = true;
     if (pending_location_.empty()) pending_location_ = "/";
   }
-  auto alive = alive_;
-  auto wire_engine = [this] {
-    engine_->on_changed = [this] {
-      mark_lists_stale();
-      check_new_conflicts();
-      redraw();
-    };
-    engine_->on_signed_out = [this] { signed_out(); };
-  };
   if (engine_) {
     wire_engine();
     redraw();
     return;
   }
-  platform_.open_cache(cache_name_, [this, alive, wire_engine, verify](Result<std::unique_ptr<Database>> db) {
-    if (!*alive || screen_ != Screen::opening) return;
-    redraw();
-    if (!db.ok()) {
-      notice_ = ui_.tr(db.error().message);
-      screen_ = Screen::login;
-      return;
-    }
-    auto cache = LocalCache::attach(std::move(*db));
-    if (!cache.ok()) {
-      notice_ = ui_.tr(cache.error().message);
-      screen_ = Screen::login;
-      return;
-    }
-    cache_ = std::move(*cache);
-    outbox_ = std::make_unique<Outbox>(*cache_);
-    engine_ = std::make_unique<SyncEngine>(platform_, *cache_, *outbox_, accept_language());
-    wire_engine();
-    auto next = cache_->meta("sync_next");
-    screen_ = next.ok() && !next->empty() && *next != "0" ? place_.screen : Screen::syncing;
-    mark_lists_stale();
-    if (verify) verify_session();
+  auto alive = alive_;
+  platform_.open_cache(cache_name_, [this, alive, name = cache_name_, verify](Result<std::unique_ptr<Database>> db) {
+    if (*alive) cache_opened(name, std::move(db), verify);
   });
+}
+
+void ClientState::wire_engine() {
+  engine_->on_changed = [this] {
+    mark_lists_stale();
+    check_new_conflicts();
+    redraw();
+  };
+  engine_->on_signed_out = [this] { signed_out(); };
+}
+
+void ClientState::cache_opened(const std::string& name, Result<std::unique_ptr<Database>> db, bool verify) {
+  if (screen_ != Screen::opening || name != cache_name_) {
+    // Wanted no more (signed out, another user) by the time it opened: let other tabs have it.
+    if (db.ok()) {
+      db->reset();
+      platform_.release_cache(name);
+    }
+    return;
+  }
+  redraw();
+  if (!db.ok()) {
+    if (db.error().code == ErrorCode::busy) return wait_for_other_tab(verify);
+    notice_ = ui_.tr(db.error().message);
+    screen_ = Screen::login;
+    return;
+  }
+  auto cache = LocalCache::attach(std::move(*db));
+  if (!cache.ok()) {
+    notice_ = ui_.tr(cache.error().message);
+    screen_ = Screen::login;
+    platform_.release_cache(name);
+    return;
+  }
+  cache_ = std::move(*cache);
+  outbox_ = std::make_unique<Outbox>(*cache_);
+  engine_ = std::make_unique<SyncEngine>(platform_, *cache_, *outbox_, accept_language());
+  wire_engine();
+  auto next = cache_->meta("sync_next");
+  screen_ = next.ok() && !next->empty() && *next != "0" ? place_.screen : Screen::syncing;
+  mark_lists_stale();
+  if (verify) verify_session();
 }
 
 void ClientState::verify_session() {
@@ -287,8 +302,10 @@ void ClientState::signed_out() {
 void ClientState::close_session(bool delete_cache) {
   engine_.reset();
   outbox_.reset();
+  const bool had_cache = cache_ != nullptr;
   cache_.reset();
   if (delete_cache && !cache_name_.empty()) platform_.delete_cache(cache_name_);
+  if (had_cache) platform_.release_cache(cache_name_);
   cache_name_.clear();
   user_ = nullptr;
   // Nothing of this session's screens shows to the next user; answers still on their way are dropped.
@@ -524,6 +541,9 @@ void ClientState::frame(float scale, bool redraw) {
         break;
       case Screen::syncing:
         draw_syncing();
+        break;
+      case Screen::other_tab:
+        draw_other_tab();
         break;
       case Screen::dashboard:
       case Screen::list:

@@ -54,6 +54,8 @@ class ClientState {
   bool wants_frame() const;
   void on_online_changed(bool online);
   void on_location_changed(const std::string& path);
+  // Another tab asked for this user's cache: this tab lets go of it and waits to have it back.
+  void on_cache_claimed();
   bool sign_in(const std::string& username, const std::string& password) {
     if (screen_ != Screen::login || login_busy_) return false;
     submit_login(LoginIntent{username, password});
@@ -61,7 +63,7 @@ class ClientState {
   }
 
  private:
-  enum class Screen { login, opening, syncing, dashboard, list, detail, form, users, teams, audit, settings };
+  enum class Screen { login, opening, other_tab, syncing, dashboard, list, detail, form, users, teams, audit, settings };
   // Where the user is: a screen, the module it shows (none for the dashboard) and, for a record's
   // screens, the record.
   struct Place {
@@ -71,6 +73,13 @@ class ClientState {
   };
 
   void open_session(const nlohmann::json& user, bool verify);
+  // The user's cache, opened (or not) by the platform: attached with its outbox and sync engine.
+  void cache_opened(const std::string& name, Result<std::unique_ptr<Database>> db, bool verify);
+  void wire_engine();
+  // One tab at a time owns a user's cache (client_other_tab.cpp): the other shows that, opens the cache
+  // by itself once the owner closes, and can ask the owner to hand it over.
+  void wait_for_other_tab(bool verify);
+  void draw_other_tab();
   void close_session(bool delete_cache);
   void submit_login(const LoginIntent& intent);
   void verify_session();
@@ -156,6 +165,7 @@ class ClientState {
   std::vector<Place> back_stack_;
   std::string pending_location_;   // an address to show once the cache is open (a reload, a link, back)
   bool entering_ = false;          // the first address of a session: the browser has no earlier entry of ours
+  bool asked_other_tab_ = false;   // other_tab: this tab asked the owner to hand the cache over
   nlohmann::json user_;  // the signed-in user (id, username, display_name, role), null when none
   std::string cache_name_;
   std::unique_ptr<LocalCache> cache_;

@@ -18,6 +18,7 @@ void ClientState::draw_status_bar() {
     ImGui::SameLine();
     ui_.text_colored("status.live", engine_->live() ? ui_.tr("实时更新", "live updates") : ui_.tr("每 30 秒检查更新", "checking every 30 s"), kGrey);
   }
+  if (screen_ == Screen::other_tab) return;  // this tab holds no cache: the other tab's bar tells
   ImGui::SameLine(0, ui_.px(24));
   std::string last = ui_.tr("尚未同步", "not synced yet");
   if (engine_ && engine_->last_sync_ms() > 0) {

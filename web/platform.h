@@ -70,8 +70,19 @@ class Platform {
   virtual void save_setting(const std::string& key, const std::string& value) = 0;
 
   // Opens (creating if new) the cache database called `name` (one per user). In the browser this first
-  // reads the stored pages from IndexedDB, so `done` runs later.
+  // reads the stored pages from IndexedDB, so `done` runs later. One tab of a browser at a time has a
+  // cache open (two would overwrite each other's stored pages): while another has it, `done` gets an
+  // ErrorCode::busy error.
   virtual void open_cache(const std::string& name, CacheCallback done) = 0;
+  // Opens the cache once no other tab has it (that tab closes, lets go when asked, or signs out): `done`
+  // may run much later. A host without tabs opens it at once.
+  virtual void wait_for_cache(const std::string& name, CacheCallback done) { open_cache(name, std::move(done)); }
+  // Asks the tab that has the cache open to let go of it (the host then calls that tab's
+  // ClientApp::on_cache_claimed); a wait_for_cache here then opens it.
+  virtual void ask_for_cache(const std::string& name) { (void)name; }
+  // The client has dropped its Database of this cache: the host stores what it has not stored yet, then
+  // lets the cache go to a tab that waits for it.
+  virtual void release_cache(const std::string& name) { (void)name; }
   // Makes the cache's committed state durable: call after a commit, never inside a transaction. The
   // browser writes only the chunks that changed, spread over frames; the desktop file needs nothing.
   virtual void persist_cache() = 0;

@@ -16,7 +16,9 @@ void kehu_js_fetch(int id, const char* method, const char* path, const char* bod
 int kehu_js_online();
 char* kehu_js_load_setting(const char* key);  // malloc'd UTF-8, caller frees
 void kehu_js_save_setting(const char* key, const char* value);
-void kehu_js_open_cache(int id, const char* name);
+void kehu_js_open_cache(int id, const char* name, int wait);
+void kehu_js_cache_ask(const char* name);
+void kehu_js_cache_release(const char* name);
 void kehu_js_persist_begin(const char* name, double size);
 void kehu_js_persist_chunk(unsigned index, const char* data, int len);
 void kehu_js_persist_commit();
@@ -79,17 +81,41 @@ void BrowserPlatform::save_setting(const std::string& key, const std::string& va
   kehu_js_save_setting(key.c_str(), value.c_str());
 }
 
-void BrowserPlatform::open_cache(const std::string& name, CacheCallback done) {
+void BrowserPlatform::open_cache(const std::string& name, CacheCallback done) { open_cache_when(name, false, std::move(done)); }
+
+void BrowserPlatform::wait_for_cache(const std::string& name, CacheCallback done) { open_cache_when(name, true, std::move(done)); }
+
+void BrowserPlatform::open_cache_when(const std::string& name, bool wait, CacheCallback done) {
   int id = next_id_++;
   opening_[id] = {name, std::move(done)};
-  kehu_js_open_cache(id, name.c_str());  // loads the stored chunks into the VFS, then cache_loaded()
+  kehu_js_open_cache(id, name.c_str(), wait ? 1 : 0);  // takes the lock, loads the stored chunks into the VFS, then cache_loaded()
 }
 
-void BrowserPlatform::cache_loaded(int id, int64_t size, bool ok) {
+void BrowserPlatform::ask_for_cache(const std::string& name) { kehu_js_cache_ask(name.c_str()); }
+
+void BrowserPlatform::release_cache(const std::string& name) {
+  releasing_ = name;
+  persist_cache();  // what the last commits changed, if not stored yet
+  finish_release();
+}
+
+void BrowserPlatform::finish_release() {
+  if (releasing_.empty() || persisting_) return;  // persist_done() comes back here
+  forget_file(releasing_);  // the next owner may change it: this tab reads it afresh if it has it again
+  if (open_cache_ == releasing_) open_cache_.clear();
+  kehu_js_cache_release(releasing_.c_str());
+  releasing_.clear();
+}
+
+void BrowserPlatform::cache_loaded(int id, int64_t size, int outcome) {
   auto it = opening_.find(id);
   if (it == opening_.end()) return;
   auto [name, done] = std::move(it->second);
   opening_.erase(it);
+  if (outcome == 2) {
+    return done(Error::make(ErrorCode::busy, {"客户管理已在另一个标签页中打开", "Kehu is open in another tab"}));
+  }
+  const bool ok = outcome == 1;
   if (ok) set_loaded_size(name, size);
   else forget_file(name);  // unreadable storage: start this cache afresh
   Status vfs = register_chunk_vfs();
@@ -143,6 +169,7 @@ void BrowserPlatform::persist_done(bool) {
     persist_again_ = false;
     persist_cache();
   }
+  finish_release();
 }
 
 bool BrowserPlatform::cache_persist_pending() const { return persisting_; }

@@ -18,6 +18,9 @@ class BrowserPlatform final : public Platform {
   std::string load_setting(const std::string& key) override;
   void save_setting(const std::string& key, const std::string& value) override;
   void open_cache(const std::string& name, CacheCallback done) override;
+  void wait_for_cache(const std::string& name, CacheCallback done) override;
+  void ask_for_cache(const std::string& name) override;
+  void release_cache(const std::string& name) override;
   void persist_cache() override;
   bool cache_persist_pending() const override;
   void delete_cache(const std::string& name) override;
@@ -37,7 +40,7 @@ class BrowserPlatform final : public Platform {
   void fetch_progress(int id, int64_t received, int64_t total);
   void server_event(const std::string& name);
   void events_open(bool open);
-  void cache_loaded(int id, int64_t size, bool ok);
+  void cache_loaded(int id, int64_t size, int outcome);  // 1 loaded, 0 unreadable, 2 held by another tab
   void persist_done(bool ok);
   // Hands the next slice of the flush under way to the page (called back by the page between tasks).
   void persist_step();
@@ -50,7 +53,12 @@ class BrowserPlatform final : public Platform {
   std::function<void(const std::string&)> on_event_;  // set while listening to /events
   std::function<void(bool)> on_events_open_;
   int events_listener_ = 0;
+  void open_cache_when(const std::string& name, bool wait, CacheCallback done);
+  // Lets the lock of `releasing_` go once its last flush is stored.
+  void finish_release();
+
   std::string open_cache_;   // the cache being persisted (one open at a time)
+  std::string releasing_;    // a cache let go of: the lock goes once what it changed is stored
   bool persisting_ = false;  // a flush is under way (handing over, or the IndexedDB write)
   bool persist_again_ = false;
   // The flush being handed to the page: a snapshot of the changed chunks taken at one commit, passed in

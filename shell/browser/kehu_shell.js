@@ -364,7 +364,43 @@
     req.onsuccess = function () { idb = req.result; then(idb); };
     req.onerror = function () { fail(); };
   }
-  Module.kehuCacheOpen = function (id, name) {
+  // One tab at a time has a user's cache open (Web Locks): two would each write their own pages over the
+  // other's. A tab that finds the cache held is told so (status 2) and may wait for it (a queued lock
+  // request: granted when the holder closes, signs out, or lets go). Asking the holder goes over a
+  // BroadcastChannel; the holder stores what it has not stored yet, then releases (kehuCacheRelease).
+  var cacheLocks = {};  // cache name -> the function that releases the lock this tab holds for it
+  var cacheChannel = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel('kehu-cache') : null;
+  if (cacheChannel) {
+    cacheChannel.onmessage = function (e) {
+      if (e.data && e.data.type === 'release' && cacheLocks[e.data.name]) {
+        Module._kehu_cache_claimed();
+        requestFrame();
+      }
+    };
+  }
+  Module.kehuCacheOpen = function (id, name, wait) {
+    if (!navigator.locks) return readCache(id, name);  // no locks here: no second tab to guard against
+    navigator.locks.request('kehu-cache:' + name, wait ? {} : { ifAvailable: true }, function (lock) {
+      if (!lock) {
+        Module._kehu_cache_loaded(id, 0, 2);
+        requestFrame();
+        return null;
+      }
+      return new Promise(function (release) {
+        cacheLocks[name] = release;
+        readCache(id, name);
+      });
+    });
+  };
+  Module.kehuCacheAsk = function (name) {
+    if (cacheChannel) cacheChannel.postMessage({ type: 'release', name: name });
+  };
+  Module.kehuCacheRelease = function (name) {
+    var release = cacheLocks[name];
+    delete cacheLocks[name];
+    if (release) release();
+  };
+  function readCache(id, name) {
     withDb(function (db) {
       var tx = db.transaction(['chunks', 'files'], 'readonly');
       var range = IDBKeyRange.bound([name, 0], [name, Infinity]);
@@ -394,7 +430,7 @@
       };
       tx.onerror = function () { Module._kehu_cache_loaded(id, 0, 0); requestFrame(); };
     }, function () { Module._kehu_cache_loaded(id, 0, 0); requestFrame(); });
-  };
+  }
   var pending = null;
   Module.kehuPersistBegin = function (name, size) {
     pending = { name: name, size: size, chunks: [], record: { begin: performance.now(), end: 0, bytes: 0 } };

@@ -21,7 +21,9 @@ mergeInto(LibraryManager.library, {
   kehu_js_save_setting: function (key, value) {
     try { window.localStorage.setItem('kehu.' + UTF8ToString(key), UTF8ToString(value)); } catch (e) { /* private mode */ }
   },
-  kehu_js_open_cache: function (id, name) { Module.kehuCacheOpen(id, UTF8ToString(name)); },
+  kehu_js_open_cache: function (id, name, wait) { Module.kehuCacheOpen(id, UTF8ToString(name), wait); },
+  kehu_js_cache_ask: function (name) { Module.kehuCacheAsk(UTF8ToString(name)); },
+  kehu_js_cache_release: function (name) { Module.kehuCacheRelease(UTF8ToString(name)); },
   kehu_js_persist_begin: function (name, size) { Module.kehuPersistBegin(UTF8ToString(name), size); },
   kehu_js_persist_chunk: function (index, data, len) { Module.kehuPersistChunk(index, HEAPU8.slice(data, data + len)); },
   kehu_js_persist_commit: function () { Module.kehuPersistCommit(); },

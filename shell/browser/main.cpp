@@ -200,6 +200,9 @@ EMSCRIPTEN_KEEPALIVE void kehu_fetch_done(int id, int status, const char* body, 
   host->platform.fetch_done(id, status, std::string(body ? body : "", static_cast<size_t>(len)));
 }
 
+// Another tab asks for the open cache.
+EMSCRIPTEN_KEEPALIVE void kehu_cache_claimed() { host->app.on_cache_claimed(); }
+
 // A Server-Sent Event from /api/v1/events (its name), and whether the stream is open.
 EMSCRIPTEN_KEEPALIVE void kehu_server_event(const char* name) { host->platform.server_event(name ? name : ""); }
 EMSCRIPTEN_KEEPALIVE void kehu_events_open(int open) { host->platform.events_open(open != 0); }
@@ -212,8 +215,9 @@ EMSCRIPTEN_KEEPALIVE void kehu_cache_chunk(const char* name, unsigned index, con
   kehu::client::load_chunk(name, index, std::string_view(data, static_cast<size_t>(len)));
 }
 
+// ok: 1 loaded, 0 the stored copy could not be read, 2 another tab has the cache open.
 EMSCRIPTEN_KEEPALIVE void kehu_cache_loaded(int id, double size, int ok) {
-  host->platform.cache_loaded(id, static_cast<int64_t>(size), ok != 0);
+  host->platform.cache_loaded(id, static_cast<int64_t>(size), ok);
 }
 
 EMSCRIPTEN_KEEPALIVE void kehu_persist_done(int ok) { host->platform.persist_done(ok != 0); }

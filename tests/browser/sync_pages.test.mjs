@@ -40,10 +40,17 @@ e2e('a first sync loads the sync image, later changes come in pages, each custom
   assert.ok(!requests.some((r) => r.path === '/api/v1/sync' && r.since === '0'), 'no page from rev 0: the image carried it');
 
   // (login_sync_search searches the list a first sync, now the image, brought.)
+  // The client is closed while the later customers are made (open, it would hear of each through
+  // GET /events and pull them as they come); its stored cache is whole first.
+  await pollUntil(() => page.evaluate(() => {
+    const f = window.kehuBoot.flushes;
+    return f.length > 0 && f.every((x) => x.end > 0);
+  }), { what: 'the first sync stored', timeoutMs: 30000 });
+  await page.goto('about:blank');
   const later = await api.seedCustomers(records.slice(BEFORE), { concurrency: 8 });
   assert.equal(new Set([...first, ...later].map((c) => c.id)).size, BEFORE + AFTER);
   requests.length = 0;
-  await reloadClient(page);  // online: the reopened client pulls what changed since the image
+  await openClient(page, baseUrl, { query: '#/customers' });  // online: the reopened client pulls what changed since the image
   snap = await waitForSnapshot(page, (s) => s.screen === 'customers' && countOf(s) === BEFORE + AFTER && s,
     { what: `customers.count to say ${BEFORE + AFTER}`, timeout: 90000 });
   const pages = requests.filter((r) => r.path === '/api/v1/sync');

@@ -22,7 +22,7 @@ export const CHROMIUM_ARGS = [
 export const DEFAULT_VIEWPORT = { width: 1280, height: 800 };
 
 // Collects what the page says (console, uncaught errors, failed requests) for the failure report.
-function recordPageLog(page) {
+export function recordPageLog(page) {
   const lines = [];
   page.kehuLog = lines;
   const push = (line) => {

@@ -1,11 +1,12 @@
 // client_other_tab.cpp — ClientState (client_state.h) when the same user has the client open in two tabs
 // of one browser. Both would load the same stored cache, and each tab's saves would overwrite the
 // other's stored pages, losing queued edits; so one tab at a time owns the cache (the host's lock,
-// web/platform.h). The other shows that, opens the cache by itself once the owner closes or signs out,
-// and can ask for it ("use it here"): the owner then stores what it has not stored yet, lets go, and
-// becomes the tab that waits. Edits queued in either tab are in the cache the next owner opens, and are
-// sent once (the server applies each Idempotency-Key once even if the first owner's request was on
-// its way).
+// web/platform.h). A tab opened while another owns it asks for the cache at once (the user opened it to
+// use it: a link followed into a new tab just works); the owner stores what it has not stored yet, lets
+// go, and shows that the client is open elsewhere, with "use it here" to ask for it back. A tab without
+// the cache also opens it by itself once the owner closes or signs out. Edits queued in either tab are in
+// the cache the next owner opens, and are sent once (the server applies each Idempotency-Key once even
+// if the first owner's request was on its way).
 #include <imgui.h>
 
 #include "web/client_state.h"
@@ -13,9 +14,10 @@
 
 namespace kehu::client {
 
-void ClientState::wait_for_other_tab(bool verify) {
+void ClientState::wait_for_other_tab(bool verify, bool ask) {
   screen_ = Screen::other_tab;
-  asked_other_tab_ = false;
+  asked_other_tab_ = ask;
+  if (ask) platform_.ask_for_cache(cache_name_);
   auto alive = alive_;
   platform_.wait_for_cache(cache_name_, [this, alive, name = cache_name_, verify](Result<std::unique_ptr<Database>> db) {
     if (!*alive) return;
@@ -36,7 +38,7 @@ void ClientState::on_cache_claimed() {
   views_.clear();
   ++session_;
   platform_.release_cache(cache_name_);  // stored first, then handed over
-  wait_for_other_tab(false);
+  wait_for_other_tab(false, false);  // asking back at once would take turns forever
 }
 
 void ClientState::draw_other_tab() {

@@ -258,7 +258,7 @@ void ClientState::cache_opened(const std::string& name, Result<std::unique_ptr<D
   }
   redraw();
   if (!db.ok()) {
-    if (db.error().code == ErrorCode::busy) return wait_for_other_tab(verify);
+    if (db.error().code == ErrorCode::busy) return wait_for_other_tab(verify, true);
     notice_ = ui_.tr(db.error().message);
     screen_ = Screen::login;
     return;

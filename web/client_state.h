@@ -77,8 +77,8 @@ class ClientState {
   void cache_opened(const std::string& name, Result<std::unique_ptr<Database>> db, bool verify);
   void wire_engine();
   // One tab at a time owns a user's cache (client_other_tab.cpp): the other shows that, opens the cache
-  // by itself once the owner closes, and can ask the owner to hand it over.
-  void wait_for_other_tab(bool verify);
+  // by itself once the owner closes, and asks the owner to hand it over (`ask`, or on "use it here").
+  void wait_for_other_tab(bool verify, bool ask);
   void draw_other_tab();
   void close_session(bool delete_cache);
   void submit_login(const LoginIntent& intent);

@@ -388,12 +388,23 @@
       }
       return new Promise(function (release) {
         cacheLocks[name] = release;
+        delete asking[name];
         readCache(id, name);
       });
     });
   };
+  // A tab asks again every few seconds until it has the cache: with three tabs the lock may go to one that
+  // was waiting longer, which is then asked in turn. A tab in the background asks only once it is looked
+  // at: opening it must not take the cache from the tab the user is still working in.
+  var asking = {};
   Module.kehuCacheAsk = function (name) {
-    if (cacheChannel) cacheChannel.postMessage({ type: 'release', name: name });
+    if (!cacheChannel || asking[name]) return;
+    asking[name] = true;
+    (function ask() {
+      if (!asking[name] || cacheLocks[name]) { delete asking[name]; return; }
+      if (document.visibilityState === 'visible') cacheChannel.postMessage({ type: 'release', name: name });
+      setTimeout(ask, 3000);
+    })();
   };
   Module.kehuCacheRelease = function (name) {
     var release = cacheLocks[name];

@@ -1,7 +1,8 @@
 // two_tabs — the same user in two tabs of one browser. Both would load the same stored cache and write
-// their pages over each other's, so one tab at a time has it: the second says so, and on "use it here"
-// the first stores what it has (an edit still queued included), lets go, and waits; the queued edit is
-// sent once, from the tab that has the cache now. When that tab closes, the first carries on by itself.
+// their pages over each other's, so one tab at a time has it. A tab opened later (a link followed into a
+// new tab) asks for it: the first stores what it has (an edit still queued included), lets go, and says
+// the client is open in another tab; the queued edit is sent once, from the tab that has the cache now.
+// When that tab closes, the first carries on by itself; "use it here" takes the cache back at once.
 import assert from 'node:assert/strict';
 
 import {
@@ -31,16 +32,14 @@ e2e('one tab at a time has the cache; a queued edit moves with it and is sent on
   await waitForSnapshot(page, (s) => s.screen === 'customers.detail' && s.pending === 1 && findItem(s, 'record.field.name')?.label === renamed && s,
     { what: 'the edit queued in the first tab' });
 
-  // A second tab of the same user: the cache is the first tab's.
+  // A second tab of the same user asks for the cache; the first hands it over and says where it went.
   const second = recordPageLog(await context.newPage());
   await openClient(second, baseUrl);
-  const told = await waitForScreen(second, 'other_tab');
+  const told = await waitForScreen(page, 'other_tab');
   assert.ok(findItem(told, 'other_tab.title').label.includes('另一个标签页'), findItem(told, 'other_tab.title').label);
-  await screenshot(second, 'other-tab');
-
-  // "Use it here": the first tab hands over and waits; the second has the queued edit and sends it.
-  await click(second, 'other_tab.use_here');
-  await waitForScreen(page, 'other_tab');
+  assert.ok(findItem(told, 'other_tab.use_here'), 'the first tab can ask for it back');
+  await screenshot(page, 'other-tab');
+  // The second has the queued edit and sends it.
   await waitForSnapshot(second, (s) => s.screen === 'dashboard' && s.pending === 0 && s, { what: 'the second tab open, nothing queued', timeout: 30000 });
   await click(second, 'nav.customers');
   await waitForSnapshot(second, (s) => rows(s).some((r) => r.id === `customers.row.${customer.id}` && r.label === renamed) && s,
@@ -55,4 +54,15 @@ e2e('one tab at a time has the cache; a queued edit moves with it and is sent on
     { what: 'the first tab carrying on', timeout: 30000 });
   assert.equal(back.pending, 0, 'nothing left queued in the first tab');
   assert.equal((await api.request('GET', `/customers/${customer.id}`)).rev, customer.rev + 1, 'still applied once');
+
+  // A third tab takes it; "use it here" in the first brings it back, and the third says so in turn.
+  const third = recordPageLog(await context.newPage());
+  await openClient(third, baseUrl);
+  await waitForScreen(page, 'other_tab');
+  await waitForSnapshot(third, (s) => s.screen === 'dashboard' && s, { what: 'the third tab open' });
+  await click(page, 'other_tab.use_here');
+  await waitForScreen(third, 'other_tab');
+  await waitForSnapshot(page, (s) => s.screen === 'customers.detail' && findItem(s, 'record.field.name')?.label === renamed && s,
+    { what: 'the first tab back at its place', timeout: 30000 });
+  await third.close();
 });

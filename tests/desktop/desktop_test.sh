@@ -119,6 +119,8 @@ for screen, item in want.items():
     assert item in ids, f'{png}: no {item} among {sorted(ids)[:20]}'
     digests.add(hashlib.sha256(open(png, 'rb').read()).hexdigest())
     print(f'{screen}: {item} = {ids[item]!r}')
+    # The desktop's own event stream (shell/desktop/event_stream.h) is open: changes arrive live.
+    assert ids.get('status.live') == '实时更新', f"{png}: status.live is {ids.get('status.live')!r}"
 assert len(digests) == 3, 'the three pictures differ'
 PY
 

@@ -1,18 +1,26 @@
 // sync_bench.cpp — kehu-bench-sync: the issue-6 budgets, with the client's own cache, outbox and sync engine
 // (natively, on a real SQLite file) against crm-server's App in this process on a loopback port.
 //
-//   kehu-bench-sync [--customers N] [--changes 100] [--edits 1000] [--runs 5]
+//   kehu-bench-sync [--customers N] [--changes 100] [--edits 1000] [--runs 5] [--streams 64] [--notices 100]
 //
 // Prints, p50 / p95 / max over --runs:
 //   incremental   another user changes --changes customers; from the client's pull request to its cache
 //                 holding them all (GET /sync over HTTP, applied, committed), budget 200 ms for 100;
 //   replay        --edits edits queued offline (each its own PATCH of a customer), then back online: from
-//                 the first request to an empty outbox, budget 10 s for 1,000.
+//                 the first request to an empty outbox, budget 10 s for 1,000;
+//   events        --streams GET /events streams open (the server's cap), then --notices edits one after
+//                 another: from sending the PATCH to the last stream holding its `changes` event (the
+//                 edit's own round trip included), and the PATCH's round trip with the streams open.
 // The server's database starts with N customers (default 2,000) made through the API.
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -23,6 +31,7 @@
 #include "core/db/sqlite_database.h"
 #include "core/entity/entity_def.h"
 #include "core/store/write_txn.h"
+#include "core/sync/server_events.h"
 #include "core/users/user_store.h"
 #include "server/app.h"
 #include "server/routes/routes.h"
@@ -128,18 +137,73 @@ struct Client {
   }
 };
 
+// One GET /events stream on its own thread, noting when each `changes` event arrived and for which rev.
+class Listener {
+ public:
+  Listener(int port, const std::string& token) : http_("127.0.0.1", port) {
+    http_.set_read_timeout(60, 0);
+    thread_ = std::thread([this, token] {
+      http_.Get("/api/v1/events", httplib::Headers{{"Authorization", "Bearer " + token}},
+                [this](const char* data, size_t length) {
+                  for (const auto& e : parser_.feed(std::string_view(data, length))) {
+                    std::lock_guard lock(mu_);
+                    if (e.name == "ready") ready_ = true;
+                    if (e.name == "changes") {
+                      json d = json::parse(e.data, nullptr, false);
+                      if (d.is_object()) heard_.push_back({d.value("rev", int64_t{0}), Stopwatch::now()});
+                    }
+                    cv_.notify_all();
+                  }
+                  return !stopping_.load();
+                });
+    });
+  }
+  ~Listener() {
+    stopping_ = true;
+    http_.stop();
+    thread_.join();
+  }
+  bool wait_ready() {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10), [this] { return ready_; });
+  }
+  // When the first `changes` event at or past `rev` arrived; waits up to 10 s.
+  std::optional<Stopwatch::time_point> heard(int64_t rev) {
+    std::unique_lock lock(mu_);
+    std::optional<Stopwatch::time_point> at;
+    cv_.wait_for(lock, std::chrono::seconds(10), [&] {
+      for (const auto& [r, t] : heard_)
+        if (r >= rev) return (at = t).has_value();
+      return false;
+    });
+    return at;
+  }
+
+ private:
+  httplib::Client http_;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  ServerEventParser parser_;
+  bool ready_ = false;
+  std::vector<std::pair<int64_t, Stopwatch::time_point>> heard_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  int customers = 2000, changes = 100, edits = 1000, runs = 5;
+  int customers = 2000, changes = 100, edits = 1000, runs = 5, streams = 64, notices = 100;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const int value = std::atoi(argv[i + 1]);
-    if (value <= 0) fail("usage: kehu-bench-sync [--customers N] [--changes 100] [--edits 1000] [--runs 5]");
+    if (value <= 0) fail("usage: kehu-bench-sync [--customers N] [--changes 100] [--edits 1000] [--runs 5] [--streams 64] [--notices 100]");
     if (flag == "--customers") customers = value;
     else if (flag == "--changes") changes = value;
     else if (flag == "--edits") edits = value;
     else if (flag == "--runs") runs = value;
+    else if (flag == "--streams") streams = value;
+    else if (flag == "--notices") notices = value;
     else fail("unknown option " + flag);
   }
   Server server;
@@ -188,9 +252,39 @@ int main(int argc, char** argv) {
     replay.push_back(ms_since(t));
     if (client.outbox->failed_count() > 0) fail("an edit was refused: " + client.outbox->last_failure());
   }
+
+  // Live notices: every stream open, then single edits one after another.
+  if (streams > server.app->changes().capacity()) fail("--streams is over the server's cap of " + std::to_string(server.app->changes().capacity()));
+  const std::string watcher = server.login("bench_a");
+  std::vector<std::unique_ptr<Listener>> listeners;
+  for (int i = 0; i < streams; ++i) {
+    listeners.push_back(std::make_unique<Listener>(server.port, watcher));
+    if (!listeners.back()->wait_ready()) fail("an event stream did not open");
+  }
+  std::vector<double> told, round_trip;
+  for (int i = 0; i < notices; ++i) {
+    const int64_t id = ids[static_cast<size_t>(i) % ids.size()];
+    json row = server.call("GET", "/api/v1/customers/" + std::to_string(id), editor);
+    auto t = Stopwatch::now();
+    json saved = server.call("PATCH", "/api/v1/customers/" + std::to_string(id), editor, {{"rev", row["rev"]}, {"notes", "notice " + std::to_string(i)}});
+    round_trip.push_back(ms_since(t));
+    Stopwatch::time_point last = t;
+    for (auto& l : listeners) {
+      auto at = l->heard(saved["rev"].get<int64_t>());
+      if (!at) fail("a stream was not told of an edit within 10 s");
+      last = std::max(last, *at);
+    }
+    told.push_back(std::chrono::duration<double, std::milli>(last - t).count());
+  }
+  listeners.clear();
+  auto tell = bench::percentiles(told);
+  auto rt = bench::percentiles(round_trip);
+
   auto inc = bench::percentiles(incremental);
   auto rep = bench::percentiles(replay);
   std::printf("incremental sync of %d changes: p50 %.1f ms, p95 %.1f ms, max %.1f ms (budget 200 ms for 100)\n", changes, inc.p50, inc.p95, inc.max);
   std::printf("replay of %d queued edits: p50 %.0f ms, p95 %.0f ms, max %.0f ms (budget 10 s for 1,000)\n", edits, rep.p50, rep.p95, rep.max);
+  std::printf("an edit told to all of %d open event streams: p50 %.1f ms, p95 %.1f ms, max %.1f ms (%d edits; the PATCH's own round trip p50 %.1f ms)\n",
+              streams, tell.p50, tell.p95, tell.max, notices, rt.p50);
   return 0;
 }

@@ -29,8 +29,16 @@ void ClientState::wait_for_other_tab(bool verify, bool ask) {
 
 void ClientState::on_cache_claimed() {
   if (!cache_) return;
-  // What this tab showed goes with the cache; the place stays, to come back to.
-  if (at_place()) place_.screen = screen_ == Screen::form ? Screen::detail : screen_;
+  // What this tab showed goes with the cache; the place stays, to come back to. A form's unsaved input
+  // does not (the manual says so): back at a record's page, or at the list for a new record.
+  if (at_place()) {
+    place_.screen = screen_;
+    if (screen_ == Screen::form) place_.screen = place_.id == 0 ? Screen::list : Screen::detail;
+  }
+  // A save or a fix under way belongs to this tab's view of the outbox: the next owner answers it, and
+  // this tab must not withdraw or replace an entry when it has the cache again.
+  waiting_seq_ = 0;
+  fixing_seq_ = 0;
   engine_.reset();
   outbox_.reset();
   cache_.reset();

@@ -248,19 +248,20 @@ void ClientState::wire_engine() {
 }
 
 void ClientState::cache_opened(const std::string& name, Result<std::unique_ptr<Database>> db, bool verify) {
+  // Unless another tab has it, the host holds the cache's lock for this tab now, opened or not.
+  const bool held_elsewhere = !db.ok() && db.error().code == ErrorCode::busy;
   if (screen_ != Screen::opening || name != cache_name_) {
     // Wanted no more (signed out, another user) by the time it opened: let other tabs have it.
-    if (db.ok()) {
-      db->reset();
-      platform_.release_cache(name);
-    }
+    if (db.ok()) db->reset();
+    if (!held_elsewhere) platform_.release_cache(name);
     return;
   }
   redraw();
+  if (held_elsewhere) return wait_for_other_tab(verify, true);
   if (!db.ok()) {
-    if (db.error().code == ErrorCode::busy) return wait_for_other_tab(verify, true);
     notice_ = ui_.tr(db.error().message);
     screen_ = Screen::login;
+    platform_.release_cache(name);
     return;
   }
   auto cache = LocalCache::attach(std::move(*db));

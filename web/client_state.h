@@ -192,8 +192,8 @@ class ClientState {
   bool calendar_view_ = false;     // activities shown on the calendar rather than the list
   PhoneBookScreen phone_book_;
   FailedEditsPanel failed_panel_;
-  int conflicts_seen_ = 0;
-  int64_t fixing_seq_ = 0;  // the refused edit the open form corrects: replaced when the correction is queued  // conflicts waiting for the user at the last look: more opens the panel
+  int conflicts_seen_ = 0;         // conflicts waiting for the user at the last look: more opens the panel
+  int64_t fixing_seq_ = 0;         // the refused edit the open form corrects: replaced when the correction is queued
   bool phone_book_view_ = false;   // contacts shown as the phone book rather than the list
   bool dark_ = false;              // the dark theme (saved per device)
   RecordDetailScreen detail_;

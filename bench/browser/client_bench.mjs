@@ -3,7 +3,7 @@
 // database and calls this; by hand:
 //
 //   node bench/browser/client_bench.mjs --db FILE --customers N [--contacts M] [--cold-runs 5]
-//        [--sync-timeout 900] [--skip-cold] [--skip-edit] [--skip-warm] [--skip-frames] [--calendar-per-day 60]
+//        [--sync-timeout 900] [--skip-cold] [--skip-edit] [--skip-live] [--skip-warm] [--skip-frames] [--calendar-per-day 60]
 //        [--static DIR] [--profile FILE] [--profile-frames DIR]
 //
 // --static DIR serves another build of the client's files (e.g. one linked with --profiling-funcs, so
@@ -27,6 +27,9 @@
 //      main thread's time goes: every call of Module._kehu_fetch_done, _kehu_persist_done and _kehu_frame
 //      is timed, and inside them the flush hand-over (kehuPersistBegin to the return of
 //      kehuPersistCommit: dirty chunks copied out of the wasm heap and put into the IndexedDB transaction).
+//      Then live changes: another user renames the 100 newest customers through the API, one PATCH after
+//      another, while the list is open; from the last PATCH's answer to the list showing it (the server's
+//      GET /events stream, the pull, the cache commit, the frame), and from the first PATCH.
 //   4. warm start: the page reloaded with the context offline; time to the list with every customer.
 //   5. frame times (window.kehuBoot.frames.recent: each frame's start and length) while scrolling the list
 //      of every customer with the mouse wheel, a step at a time and in long flings, and on a full
@@ -50,6 +53,7 @@ const { values: opt } = parseArgs({
     'sync-timeout': { type: 'string', default: '900' },
     'skip-cold': { type: 'boolean', default: false },
     'skip-edit': { type: 'boolean', default: false },
+    'skip-live': { type: 'boolean', default: false },
     'skip-warm': { type: 'boolean', default: false },
     'skip-frames': { type: 'boolean', default: false },
     'calendar-per-day': { type: 'string', default: '60' },
@@ -59,7 +63,7 @@ const { values: opt } = parseArgs({
   },
 });
 if (!opt.db || !opt.customers) {
-  console.error('usage: node client_bench.mjs --db FILE --customers N [--contacts M] [--cold-runs 5] [--sync-timeout S] [--skip-cold] [--skip-edit] [--skip-warm] [--skip-frames] [--calendar-per-day N] [--static DIR] [--profile FILE] [--profile-frames DIR]');
+  console.error('usage: node client_bench.mjs --db FILE --customers N [--contacts M] [--cold-runs 5] [--sync-timeout S] [--skip-cold] [--skip-edit] [--skip-live] [--skip-warm] [--skip-frames] [--calendar-per-day N] [--static DIR] [--profile FILE] [--profile-frames DIR]');
   process.exit(2);
 }
 const N = Number(opt.customers);
@@ -602,6 +606,27 @@ async function editAfterSync(page) {
   row('edit: save click → last flush committed', `${f0(lastEnd - saved)} ms`);
 }
 
+// --- 3b. live changes: another user's edits reach the open list (GET /events) ---
+
+async function liveChanges(page, baseUrl) {
+  const api = await adminApi(baseUrl);
+  await click(page, 'nav.customers');
+  await waitForScreen(page, 'customers');
+  const { items } = await api.listCustomers({ limit: 100 });  // the newest first, as the list shows them
+  if (items.length === 0) throw new Error('no customers to change');
+  const top = items[0];
+  const tag = `更新${Date.now() % 100000}`;
+  const t0 = Date.now();
+  for (const c of [...items].reverse()) await api.request('PATCH', `/customers/${c.id}`, { rev: c.rev, name: `${c.name} ${tag}` });
+  const tLast = Date.now();
+  await waitForSnapshot(page, (s) => findItem(s, `customers.row.${top.id}`)?.label === `${top.name} ${tag}` && s,
+    { what: 'the last change on the open list', timeout: 30000, interval: 5 });
+  const tSeen = Date.now();
+  console.log(`live changes: ${items.length} customers renamed by another user in ${f0(tLast - t0)} ms (one PATCH after another); ` +
+    `the open list showed the last ${f0(tSeen - tLast)} ms after its answer, ${f0(tSeen - t0)} ms after the first PATCH was sent`);
+  row(`live: ${items.length} changes by another user, last answered → on the open list`, `${f0(tSeen - tLast)} ms`, '≤ 200 ms', tSeen - tLast <= 200);
+}
+
 // --- 4. warm start: reload while offline, the list from the local cache ---
 
 async function warmStart(context, page) {
@@ -778,6 +803,7 @@ try {
   try {
     await firstSync(page, server.baseUrl);
     if (!opt['skip-edit']) await editAfterSync(page);
+    if (!opt['skip-live']) await liveChanges(page, server.baseUrl);
     if (!opt['skip-warm']) await warmStart(context, page);
     if (!opt['skip-frames']) {
       // After the first sync, so its figures stay comparable with earlier runs; the client pulls them.

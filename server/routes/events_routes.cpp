@@ -1,15 +1,16 @@
 // events_routes.cpp — GET /api/v1/events (SPEC §5, §7): Server-Sent Events telling a signed-in client
 // when to pull, so an edit reaches every other screen within moments instead of at the next poll.
 //
-// Events: `ready` once (data {"rev"}: the client pulls, having missed anything before it connected),
-// `changes` when rows the user may see changed (data {"rev"}; a change of the user's role or team
-// counts, so the pull answers `reset`), `stats` when a change moved the figures statistics are made
-// of, and a comment line every heartbeat. What the user may see is asked of the database
+// Events (data `{}`): `ready` once (the client pulls, having missed anything before it connected),
+// `changes` when rows the user may see changed (a change of the user's role or team counts: the pull
+// answers `reset`, and the stream answers for the new reach from then on), `stats` when a change moved
+// the figures statistics are made of, and a comment line every heartbeat. What the user may see is asked of the database
 // (entities_changed_since), so nobody learns that rows they cannot see changed. The session is checked
 // again at every heartbeat: signing out, an expired session or a deactivated account ends the stream.
 // The number of open streams is capped (ChangeFeed): beyond it the answer is 503 and the client polls.
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include "core/sync/sync_reader.h"
 #include "core/users/role_rights.h"
@@ -28,9 +29,12 @@ bool moves_statistics(const std::string& entity) {
   return false;
 }
 
-std::string event_text(const std::string& name, int64_t rev) {
-  return "event: " + name + "\ndata: {\"rev\":" + std::to_string(rev) + "}\n\n";
-}
+// The data is empty: the global rev would tell a user how much the whole company writes.
+std::string event_text(const std::string& name) { return "event: " + name + "\ndata: {}\n\n"; }
+
+// Each stream checks the database at most this often: one write wakes it at once, a burst of writes
+// (an outbox replay) costs one check per gap rather than one per write, on every stream.
+constexpr std::chrono::milliseconds kCheckGap{200};
 
 bool write(httplib::DataSink& sink, const std::string& text) { return sink.write(text.data(), text.size()); }
 
@@ -44,13 +48,13 @@ struct EventStream {
   int64_t told_rev = 0;  // the client knows of every visible change up to here
   bool greeted = false;
   steady_clock::time_point next_heartbeat;
+  steady_clock::time_point next_check;  // checks are at least kCheckGap apart: a burst of writes is one check
 
-  // Whether the session still stands and the account is active; refreshes the user's scope rev.
+  // Whether the session still stands and the account is active.
   bool still_signed_in() {
     auto lease = app.db().read();
     auto user = find_user(lease.db(), user_id);
     if (!user.ok() || !user->has_value() || !(*user)->active) return false;
-    scope_rev = (*user)->scope_rev;
     auto sessions = list_sessions(lease.db(), user_id, app.clock().now_ms(), app.config().sessions);
     if (!sessions.ok()) return false;
     for (const auto& s : *sessions)
@@ -58,34 +62,51 @@ struct EventStream {
     return false;
   }
 
+  // What changed that this user may see since told_rev: entity names, empty for nothing. False when the
+  // stream must end (the account is gone, or may no longer read records).
+  bool changed_since(std::vector<std::string>& changed) {
+    auto lease = app.db().read();
+    auto user = find_user(lease.db(), user_id);
+    if (!user.ok() || !user->has_value() || !(*user)->active) return false;
+    if ((*user)->scope_rev != scope_rev) {
+      // A new role or team: from now on the stream answers for the new reach, and the client's pull resets.
+      scope_rev = (*user)->scope_rev;
+      viewer = Viewer{(*user)->id, (*user)->role, (*user)->team_id};
+      if (!role_may(viewer.role, "customers", Action::read)) return false;
+      changed.push_back("scope");
+    }
+    auto found = entities_changed_since(lease.db(), viewer, told_rev);
+    if (!found.ok()) return false;  // the client reconnects (retry) and pulls
+    changed.insert(changed.end(), found->begin(), found->end());
+    return true;
+  }
+
   // Called again and again on the connection's thread; false ends the stream.
   bool next(httplib::DataSink& sink) {
     ChangeFeed& feed = app.changes();
     if (feed.closed()) return false;
+    const auto now = steady_clock::now();
     if (!greeted) {
       greeted = true;
-      next_heartbeat = steady_clock::now() + std::chrono::seconds(app.config().event_heartbeat_s);
-      return write(sink, "retry: 3000\n" + event_text("ready", told_rev));
+      next_heartbeat = now + std::chrono::seconds(app.config().event_heartbeat_s);
+      return write(sink, "retry: 3000\n" + event_text("ready"));
     }
     int64_t rev = feed.wait_past(told_rev, std::chrono::milliseconds(250));
     if (feed.closed()) return false;
+    if (rev > told_rev && steady_clock::now() < next_check) {
+      std::this_thread::sleep_until(next_check);  // wait_past would not wait: the rev has moved already
+      return true;
+    }
     if (rev > told_rev) {
       std::vector<std::string> changed;
-      {
-        auto lease = app.db().read();
-        auto found = entities_changed_since(lease.db(), viewer, told_rev);
-        if (!found.ok()) return false;  // the client reconnects (retry) and pulls
-        changed = std::move(*found);
-        auto user = find_user(lease.db(), user_id);
-        if (!user.ok() || !user->has_value()) return false;
-        if ((*user)->scope_rev > told_rev) changed.push_back("scope");
-      }
+      if (!changed_since(changed)) return false;
       told_rev = rev;
+      next_check = steady_clock::now() + kCheckGap;
       std::string out;
-      if (!changed.empty()) out += event_text("changes", rev);
+      if (!changed.empty()) out += event_text("changes");
       for (const auto& e : changed)
         if (moves_statistics(e)) {
-          out += event_text("stats", rev);
+          out += event_text("stats");
           break;
         }
       if (!out.empty()) return write(sink, out);
@@ -118,7 +139,7 @@ void register_events_routes(App& app) {
       return busy;
     }
     auto stream = std::make_shared<EventStream>(EventStream{app, ctx.viewer(), ctx.user->id, ctx.session.id,
-                                                            ctx.user->scope_rev, app.changes().rev(), false, {}});
+                                                            ctx.user->scope_rev, app.changes().rev(), false, {}, {}});
     Reply reply;
     reply.headers = {{"X-Accel-Buffering", "no"}};
     reply.stream = StreamBody{"text/event-stream", [stream](httplib::DataSink& sink) { return stream->next(sink); },

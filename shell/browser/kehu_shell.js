@@ -364,33 +364,76 @@
     req.onsuccess = function () { idb = req.result; then(idb); };
     req.onerror = function () { fail(); };
   }
-  // One tab at a time has a user's cache open (Web Locks): two would each write their own pages over the
-  // other's. A tab that finds the cache held is told so (status 2) and may wait for it (a queued lock
+  // One tab at a time has a user's cache open (a Web Lock, or a lease where there are none): two would
+  // each write their own pages over the other's. A tab that finds the cache held is told so (status 2) and may wait for it (a queued lock
   // request: granted when the holder closes, signs out, or lets go). Asking the holder goes over a
   // BroadcastChannel; the holder stores what it has not stored yet, then releases (kehuCacheRelease).
   var cacheLocks = {};  // cache name -> the function that releases the lock this tab holds for it
+  var yielded = {};     // cache name -> when this tab last handed it to a tab that asked
   var cacheChannel = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel('kehu-cache') : null;
   if (cacheChannel) {
     cacheChannel.onmessage = function (e) {
       if (e.data && e.data.type === 'release' && cacheLocks[e.data.name]) {
+        yielded[e.data.name] = Date.now();
         Module._kehu_cache_claimed();
         requestFrame();
       }
     };
   }
-  Module.kehuCacheOpen = function (id, name, wait) {
-    if (!navigator.locks) return readCache(id, name);  // no locks here: no second tab to guard against
-    navigator.locks.request('kehu-cache:' + name, wait ? {} : { ifAvailable: true }, function (lock) {
-      if (!lock) {
-        Module._kehu_cache_loaded(id, 0, 2);
-        requestFrame();
-        return null;
+  // Web Locks exist only in secure contexts (https, localhost). Served over plain http, the lock is a
+  // lease in localStorage instead: the owner renews it every 2 s and drops it when the page goes; a lease
+  // not renewed for 90 s (a tab that crashed; a hidden tab's timers can slow to once a minute) is free.
+  // Two tabs opening in the same instant could both take it: a lease is weaker than a lock, not nothing.
+  var tabId = Math.random().toString(36).slice(2) + Date.now().toString(36);
+  function leaseLock(name, wait, granted, busy) {
+    var key = 'kehu-cache-owner:' + name;
+    function heldElsewhere() {
+      try {
+        var v = JSON.parse(localStorage.getItem(key) || 'null');
+        return !!v && v.tab !== tabId && Date.now() - v.at < 90000;
+      } catch (e) { return false; }
+    }
+    function renew() {
+      try { localStorage.setItem(key, JSON.stringify({ tab: tabId, at: Date.now() })); } catch (e) { /* storage full or off */ }
+    }
+    function take() {
+      renew();
+      var timer = setInterval(renew, 2000);
+      function release() {
+        clearInterval(timer);
+        window.removeEventListener('pagehide', release);
+        try {
+          var v = JSON.parse(localStorage.getItem(key) || 'null');
+          if (v && v.tab === tabId) localStorage.removeItem(key);
+        } catch (e) { /* nothing to free */ }
       }
-      return new Promise(function (release) {
-        cacheLocks[name] = release;
-        delete asking[name];
-        readCache(id, name);
-      });
+      window.addEventListener('pagehide', release);
+      granted(release);
+    }
+    // A tab that has just handed the cache over waits a little before it may take it again, so the tab
+    // that asked (polling every second) gets it first; a lock's queue needs no such rule.
+    var quietUntil = (yielded[name] || 0) + 5000;
+    if (!heldElsewhere() && (!wait || Date.now() >= quietUntil)) return take();
+    if (!wait) return busy();
+    var poll = setInterval(function () {
+      if (!heldElsewhere() && Date.now() >= quietUntil) { clearInterval(poll); take(); }
+    }, 1000);
+  }
+  function lockCache(name, wait, granted, busy) {
+    if (!navigator.locks) return leaseLock(name, wait, granted, busy);
+    navigator.locks.request('kehu-cache:' + name, wait ? {} : { ifAvailable: true }, function (lock) {
+      if (!lock) return busy();
+      return new Promise(granted);
+    });
+  }
+  Module.kehuCacheOpen = function (id, name, wait) {
+    lockCache(name, wait, function (release) {
+      cacheLocks[name] = release;
+      delete asking[name];
+      readCache(id, name);
+    }, function () {
+      Module._kehu_cache_loaded(id, 0, 2);
+      requestFrame();
     });
   };
   // A tab asks again every few seconds until it has the cache: with three tabs the lock may go to one that

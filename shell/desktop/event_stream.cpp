@@ -3,78 +3,110 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "core/sync/server_events.h"
 
 namespace kehu::desktop {
 
 namespace {
-constexpr int kReconnectSeconds = 3;   // as the server's `retry: 3000`
-constexpr int kRefusedSeconds = 60;    // as its Retry-After on 503
+constexpr int kReconnectSeconds = 3;     // as the server's `retry: 3000`
+constexpr int kRefusedSeconds = 60;      // as its Retry-After on 503
 constexpr int kReadTimeoutSeconds = 45;  // three missed heartbeats (15 s each): the stream is dead
 }  // namespace
 
+// Shared by the UI thread and the stream's thread; outlives whichever ends last.
+struct EventStream::State {
+  httplib::Client client;
+  std::string bearer_token;
+  UiThreadQueue* completions = nullptr;
+  std::function<void(const std::string&)> on_event;  // called on the UI thread only
+  std::function<void(bool)> on_open;
+  std::mutex mu;
+  std::condition_variable wake;
+  bool stopping = false;   // under mu: set by the destructor; nothing is posted afterwards
+  bool streaming = false;  // under mu: a response is being read (stop() then waits for no connect)
+
+  explicit State(const std::string& url) : client(url) {}
+
+  // Queues `fn` for the UI thread unless the stream is stopping: the queue may be gone after that.
+  void post(std::function<void()> fn) {
+    std::lock_guard lock(mu);
+    if (!stopping) completions->post(std::move(fn));
+  }
+};
+
 EventStream::EventStream(const std::string& server_url, std::string bearer_token, UiThreadQueue& completions,
                          std::function<void(const std::string&)> on_event, std::function<void(bool)> on_open)
-    : client_(std::make_unique<httplib::Client>(server_url)), bearer_token_(std::move(bearer_token)),
-      completions_(completions), callbacks_(std::make_shared<Callbacks>()) {
-  callbacks_->on_event = std::move(on_event);
-  callbacks_->on_open = std::move(on_open);
-  client_->set_connection_timeout(5, 0);
-  client_->set_read_timeout(kReadTimeoutSeconds, 0);
-  thread_ = std::thread([this] { run(); });
+    : state_(std::make_shared<State>(server_url)) {
+  state_->bearer_token = std::move(bearer_token);
+  state_->completions = &completions;
+  state_->on_event = std::move(on_event);
+  state_->on_open = std::move(on_open);
+  state_->client.set_connection_timeout(5, 0);
+  state_->client.set_read_timeout(kReadTimeoutSeconds, 0);
+  std::thread(run, state_).detach();
 }
 
 EventStream::~EventStream() {
-  callbacks_->live = false;
-  stopping_ = true;
-  wake_.notify_all();
-  // stop() shuts the socket of the stream in flight; repeated in case the thread was between connects.
-  while (!done_.load()) {
-    client_->stop();
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  bool streaming = false;
+  {
+    std::lock_guard lock(state_->mu);
+    state_->stopping = true;
+    streaming = state_->streaming;
   }
-  thread_.join();
+  state_->wake.notify_all();
+  // An open stream is shut now. A connect under way is not interrupted (httplib's stop() would wait for
+  // it, up to the connect timeout, on this thread): the thread sees `stopping` when it returns.
+  if (streaming) state_->client.stop();
 }
 
-void EventStream::post_open(bool open) {
-  completions_.post([callbacks = callbacks_, open] {
-    if (callbacks->live) callbacks->on_open(open);
-  });
-}
-
-bool EventStream::pause(int seconds) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  wake_.wait_for(lock, std::chrono::seconds(seconds), [this] { return stopping_.load(); });
-  return !stopping_;
-}
-
-void EventStream::run() {
-  while (!stopping_) {
+void EventStream::run(std::shared_ptr<State> state) {
+  for (;;) {
+    {
+      std::lock_guard lock(state->mu);
+      if (state->stopping) return;
+    }
     ServerEventParser parser;
-    bool opened = false, refused = false;
+    bool refused = false;
     httplib::Headers headers = {{"Accept", "text/event-stream"}};
-    if (!bearer_token_.empty()) headers.emplace("Authorization", "Bearer " + bearer_token_);
-    client_->Get(
+    if (!state->bearer_token.empty()) headers.emplace("Authorization", "Bearer " + state->bearer_token);
+    auto is_stopping = [&state] {
+      std::lock_guard lock(state->mu);
+      return state->stopping;
+    };
+    state->client.Get(
         "/api/v1/events", headers,
         [&](const httplib::Response& response) {
-          opened = response.status == 200;
-          refused = !opened;
-          if (opened) post_open(true);
-          return opened;  // a refusal's body is not needed
+          refused = response.status != 200;
+          if (refused) return false;  // a refusal's body is not needed
+          {
+            std::lock_guard lock(state->mu);
+            if (state->stopping) return false;
+            state->streaming = true;
+          }
+          state->post([state] {
+            if (!state->stopping) state->on_open(true);
+          });
+          return true;
         },
         [&](const char* data, size_t length) {
           for (auto& event : parser.feed(std::string_view(data, length)))
-            completions_.post([callbacks = callbacks_, name = event.name] {
-              if (callbacks->live) callbacks->on_event(name);
+            state->post([state, name = event.name] {
+              if (!state->stopping) state->on_event(name);
             });
-          return !stopping_.load();
+          return !is_stopping();
         });
-    if (stopping_) break;
-    post_open(false);
-    if (!pause(refused ? kRefusedSeconds : kReconnectSeconds)) break;
+    std::unique_lock lock(state->mu);
+    state->streaming = false;
+    if (state->stopping) return;
+    state->completions->post([state] {
+      if (!state->stopping) state->on_open(false);
+    });
+    state->wake.wait_for(lock, std::chrono::seconds(refused ? kRefusedSeconds : kReconnectSeconds), [&state] { return state->stopping; });
   }
-  done_ = true;
 }
 
 }  // namespace kehu::desktop

@@ -12,12 +12,13 @@ import {
 
 const PASSWORD = 'Rep-password-2026';
 
-e2e('one tab at a time has the cache; a queued edit moves with it and is sent once', { timeout: 150000 }, async ({ api, baseUrl, context, page }) => {
+async function twoTabs({ api, baseUrl, context, page }, { locks = true } = {}) {
   const rep = await api.request('POST', '/users', { username: 'zhaomin', display_name: '赵敏', role: 'sales', password: PASSWORD });
   const [customer] = await api.seedCustomers([{ name: '苏州园林文化传播有限公司', owner_id: rep.id }]);
   const renamed = '苏州拙政园林文化传播有限公司';
 
   await openClient(page, baseUrl);
+  assert.equal(await page.evaluate(() => !!navigator.locks), locks, 'Web Locks as the test wants');
   await login(page, 'zhaomin', PASSWORD);
   await waitForCustomerList(page);
 
@@ -65,4 +66,13 @@ e2e('one tab at a time has the cache; a queued edit moves with it and is sent on
   await waitForSnapshot(page, (s) => s.screen === 'customers.detail' && findItem(s, 'record.field.name')?.label === renamed && s,
     { what: 'the first tab back at its place', timeout: 30000 });
   await third.close();
+}
+
+e2e('one tab at a time has the cache; a queued edit moves with it and is sent once', { timeout: 150000 }, twoTabs);
+
+// Over plain http on a network address the page is not a secure context and has no Web Locks: the same,
+// with the localStorage lease in their place.
+e2e('the same without Web Locks (plain http): the lease keeps one tab at a time', { timeout: 150000 }, async (env) => {
+  await env.context.addInitScript(() => { Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined, configurable: true }); });
+  await twoTabs(env, { locks: false });
 });

@@ -34,7 +34,7 @@ std::string event_text(const std::string& name) { return "event: " + name + "\nd
 
 // Each stream checks the database at most this often: one write wakes it at once, a burst of writes
 // (an outbox replay) costs one check per gap rather than one per write, on every stream.
-constexpr std::chrono::milliseconds kCheckGap{200};
+constexpr std::chrono::milliseconds kCheckGap{50};
 
 bool write(httplib::DataSink& sink, const std::string& text) { return sink.write(text.data(), text.size()); }
 

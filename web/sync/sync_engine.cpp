@@ -56,7 +56,10 @@ void SyncEngine::on_server_event(const std::string& event) {
   // and the server answering it means the client is online again. `stats` needs nothing here: the
   // screens count from the cache, which the `changes` that came with it refreshes.
   if (event == "ready") set_online(true);
-  if (event == "ready" || event == "changes") pull_due_ = true;
+  if (event == "ready" || event == "changes") {
+    pull_due_ = true;
+    tick();  // now, not at the next frame: a frame may be 30 ms away
+  }
 }
 
 void SyncEngine::set_online(bool online) {

@@ -4,9 +4,10 @@
 // Events (data `{}`): `ready` once (the client pulls, having missed anything before it connected),
 // `changes` when rows the user may see changed (a change of the user's role or team counts: the pull
 // answers `reset`, and the stream answers for the new reach from then on), `stats` when a change moved
-// the figures statistics are made of, and a comment line every heartbeat. What the user may see is asked of the database
-// (entities_changed_since), so nobody learns that rows they cannot see changed. The session is checked
-// again at every heartbeat: signing out, an expired session or a deactivated account ends the stream.
+// the figures statistics are made of, and a comment line every heartbeat. What the user may see is
+// asked of the database (entities_changed_since), so nobody learns that rows they cannot see changed.
+// The session is checked again at every heartbeat: signing out, an expired session or a deactivated
+// account ends the stream.
 // The number of open streams is capped (ChangeFeed): beyond it the answer is 503 and the client polls.
 #include <chrono>
 #include <string>

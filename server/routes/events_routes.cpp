@@ -51,11 +51,17 @@ struct EventStream {
   steady_clock::time_point next_heartbeat;
   steady_clock::time_point next_check;  // checks are at least kCheckGap apart: a burst of writes is one check
 
+  // The user's account as it is now, or nullopt when it is gone or deactivated (the stream ends).
+  std::optional<User> active_user(Database& db) {
+    auto user = find_user(db, user_id);
+    if (!user.ok() || !user->has_value() || !(*user)->active) return std::nullopt;
+    return std::move(**user);
+  }
+
   // Whether the session still stands and the account is active.
   bool still_signed_in() {
     auto lease = app.db().read();
-    auto user = find_user(lease.db(), user_id);
-    if (!user.ok() || !user->has_value() || !(*user)->active) return false;
+    if (!active_user(lease.db())) return false;
     auto sessions = list_sessions(lease.db(), user_id, app.clock().now_ms(), app.config().sessions);
     if (!sessions.ok()) return false;
     for (const auto& s : *sessions)
@@ -67,12 +73,12 @@ struct EventStream {
   // stream must end (the account is gone, or may no longer read records).
   bool changed_since(std::vector<std::string>& changed) {
     auto lease = app.db().read();
-    auto user = find_user(lease.db(), user_id);
-    if (!user.ok() || !user->has_value() || !(*user)->active) return false;
-    if ((*user)->scope_rev != scope_rev) {
+    auto user = active_user(lease.db());
+    if (!user) return false;
+    if (user->scope_rev != scope_rev) {
       // A new role or team: from now on the stream answers for the new reach, and the client's pull resets.
-      scope_rev = (*user)->scope_rev;
-      viewer = Viewer{(*user)->id, (*user)->role, (*user)->team_id};
+      scope_rev = user->scope_rev;
+      viewer = Viewer{user->id, user->role, user->team_id};
       if (!role_may(viewer.role, "customers", Action::read)) return false;
       changed.push_back("scope");
     }
@@ -125,17 +131,12 @@ struct EventStream {
 
 void register_events_routes(App& app) {
   app.route("GET", "/api/v1/events", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
-    for (const auto& [name, value] : ctx.req.params) {
-      Error e = Error::make(ErrorCode::bad_request, {"未知参数：" + name, "unknown parameter: " + name});
-      e.fields[name] = {"未知参数", "unknown parameter"};
-      return e;
-    }
-    if (!role_may(ctx.user->role, "customers", Action::read))
-      return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
+    if (auto refused = refuse_role_without_sync(ctx)) return *refused;
+    if (auto refused = refuse_unknown_params(ctx.req, {})) return *refused;
     if (!app.changes().enter()) {
-      Reply busy = error_reply(Error::make(ErrorCode::busy, {"实时通知连接已满，将定时刷新",
-                                                                    "too many live connections; the client will check for changes periodically"}),
-                               ctx.lang);
+      Error full = Error::make(ErrorCode::busy, {"实时通知连接已满，将定时刷新",
+                                                 "too many live connections; the client will check for changes periodically"});
+      Reply busy = error_reply(full, ctx.lang);
       busy.headers = {{"Retry-After", "60"}};
       return busy;
     }

@@ -1,6 +1,10 @@
 // routes.h — one registration function per resource; main() calls each explicitly (STYLE.md §5).
 #pragma once
 
+#include <initializer_list>
+#include <optional>
+#include <string_view>
+
 #include "server/app.h"
 
 namespace kehu::server {
@@ -17,6 +21,12 @@ void register_user_routes(App& app);
 void register_audit_routes(App& app);
 void register_sync_routes(App& app);
 void register_events_routes(App& app);
+
+// Checks the sync-side routes (/sync, /sync/image, /events) share, in sync_routes.cpp. A role that syncs
+// nothing (kiosk viewers) is told there is nothing here (404), as for any record it may not see.
+std::optional<Error> refuse_role_without_sync(const RequestContext& ctx);
+// The first query parameter not in `known`, refused with a 400 naming it.
+std::optional<Error> refuse_unknown_params(const httplib::Request& req, std::initializer_list<std::string_view> known);
 void register_health_routes(App& app);
 // Last: the static client files answer every other GET outside /api.
 void register_static_routes(App& app);

@@ -32,8 +32,16 @@ Result<int64_t> int_param(const httplib::Request& req, const std::string& name, 
   return n;
 }
 
-// A role that syncs nothing (kiosk viewers) is told there is nothing here, as for any record it may not see.
-std::optional<Error> refuse_role(const RequestContext& ctx) {
+// "Start again from 0": no changes, reset set (SPEC §6).
+SyncBatch reset_batch() {
+  SyncBatch reset;
+  reset.reset = reset.more = true;
+  return reset;
+}
+
+}  // namespace
+
+std::optional<Error> refuse_role_without_sync(const RequestContext& ctx) {
   if (role_may(ctx.user->role, "customers", Action::read)) return std::nullopt;
   return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
 }
@@ -49,18 +57,9 @@ std::optional<Error> refuse_unknown_params(const httplib::Request& req, std::ini
   return std::nullopt;
 }
 
-// "Start again from 0": no changes, reset set (SPEC §6).
-SyncBatch reset_batch() {
-  SyncBatch reset;
-  reset.reset = reset.more = true;
-  return reset;
-}
-
-}  // namespace
-
 void register_sync_routes(App& app) {
   app.route("GET", "/api/v1/sync/image", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
-    if (auto refused = refuse_role(ctx)) return *refused;
+    if (auto refused = refuse_role_without_sync(ctx)) return *refused;
     if (auto refused = refuse_unknown_params(ctx.req, {})) return *refused;
     if (!reaches_all_records(ctx.viewer()))
       return Error::make(ErrorCode::not_found, {"你的角色按页同步数据", "your role syncs page by page"});
@@ -82,7 +81,7 @@ void register_sync_routes(App& app) {
     return reply;
   });
   app.route("GET", "/api/v1/sync", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
-    if (auto refused = refuse_role(ctx)) return *refused;
+    if (auto refused = refuse_role_without_sync(ctx)) return *refused;
     if (auto refused = refuse_unknown_params(ctx.req, {"since", "limit", "count"})) return *refused;
     auto since = int_param(ctx.req, "since", 0, 0, INT64_MAX / 2);
     if (!since.ok()) return since.take_error();

@@ -8,6 +8,7 @@
 //                 holding them all (GET /sync over HTTP, applied, committed), budget 200 ms for 100;
 //   replay        --edits edits queued offline (each its own PATCH of a customer), then back online: from
 //                 the first request to an empty outbox, budget 10 s for 1,000;
+//   after replay  the pull that follows (the replayed edits come back once with their new revs), timed apart;
 //   events        --streams GET /events streams open (the server's cap), then --notices edits one after
 //                 another: from sending the PATCH to the last stream holding its `changes` event (the
 //                 edit's own round trip included), and the PATCH's round trip with the streams open.
@@ -217,7 +218,7 @@ int main(int argc, char** argv) {
   std::printf("first sync of %d customers: %.0f ms\n", customers, ms_since(first));
 
   std::mt19937 rng(1);
-  std::vector<double> incremental, replay;
+  std::vector<double> incremental, replay, catch_up;
   for (int run = 0; run < runs; ++run) {
     // Another user changes `changes` customers.
     for (int i = 0; i < changes; ++i) {
@@ -248,6 +249,13 @@ int main(int argc, char** argv) {
     client.settle();
     replay.push_back(ms_since(t));
     if (client.outbox->failed_count() > 0) fail("an edit was refused: " + client.outbox->last_failure());
+
+    // The pull that follows a replay (the client's own edits come back once, as the event stream would
+    // announce them); timed apart so that the next run's incremental pull holds only the other user's changes.
+    t = Stopwatch::now();
+    client.engine->request_pull();
+    client.settle();
+    catch_up.push_back(ms_since(t));
   }
 
   // Live notices: every stream open, then single edits one after another.
@@ -282,6 +290,8 @@ int main(int argc, char** argv) {
   auto rep = bench::percentiles(replay);
   std::printf("incremental sync of %d changes: p50 %.1f ms, p95 %.1f ms, max %.1f ms (budget 200 ms for 100)\n", changes, inc.p50, inc.p95, inc.max);
   std::printf("replay of %d queued edits: p50 %.0f ms, p95 %.0f ms, max %.0f ms (budget 10 s for 1,000)\n", edits, rep.p50, rep.p95, rep.max);
+  auto back = bench::percentiles(catch_up);
+  std::printf("pull after a replay (the %d edits come back): p50 %.1f ms, p95 %.1f ms, max %.1f ms\n", edits, back.p50, back.p95, back.max);
   std::printf("an edit told to all of %d open event streams: p50 %.1f ms, p95 %.1f ms, max %.1f ms (%d edits; the PATCH's own round trip p50 %.1f ms)\n",
               streams, tell.p50, tell.p95, tell.max, notices, rt.p50);
   return 0;

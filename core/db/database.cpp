@@ -14,6 +14,8 @@ Status Database::replace_with_image(std::string_view) {
   return Error::make(ErrorCode::storage, {"此数据库不能载入数据库文件", "this database cannot load a database file"});
 }
 
+bool Database::watch_rows(RowWatcher) { return false; }
+
 Result<std::optional<int64_t>> Database::query_int(std::string_view sql, const std::vector<SqlValue>& args) {
   auto st = prepare(sql);
   if (!st.ok()) return st.take_error();

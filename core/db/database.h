@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -65,6 +66,15 @@ class Database {
   // refuses: only a database that is SQLite underneath can take a file image.
   virtual Status replace_with_image(std::string_view image);
 
+  // What one write did to one row of a table with rowids.
+  enum class RowOp { inserted, updated, deleted };
+  using RowWatcher = std::function<void(std::string_view table, RowOp op, int64_t rowid)>;
+  // Calls `watcher` (on the writing thread, before the statement returns) for every row this connection
+  // inserts, updates or deletes from now on; an empty watcher stops watching. Rows written by a
+  // transaction that then rolls back are reported too, and a whole-database replacement
+  // (replace_with_image) is not: a watcher that must be exact treats those as "anything may have
+  // changed". Returns false when this database cannot watch (the default); true on SQLite.
+  virtual bool watch_rows(RowWatcher watcher);
   // Convenience: prepare, bind, step once; the first column of the first row, or nullopt for no row.
   Result<std::optional<int64_t>> query_int(std::string_view sql, const std::vector<SqlValue>& args = {});
   Status run(std::string_view sql, const std::vector<SqlValue>& args = {});

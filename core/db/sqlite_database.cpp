@@ -83,8 +83,26 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& 
 }
 
 SqliteDatabase::~SqliteDatabase() {
+  sqlite3_update_hook(db_, nullptr, nullptr);
   drop_statement_cache();
   sqlite3_close_v2(db_);
+}
+
+bool SqliteDatabase::watch_rows(RowWatcher watcher) {
+  if (!watcher) {
+    sqlite3_update_hook(db_, nullptr, nullptr);
+    watcher_.reset();
+    return true;
+  }
+  watcher_ = std::make_unique<RowWatcher>(std::move(watcher));
+  sqlite3_update_hook(
+      db_,
+      [](void* context, int op, const char* /*database*/, const char* table, sqlite3_int64 rowid) {
+        const RowOp row_op = op == SQLITE_INSERT ? RowOp::inserted : op == SQLITE_DELETE ? RowOp::deleted : RowOp::updated;
+        (*static_cast<RowWatcher*>(context))(table, row_op, rowid);
+      },
+      watcher_.get());
+  return true;
 }
 
 void SqliteDatabase::drop_statement_cache() {

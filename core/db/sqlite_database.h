@@ -41,6 +41,9 @@ class SqliteDatabase final : public Database {
   int64_t changes() const override;
   // SQLite's backup API from the image opened in memory (read-only, not copied), in one step.
   Status replace_with_image(std::string_view image) override;
+  // SQLite's update hook (not called for WITHOUT ROWID tables, nor for the truncate optimization of a
+  // DELETE without WHERE).
+  bool watch_rows(RowWatcher watcher) override;
 
   sqlite3* handle() { return db_; }
 
@@ -53,6 +56,7 @@ class SqliteDatabase final : public Database {
 
   sqlite3* db_;
   std::unordered_multimap<std::string, sqlite3_stmt*> cache_;
+  std::unique_ptr<RowWatcher> watcher_;  // a stable address for the hook's context pointer
 };
 
 // The SQLite library version in use ("3.53.2"), for --version and diagnostics.

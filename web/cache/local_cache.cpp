@@ -44,6 +44,13 @@ Status add_outbox_action_column(Database& db) {
 
 }  // namespace
 
+LocalCache::LocalCache(std::unique_ptr<Database> db) : db_(std::move(db)) {
+  // Without a watcher every reader is told "anything may have changed" (complete = false).
+  RecordJournal* journal = journal_.get();
+  if (!db_->watch_rows([journal](std::string_view table, Database::RowOp op, int64_t id) { journal->note(table, op, id); }))
+    journal_->go_blind();
+}
+
 Result<std::unique_ptr<LocalCache>> LocalCache::attach(std::unique_ptr<Database> db) {
   auto version = migrate(*db);
   if (!version.ok()) return version.take_error();
@@ -54,6 +61,7 @@ Result<std::unique_ptr<LocalCache>> LocalCache::attach(std::unique_ptr<Database>
 
 Result<LocalCache::ImageLoaded> LocalCache::load_image(std::string_view image) {
   settings_.reset();
+  journal_->forget_all();  // the backup API writes pages, not rows: nothing is reported
   KEHU_TRY(db_->replace_with_image(image));
   auto version = migrate(*db_);
   if (!version.ok()) return version.take_error();
@@ -185,6 +193,7 @@ const json& LocalCache::settings() {
 }
 
 Status LocalCache::clear_synced() {
+  journal_->forget_all();  // DELETE of a whole table may skip the update hook (SQLite's truncate optimization)
   for (const auto* e : record_entities()) {
     KEHU_TRY(db_->run("DELETE FROM " + e->name + " WHERE id > 0"));
     if (!is_searchable(*e)) continue;

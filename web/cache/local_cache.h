@@ -18,6 +18,7 @@
 #include "core/db/database.h"
 #include "core/entity/entity_def.h"
 #include "core/query/list_query.h"
+#include "web/cache/record_journal.h"
 
 namespace kehu::client {
 
@@ -64,8 +65,13 @@ class LocalCache {
   };
   Result<ImageLoaded> load_image(std::string_view image);
 
+  // Which records changed since a reader's mark (record_journal.h): a list re-reads only those rows.
+  const RecordJournal& journal() const { return *journal_; }
+
  private:
-  explicit LocalCache(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  explicit LocalCache(std::unique_ptr<Database> db);
+  // Before db_, so that it outlives the connection whose watcher writes to it.
+  std::unique_ptr<RecordJournal> journal_ = std::make_unique<RecordJournal>();
   std::unique_ptr<Database> db_;
   std::optional<nlohmann::json> settings_;
 };

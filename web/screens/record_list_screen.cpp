@@ -63,8 +63,26 @@ std::multimap<std::string, std::string> RecordListScreen::params() const {
   return p;
 }
 
-void RecordListScreen::requery(Ui& ui, LocalCache& cache) {
+bool RecordListScreen::order_is_fixed() const {
+  if (!search_.empty()) return false;
+  for (const auto& [field, value] : filter_value_)
+    if (!value.empty()) return false;
+  const std::string& sort = sorts_[static_cast<size_t>(sort_)].param;
+  return sort == "id" || sort == "-id";
+}
+
+void RecordListScreen::refresh(Ui& ui, LocalCache& cache) {
   stale_ = false;
+  RecordChanges changes = cache.journal().changes_since(entity_, journal_mark_);
+  if (!changes.complete || changes.added_or_removed || !order_is_fixed()) return requery(ui, cache);
+  journal_mark_ = cache.journal().mark();
+  if (changes.names_changed) rows_.clear();  // an owner's name or an option's label may read differently
+  for (int64_t id : changes.changed) rows_.erase(id);
+}
+
+void RecordListScreen::requery(Ui& ui, LocalCache& cache) {
+  query_due_ = stale_ = false;
+  journal_mark_ = cache.journal().mark();
   rows_.clear();
   auto start = std::chrono::steady_clock::now();
   auto ids = cache.find_ids(entity_, params());
@@ -97,7 +115,7 @@ void RecordListScreen::apply_view(const json& state) {
   sort_ = 0;
   for (size_t i = 0; i < sorts_.size(); ++i)
     if (state.value("sort", json()) == sorts_[i].param) sort_ = static_cast<int>(i);
-  stale_ = true;
+  query_due_ = true;
 }
 
 std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool may_create, bool may_update, bool online) {
@@ -110,7 +128,7 @@ std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool
     ImGui::SameLine(0, ui.px(16));
     if (ui.input(name + ".search", "", search_, ui.tr("搜索" + entity_.label.zh + "…", "Search " + entity_.label.en + "s…"), false,
                  ui.px(320)))
-      stale_ = true;
+      query_due_ = true;
   }
   if (may_create) {
     ImGui::SameLine();
@@ -133,7 +151,7 @@ std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool
     }
     if (ui.combo(name + ".filter." + f->name, "", index, labels, ui.tr("全部" + f->label.zh, "Any " + f->label.en), combo_w)) {
       filter_value_[f->name] = index >= 0 ? options[static_cast<size_t>(index)].value : "";
-      stale_ = true;
+      query_due_ = true;
     }
   }
   if (!filters_.empty()) ui.same_line_if_fits(combo_w);
@@ -142,10 +160,11 @@ std::optional<ListIntent> RecordListScreen::draw(Ui& ui, LocalCache& cache, bool
   int sort = sort_;
   if (ui.combo(name + ".sort", "", sort, sort_labels, sort_labels[0], combo_w) && sort >= 0) {
     sort_ = sort;
-    stale_ = true;
+    query_due_ = true;
   }
   ui.same_line_if_fits(ui.px(110), ui.px(16));  // the count
-  if (stale_) requery(ui, cache);
+  if (query_due_) requery(ui, cache);
+  else if (stale_) refresh(ui, cache);
   if (!error_.empty()) ui.text_colored(name + ".error", error_, kRed);
   ui.text(name + ".count", ui.tr("共 " + std::to_string(ids_.size()) + " 条",
                                  std::to_string(ids_.size()) + (ids_.size() == 1 ? " record" : " records")));

@@ -5,7 +5,10 @@
 // and the fields it lists by; the filters are its option fields; the sorts are its sortable fields. The
 // list holds the ids of every match (LocalCache::find_ids, core's list query on the cache) and reads only
 // the rows on screen (ImGuiListClipper), so 100k rows scroll as smoothly as 100. It queries again when
-// the search, a filter or the sort changes, or when the cache changed (mark_stale()).
+// the search, a filter or the sort changes. When the cache changed (mark_stale(): a pull, an edit) it
+// asks the cache's journal what changed (record_journal.h): with no search or filter and an order by
+// id, only a record added or removed can change which ids the list holds, so otherwise it re-reads just
+// the changed rows — a live update of three customers costs three row reads, not a query of 100k.
 //
 // The user's saved views of the list (saved_views.h) sit beside the search.
 //
@@ -53,6 +56,10 @@ class RecordListScreen {
     Text label;
   };
   void requery(Ui& ui, LocalCache& cache);
+  // The cache changed: re-reads the changed rows, or everything when the ids or their order may have moved.
+  void refresh(Ui& ui, LocalCache& cache);
+  // No search, no filter and an order by id: only a record added or removed moves the list's ids.
+  bool order_is_fixed() const;
   // A row's context menu (right click, or a long press): open, edit, copy its name or a number.
   std::optional<ListIntent> draw_row_menu(Ui& ui, const nlohmann::json& row, bool may_update);
   // Makes sure rows [first, end) of ids_ are loaded, reading ahead of the scroll (see the definition).
@@ -72,7 +79,9 @@ class RecordListScreen {
   std::string search_;
   std::map<std::string, std::string> filter_value_;  // field -> the value it filters by ("": all)
   int sort_ = 0;
-  bool stale_ = true;
+  bool query_due_ = true;  // the search, a filter or the sort changed
+  bool stale_ = false;     // the cache changed since the last query or refresh
+  uint64_t journal_mark_ = 0;  // the cache journal's position when ids_ and rows_ were read
   std::vector<int64_t> ids_;
   std::map<int64_t, nlohmann::json> rows_;    // the rows last drawn, by id
   std::string error_;

@@ -17,6 +17,13 @@ int64_t ChangeFeed::wait_past(int64_t seen, std::chrono::milliseconds slice) {
   return rev_.load();
 }
 
+bool ChangeFeed::outside_check_due() {
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  int64_t due = next_outside_check_ns_.load();
+  if (now < due) return false;
+  return next_outside_check_ns_.compare_exchange_strong(due, now + std::chrono::nanoseconds(kOutsideWriteGap).count());
+}
+
 bool ChangeFeed::enter() {
   int open = open_.load();
   while (open < capacity_)

@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "core/store/write_txn.h"
 #include "core/sync/sync_reader.h"
 #include "core/users/role_rights.h"
 #include "server/routes/routes.h"
@@ -100,6 +101,13 @@ struct EventStream {
     }
     int64_t rev = feed.wait_past(told_rev, std::chrono::milliseconds(250));
     if (feed.closed()) return false;
+    if (rev == told_rev && feed.outside_check_due()) {
+      // A quiet spell: has another process written to the file (change_feed.h)?
+      auto lease = app.db().read();
+      auto committed = committed_rev(lease.db());
+      if (committed.ok()) feed.publish(*committed);
+      rev = feed.rev();
+    }
     if (rev > told_rev && steady_clock::now() < next_check) {
       std::this_thread::sleep_until(next_check);  // wait_past would not wait: the rev has moved already
       return true;

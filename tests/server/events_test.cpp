@@ -9,6 +9,10 @@
 #include <mutex>
 #include <thread>
 
+#include "core/db/sqlite_database.h"
+#include "core/entity/entity_def.h"
+#include "core/store/record_store.h"
+#include "core/store/write_txn.h"
 #include "core/sync/server_events.h"
 #include "test_server.h"
 
@@ -175,6 +179,30 @@ TEST_CASE("a client hears of the changes it may see, and of none it may not") {
   const size_t before = events.count("changes");
   reps.customer(reps.rep2, "温州鞋业贸易有限公司");
   CHECK(events.wait_for("changes", before + 1));
+}
+
+TEST_CASE("a write by another process on the same file is news within about a second") {
+  TestServer s;
+  TwoReps reps(s);
+  json mine = reps.customer(reps.rep1, "苏州丝绸之家");
+  EventReader events(s.port(), reps.token1);
+  REQUIRE(events.wait_for("ready", 1));
+  std::this_thread::sleep_for(300ms);
+  REQUIRE(events.count("changes") == 0);
+  // Another connection to the file, as the console command or a restore would write: no hook of this
+  // server's pool sees it.
+  {
+    auto other = SqliteDatabase::open(s.db_path(), SqliteOptions{});
+    REQUIRE(other.ok());
+    SystemClock clock;
+    auto txn = WriteTxn::begin(**other, clock, Actor{});
+    REQUIRE(txn.ok());
+    REQUIRE(update_record(**txn, customers_def(), mine["id"].get<int64_t>(), {{"level", "A"}}, mine["rev"].get<int64_t>()).ok());
+    REQUIRE((*txn)->commit().ok());
+  }
+  const auto written = std::chrono::steady_clock::now();
+  REQUIRE(events.wait_for("changes", 1, 3s));
+  CHECK(std::chrono::steady_clock::now() - written < 2s);
 }
 
 TEST_CASE("signing out ends the stream; no session, no stream") {

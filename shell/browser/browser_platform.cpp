@@ -41,6 +41,7 @@ namespace {
 // A flush is handed to the page in tasks of at least one slice and at most about kPersistSliceMs.
 constexpr size_t kPersistSliceBytes = 1024 * 1024;
 constexpr double kPersistSliceMs = 8;
+constexpr int kFlushAttempts = 3;  // a flush IndexedDB did not store, tried at once this many times in all
 }  // namespace
 
 void BrowserPlatform::send(HttpRequest request, HttpCallback done) {
@@ -137,6 +138,9 @@ void BrowserPlatform::persist_cache() {
     return;
   }
   flushing_ = take_dirty(open_cache_);
+  in_flight_name_ = open_cache_;
+  in_flight_.clear();
+  for (const auto& chunk : flushing_.chunks) in_flight_.push_back(chunk.index);
   flush_next_ = 0;
   persisting_ = handing_over_ = true;
   kehu_js_persist_begin(open_cache_.c_str(), static_cast<double>(flushing_.size));
@@ -163,8 +167,18 @@ void BrowserPlatform::persist_step() {
   kehu_js_persist_commit();  // one IndexedDB transaction: the stored copy moves from one commit to the next
 }
 
-void BrowserPlatform::persist_done(bool) {
+void BrowserPlatform::persist_done(bool stored) {
   persisting_ = false;
+  if (stored) {
+    failed_flushes_ = 0;
+  } else {
+    // IndexedDB kept the copy of the flush before (one transaction): store these chunks again, at once
+    // a few times (a busy disk, a transaction aborted by the browser), then with the next commit. A cache
+    // being handed to another tab waits for those attempts before it lets go.
+    mark_dirty_again(in_flight_name_, in_flight_);
+    if (++failed_flushes_ < kFlushAttempts) persist_again_ = true;
+  }
+  in_flight_.clear();
   if (persist_again_) {
     persist_again_ = false;
     persist_cache();

@@ -61,6 +61,10 @@ class BrowserPlatform final : public Platform {
   std::string releasing_;    // a cache let go of: the lock goes once what it changed is stored
   bool persisting_ = false;  // a flush is under way (handing over, or the IndexedDB write)
   bool persist_again_ = false;
+  // The flush under way, by chunk: marked dirty again if IndexedDB does not store it (chunk_vfs.h).
+  std::string in_flight_name_;
+  std::vector<uint32_t> in_flight_;
+  int failed_flushes_ = 0;  // in a row; retried at once up to kFlushAttempts, then with the next commit
   // The flush being handed to the page: a snapshot of the changed chunks taken at one commit, passed in
   // slices of kPersistSliceBytes, one per task, so no task copies tens of megabytes at once.
   DirtyChunks flushing_;

@@ -75,3 +75,40 @@ TEST_CASE("a chunk snapshot keeps the file as it was when taken, while the datab
   db.reset();
   forget_file(name);
 }
+
+TEST_CASE("a flush that was not stored goes again with the next one, so the stored copy stays a whole commit") {
+  const std::string name = "failed-flush-test.db";
+  auto db = open_on_chunks(name);
+  REQUIRE(db->exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT);"
+                   "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
+                   " INSERT INTO t SELECT i, printf('%0400d', i) FROM n;").ok());
+  const DirtyChunks stored = take_dirty(name);  // what IndexedDB holds
+
+  // A commit whose flush IndexedDB refused (the stored copy is still `stored`).
+  REQUIRE(db->exec("UPDATE t SET body = 'refused flush' WHERE id <= 1000;").ok());
+  DirtyChunks refused = take_dirty(name);
+  REQUIRE_FALSE(refused.chunks.empty());
+  std::vector<uint32_t> indices;
+  for (const auto& c : refused.chunks) indices.push_back(c.index);
+  mark_dirty_again(name, indices);
+  CHECK(has_dirty(name));
+
+  // A later commit touching other rows; its flush is stored over `stored`.
+  REQUIRE(db->exec("UPDATE t SET body = 'next flush' WHERE id > 1900;").ok());
+  const DirtyChunks next = take_dirty(name);
+  std::string file = assemble(stored);
+  file.resize(static_cast<size_t>(next.size), '\0');
+  for (const auto& c : next.chunks) file.replace(static_cast<size_t>(c.index) * kChunkSize, c.length, c.view());
+  auto copy = SqliteDatabase::open(":memory:", SqliteOptions{.wal = false});
+  REQUIRE(copy.ok());
+  REQUIRE((*copy)->replace_with_image(file).ok());
+  CHECK(value(**copy, "SELECT count(*) FROM t WHERE body = 'refused flush'") == 1000);
+  CHECK(value(**copy, "SELECT count(*) FROM t WHERE body = 'next flush'") == 100);
+  auto check = (*copy)->prepare("PRAGMA integrity_check");
+  REQUIRE(check.ok());
+  REQUIRE((*check)->step().value());
+  CHECK((*check)->column_text(0) == "ok");
+
+  db.reset();
+  forget_file(name);
+}

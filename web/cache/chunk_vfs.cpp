@@ -229,6 +229,14 @@ DirtyChunks take_dirty(const std::string& name) {
   return out;
 }
 
+void mark_dirty_again(const std::string& name, const std::vector<uint32_t>& indices) {
+  auto f = file_named(name, false);
+  if (!f) return;  // forgotten meanwhile (deleted, or handed to another tab)
+  for (uint32_t index : indices)
+    if (index < f->chunks.size()) f->dirty.insert(index);
+  f->size_dirty = true;
+}
+
 bool has_dirty(const std::string& name) {
   auto f = file_named(name, false);
   return f && (!f->dirty.empty() || f->size_dirty);

@@ -47,6 +47,10 @@ struct DirtyChunks {
 // here (copy on write), so taking the whole of a 200 MB cache costs no more than taking one chunk.
 DirtyChunks take_dirty(const std::string& name);
 bool has_dirty(const std::string& name);
+// A flush of these chunks (taken by take_dirty) was not stored: they are dirty again, so the next flush
+// carries them with whatever changed since. Without this the next flush would store only the newer
+// chunks over a copy that lacks these, a file no commit ever had. Indices past the file's end are ignored.
+void mark_dirty_again(const std::string& name, const std::vector<uint32_t>& indices);
 
 // Drops the in-memory file (after the database using it was closed).
 void forget_file(const std::string& name);

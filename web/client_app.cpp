@@ -15,6 +15,7 @@ bool ClientApp::wants_frame() const { return state_->wants_frame() || fonts_.wan
 void ClientApp::on_online_changed(bool online) { state_->on_online_changed(online); }
 void ClientApp::on_location_changed(const std::string& path) { state_->on_location_changed(path); }
 void ClientApp::on_cache_claimed() { state_->on_cache_claimed(); }
+int ClientApp::queue_notes_edits(int count, const std::string& notes) { return state_->queue_notes_edits(count, notes); }
 bool ClientApp::sign_in(const std::string& username, const std::string& password) { return state_->sign_in(username, password); }
 
 }  // namespace kehu::client

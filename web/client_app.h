@@ -47,6 +47,9 @@ class ClientApp {
   // nothing done) when the login screen is not showing: a saved session was opened.
   bool sign_in(const std::string& username, const std::string& password);
 
+  // ClientState::queue_notes_edits: the outbox's replay measured in the page.
+  int queue_notes_edits(int count, const std::string& notes);
+
   FontAtlas& fonts() { return fonts_; }
   TestHook& test_hook() { return test_hook_; }
 

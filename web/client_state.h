@@ -61,6 +61,10 @@ class ClientState {
     submit_login(LoginIntent{username, password});
     return true;
   }
+  // For measuring the outbox's replay in the page (bench/browser/client_bench.mjs, through window.kehuTest
+  // with ?test=1): queues an edit of the notes of each of the first `count` customers in the cache, the way
+  // the form's save queues one. Returns how many were queued (0 when no cache is open).
+  int queue_notes_edits(int count, const std::string& notes);
 
  private:
   enum class Screen { login, opening, other_tab, syncing, dashboard, list, detail, form, users, teams, audit, settings };

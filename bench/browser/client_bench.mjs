@@ -3,7 +3,7 @@
 // database and calls this; by hand:
 //
 //   node bench/browser/client_bench.mjs --db FILE --customers N [--contacts M] [--cold-runs 5]
-//        [--sync-timeout 900] [--skip-cold] [--skip-edit] [--skip-live] [--skip-warm] [--skip-frames] [--calendar-per-day 60]
+//        [--sync-timeout 900] [--skip-cold] [--skip-edit] [--skip-live] [--skip-replay] [--replay-edits 1000] [--skip-warm] [--skip-frames] [--calendar-per-day 60]
 //        [--static DIR] [--profile FILE] [--profile-frames DIR]
 //
 // --static DIR serves another build of the client's files (e.g. one linked with --profiling-funcs, so
@@ -29,7 +29,10 @@
 //      kehuPersistCommit: dirty chunks copied out of the wasm heap and put into the IndexedDB transaction).
 //      Then live changes: another user renames the 100 newest customers through the API, one PATCH after
 //      another, while the list is open; from the last PATCH's answer to the list showing it (the server's
-//      GET /events stream, the pull, the cache commit, the frame), and from the first PATCH.
+//      GET /events stream, the pull, the cache commit, the frame), and from the first PATCH. Then replay:
+//      offline, the page queues an edit of each of the --replay-edits customers with the lowest ids the
+//      way the form's save does (window.kehuTest.queueNotesEdits); from going online to an empty outbox,
+//      and the server is checked to hold every edit.
 //   4. warm start: the page reloaded with the context offline; time to the list with every customer.
 //   5. frame times (window.kehuBoot.frames.recent: each frame's start and length) while scrolling the list
 //      of every customer with the mouse wheel, a step at a time and in long flings, and on a full
@@ -54,6 +57,8 @@ const { values: opt } = parseArgs({
     'skip-cold': { type: 'boolean', default: false },
     'skip-edit': { type: 'boolean', default: false },
     'skip-live': { type: 'boolean', default: false },
+    'skip-replay': { type: 'boolean', default: false },
+    'replay-edits': { type: 'string', default: '1000' },
     'skip-warm': { type: 'boolean', default: false },
     'skip-frames': { type: 'boolean', default: false },
     'calendar-per-day': { type: 'string', default: '60' },
@@ -63,7 +68,7 @@ const { values: opt } = parseArgs({
   },
 });
 if (!opt.db || !opt.customers) {
-  console.error('usage: node client_bench.mjs --db FILE --customers N [--contacts M] [--cold-runs 5] [--sync-timeout S] [--skip-cold] [--skip-edit] [--skip-live] [--skip-warm] [--skip-frames] [--calendar-per-day N] [--static DIR] [--profile FILE] [--profile-frames DIR]');
+  console.error('usage: node client_bench.mjs --db FILE --customers N [--contacts M] [--cold-runs 5] [--sync-timeout S] [--skip-cold] [--skip-edit] [--skip-live] [--skip-replay] [--replay-edits 1000] [--skip-warm] [--skip-frames] [--calendar-per-day N] [--static DIR] [--profile FILE] [--profile-frames DIR]');
   process.exit(2);
 }
 const N = Number(opt.customers);
@@ -636,6 +641,52 @@ async function liveChanges(page, baseUrl) {
   row(`live: ${items.length} changes by another user, last answered → on the open list`, `${f0(tSeen - tLast)} ms`, '≤ 200 ms', tSeen - tLast <= 200);
 }
 
+// --- 3c. replay: edits queued offline, sent when the page is back online ---
+
+async function replayEdits(context, page, baseUrl, count) {
+  await click(page, 'nav.customers');
+  await context.setOffline(true);
+  await waitForSnapshot(page, (s) => s.online === false && s, { what: 'offline' });
+  const notes = `离线批量修改 ${Date.now()}`;
+  // Queued the way the form's save queues an edit (ClientState::queue_notes_edits), one per customer.
+  const queued = await page.evaluate(([n, text]) => window.kehuTest.queueNotesEdits(n, text), [count, notes]);
+  if (queued !== count) throw new Error(`queued ${queued} edits, not ${count}`);
+  await waitForSnapshot(page, (s) => s.pending === queued && s, { what: `${queued} edits pending` });
+  await sleep(1000);  // the flush of the queue is stored: the replay starts from a quiet page
+  const before = await readPage(page);
+  const t0 = Date.now();
+  await context.setOffline(false);
+  await waitForSnapshot(page, (s) => s.online === true && s.pending === 0 && s, { what: 'the outbox empty', timeout: 300000, interval: 20 });
+  const took = Date.now() - t0;
+  // Each PATCH's time on the network (resource timing) and the time from one answer to the next request.
+  const patches = await page.evaluate((since) => performance.getEntriesByType('resource')
+    .filter((e) => e.startTime >= since && /\/api\/v1\/customers\/\d+$/.test(e.name))
+    .map((e) => [e.startTime, e.responseEnd]), before.now);
+  const inFlight = patches.map(([a, b]) => b - a).sort((a, b) => a - b);
+  const between = patches.slice(1).map(([a], i) => a - patches[i][1]).sort((a, b) => a - b);
+  const median = (v) => (v.length ? v[Math.floor(v.length / 2)] : NaN);
+  console.log(`replay: ${patches.length} PATCH requests seen; each on the network median ${f1(median(inFlight))} ms, ` +
+    `answer → next request median ${f1(median(between))} ms`);
+  const after = await readPage(page);
+  const calls = after.calls.filter((c) => c.start >= before.now);
+  const byKind = {};
+  for (const c of calls) (byKind[c.kind] ??= []).push(c.dur);
+  console.log(`replay: ${queued} edits queued offline sent in ${f2(took / 1000)} s after the page went online; main thread: ` +
+    `${Object.entries(byKind).map(([k, d]) => `${k} ${d.length} calls, ${f0(sum(d))} ms (longest ${f0(max(d))} ms)`).join('; ')}`);
+  // The server has them: the first and the last of the customers edited (the client's lowest ids).
+  const api = await adminApi(baseUrl);
+  const items = [];
+  for (let cursor = null; items.length < queued;) {
+    const page = await api.listCustomers({ sort: 'id', limit: String(Math.min(500, queued - items.length)), ...(cursor ? { cursor } : {}) });
+    items.push(...page.items);
+    if (!page.next_cursor || page.items.length === 0) break;
+    cursor = page.next_cursor;
+  }
+  const missing = queued - items.filter((c) => c.notes === notes).length;
+  if (missing > 0) throw new Error(`${missing} of ${queued} replayed edits are not on the server`);
+  row(`replay of ${thousands(queued)} queued edits (online → outbox empty)`, `${f2(took / 1000)} s`, '≤ 10 s', took <= 10000);
+}
+
 // --- 4. warm start: reload while offline, the list from the local cache ---
 
 async function warmStart(context, page) {
@@ -813,6 +864,7 @@ try {
     await firstSync(page, server.baseUrl);
     if (!opt['skip-edit']) await editAfterSync(page);
     if (!opt['skip-live']) await liveChanges(page, server.baseUrl);
+    if (!opt['skip-replay']) await replayEdits(context, page, server.baseUrl, Number(opt['replay-edits']));
     if (!opt['skip-warm']) await warmStart(context, page);
     if (!opt['skip-frames']) {
       // After the first sync, so its figures stay comparable with earlier runs; the client pulls them.

@@ -589,6 +589,14 @@
         if (!started) return { screen: '', frame: 0, lang: '', online: navigator.onLine, pending: 0, items: [] };
         return JSON.parse(UTF8ToString(Module._kehu_test_snapshot()));
       },
+      // Queues an edit of the notes of each of the first `count` customers (the replay bench).
+      queueNotesEdits: function (count, notes) {
+        if (!started) return 0;
+        var queued = 0;
+        withUtf8(notes, function (p) { queued = Module._kehu_test_queue_notes_edits(count, p); });
+        requestFrame();
+        return queued;
+      },
     };
   }
 })();

@@ -236,6 +236,10 @@ EMSCRIPTEN_KEEPALIVE void kehu_font_data(int which, const char* data, int len) {
   host->input_frames = 2;
 }
 
+EMSCRIPTEN_KEEPALIVE int kehu_test_queue_notes_edits(int count, const char* notes) {
+  return host->app.queue_notes_edits(count, notes ? notes : "");
+}
+
 EMSCRIPTEN_KEEPALIVE const char* kehu_test_snapshot() {
   host->snapshot = host->app.test_hook().snapshot(host->scale);
   return host->snapshot.c_str();

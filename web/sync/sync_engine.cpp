@@ -17,6 +17,10 @@ constexpr double kPeriodicSeconds = 30;
 // that broke without the host noticing.
 constexpr double kPeriodicSecondsLive = 300;
 constexpr double kFirstSyncPersistSeconds = 5;
+// While the outbox drains, the cache is stored at most this often and once it has drained: an answer
+// not yet stored is lost only with the tab, and its edit then goes again, which the server answers once
+// (a POST by its Idempotency-Key, a PATCH's stale rev by a merge that finds nothing left, a DELETE by 404).
+constexpr double kReplayPersistSeconds = 2;
 constexpr int kImageAttempts = 2;
 
 // The server's row in a 409 conflict answer ({"error": {"code": "conflict", …}, "current": {…}}); null
@@ -157,8 +161,15 @@ void SyncEngine::push(const OutboxEntry& entry) {
       Status st = outbox_.refused(entry, error.is_object() ? error : json(error_message(response)));
       if (!st.ok()) last_error_ = st.error().message.en;
     }
-    platform_.persist_cache();
+    const double now = platform_.monotonic_seconds();
+    const bool more = outbox_.next().has_value();
+    if (!more || now - last_persist_ >= kReplayPersistSeconds) {
+      platform_.persist_cache();
+      last_persist_ = now;
+    }
     if (on_changed) on_changed();
+    // The next edit goes at once, not at the next frame (a hidden or idle page draws none).
+    if (more) tick();
   });
 }
 

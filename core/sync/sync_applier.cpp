@@ -40,11 +40,22 @@ Status store_server_record(Database& db, const EntityDef& entity, const json& ro
   if (!row.is_object() || !row.value("id", json()).is_number_integer() || !row.value("rev", json()).is_number_integer())
     return malformed(entity.name + " row without id or rev");
   int64_t id = row["id"].get<int64_t>();
-  // Replace, not update in place: the index is rebuilt from the new row. A first sync inserts only new
-  // ids, so the removal (and its index deletions, the costly part) runs only for a row the cache has.
+  // Replace, not update in place. A first sync inserts only new ids, so the removal runs only for a row
+  // the cache has; its index entries (the costly part: a contentless FTS5 deletion costs as much as an
+  // insertion) are rebuilt only when the text they index changed — an edit of notes, a stage or an
+  // owner, the common case, leaves the search text as it was.
   auto cached = db.query_int("SELECT 1 FROM " + entity.name + " WHERE id = ?1", {id});
   if (!cached.ok()) return cached.take_error();
-  if (cached->has_value()) KEHU_TRY(remove_cached_record(db, entity, id));
+  bool index_kept = false;
+  if (cached->has_value()) {
+    if (is_searchable(entity)) {
+      auto before = get_record(db, entity, id);
+      if (!before.ok()) return before.take_error();
+      index_kept = trigram_body(entity, *before) == trigram_body(entity, row) && ngram_body(entity, *before) == ngram_body(entity, row);
+    }
+    if (index_kept) KEHU_TRY(db.run("DELETE FROM " + entity.name + " WHERE id = ?1", {id}));
+    else KEHU_TRY(remove_cached_record(db, entity, id));
+  }
   auto code = row.find("code");
   if (entity.field("code") && code != row.end() && code->is_string()) {
     // Codes are unique. Within one server transaction two records may swap codes; the other row's
@@ -61,7 +72,7 @@ Status store_server_record(Database& db, const EntityDef& entity, const json& ro
                               {"created_by", optional_int(row.value("created_by", json()))},
                               {"updated_by", optional_int(row.value("updated_by", json()))}},
                              row));
-  return index_new_record(db, entity, id, row);
+  return index_kept ? ok_status() : index_new_record(db, entity, id, row);
 }
 
 Result<ApplyStats> apply_sync_changes(Database& db, const json& changes) {

@@ -40,6 +40,24 @@ TEST_CASE("a cache filled by sync answers list and search queries exactly as the
     CHECK(list_page(*cache, contacts_def(), {}).empty());
     CHECK(list_page(*cache, customers_def(), {}) == list_page(server.db(), customers_def(), {}));
   }
+  SUBCASE("an edit that leaves the search text as it was keeps the index, and the next one that changes it rebuilds it") {
+    // Notes are not searched: the cached row is replaced, its index entries kept.
+    REQUIRE(server.try_update(customers_def(), made[1]["id"], {{"level", "A"}}, made[1]["rev"]).ok());
+    next = pull_changes(server.db(), *cache, next, 100);
+    for (const char* q : {"科技", "上海", "13800138001"}) {
+      CAPTURE(q);
+      CHECK(list_page(*cache, customers_def(), {{"q", q}}) == list_page(server.db(), customers_def(), {{"q", q}}));
+    }
+    CHECK(list_page(*cache, customers_def(), {}) == list_page(server.db(), customers_def(), {}));
+    // Then the name: the old words are gone from the index, the new ones found.
+    auto current = get_record(server.db(), customers_def(), made[1]["id"]);
+    REQUIRE(current.ok());
+    REQUIRE(server.try_update(customers_def(), made[1]["id"], {{"name", "深圳物流"}}, (*current)["rev"]).ok());
+    pull_changes(server.db(), *cache, next, 100);
+    CHECK(list_page(*cache, customers_def(), {{"q", "上海"}}).empty());
+    CHECK(list_page(*cache, customers_def(), {{"q", "深圳"}}).size() == 1);
+    CHECK(list_page(*cache, customers_def(), {{"q", "物流"}}) == list_page(server.db(), customers_def(), {{"q", "物流"}}));
+  }
   SUBCASE("two customers swapping codes in one transaction land without a unique clash") {
     json a = made[2], b = made[3];
     {

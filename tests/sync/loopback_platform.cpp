@@ -23,6 +23,16 @@ void LoopbackPlatform::deliver() {
   }
 }
 
+void LoopbackPlatform::deliver_newest_first() {
+  std::deque<Pending> now;
+  now.swap(queue_);
+  while (!now.empty()) {
+    Pending p = std::move(now.back());
+    now.pop_back();
+    p.done(online_ ? perform(p.request) : HttpResponse{});
+  }
+}
+
 void LoopbackPlatform::perform_and_lose_answers() {
   while (!queue_.empty()) {
     if (online_) perform(queue_.front().request);

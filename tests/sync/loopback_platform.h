@@ -43,6 +43,9 @@ class LoopbackPlatform final : public Platform {
   // The queued requests reach the server, but their answers never come back.
   void perform_and_lose_answers();
   bool idle() const { return queue_.empty(); }
+  size_t queued() const { return queue_.size(); }
+  // deliver(), the newest request first: answers that overtake each other on the network.
+  void deliver_newest_first();
 
  private:
   HttpResponse perform(const HttpRequest& request);

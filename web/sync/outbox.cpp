@@ -259,6 +259,39 @@ std::optional<OutboxEntry> Outbox::next() {
   return entries->front();
 }
 
+namespace {
+
+// Whether `v` holds a negative integer anywhere: a reference to a record created here, not yet sent.
+bool names_local_record(const json& v) {
+  if (v.is_number_integer()) return v.get<int64_t>() < 0;
+  if (v.is_object() || v.is_array())
+    for (const auto& item : v)
+      if (names_local_record(item)) return true;
+  return false;
+}
+
+}  // namespace
+
+std::vector<OutboxEntry> Outbox::sendable_alongside(size_t max, const std::set<std::pair<std::string, int64_t>>& in_flight) {
+  std::vector<OutboxEntry> out;
+  if (max == 0) return out;
+  // A window of the queue: pipelining needs only the next few; the rest wait their turn.
+  auto waiting = read_entries(cache_.db(), "state = 'pending' AND seq IN (SELECT seq FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 16)", {});
+  if (!waiting.ok()) return out;
+  std::set<std::pair<std::string, int64_t>> held = in_flight;  // records whose turn has not come
+  for (auto& e : *waiting) {
+    if (send_alone_.count(e.seq)) break;  // in flight alone, or next to go alone
+    std::pair<std::string, int64_t> record{e.entity, e.record_id};
+    if (held.count(record)) continue;  // in flight, or an older entry of it waits: after those
+    const bool plain_edit = e.method == "PATCH" && e.action.empty() && e.record_id > 0 && !names_local_record(e.body);
+    if (!plain_edit) break;
+    held.insert(record);
+    out.push_back(std::move(e));
+    if (out.size() >= max) break;
+  }
+  return out;
+}
+
 Status Outbox::accepted(const OutboxEntry& entry, const json& record) {
   const EntityDef* entity = find_entity(entry.entity);
   if (!entity) return cache_.db().run("DELETE FROM outbox WHERE seq = ?1", {entry.seq});

@@ -12,6 +12,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,17 @@ class Outbox {
 
   // The oldest pending entry, if any.
   std::optional<OutboxEntry> next();
+  // Entries that may go while the entries of `in_flight` (entity, record id) are on their way, at most
+  // `max`, oldest first: plain edits (PATCH) of records the server has, each of a record with no entry in
+  // flight and none older still waiting, naming no record created here. The scan stops at the first
+  // entry of any other kind (a creation, a delete, an action: what follows may depend on it) and at
+  // an entry to be sent alone (send_alone). Edits of different records commute on the server but for
+  // rules that compare records (a duplicate phone): an edit refused while an older one was on its way
+  // is sent again alone (SyncEngine), in its place in the queue, before it counts as refused.
+  std::vector<OutboxEntry> sendable_alongside(size_t max, const std::set<std::pair<std::string, int64_t>>& in_flight);
+  // `seq` goes alone when its turn comes: nothing is sent alongside it, and no entry after it goes first.
+  void send_alone(int64_t seq) { send_alone_.insert(seq); }
+  void sent_alone(int64_t seq) { send_alone_.erase(seq); }
   // The server accepted `entry` and answered with `record`: the cache takes the server's row, and the
   // entry is removed.
   Status accepted(const OutboxEntry& entry, const nlohmann::json& record);
@@ -126,6 +138,7 @@ class Outbox {
   Status restore_row(const EntityDef& entity, const nlohmann::json& row);
   LocalCache& cache_;
   int64_t in_flight_ = 0;
+  std::set<int64_t> send_alone_;
 };
 
 // A fresh random Idempotency-Key (128 bits, hex).

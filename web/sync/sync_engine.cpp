@@ -22,6 +22,9 @@ constexpr double kFirstSyncPersistSeconds = 5;
 // (a POST by its Idempotency-Key, a PATCH's stale rev by a merge that finds nothing left, a DELETE by 404).
 constexpr double kReplayPersistSeconds = 2;
 constexpr int kImageAttempts = 2;
+// Plain edits of different records on their way at once (SyncEngine::tick); a browser keeps six
+// connections to a server, one of them the event stream.
+constexpr size_t kMaxPushes = 5;
 
 // The server's row in a 409 conflict answer ({"error": {"code": "conflict", …}, "current": {…}}); null
 // for any other 409 (a duplicate, a claim someone else made first).
@@ -85,9 +88,9 @@ double SyncEngine::seconds_until_due() const {
 
 void SyncEngine::went_offline() {
   online_ = false;
-  busy_ = false;
+  busy_ = !pushing_.empty();  // edits sent alongside still answer (or fail) each for itself
   pulling_ = false;
-  outbox_.set_in_flight(0);
+  if (pushing_.empty()) outbox_.set_in_flight(0);
   retry_at_ = platform_.monotonic_seconds() + kRetrySeconds;
   if (on_changed) on_changed();
 }
@@ -109,68 +112,90 @@ void SyncEngine::tick() {
     if (image_wait_ticks_-- <= 0) load_image();
     return;
   }
-  if (stopped_ || busy_) return;
+  if (stopped_ || (busy_ && pushing_.empty())) return;  // stopped, or a pull under way
   double now = platform_.monotonic_seconds();
   if (retry_at_ > 0 && now < retry_at_) return;
   if (!online_ && retry_at_ == 0 && !platform_.online()) return;  // wait for the host's online event
   retry_at_ = 0;
-  if (auto entry = outbox_.next()) {
-    push(*entry);
-    return;
+  if (pushing_.empty()) {
+    auto entry = outbox_.next();
+    if (!entry) {
+      if (pull_due_ || now >= next_periodic_) pull();
+      return;
+    }
+    push(*entry, false);
   }
-  if (pull_due_ || now >= next_periodic_) pull();
+  // Plain edits of other records go alongside: each answer takes a round trip, and a browser's takes
+  // several milliseconds however fast the server is.
+  if (pushing_.size() < kMaxPushes)
+    for (const auto& entry : outbox_.sendable_alongside(kMaxPushes - pushing_.size(), pushing_)) push(entry, true);
 }
 
-void SyncEngine::push(const OutboxEntry& entry) {
+void SyncEngine::push(const OutboxEntry& entry, bool alongside) {
   busy_ = true;
-  outbox_.set_in_flight(entry.seq);
+  pushing_.insert({entry.entity, entry.record_id});
+  const bool creation = entry.method == "POST" && entry.action.empty();
+  if (creation) outbox_.set_in_flight(entry.seq);
   HttpRequest req;
   req.method = entry.method;
   req.path = Outbox::path_of(entry);
   if (entry.method != "DELETE") req.body = entry.body.dump();
   req.headers = {{"Idempotency-Key", entry.idempotency_key}, {"Accept-Language", accept_language_}};
   auto alive = alive_;
-  platform_.send(std::move(req), [this, alive, entry](HttpResponse response) {
+  platform_.send(std::move(req), [this, alive, entry, alongside, creation](HttpResponse response) {
     if (!*alive) return;
-    if (response.status == 0) return went_offline();
-    busy_ = false;
-    online_ = true;
-    outbox_.set_in_flight(0);
-    if (response.status == 401) {
-      stopped_ = true;
-      if (on_signed_out) on_signed_out();
-      return;
-    }
-    // A DELETE answers 204 without a body; one already deleted (404) is done too.
-    const bool deleted = entry.method == "DELETE" && (response.status == 204 || response.status == 404);
-    if (deleted || (response.status >= 200 && response.status < 300)) {
-      json record = deleted ? json::object() : json::parse(response.body, nullptr, false);
-      Status st = record.is_object() ? outbox_.accepted(entry, record) : outbox_.refused(entry, json("bad answer"));
-      if (!st.ok()) last_error_ = st.error().message.en;
-      pull_due_ = true;  // the server's rev moved: fetch what else changed
-    } else if (response.status >= 500 || response.status == 429) {
-      retry_at_ = platform_.monotonic_seconds() + kRetrySeconds;  // the server's trouble: try again later
-    } else if (response.status == 409 && entry.method == "PATCH" && entry.action.empty() && conflict_body(response).is_object()) {
-      // Someone changed the record since this edit began: merged field by field; what merged goes again.
-      const json error = json::parse(response.body, nullptr, false);
-      auto merged = outbox_.conflicted(entry, error["current"], error);
-      if (!merged.ok()) last_error_ = merged.error().message.en;
-      else if (*merged == Outbox::Merged::resend) retry_at_ = 0;
-    } else {
-      json error = json::parse(response.body, nullptr, false);
-      Status st = outbox_.refused(entry, error.is_object() ? error : json(error_message(response)));
-      if (!st.ok()) last_error_ = st.error().message.en;
-    }
-    const double now = platform_.monotonic_seconds();
-    const bool more = outbox_.next().has_value();
-    if (!more || now - last_persist_ >= kReplayPersistSeconds) {
-      platform_.persist_cache();
-      last_persist_ = now;
-    }
-    if (on_changed) on_changed();
-    // The next edit goes at once, not at the next frame (a hidden or idle page draws none).
-    if (more) tick();
+    pushing_.erase({entry.entity, entry.record_id});
+    busy_ = !pushing_.empty();
+    if (creation) outbox_.set_in_flight(0);
+    on_push_answer(entry, alongside, response);
   });
+}
+
+void SyncEngine::on_push_answer(const OutboxEntry& entry, bool alongside, const HttpResponse& response) {
+  if (response.status == 0) return went_offline();
+  online_ = true;
+  if (response.status == 401) {
+    if (stopped_) return;  // an answer to an edit sent alongside the one that found the session ended
+    stopped_ = true;
+    if (on_signed_out) on_signed_out();
+    return;
+  }
+  const bool final_answer = response.status < 500 && response.status != 429;
+  if (final_answer && !alongside) outbox_.sent_alone(entry.seq);  // its turn alone is over
+  // A DELETE answers 204 without a body; one already deleted (404) is done too.
+  const bool deleted = entry.method == "DELETE" && (response.status == 204 || response.status == 404);
+  const bool merges = response.status == 409 && entry.method == "PATCH" && entry.action.empty() && conflict_body(response).is_object();
+  if (deleted || (response.status >= 200 && response.status < 300)) {
+    json record = deleted ? json::object() : json::parse(response.body, nullptr, false);
+    Status st = record.is_object() ? outbox_.accepted(entry, record) : outbox_.refused(entry, json("bad answer"));
+    if (!st.ok()) last_error_ = st.error().message.en;
+    pull_due_ = true;  // the server's rev moved: fetch what else changed
+  } else if (!final_answer) {
+    retry_at_ = platform_.monotonic_seconds() + kRetrySeconds;  // the server's trouble: try again later
+  } else if (merges) {
+    // Someone changed the record since this edit began: merged field by field; what merged goes again.
+    const json error = json::parse(response.body, nullptr, false);
+    auto merged = outbox_.conflicted(entry, error["current"], error);
+    if (!merged.ok()) last_error_ = merged.error().message.en;
+    else if (*merged == Outbox::Merged::resend) retry_at_ = 0;
+  } else if (alongside) {
+    // Refused while an older edit was on its way: a rule comparing records (a duplicate) may have seen
+    // the server before that edit. It goes again alone, in its turn, and only that answer counts.
+    outbox_.send_alone(entry.seq);
+  } else {
+    json error = json::parse(response.body, nullptr, false);
+    Status st = outbox_.refused(entry, error.is_object() ? error : json(error_message(response)));
+    if (!st.ok()) last_error_ = st.error().message.en;
+  }
+  const double now = platform_.monotonic_seconds();
+  const bool more = outbox_.next().has_value();
+  if (!more || now - last_persist_ >= kReplayPersistSeconds) {
+    platform_.persist_cache();
+    last_persist_ = now;
+  }
+  if (on_changed) on_changed();
+  // The next edit goes at once, not at the next frame (a hidden or idle page draws none).
+  if (more) tick();
 }
 
 void SyncEngine::pull() {

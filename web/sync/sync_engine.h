@@ -1,7 +1,7 @@
 // sync_engine.h — keeps the cache and the server in step (SPEC §6): pulls changes, pushes the outbox.
 //
 // tick() starts the next piece of network work when none is running: first the outbox (in order, one
-// request at a time), then a pull when one is due (asked for, after the outbox drained, when the server's
+// request at a time, but for plain edits of different records, up to kMaxPushes at once), then a pull when one is due (asked for, after the outbox drained, when the server's
 // event stream says rows changed, or periodically: every 30 s without the stream, every 5 minutes with it).
 // A pull requests GET /sync pages until `more` is false, asking for the next page before applying the one
 // that arrived (the server reads while the client applies); each page is applied in one cache transaction,
@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "web/cache/local_cache.h"
@@ -62,7 +63,9 @@ class SyncEngine {
   double seconds_until_due() const;
 
  private:
-  void push(const OutboxEntry& entry);
+  void push(const OutboxEntry& entry, bool alongside);
+  // The answer to a pushed entry.
+  void on_push_answer(const OutboxEntry& entry, bool alongside, const HttpResponse& response);
   void pull();
   void request_image();
   // No answer (offline) or 401 (signed out): the pull is over and the engine says so; true if it was.
@@ -85,7 +88,10 @@ class SyncEngine {
   bool online_ = true;
   bool live_ = false;
   int events_listener_ = 0;  // Platform::listen_events
-  bool busy_ = false;
+  bool busy_ = false;          // a pull, or at least one push, on its way
+  // The records whose entries are on their way (several plain edits of different records go at once,
+  // Outbox::sendable_alongside).
+  std::set<std::pair<std::string, int64_t>> pushing_;
   bool pulling_ = false;
   bool pull_due_ = true;
   bool stopped_ = false;

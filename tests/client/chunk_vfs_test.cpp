@@ -31,6 +31,22 @@ std::string assemble(const DirtyChunks& snap) {
 
 int64_t value(Database& db, const std::string& sql) { return db.query_int(sql).value().value_or(-1); }
 
+// The stored copy after `later` is laid over the whole file of `stored` (what IndexedDB then holds).
+std::string laid_over(const DirtyChunks& stored, const DirtyChunks& later) {
+  std::string file = assemble(stored);
+  file.resize(static_cast<size_t>(later.size), '\0');
+  for (const auto& c : later.chunks) file.replace(static_cast<size_t>(c.index) * kChunkSize, c.length, c.view());
+  return file;
+}
+
+// A database opened from a file's bytes.
+std::unique_ptr<SqliteDatabase> open_image(const std::string& file) {
+  auto db = SqliteDatabase::open(":memory:", SqliteOptions{.wal = false});
+  REQUIRE(db.ok());
+  REQUIRE((*db)->replace_with_image(file).ok());
+  return std::move(db.value());
+}
+
 }  // namespace
 
 TEST_CASE("a chunk snapshot keeps the file as it was when taken, while the database goes on") {
@@ -63,14 +79,9 @@ TEST_CASE("a chunk snapshot keeps the file as it was when taken, while the datab
   CHECK(value(*db, "SELECT count(*) FROM t") == 5000);
   DirtyChunks second = take_dirty(name);
   CHECK(second.size >= first.size);
-  std::string file = assemble(first);
-  file.resize(static_cast<size_t>(second.size), '\0');
-  for (const auto& c : second.chunks) file.replace(static_cast<size_t>(c.index) * kChunkSize, c.length, c.view());
-  auto later = SqliteDatabase::open(":memory:", SqliteOptions{.wal = false});
-  REQUIRE(later.ok());
-  REQUIRE((*later)->replace_with_image(file).ok());
-  CHECK(value(**later, "SELECT count(*) FROM t") == 5000);
-  CHECK(value(**later, "SELECT count(*) FROM t WHERE id <= 3000 AND body = printf('%0600d', -id)") == 3000);
+  auto later = open_image(laid_over(first, second));
+  CHECK(value(*later, "SELECT count(*) FROM t") == 5000);
+  CHECK(value(*later, "SELECT count(*) FROM t WHERE id <= 3000 AND body = printf('%0600d', -id)") == 3000);
 
   db.reset();
   forget_file(name);
@@ -96,15 +107,10 @@ TEST_CASE("a flush that was not stored goes again with the next one, so the stor
   // A later commit touching other rows; its flush is stored over `stored`.
   REQUIRE(db->exec("UPDATE t SET body = 'next flush' WHERE id > 1900;").ok());
   const DirtyChunks next = take_dirty(name);
-  std::string file = assemble(stored);
-  file.resize(static_cast<size_t>(next.size), '\0');
-  for (const auto& c : next.chunks) file.replace(static_cast<size_t>(c.index) * kChunkSize, c.length, c.view());
-  auto copy = SqliteDatabase::open(":memory:", SqliteOptions{.wal = false});
-  REQUIRE(copy.ok());
-  REQUIRE((*copy)->replace_with_image(file).ok());
-  CHECK(value(**copy, "SELECT count(*) FROM t WHERE body = 'refused flush'") == 1000);
-  CHECK(value(**copy, "SELECT count(*) FROM t WHERE body = 'next flush'") == 100);
-  auto check = (*copy)->prepare("PRAGMA integrity_check");
+  auto copy = open_image(laid_over(stored, next));
+  CHECK(value(*copy, "SELECT count(*) FROM t WHERE body = 'refused flush'") == 1000);
+  CHECK(value(*copy, "SELECT count(*) FROM t WHERE body = 'next flush'") == 100);
+  auto check = copy->prepare("PRAGMA integrity_check");
   REQUIRE(check.ok());
   REQUIRE((*check)->step().value());
   CHECK((*check)->column_text(0) == "ok");

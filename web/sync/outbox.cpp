@@ -243,6 +243,11 @@ bool Outbox::empty() {
   return any.ok() && any->value_or(1) == 0;
 }
 
+bool Outbox::has_pending() {
+  auto any = cache_.db().query_int("SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'pending')");
+  return !any.ok() || any->value_or(1) != 0;
+}
+
 std::string Outbox::last_failure() {
   auto st = cache_.db().prepare("SELECT error FROM outbox WHERE state = 'failed' ORDER BY seq DESC LIMIT 1");
   if (!st.ok()) return {};

@@ -71,6 +71,8 @@ class Outbox {
   int failed_count();
   // No entry at all, pending or failed (false when the cache cannot be read: assume there is one).
   bool empty();
+  // Some entry waits to be sent (true when the cache cannot be read); one indexed probe, no entry read.
+  bool has_pending();
   std::string last_failure();  // the newest failed entry's message ("" if none)
 
   // The oldest pending entry, if any.

@@ -188,7 +188,7 @@ void SyncEngine::on_push_answer(const OutboxEntry& entry, bool alongside, const 
     if (!st.ok()) last_error_ = st.error().message.en;
   }
   const double now = platform_.monotonic_seconds();
-  const bool more = outbox_.next().has_value();
+  const bool more = outbox_.has_pending();
   if (!more || now - last_persist_ >= kReplayPersistSeconds) {
     platform_.persist_cache();
     last_persist_ = now;

@@ -4,7 +4,7 @@
 //
 //   node bench/browser/client_bench.mjs --db FILE --customers N [--contacts M] [--cold-runs 5]
 //        [--sync-timeout 900] [--skip-cold] [--skip-edit] [--skip-live] [--skip-replay] [--replay-edits 1000] [--skip-warm] [--skip-frames] [--calendar-per-day 60]
-//        [--static DIR] [--profile FILE] [--profile-frames DIR]
+//        [--static DIR] [--profile FILE] [--profile-frames DIR] [--profile-replay FILE] [--replay-trace FILE]
 //
 // --static DIR serves another build of the client's files (e.g. one linked with --profiling-funcs, so
 // wasm functions have names); --profile FILE records a CPU profile of the page (CDP Profiler, 1 ms
@@ -65,10 +65,12 @@ const { values: opt } = parseArgs({
     static: { type: 'string', default: '' },
     profile: { type: 'string', default: '' },
     'profile-frames': { type: 'string', default: '' },
+    'profile-replay': { type: 'string', default: '' },
+    'replay-trace': { type: 'string', default: '' },
   },
 });
 if (!opt.db || !opt.customers) {
-  console.error('usage: node client_bench.mjs --db FILE --customers N [--contacts M] [--cold-runs 5] [--sync-timeout S] [--skip-cold] [--skip-edit] [--skip-live] [--skip-replay] [--replay-edits 1000] [--skip-warm] [--skip-frames] [--calendar-per-day N] [--static DIR] [--profile FILE] [--profile-frames DIR]');
+  console.error('usage: node client_bench.mjs --db FILE --customers N [--contacts M] [--cold-runs 5] [--sync-timeout S] [--skip-cold] [--skip-edit] [--skip-live] [--skip-replay] [--replay-edits 1000] [--skip-warm] [--skip-frames] [--calendar-per-day N] [--static DIR] [--profile FILE] [--profile-frames DIR] [--profile-replay FILE] [--replay-trace FILE]');
   process.exit(2);
 }
 const N = Number(opt.customers);
@@ -125,6 +127,8 @@ function pageInstruments() {
     let inner = M[name];
     const timed = function (...args) {
       const rec = { kind, start: performance.now(), dur: 0, bytes: kind === 'fetch' ? args[3] : 0, handover: 0, handoverBytes: 0 };
+      if (kind === 'fetch' || kind === 'request') rec.id = args[0];
+      if (kind === 'request') rec.path = args[2];
       const outer = current;
       current = rec;
       try {
@@ -171,6 +175,9 @@ function pageInstruments() {
       return begin.apply(this, args);
     } });
     hook(M, 'kehuPersistChunk', (args) => { handoverBytes += args[1].length; });
+    // Each request the client makes (the fetch() call inside; when made from an answer, inside that
+    // answer's call): its id, which the answer's _kehu_fetch_done names, and path.
+    wrap(M, 'kehuFetch', 'request', always);
     hook(M, 'kehuPersistCommit', () => {
       const rec = current || { kind: 'other', start: handoverStart, dur: 0, bytes: 0, handover: 0, handoverBytes: 0 };
       rec.handover += performance.now() - handoverStart;
@@ -310,6 +317,25 @@ function mainThreadReport(label, r, from, to, flushes) {
     console.log(`${label}: slowest frames: ${slowest.map((c) => `${f0(c.dur)} ms at +${f0(c.start - from)} ms (${c.screen || '?'}${c.handover ? `, with a flush hand-over of ${f0(c.handover)} ms` : ''})`).join('; ')}`);
   }
   return out;
+}
+
+// A CPU profile of the page (CDP Profiler, 1 ms samples) from startProfile to stopProfile, written to
+// FILE and summed up. The session is detached after: an extra CDP session would spoil the offline
+// reload (tests/browser/lib/client.js).
+async function startProfile(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+  await cdp.send('Profiler.start');
+  return cdp;
+}
+
+async function stopProfile(cdp, file, what) {
+  const { profile } = await cdp.send('Profiler.stop');
+  fs.writeFileSync(file, JSON.stringify(profile));
+  console.log(`profile of ${what} written to ${file}`);
+  summarizeProfile(profile);
+  await cdp.detach();
 }
 
 // The functions with the most self time and the most total time (time with the function anywhere on the
@@ -457,13 +483,7 @@ async function firstSync(page, baseUrl) {
       }
     }, 50);
   });
-  let cdp = null;
-  if (opt.profile) {
-    cdp = await page.context().newCDPSession(page);
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
-    await cdp.send('Profiler.start');
-  }
+  const cdp = opt.profile ? await startProfile(page) : null;
   const wall0 = Date.now();
   await click(page, 'login.submit');
   const progress = setInterval(async () => {
@@ -479,13 +499,7 @@ async function firstSync(page, baseUrl) {
     throw new Error(`the first sync did not finish within ${SYNC_TIMEOUT_MS / 1000} s (${JSON.stringify(w)}): ${e.message}\n${pageLog(page)}`);
   } finally {
     clearInterval(progress);
-    if (cdp) {
-      const { profile } = await cdp.send('Profiler.stop');
-      fs.writeFileSync(opt.profile, JSON.stringify(profile));
-      console.log(`profile of the first sync written to ${opt.profile}`);
-      summarizeProfile(profile);
-      await cdp.detach();  // an extra CDP session would spoil the offline reload (tests/browser/lib/client.js)
-    }
+    if (cdp) await stopProfile(cdp, opt.profile, 'the first sync');
   }
   const after = await readPage(page);
   const pressed = after.pointerUps.filter((t) => t > before.now).pop();
@@ -654,10 +668,12 @@ async function replayEdits(context, page, baseUrl, count) {
   await waitForSnapshot(page, (s) => s.pending === queued && s, { what: `${queued} edits pending` });
   await sleep(1000);  // the flush of the queue is stored: the replay starts from a quiet page
   const before = await readPage(page);
+  const cdp = opt['profile-replay'] ? await startProfile(page) : null;
   const t0 = Date.now();
   await context.setOffline(false);
   await waitForSnapshot(page, (s) => s.online === true && s.pending === 0 && s, { what: 'the outbox empty', timeout: 300000, interval: 20 });
   const took = Date.now() - t0;
+  if (cdp) await stopProfile(cdp, opt['profile-replay'], 'the replay');
   // Each PATCH's time on the network (resource timing) and the time from one answer to the next request.
   const patches = await page.evaluate((since) => performance.getEntriesByType('resource')
     .filter((e) => e.startTime >= since && /\/api\/v1\/customers\/\d+$/.test(e.name))
@@ -669,6 +685,39 @@ async function replayEdits(context, page, baseUrl, count) {
     `answer → next request median ${f1(median(between))} ms`);
   const after = await readPage(page);
   const calls = after.calls.filter((c) => c.start >= before.now);
+  // Each edit's way: the fetch() call, the network (resource timing: request start to the answer's last
+  // byte), the wait until the page runs the answer, and the page applying it (which sends the next).
+  const answers = new Map(calls.filter((c) => c.kind === 'fetch').map((c) => [c.id, c]));
+  const entries = await page.evaluate((since) => performance.getEntriesByType('resource')
+    .filter((e) => e.startTime >= since).map((e) => ({ name: e.name, start: e.startTime, end: e.responseEnd,
+      connect: e.connectEnd - e.connectStart, request: e.requestStart, response: e.responseStart })), before.now);
+  const steps = { call: [], network: [], waited: [], applied: [] };
+  let outstanding = 0;
+  const trace = [];
+  for (const r of calls.filter((c) => c.kind === 'request' && /\/api\/v1\/customers\/\d+$/.test(c.path))) {
+    const answer = answers.get(r.id);
+    const entry = entries.find((e) => e.name.endsWith(r.path) && e.start >= r.start - 1);
+    if (!answer || !entry) continue;
+    steps.call.push(r.dur);
+    steps.network.push(entry.end - entry.start);
+    steps.waited.push(answer.start - entry.end);
+    steps.applied.push(answer.dur);
+    outstanding += answer.start + answer.dur - r.start;
+    trace.push({ path: r.path, called: r.start - before.now, sent: entry.start - before.now, connect: entry.connect,
+      requested: entry.request - before.now, responded: entry.response - before.now, answered: entry.end - before.now,
+      applied: answer.start - before.now, took: answer.dur });
+  }
+  if (opt['replay-trace']) {
+    const flushes = calls.filter((c) => c.handover > 0).map((c) => ({ at: c.start - before.now, handover: c.handover, bytes: c.handoverBytes }));
+    const others = entries.filter((e) => !/\/api\/v1\/customers\/\d+$/.test(e.name))
+      .map((e) => ({ name: e.name, sent: e.start - before.now, answered: e.end - before.now }));
+    fs.writeFileSync(opt['replay-trace'], JSON.stringify({ edits: trace, flushes, others }));
+    console.log(`replay: each edit's times written to ${opt['replay-trace']}`);
+  }
+  console.log(`replay, each edit (median / p90 of ${steps.call.length}): ${Object.entries(steps).map(([k, v]) => {
+    const o = [...v].sort((a, b) => a - b);
+    return `${k} ${f1(median(o))} / ${f1(o[Math.floor(0.9 * (o.length - 1))])} ms`;
+  }).join(', ')}; edits under way at once, on average: ${f1(outstanding / took)}`);
   const byKind = {};
   for (const c of calls) (byKind[c.kind] ??= []).push(c.dur);
   console.log(`replay: ${queued} edits queued offline sent in ${f2(took / 1000)} s after the page went online; main thread: ` +
@@ -748,22 +797,12 @@ async function seedCalendar(baseUrl, perDay) {
 let framePhase = 0;
 async function framesWhile(page, what, act) {
   const since = await page.evaluate(() => performance.now());
-  const cdp = opt['profile-frames'] ? await page.context().newCDPSession(page) : null;
-  if (cdp) {
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
-    await cdp.send('Profiler.start');
-  }
+  const cdp = opt['profile-frames'] ? await startProfile(page) : null;
   await act();
   await sleep(400);
   if (cdp) {
-    const { profile } = await cdp.send('Profiler.stop');
     fs.mkdirSync(opt['profile-frames'], { recursive: true });
-    const file = `${opt['profile-frames']}/frames-${++framePhase}.cpuprofile`;
-    fs.writeFileSync(file, JSON.stringify(profile));
-    console.log(`profile of "${what}" written to ${file}`);
-    summarizeProfile(profile);
-    await cdp.detach();
+    await stopProfile(cdp, `${opt['profile-frames']}/frames-${++framePhase}.cpuprofile`, `"${what}"`);
   }
   const frames = await page.evaluate((t) => window.kehuBoot.frames.recent.filter((f) => f[0] >= t), since);
   const ms = frames.map((f) => f[1]).sort((a, b) => a - b);

@@ -24,6 +24,16 @@ e2e('offline edits survive a reload and are sent once when back online', { timeo
   await waitForSnapshot(page, (s) => s.online === true && s.pending === 0 && s, { what: 'online with nothing pending' });
   // The service worker that keeps the client's files is installed and in control.
   await pollUntil(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { what: 'a service worker controlling the page' });
+  // The API goes straight to the network, never through the worker (its static route for /api/*, sw.js),
+  // while the client's files go through it.
+  const routes = await page.evaluate(async () => {
+    await (await fetch('/api/v1/me', { cache: 'no-store' })).arrayBuffer();
+    await (await fetch('/crm.js', { cache: 'no-store' })).arrayBuffer();
+    const last = (path) => performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname === path).pop();
+    return { api: last('/api/v1/me')?.workerMatchedSourceType, file: last('/crm.js')?.workerMatchedSourceType };
+  });
+  assert.equal(routes.api, 'network', `an API request is routed to the network by the worker's rules (${JSON.stringify(routes)})`);
+  assert.notEqual(routes.file, 'network', `the client's files still pass through the worker (${JSON.stringify(routes)})`);
 
   await context.setOffline(true);
   await waitForSnapshot(page, (s) => s.online === false && s, { what: 'snapshot().online === false after setOffline(true)' });

@@ -27,6 +27,9 @@ constexpr const char* kClientSchema =
     " created_ms INTEGER NOT NULL,"
     " action TEXT);"                      // a POST to /{entity}/{id}/{action} (transition, claim); null for the record itself
     "CREATE INDEX IF NOT EXISTS outbox_record ON outbox(entity, record_id);"
+    // The failed entries (read after every answer, to see a new conflict) without reading the pending
+    // ones, of which a replay may hold thousands.
+    "CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state, seq);"
     // The server's own row of a record this device's queued or refused edits are drawn over (outbox.h):
     // what a withdrawn or settled edit puts back.
     "CREATE TABLE IF NOT EXISTS outbox_server_rows (entity TEXT NOT NULL, id INTEGER NOT NULL, row TEXT NOT NULL,"

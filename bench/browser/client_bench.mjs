@@ -714,10 +714,13 @@ async function replayEdits(context, page, baseUrl, count) {
     fs.writeFileSync(opt['replay-trace'], JSON.stringify({ edits: trace, flushes, others }));
     console.log(`replay: each edit's times written to ${opt['replay-trace']}`);
   }
+  // Frames drawn meanwhile: each costs the GPU process (software WebGL here) far more than the page.
+  const frames = await page.evaluate(([from, to]) => window.kehuBoot.frames.recent.filter((f) => f[0] >= from && f[0] <= to).length,
+    [before.now, before.now + took]);
   console.log(`replay, each edit (median / p90 of ${steps.call.length}): ${Object.entries(steps).map(([k, v]) => {
     const o = [...v].sort((a, b) => a - b);
     return `${k} ${f1(median(o))} / ${f1(o[Math.floor(0.9 * (o.length - 1))])} ms`;
-  }).join(', ')}; edits under way at once, on average: ${f1(outstanding / took)}`);
+  }).join(', ')}; edits under way at once, on average: ${f1(outstanding / took)}; frames drawn: ${frames}`);
   const byKind = {};
   for (const c of calls) (byKind[c.kind] ??= []).push(c.dur);
   console.log(`replay: ${queued} edits queued offline sent in ${f2(took / 1000)} s after the page went online; main thread: ` +

@@ -46,19 +46,38 @@
     if (boot.frames.recent.length > 5000) boot.frames.recent.splice(0, 1000);
     if (fontReady && !boot.firstFrameAt) boot.firstFrameAt = t1;
   }
+  // Input is drawn at the next animation frame. News (an answer from the server, a server event, a
+  // flush stored) and the client's own wish to show something new (kehu_frame and kehu_wants_frame
+  // answer 1) are drawn at most once per newsFrameGapMs: a replay answers a hundred edits a second, and
+  // where the page is drawn without a GPU (software WebGL: a virtual machine, a kiosk TV's box, headless
+  // Chromium) each frame costs the browser's GPU process tens of milliseconds of CPU, which the network
+  // and the server would otherwise get. News after a quiet spell is drawn at once.
+  var newsFrameGapMs = 100, lastFrameAt = -Infinity, newsTimer = 0;
   function requestFrame() {
     if (scheduled || !started) return;
     scheduled = true;
     requestAnimationFrame(function () {
       scheduled = false;
-      var t0 = performance.now();
+      clearTimeout(newsTimer);
+      newsTimer = 0;
+      var t0 = lastFrameAt = performance.now();
       var more = Module._kehu_frame();
       countFrame(t0, performance.now());
-      if (more) requestFrame();
+      wantFrame(more);
     });
   }
-  Module.kehuRequestFrame = requestFrame;
-  setInterval(function () { if (started && Module._kehu_wants_frame()) requestFrame(); }, 250);
+  function requestNewsFrame() {
+    if (scheduled || newsTimer || !started) return;
+    var wait = lastFrameAt + newsFrameGapMs - performance.now();
+    if (wait <= 0) return requestFrame();
+    newsTimer = setTimeout(function () { newsTimer = 0; requestFrame(); }, wait);
+  }
+  // 2: input is being handled, the next frame at once; 1: something new to show; 0: nothing.
+  function wantFrame(want) {
+    if (want === 2) requestFrame();
+    else if (want === 1) requestNewsFrame();
+  }
+  setInterval(function () { if (started) wantFrame(Module._kehu_wants_frame()); }, 250);
 
   // ---------------------------------------------------------------------------------------- [canvas]
   var dpr = 1;
@@ -250,7 +269,7 @@
   window.addEventListener('offline', function () { Module._kehu_online(0); requestFrame(); });
   function deliver(id, status, bytes) {
     withBytes(bytes, function (p, len) { Module._kehu_fetch_done(id, status, p, len); });
-    requestFrame();
+    requestNewsFrame();
   }
   // The answer is read as it streams in: a request fails after 30 s without a byte (not after 30 s in
   // all, which a large first-sync download on a slow line needs), and a caller that asked for progress
@@ -299,7 +318,7 @@
       if (!wantsProgress || now - lastReport < 100) return;
       lastReport = now;
       Module._kehu_fetch_progress(id, received, total);
-      requestFrame();
+      requestNewsFrame();
     }
     fetch(path, { method: method, body: body, headers: headers, credentials: 'same-origin', signal: abort.signal, cache: 'no-store' })
       .then(function (r) {
@@ -330,7 +349,7 @@
       source.addEventListener(name, function () {
         if (events !== source) return;
         withUtf8(name, Module._kehu_server_event);
-        requestFrame();
+        requestNewsFrame();
       });
     });
     source.onopen = function () { if (events === source) { Module._kehu_events_open(1); requestFrame(); } };
@@ -501,7 +520,7 @@
     var done = function (ok) {
       flush.record.end = performance.now();
       Module._kehu_persist_done(ok);
-      requestFrame();
+      requestNewsFrame();
     };
     withDb(function (db) {
       var tx = db.transaction(['chunks', 'files'], 'readwrite');

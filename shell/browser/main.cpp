@@ -82,7 +82,7 @@ extern "C" {
 
 EMSCRIPTEN_KEEPALIVE int kehu_wants_frame();
 
-// One frame; returns whether the client wants another without new input.
+// One frame; returns whether the client wants another without new input (as kehu_wants_frame).
 EMSCRIPTEN_KEEPALIVE int kehu_frame() {
   ImGuiIO& io = ImGui::GetIO();
   if (host->app.fonts().needs_rebuild(host->scale)) {
@@ -117,10 +117,13 @@ EMSCRIPTEN_KEEPALIVE int kehu_frame() {
   return kehu_wants_frame();
 }
 
-// ImGui hands fast input to widgets a few events per frame (so a click lands before the keys typed after
-// it): while its queue holds events, frames must go on or those keys would wait for the next input.
+// 2: input is being handled, draw the next frame at once. ImGui hands fast input to widgets a few
+// events per frame (so a click lands before the keys typed after it): while its queue holds events,
+// frames must go on or those keys would wait for the next input. 1: the client has something new to
+// show (an answer applied, a sync's progress), which the shell draws at its pace for news. 0: nothing.
 EMSCRIPTEN_KEEPALIVE int kehu_wants_frame() {
-  return host->input_frames > 0 || GImGui->InputEventsQueue.Size > 0 || host->app.wants_frame();
+  if (host->input_frames > 0 || GImGui->InputEventsQueue.Size > 0) return 2;
+  return host->app.wants_frame() ? 1 : 0;
 }
 
 EMSCRIPTEN_KEEPALIVE void kehu_resize(int width, int height, double scale) {

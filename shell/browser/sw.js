@@ -31,13 +31,9 @@ function cacheKey(request) {
 // queued edit's replay a round trip through the worker's thread.
 function routeApiToNetwork(event) {
   if (typeof event.addRoutes !== 'function' || typeof URLPattern !== 'function') return Promise.resolve();
-  var added;
-  try {
-    added = Promise.resolve(event.addRoutes([{ condition: { urlPattern: new URLPattern({ pathname: '/api/*' }) }, source: 'network' }]));
-  } catch (e) {
-    added = Promise.reject(e);
-  }
-  return added.catch(function () { /* rules this browser does not take: the fetch handler lets the API pass */ });
+  return new Promise(function (resolve) {  // a throw inside becomes the rejection the catch takes
+    resolve(event.addRoutes([{ condition: { urlPattern: new URLPattern({ pathname: '/api/*' }) }, source: 'network' }]));
+  }).catch(function () { /* rules this browser does not take: the fetch handler lets the API pass */ });
 }
 
 self.addEventListener('install', function (event) {

@@ -79,7 +79,7 @@ void SyncEngine::set_online(bool online) {
 
 double SyncEngine::seconds_until_due() const {
   if (!image_to_load_.empty() && !stopped_) return 0;  // the image waits for the next frame
-  if (stopped_ || busy_) return -1;
+  if (stopped_ || busy()) return -1;
   double now = platform_.monotonic_seconds();
   if (retry_at_ > 0) return std::max(0.0, retry_at_ - now);
   if (pull_due_) return 0;
@@ -88,8 +88,7 @@ double SyncEngine::seconds_until_due() const {
 
 void SyncEngine::went_offline() {
   online_ = false;
-  busy_ = !pushing_.empty();  // edits sent alongside still answer (or fail) each for itself
-  pulling_ = false;
+  pulling_ = false;  // edits sent alongside still answer (or fail) each for itself
   if (pushing_.empty()) outbox_.set_in_flight(0);
   retry_at_ = platform_.monotonic_seconds() + kRetrySeconds;
   if (on_changed) on_changed();
@@ -112,7 +111,7 @@ void SyncEngine::tick() {
     if (image_wait_ticks_-- <= 0) load_image();
     return;
   }
-  if (stopped_ || (busy_ && pushing_.empty())) return;  // stopped, or a pull under way
+  if (stopped_ || pulling_) return;
   double now = platform_.monotonic_seconds();
   if (retry_at_ > 0 && now < retry_at_) return;
   if (!online_ && retry_at_ == 0 && !platform_.online()) return;  // wait for the host's online event
@@ -132,7 +131,6 @@ void SyncEngine::tick() {
 }
 
 void SyncEngine::push(const OutboxEntry& entry, bool alongside) {
-  busy_ = true;
   pushing_.insert({entry.entity, entry.record_id});
   const bool creation = entry.method == "POST" && entry.action.empty();
   if (creation) outbox_.set_in_flight(entry.seq);
@@ -145,7 +143,6 @@ void SyncEngine::push(const OutboxEntry& entry, bool alongside) {
   platform_.send(std::move(req), [this, alive, entry, alongside, creation](HttpResponse response) {
     if (!*alive) return;
     pushing_.erase({entry.entity, entry.record_id});
-    busy_ = !pushing_.empty();
     if (creation) outbox_.set_in_flight(0);
     on_push_answer(entry, alongside, response);
   });
@@ -200,7 +197,7 @@ void SyncEngine::on_push_answer(const OutboxEntry& entry, bool alongside, const 
 
 void SyncEngine::pull() {
   const bool fresh = !pulling_;  // not a further page of the pull under way
-  busy_ = pulling_ = true;
+  pulling_ = true;
   pull_due_ = false;
   auto next = cache_.meta("sync_next");
   std::string since = next.ok() && !next->empty() ? *next : "0";
@@ -239,7 +236,7 @@ bool SyncEngine::pull_ended_by(const HttpResponse& response) {
   online_ = true;
   if (response.status != 401) return false;
   ++pull_generation_;
-  busy_ = pulling_ = false;
+  pulling_ = false;
   stopped_ = true;
   if (on_signed_out) on_signed_out();
   return true;
@@ -303,7 +300,7 @@ void SyncEngine::request_page(const std::string& since, bool count_remaining) {
 
 void SyncEngine::pull_failed(std::string error) {
   ++pull_generation_;  // drop the page already asked for
-  busy_ = pulling_ = false;
+  pulling_ = false;
   last_error_ = std::move(error);
   retry_at_ = platform_.monotonic_seconds() + kRetrySeconds;
 }
@@ -319,7 +316,7 @@ void SyncEngine::on_pull_answer(const HttpResponse& response) {
   if (body.value("reset", false)) {
     Status cleared = cache_.clear_synced();
     if (cleared.ok()) cleared = cache_.set_meta("sync_next", "0");
-    busy_ = pulling_ = false;
+    pulling_ = false;
     pull_due_ = true;
     return;
   }
@@ -360,7 +357,7 @@ void SyncEngine::on_pull_answer(const HttpResponse& response) {
     platform_.persist_cache();
     last_persist_ = now;
   }
-  busy_ = pulling_ = more;  // the next page is already asked for
+  pulling_ = more;  // the next page is already asked for
   if (count > 0 || !more) {
     if (on_changed) on_changed();
   }

@@ -1,8 +1,9 @@
 // sync_engine.h — keeps the cache and the server in step (SPEC §6): pulls changes, pushes the outbox.
 //
 // tick() starts the next piece of network work when none is running: first the outbox (in order, one
-// request at a time, but for plain edits of different records, up to kMaxPushes at once), then a pull when one is due (asked for, after the outbox drained, when the server's
-// event stream says rows changed, or periodically: every 30 s without the stream, every 5 minutes with it).
+// request at a time, but plain edits of different records up to kMaxPushes at once), then a pull when one
+// is due (asked for, after the outbox drained, when the server's event stream says rows changed, or
+// periodically: every 30 s without the stream, every 5 minutes with it).
 // A pull requests GET /sync pages until `more` is false, asking for the next page before applying the one
 // that arrived (the server reads while the client applies); each page is applied in one cache transaction,
 // so the cache never holds half a page, and persisted (during a first sync every few seconds and at its
@@ -54,7 +55,8 @@ class SyncEngine {
   bool online() const { return online_; }
   // Whether the server's event stream (GET /events) is open: changes arrive at once, not at the next poll.
   bool live() const { return live_; }
-  bool busy() const { return busy_; }
+  // A pull, or at least one push, on its way (a pull starts only when no push is, and the reverse).
+  bool busy() const { return pulling_ || !pushing_.empty(); }
   bool pulling() const { return pulling_; }
   const SyncProgress& progress() const { return progress_; }
   int64_t last_sync_ms() const { return last_sync_ms_; }
@@ -88,7 +90,6 @@ class SyncEngine {
   bool online_ = true;
   bool live_ = false;
   int events_listener_ = 0;  // Platform::listen_events
-  bool busy_ = false;          // a pull, or at least one push, on its way
   // The records whose entries are on their way (several plain edits of different records go at once,
   // Outbox::sendable_alongside).
   std::set<std::pair<std::string, int64_t>> pushing_;

@@ -1,6 +1,6 @@
 // kehu_shell.js — the page side of the browser host (linked as --post-js, so it runs inside the module):
-//   [frames]     draw only when something happened: requestAnimationFrame on input, plus a 4 Hz poll
-//                of kehu_wants_frame (answers from the network, sync work) — an idle tab draws nothing.
+//   [frames]     draw only when something happened: at the next animation frame (a timer when none comes)
+//                on input, plus a 4 Hz poll of kehu_wants_frame (answers, sync work) — an idle tab draws nothing.
 //   [canvas]     CSS size × devicePixelRatio, mouse in device pixels, fonts rebuilt on a new ratio.
 //   [keyboard]   a 1-px transparent <textarea> sits at ImGui's caret while a text field is active, so
 //                the IME composes there; composed text is committed once, on compositionend; keys the
@@ -53,18 +53,34 @@
   // Chromium) each frame costs the browser's GPU process tens of milliseconds of CPU, which the network
   // and the server would otherwise get. News after a quiet spell is drawn at once.
   var newsFrameGapMs = 100, lastFrameAt = -Infinity, newsTimer = 0;
+  // A frame asked for is drawn at the next animation frame, or by a timer after frameFallbackMs when
+  // the browser gives none although the page is shown: headless Chromium on a loaded machine has been
+  // seen to hold animation frames back for seconds, and typed keys then waited unseen. A hidden page
+  // is left to its next animation frame (it draws when shown).
+  var frameFallbackMs = 250, frameTimer = 0;
+  boot.frames.late = 0;  // frames the timer drew because no animation frame came
+  function drawFrame(late) {
+    if (!scheduled) return;
+    scheduled = false;
+    clearTimeout(frameTimer);
+    frameTimer = 0;
+    clearTimeout(newsTimer);
+    newsTimer = 0;
+    if (late) boot.frames.late++;
+    var t0 = lastFrameAt = performance.now();
+    var more = Module._kehu_frame();
+    countFrame(t0, performance.now());
+    wantFrame(more);
+  }
+  function drawLate() {
+    frameTimer = 0;
+    if (document.visibilityState === 'visible') drawFrame(true);
+  }
   function requestFrame() {
     if (scheduled || !started) return;
     scheduled = true;
-    requestAnimationFrame(function () {
-      scheduled = false;
-      clearTimeout(newsTimer);
-      newsTimer = 0;
-      var t0 = lastFrameAt = performance.now();
-      var more = Module._kehu_frame();
-      countFrame(t0, performance.now());
-      wantFrame(more);
-    });
+    requestAnimationFrame(function () { drawFrame(false); });
+    frameTimer = setTimeout(drawLate, frameFallbackMs);
   }
   function requestNewsFrame() {
     if (scheduled || newsTimer || !started) return;

@@ -33,6 +33,12 @@ async function saveFailure(name, env) {
     } catch (e) {
       console.log(`# no last snapshot: ${e.message}`);
     }
+    // Whether the page was still drawing: frames the shell drew (by a timer when no animation frame came).
+    const frames = await page.evaluate(() => {
+      const f = window.kehuBoot?.frames;
+      return f ? `${f.count} frames drawn, ${f.late} by the timer, page ${document.visibilityState}` : 'no frame counter';
+    }).catch((e) => `no frame counter: ${e.message}`);
+    console.log(`# frames: ${frames}`);
     const log = pageLog(page);
     if (log) console.log(`# --- page log (${page.url()}) ---\n${log.replace(/^/gm, '#   ')}`);
   }

@@ -57,7 +57,7 @@
   // the browser gives none although the page is shown: headless Chromium on a loaded machine has been
   // seen to hold animation frames back for seconds, and typed keys then waited unseen. A hidden page
   // is left to its next animation frame (it draws when shown).
-  var frameFallbackMs = 250, frameTimer = 0;
+  var frameFallbackMs = 1000, frameTimer = 0;
   boot.frames.late = 0;  // frames the timer drew because no animation frame came
   function drawFrame(late) {
     if (!scheduled) return;

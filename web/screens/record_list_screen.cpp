@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include <imgui.h>
+#include <imgui_internal.h>  // ClearActiveID: a view applied over a search being edited
 
 #include "core/settings/field_options.h"
 #include "web/screens/module_menu.h"
@@ -108,6 +109,9 @@ void RecordListScreen::apply_view(const json& state) {
   const json filters = state.value("filters", json::object());
   const json q = filters.value("q", json());
   search_ = q.is_string() ? q.get<std::string>() : std::string();
+  // A search field still being edited would write its own text back over the view's next frame (an
+  // active ImGui input keeps its buffer): the view's search wins, so nothing stays active.
+  ImGui::ClearActiveID();
   for (const FieldDef* f : filters_) {
     const json v = filters.value(f->name, json());
     filter_value_[f->name] = v.is_string() ? v.get<std::string>() : std::string();

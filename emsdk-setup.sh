@@ -46,7 +46,7 @@ JSON_PKG="nlohmann-json3-dev=3.11.2-2"
 
 # --- Debian packages --------------------------------------------------------------------------
 packages=(build-essential cmake ninja-build pkg-config git ca-certificates xz-utils patch
-          libargon2-dev doctest-dev nlohmann-json3-dev libssl-dev zlib1g-dev
+          libargon2-dev libhowardhinnant-date-dev tzdata doctest-dev nlohmann-json3-dev libssl-dev zlib1g-dev
           sqlite3 wrk curl nodejs npm emscripten
           # the client's fonts, subset at build time (shell/fonts/make_fonts.sh)
           fonttools fonts-wqy-microhei fonts-droid-fallback fonts-noto-cjk

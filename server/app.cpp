@@ -7,6 +7,7 @@
 #include "core/store/write_txn.h"
 #include "server/auth/crypto.h"
 #include "server/http/http_errors.h"
+#include "server/time_zone_db.h"
 
 namespace kehu::server {
 
@@ -90,6 +91,7 @@ App::App(ServerConfig config, const Clock& clock, Random& random)
 App::~App() { stop(); }
 
 Result<std::unique_ptr<App>> App::create(ServerConfig config, const Clock& clock, Random& random) {
+  install_time_zones(&system_time_zones());  // before the database: a migration may count statistics
   std::unique_ptr<App> app(new App(std::move(config), clock, random));
   auto pool = DbPool::open(app->config_.db_path, app->config_.readers);
   if (!pool.ok()) return pool.take_error();

@@ -3,7 +3,9 @@
 #include <map>
 
 #include "core/entity/validation.h"
+#include "core/stats/stats_upkeep.h"
 #include "core/store/record_store.h"
+#include "core/time_zone.h"
 
 namespace kehu {
 
@@ -28,6 +30,12 @@ Text line_message(size_t line, const std::string& zh, const std::string& en) {
 Status apply_order_rules(WriteTxn& txn, json& order, const json& before) {
   // status and currency have their defaults already (apply_record_defaults).
   const EntityDef& products = products_def();
+  // A new order without a date was made today, in the company's time zone: the day statistics count it on.
+  if (before.is_null() && (!order.contains("order_date") || order["order_date"].is_null())) {
+    auto zone = company_time_zone(txn.db());
+    if (!zone.ok()) return zone.take_error();
+    if (auto today = local_date(*zone, txn.now_ms())) order["order_date"] = *today;
+  }
 
   // Prices and the total, from the products as they are now.
   std::map<int64_t, json> product_rows;

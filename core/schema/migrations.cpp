@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "core/stats/stats_upkeep.h"
+
 namespace kehu {
 
 namespace {
@@ -220,6 +222,25 @@ std::string v3() {
       "CREATE INDEX campaign_members_customer ON campaign_members(customer_id);";
 }
 
+// Statistics (SPEC §5 /stats, §7): aggregates kept by the record store in each write's transaction
+// (core/stats/stat_facts.h says what each record adds). Keys never hold NULL: 0 is "no owner".
+std::string v4() {
+  const std::string counters = "orders INTEGER NOT NULL, quantity INTEGER NOT NULL, amount INTEGER NOT NULL,";
+  return "CREATE TABLE stat_sales_day (day TEXT NOT NULL, owner_id INTEGER NOT NULL, currency TEXT NOT NULL," + counters +
+         " PRIMARY KEY (day, owner_id, currency)) WITHOUT ROWID;"
+         "CREATE TABLE stat_sales_month (month TEXT NOT NULL, owner_id INTEGER NOT NULL, currency TEXT NOT NULL," + counters +
+         " PRIMARY KEY (month, owner_id, currency)) WITHOUT ROWID;"
+         "CREATE TABLE stat_sales_customer_day (customer_id INTEGER NOT NULL, day TEXT NOT NULL, owner_id INTEGER NOT NULL,"
+         " currency TEXT NOT NULL," + counters + " PRIMARY KEY (customer_id, day, owner_id, currency)) WITHOUT ROWID;"
+         "CREATE TABLE stat_sales_customer_month (customer_id INTEGER NOT NULL, month TEXT NOT NULL, owner_id INTEGER NOT NULL,"
+         " currency TEXT NOT NULL," + counters + " PRIMARY KEY (customer_id, month, owner_id, currency)) WITHOUT ROWID;"
+         "CREATE INDEX stat_sales_customer_month_month ON stat_sales_customer_month(month);"
+         "CREATE TABLE stat_sales_product_day (product_id INTEGER NOT NULL, day TEXT NOT NULL, owner_id INTEGER NOT NULL,"
+         " currency TEXT NOT NULL," + counters + " PRIMARY KEY (product_id, day, owner_id, currency)) WITHOUT ROWID;"
+         "CREATE TABLE stat_sales_product_month (product_id INTEGER NOT NULL, month TEXT NOT NULL, owner_id INTEGER NOT NULL,"
+         " currency TEXT NOT NULL," + counters + " PRIMARY KEY (product_id, month, owner_id, currency)) WITHOUT ROWID;";
+}
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -228,6 +249,7 @@ const std::vector<Migration>& migrations() {
       {2, "teams, record scope: users.scope_rev, tombstones.scope_owner, scope_moves; audit indexes", v2()},
       {3, "products, opportunities, contracts, orders, activities, tickets and notes, campaigns and members, emails, "
           "announcements, views, settings", v3()},
+      {4, "statistics: sales by day and month, per customer and per product", v4(), rebuild_statistics},
   };
   return kAll;
 }
@@ -255,6 +277,7 @@ Result<int> migrate(Database& db, int target) {
     auto txn = Transaction::begin(db, true);
     if (!txn.ok()) return txn.take_error();
     KEHU_TRY(db.exec(m.sql));
+    if (m.then) KEHU_TRY(m.then(db));
     KEHU_TRY(db.exec("PRAGMA user_version=" + std::to_string(m.version)));
     KEHU_TRY((*txn)->commit());
     version = m.version;

@@ -6,6 +6,7 @@
 // and from every older version.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@ struct Migration {
   int version;
   std::string description;
   std::string sql;
+  // Run after `sql`, in the same transaction: work SQL alone cannot do (counting the statistics).
+  std::function<Status(Database&)> then;
 };
 
 const std::vector<Migration>& migrations();

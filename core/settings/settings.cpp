@@ -6,6 +6,7 @@
 #include "core/entity/validation.h"
 #include "core/settings/field_options.h"
 #include "core/text/utf8.h"
+#include "core/time_zone.h"
 #include "core/users/user_store.h"
 
 namespace kehu {
@@ -258,6 +259,9 @@ Result<json> validate_settings(const json& input, const json& current) {
     bool ok = tz.is_string() && !tz.get<std::string>().empty() && tz.get<std::string>().size() <= 64;
     for (char c : ok ? tz.get<std::string>() : std::string()) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+');
     if (!ok) p.add("time_zone", {"应为时区名称，例如 Asia/Shanghai", "must be a time zone name such as Asia/Shanghai"});
+    // Where a time zone database is installed (the server), the name must be in it.
+    else if (time_zones_installed() && !time_zones().offset_ms(tz.get<std::string>(), 0))
+      p.add("time_zone", {"未知的时区：" + tz.get<std::string>(), "unknown time zone: " + tz.get<std::string>()});
   }
   if (input.contains("churn_days")) {
     const json& d = input["churn_days"];

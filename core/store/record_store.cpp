@@ -5,6 +5,7 @@
 #include "core/entity/record_codec.h"
 #include "core/entity/validation.h"
 #include "core/search/search_index.h"
+#include "core/stats/stats_upkeep.h"
 #include "core/settings/settings.h"
 #include "core/users/user_store.h"
 
@@ -234,6 +235,7 @@ Result<json> create_record(WriteTxn& txn, const EntityDef& entity, const json& i
   KEHU_TRY(index_new_record(txn.db(), entity, id, *stored));
   KEHU_TRY(txn.audit("create", entity.name, id, diff(entity, nullptr, *stored)));
   KEHU_TRY(after_record_written(txn, entity, nullptr, *stored));
+  KEHU_TRY(update_statistics(txn.db(), entity, nullptr, *stored));
   if (overridden) KEHU_TRY(txn.audit("override", entity.name, id, json{{"rule", "duplicate"}}));
   return stored;
 }
@@ -293,6 +295,7 @@ Result<json> update_record(WriteTxn& txn, const EntityDef& entity, int64_t id, c
   KEHU_TRY(txn.audit("update", entity.name, id, diff(entity, *current, *stored)));
   if (overridden) KEHU_TRY(txn.audit("override", entity.name, id, json{{"rule", "duplicate"}}));
   KEHU_TRY(after_record_written(txn, entity, *current, *stored));
+  KEHU_TRY(update_statistics(txn.db(), entity, *current, *stored));
   return stored;
 }
 
@@ -322,6 +325,7 @@ Status delete_record(WriteTxn& txn, const EntityDef& entity, int64_t id, const V
   auto rev = txn.rev();
   if (!rev.ok()) return rev.take_error();
   KEHU_TRY(index_record(txn.db(), entity, id, nullptr));
+  KEHU_TRY(update_statistics(txn.db(), entity, *current, nullptr));
   KEHU_TRY(txn.db().run("DELETE FROM " + entity.name + " WHERE id = ?1", {id}));
   KEHU_TRY(txn.db().run(
       "INSERT OR REPLACE INTO tombstones (entity, id, rev, deleted_at, deleted_by, scope_owner) VALUES (?1,?2,?3,?4,?5,?6)",

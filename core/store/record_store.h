@@ -1,9 +1,9 @@
 // record_store.h — reading and writing entity records: the one write path for every entity.
 //
 // Every write here: validates (validation.h), checks references, applies the entity's own rules
-// (record_rules.h: codes, the duplicate guard, stock, ...), stamps rev/created/updated, keeps the search index,
-// leaves a tombstone on delete, and appends the audit row — all inside the caller's WriteTxn, so a
-// failure anywhere leaves nothing behind. Reads see only live rows.
+// (record_rules.h: codes, the duplicate guard, stock, ...), stamps rev/created/updated, keeps the search index
+// and the statistics (stats_upkeep.h), leaves a tombstone on delete, and appends the audit row — all inside
+// the caller's WriteTxn, so a failure anywhere leaves nothing behind. Reads see only live rows.
 #pragma once
 
 #include <optional>

@@ -1,6 +1,7 @@
 #include "bench/bench_queries.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 namespace kehu::bench {
@@ -13,6 +14,12 @@ const std::vector<QuerySet>& query_sets() {
                  "有限公司", "重点客户"}},
   };
   return kSets;
+}
+
+double time_ms(const std::function<void()>& work) {
+  auto start = std::chrono::steady_clock::now();
+  work();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 Percentiles percentiles(std::vector<double> ms) {

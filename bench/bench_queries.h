@@ -1,7 +1,8 @@
 // bench_queries.h — what the search benches share: the query sets (drawn from kehu-gen's vocabulary, so
-// every query has matches) and nearest-rank percentiles of timings.
+// every query has matches), timing a piece of work, and nearest-rank percentiles of timings.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ const std::vector<QuerySet>& query_sets();
 struct Percentiles {
   double p50 = 0, p95 = 0, max = 0;
 };
+
+// How long `work` took, in milliseconds (steady clock).
+double time_ms(const std::function<void()>& work);
 
 // Nearest-rank percentiles of durations in milliseconds (all zero for none).
 Percentiles percentiles(std::vector<double> ms);

@@ -10,10 +10,8 @@
 //   sync     a batch of 1,000 changes for the rep from 0, and from the middle of the database
 // "raw" is the page statement the list runs (build_page_sql, arguments bound; for search also the capped
 // count, build_count_sql) stepped to the end with no JSON: the floor for the same work.
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include <string>
 
 #include "bench/bench_queries.h"
@@ -27,6 +25,7 @@ namespace {
 
 using kehu::bench::Percentiles;
 using kehu::bench::percentiles;
+using kehu::bench::time_ms;
 
 [[noreturn]] void fail(const std::string& what) {
   std::fprintf(stderr, "kehu-bench-domain: %s\n", what.c_str());
@@ -37,12 +36,6 @@ template <typename T>
 T must(kehu::Result<T> r, const std::string& what) {
   if (!r.ok()) fail(what + ": " + r.error().message.en);
   return std::move(r).value();
-}
-
-double time_ms(const std::function<void()>& work) {
-  auto start = std::chrono::steady_clock::now();
-  work();
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 void report(const std::string& what, std::vector<double> ms, const std::string& note = "") {

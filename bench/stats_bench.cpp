@@ -9,11 +9,9 @@
 // and how large the tables are. Then p50/p95/max of sales_statistics() for the series a dashboard asks for,
 // as an administrator, a manager (the team's) and a rep (own); and the cost the upkeep adds to writing an
 // order (create, edit of a past order, cancel) through the record store.
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <random>
 #include <string>
 
@@ -28,6 +26,7 @@
 namespace {
 
 using namespace kehu;
+using bench::time_ms;
 using nlohmann::json;
 
 [[noreturn]] void fail(const std::string& what) {
@@ -39,12 +38,6 @@ template <typename T>
 T must(Result<T> r, const std::string& what) {
   if (!r.ok()) fail(what + ": " + r.error().message.en);
   return std::move(r).value();
-}
-
-double time_ms(const std::function<void()>& work) {
-  auto start = std::chrono::steady_clock::now();
-  work();
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 void report(const std::string& what, std::vector<double> ms) {

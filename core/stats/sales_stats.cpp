@@ -60,8 +60,9 @@ std::vector<std::string> periods_between(const std::string& group, const std::st
   return out;
 }
 
-// Days a daily series may span (a little over three years); months and years are not limited.
-constexpr int64_t kMaxDays = 1100;
+// Periods a series may hold: a daily one a little over three years, a monthly one ninety years; years are
+// never more than the calendar's 10,000. Bounds the answer whatever range is asked for.
+constexpr int64_t kMaxPeriods = 1100;
 
 }  // namespace
 
@@ -95,8 +96,13 @@ Result<json> sales_statistics(Database& db, const Viewer& viewer, const std::mul
     else *from = date_of_day(day_of_civil(end.year - 4, 1, 1));
   }
   if (*from > *to) return bad_param("to", {"不能早于开始日期", "cannot be before from"});
-  if (*group == "day" && day_number(*to) - day_number(*from) >= kMaxDays)
+  if (*group == "day" && day_number(*to) - day_number(*from) >= kMaxPeriods)
     return bad_param("from", {"按日统计最多 1100 天，请按月统计", "a daily series spans at most 1100 days; group by month instead"});
+  if (*group == "month") {
+    const CivilDate a = civil_of_day(day_number(*from)), b = civil_of_day(day_number(*to));
+    if ((b.year - a.year) * 12 + b.month - a.month >= kMaxPeriods)
+      return bad_param("from", {"按月统计最多 1100 个月，请按年统计", "a monthly series spans at most 1100 months; group by year instead"});
+  }
 
   std::optional<int64_t> ids[4];
   const char* id_names[4] = {"customer_id", "owner_id", "team_id", "product_id"};

@@ -36,7 +36,6 @@ struct StatKey {
   const StatTable* table = nullptr;
   std::vector<SqlValue> values;
   bool operator<(const StatKey& o) const;
-  bool operator==(const StatKey& o) const { return table == o.table && values == o.values; }
 };
 using StatCounters = std::vector<int64_t>;
 using StatFacts = std::map<StatKey, StatCounters>;

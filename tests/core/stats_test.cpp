@@ -241,6 +241,8 @@ TEST_CASE("sales statistics refuse bad parameters by name and roles without sale
   refused({{"to", "yesterday"}}, "to");
   refused({{"from", "2026-05-01"}, {"to", "2026-04-01"}}, "to");
   refused({{"group", "day"}, {"from", "2020-01-01"}, {"to", "2026-01-01"}}, "from");
+  refused({{"group", "month"}, {"from", "0001-01-01"}, {"to", "2026-01-01"}}, "from");
+  REQUIRE(sales(t, Viewer::system(), {{"group", "year"}, {"from", "0001-01-01"}, {"to", "2026-01-01"}}).ok());
   refused({{"owner_id", "-3"}}, "owner_id");
   refused({{"team_id", "1; DROP TABLE orders"}}, "team_id");
   refused({{"customer_id", "99999999999999999999"}}, "customer_id");

@@ -84,6 +84,13 @@ bool is_valid_date(std::string_view s) {
   return static_cast<unsigned>(d) <= days_in_month(y, m);
 }
 
+int64_t day_of_date(std::string_view s) {
+  int y, m, d;
+  if (!is_valid_date(s)) return INT64_MIN;
+  digits(s, 0, 4, y), digits(s, 5, 2, m), digits(s, 8, 2, d);
+  return day_of_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+}
+
 int64_t parse_rfc3339_ms(std::string_view s) {
   if (s.size() < 20 || !is_valid_date(s.substr(0, 10)) || (s[10] != 'T' && s[10] != 't' && s[10] != ' '))
     return -1;

@@ -51,5 +51,7 @@ int64_t day_of_civil(int64_t year, unsigned month, unsigned day);
 CivilDate civil_of_day(int64_t day);
 // "YYYY-MM-DD" of a day.
 std::string date_of_day(int64_t day);
+// The day of a date "YYYY-MM-DD" (one is_valid_date accepts; INT64_MIN for anything else).
+int64_t day_of_date(std::string_view date);
 
 }  // namespace kehu

@@ -1,8 +1,7 @@
 #include "core/stats/sales_stats.h"
 
+#include <array>
 #include <set>
-
-#include "core/clock.h"
 
 namespace kehu {
 
@@ -10,163 +9,206 @@ using nlohmann::json;
 
 namespace {
 
-Error bad_param(const std::string& name, Text why) {
-  Error e = Error::make(ErrorCode::bad_request, {"统计参数有误：" + name, "invalid statistics parameter: " + name});
-  e.fields[name] = std::move(why);
-  return e;
+using Sums = std::array<int64_t, 3>;  // orders, quantity, amount
+
+json sums_json(const Sums& s) { return {{"orders", s[0]}, {"quantity", s[1]}, {"amount", s[2]}}; }
+
+void add_sums(Sums& to, const Sums& more) {
+  for (size_t i = 0; i < to.size(); ++i) to[i] += more[i];
 }
 
-// The one value of `name`, or "" when absent; a repeated parameter is refused.
-Result<std::string> single(const std::multimap<std::string, std::string>& params, const std::string& name) {
-  if (params.count(name) > 1) return bad_param(name, {"只能给一次", "may be given only once"});
-  auto it = params.find(name);
-  return it == params.end() ? std::string() : it->second;
-}
+Sums sums_at(Statement& s, int first) { return {s.column_int(first), s.column_int(first + 1), s.column_int(first + 2)}; }
 
-Result<std::optional<int64_t>> id_param(const std::multimap<std::string, std::string>& params, const std::string& name) {
-  auto text = single(params, name);
-  if (!text.ok()) return text.take_error();
-  if (text->empty()) return std::optional<int64_t>();
-  int64_t v = 0;
-  for (char c : *text) {
-    if (c < '0' || c > '9' || v > INT64_MAX / 10 - 9) return bad_param(name, {"应为正整数编号", "must be a positive whole-number id"});
-    v = v * 10 + (c - '0');
-  }
-  if (v <= 0) return bad_param(name, {"应为正整数编号", "must be a positive whole-number id"});
-  return std::optional<int64_t>(v);
-}
-
-int64_t day_number(const std::string& date) {
-  return day_of_civil(std::stoll(date.substr(0, 4)), static_cast<unsigned>(std::stoi(date.substr(5, 2))),
-                      static_cast<unsigned>(std::stoi(date.substr(8, 2))));
-}
-
-// Every period label from `from` to `to` (dates) at `group`'s length.
-std::vector<std::string> periods_between(const std::string& group, const std::string& from, const std::string& to) {
-  std::vector<std::string> out;
-  if (group == "day") {
-    for (int64_t d = day_number(from); d <= day_number(to); ++d) out.push_back(date_of_day(d));
-    return out;
-  }
-  CivilDate at = civil_of_day(day_number(from)), end = civil_of_day(day_number(to));
-  if (group == "year") {
-    for (int64_t y = at.year; y <= end.year; ++y) out.push_back(date_of_day(day_of_civil(y, 1, 1)).substr(0, 4));
-    return out;
-  }
-  for (int64_t y = at.year, m = at.month; y < end.year || (y == end.year && m <= end.month);) {
-    out.push_back(date_of_day(day_of_civil(y, static_cast<unsigned>(m), 1)).substr(0, 7));
-    if (++m > 12) m = 1, ++y;
-  }
-  return out;
-}
-
-// Periods a series may hold: a daily one a little over three years, a monthly one ninety years; years are
-// never more than the calendar's 10,000. Bounds the answer whatever range is asked for.
-constexpr int64_t kMaxPeriods = 1100;
+const char* kSums = "sum(s.orders), sum(s.quantity), sum(s.amount)";
 
 }  // namespace
 
-Reach sales_stats_reach(const Viewer& viewer) {
-  if (viewer.is_system() || viewer.role == "admin") return Reach::all;
-  if (viewer.role == "manager") return Reach::team;
-  if (viewer.role == "sales") return Reach::own;
-  return Reach::none;
-}
-
-Result<json> sales_statistics(Database& db, const Viewer& viewer, const std::multimap<std::string, std::string>& params,
-                              const std::string& today) {
-  const Reach reach = sales_stats_reach(viewer);
-  if (reach == Reach::none) return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
-  auto group = single(params, "group");
+Result<json> sales_statistics(Database& db, const Viewer& viewer, const StatParamMap& params, const std::string& today) {
+  const Reach reach = stat_reach(viewer, StatDomain::sales);
+  if (reach == Reach::none) return no_statistics();
+  auto group = stat_group(params, {"day", "month", "year"}, "month");
   if (!group.ok()) return group.take_error();
-  if (group->empty()) *group = "month";
-  if (*group != "day" && *group != "month" && *group != "year")
-    return bad_param("group", {"应为 day、month 或 year", "must be day, month or year"});
-  auto from = single(params, "from");
-  auto to = single(params, "to");
-  if (!from.ok()) return from.take_error();
-  if (!to.ok()) return to.take_error();
-  for (const auto& [name, value] : {std::pair<const char*, const std::string*>{"from", &*from}, {"to", &*to}})
-    if (!value->empty() && !is_valid_date(*value)) return bad_param(name, {"应为日期，例如 2026-01-31", "must be a date such as 2026-01-31"});
-  if (to->empty()) *to = today;
-  if (from->empty()) {
-    const CivilDate end = civil_of_day(day_number(*to));
-    if (*group == "day") *from = date_of_day(day_number(*to) - 29);
-    else if (*group == "month") *from = date_of_day(day_of_civil(end.year - (end.month < 12 ? 1 : 0), end.month % 12 + 1, 1));
-    else *from = date_of_day(day_of_civil(end.year - 4, 1, 1));
-  }
-  if (*from > *to) return bad_param("to", {"不能早于开始日期", "cannot be before from"});
-  if (*group == "day" && day_number(*to) - day_number(*from) >= kMaxPeriods)
-    return bad_param("from", {"按日统计最多 1100 天，请按月统计", "a daily series spans at most 1100 days; group by month instead"});
-  if (*group == "month") {
-    const CivilDate a = civil_of_day(day_number(*from)), b = civil_of_day(day_number(*to));
-    if ((b.year - a.year) * 12 + b.month - a.month >= kMaxPeriods)
-      return bad_param("from", {"按月统计最多 1100 个月，请按年统计", "a monthly series spans at most 1100 months; group by year instead"});
-  }
-
+  auto range = stat_range(params, *group, today);
+  if (!range.ok()) return range.take_error();
   std::optional<int64_t> ids[4];
   const char* id_names[4] = {"customer_id", "owner_id", "team_id", "product_id"};
   for (int i = 0; i < 4; ++i) {
-    auto id = id_param(params, id_names[i]);
+    auto id = stat_id(params, id_names[i]);
     if (!id.ok()) return id.take_error();
     ids[i] = *id;
   }
   const auto& [customer, owner, team, product] = ids;
   if (customer && product)
-    return bad_param("product_id", {"不能同时按客户和产品统计", "cannot be combined with customer_id"});
+    return bad_stat_param("product_id", {"不能同时按客户和产品统计", "cannot be combined with customer_id"});
 
-  // The finest table that answers: per customer or product when asked, by day or by month.
+  // The table that answers with fewest rows: per customer or product when asked, else the company's (or
+  // its per-owner twin when the reach or a filter narrows to owners); by day or by month.
   const bool daily = *group == "day";
-  std::string table = customer ? "stat_sales_customer_" : product ? "stat_sales_product_" : "stat_sales_";
-  table += daily ? "day" : "month";
-  const std::string period_column = daily ? "day" : "month";
-  const size_t label_length = *group == "day" ? 10 : *group == "month" ? 7 : 4;
-  std::string sql = "SELECT substr(s." + period_column + ", 1, " + std::to_string(label_length) +
-                    ") AS period, s.currency, sum(s.orders), sum(s.quantity), sum(s.amount) FROM " + table +
-                    " AS s WHERE s." + period_column + " BETWEEN ? AND ?";
-  std::vector<SqlValue> args = {daily ? *from : from->substr(0, 7), daily ? *to : to->substr(0, 7)};
-  if (customer) sql += " AND s.customer_id = ?", args.emplace_back(*customer);
-  if (product) sql += " AND s.product_id = ?", args.emplace_back(*product);
-  if (owner) sql += " AND s.owner_id = ?", args.emplace_back(*owner);
-  if (team) sql += " AND s.owner_id IN (SELECT id FROM users WHERE team_id = ?)", args.emplace_back(*team);
-  ScopeCondition scope = owner_condition(reach, viewer, "s.owner_id");
-  if (!scope.everything()) {
-    sql += " AND " + scope.sql;
-    args.insert(args.end(), scope.args.begin(), scope.args.end());
-  }
-  sql += " GROUP BY period, s.currency";
-
-  auto rows = db.prepare(sql);
-  if (!rows.ok()) return rows.take_error();
-  (*rows)->bind_all(args);
-  std::map<std::pair<std::string, std::string>, std::array<int64_t, 3>> found;
+  const std::string period = daily ? "day" : "month";
+  StatSource source = customer ? owned_source("stat_sales_customer_" + period, reach, viewer, owner, team)
+                      : product ? owned_source("stat_sales_product_" + period, reach, viewer, owner, team)
+                                : stat_source("stat_sales_" + period, reach, viewer, owner, team);
+  std::vector<SqlValue> args = {daily ? range->from : range->from_month(), daily ? range->to : range->to_month()};
+  std::string where = "s." + period + " BETWEEN ? AND ?";
+  if (customer) where += " AND s.customer_id = ?", args.emplace_back(*customer);
+  if (product) where += " AND s.product_id = ?", args.emplace_back(*product);
+  args.insert(args.end(), source.args.begin(), source.args.end());
+  const size_t label_length = daily ? 10 : *group == "month" ? 7 : 4;
+  std::map<std::pair<std::string, std::string>, Sums> found;
   std::set<std::string> currencies;
-  for (;;) {
-    auto row = (*rows)->step();
-    if (!row.ok()) return row.take_error();
-    if (!*row) break;
-    Statement& s = **rows;
-    std::string currency(s.column_text(1));
-    currencies.insert(currency);
-    found[{std::string(s.column_text(0)), currency}] = {s.column_int(2), s.column_int(3), s.column_int(4)};
-  }
+  KEHU_TRY(for_each_row(db,
+                        "SELECT substr(s." + period + ", 1, " + std::to_string(label_length) + ") AS period, s.currency, " +
+                            kSums + " FROM " + source.table + " AS s WHERE " + where + " AND " + source.where +
+                            " GROUP BY period, s.currency",
+                        args, [&](Statement& s) {
+                          std::string currency(s.column_text(1));
+                          currencies.insert(currency);
+                          found[{std::string(s.column_text(0)), currency}] = sums_at(s, 2);
+                        }));
   if (currencies.empty()) currencies.insert("CNY");
 
   json series = json::array();
-  std::map<std::string, std::array<int64_t, 3>> totals;
-  for (const auto& period : periods_between(*group, *from, *to)) {
+  std::map<std::string, Sums> totals;
+  for (const auto& label : stat_periods(*group, *range)) {
     for (const auto& currency : currencies) {
-      std::array<int64_t, 3> sums{0, 0, 0};
-      if (auto it = found.find({period, currency}); it != found.end()) sums = it->second;
-      series.push_back({{"period", period}, {"currency", currency}, {"orders", sums[0]}, {"quantity", sums[1]}, {"amount", sums[2]}});
-      auto& t = totals[currency];
-      for (int i = 0; i < 3; ++i) t[static_cast<size_t>(i)] += sums[static_cast<size_t>(i)];
+      Sums sums{0, 0, 0};
+      if (auto it = found.find({label, currency}); it != found.end()) sums = it->second;
+      json point = sums_json(sums);
+      point["period"] = label, point["currency"] = currency;
+      series.push_back(std::move(point));
+      add_sums(totals[currency], sums);
     }
   }
   json total = json::array();
-  for (const auto& [currency, t] : totals)
-    total.push_back({{"currency", currency}, {"orders", t[0]}, {"quantity", t[1]}, {"amount", t[2]}});
-  return json{{"group", *group}, {"from", *from}, {"to", *to}, {"series", std::move(series)}, {"total", std::move(total)}};
+  for (const auto& [currency, t] : totals) {
+    json line = sums_json(t);
+    line["currency"] = currency;
+    total.push_back(std::move(line));
+  }
+  return json{{"group", *group}, {"from", range->from}, {"to", range->to}, {"series", std::move(series)}, {"total", std::move(total)}};
+}
+
+Result<json> sales_by_customer(Database& db, const Viewer& viewer, const StatParamMap& params, const std::string& today) {
+  const Reach reach = stat_reach(viewer, StatDomain::sales);
+  if (reach == Reach::none) return no_statistics();
+  auto group = stat_group(params, {"month", "year"}, "month");
+  if (!group.ok()) return group.take_error();
+  auto range = stat_range(params, *group, today);
+  if (!range.ok()) return range.take_error();
+  auto limit = stat_number(params, "limit", 20, 1, 100);
+  if (!limit.ok()) return limit.take_error();
+  auto offset = stat_number(params, "offset", 0, 0, 1000000);
+  if (!offset.ok()) return offset.take_error();
+
+  StatSource source = owned_source("stat_sales_customer_month", reach, viewer);
+  std::vector<SqlValue> args = {range->from_month(), range->to_month()};
+  args.insert(args.end(), source.args.begin(), source.args.end());
+  const std::string where = " FROM stat_sales_customer_month AS s WHERE s.month BETWEEN ? AND ? AND " + source.where;
+  json customers = json::array();
+  std::map<std::pair<int64_t, std::string>, size_t> row_of;  // (customer, currency) -> index in customers
+  std::vector<SqlValue> page_args = args;
+  page_args.emplace_back(*limit + 1);
+  page_args.emplace_back(*offset);
+  KEHU_TRY(for_each_row(db,
+                        "SELECT s.customer_id, s.currency, " + std::string(kSums) +
+                            ", (SELECT name FROM customers WHERE id = s.customer_id)" + where +
+                            " GROUP BY s.customer_id, s.currency ORDER BY sum(s.amount) DESC, s.customer_id, s.currency"
+                            " LIMIT ? OFFSET ?",
+                        page_args, [&](Statement& s) {
+                          json row = sums_json(sums_at(s, 2));
+                          row["customer_id"] = s.column_int(0);
+                          row["currency"] = std::string(s.column_text(1));
+                          row["name"] = s.column_type(5) == ColumnType::null ? json() : json(std::string(s.column_text(5)));
+                          row["series"] = json::array();
+                          customers.push_back(std::move(row));
+                        }));
+  const bool more = static_cast<int64_t>(customers.size()) > *limit;
+  if (more) customers.erase(customers.size() - 1);
+  if (customers.empty())
+    return json{{"group", *group}, {"from", range->from}, {"to", range->to}, {"more", false}, {"customers", customers}};
+
+  // Each listed customer's periods, zero-filled.
+  std::string ids;
+  for (size_t i = 0; i < customers.size(); ++i) {
+    const int64_t id = customers[i]["customer_id"].get<int64_t>();
+    row_of[{id, customers[i]["currency"].get<std::string>()}] = i;
+    ids += (i ? "," : "") + std::to_string(id);
+  }
+  const size_t label_length = *group == "month" ? 7 : 4;
+  std::map<std::pair<size_t, std::string>, Sums> found;
+  KEHU_TRY(for_each_row(db,
+                        "SELECT s.customer_id, s.currency, substr(s.month, 1, " + std::to_string(label_length) + ") AS period, " +
+                            kSums + where + " AND s.customer_id IN (" + ids + ") GROUP BY s.customer_id, s.currency, period",
+                        args, [&](Statement& s) {
+                          auto it = row_of.find({s.column_int(0), std::string(s.column_text(1))});
+                          if (it != row_of.end()) found[{it->second, std::string(s.column_text(2))}] = sums_at(s, 3);
+                        }));
+  const auto labels = stat_periods(*group, *range);
+  for (size_t i = 0; i < customers.size(); ++i) {
+    for (const auto& label : labels) {
+      auto it = found.find({i, label});
+      json point = sums_json(it == found.end() ? Sums{0, 0, 0} : it->second);
+      point["period"] = label;
+      customers[i]["series"].push_back(std::move(point));
+    }
+  }
+  return json{{"group", *group}, {"from", range->from}, {"to", range->to}, {"more", more}, {"customers", std::move(customers)}};
+}
+
+Result<json> sales_by_team(Database& db, const Viewer& viewer, const StatParamMap& params, const std::string& today) {
+  const Reach reach = stat_reach(viewer, StatDomain::sales);
+  if (reach == Reach::none) return no_statistics();
+  auto range = stat_range(params, "month", today);
+  if (!range.ok()) return range.take_error();
+  StatSource source = owned_source("stat_sales_month_owner", reach, viewer);
+  std::vector<SqlValue> args = {range->from_month(), range->to_month()};
+  args.insert(args.end(), source.args.begin(), source.args.end());
+  struct Member {
+    int64_t owner;
+    json name;
+    Sums sums;
+  };
+  struct Team {
+    json name;
+    Sums sums{0, 0, 0};
+    std::vector<Member> members;
+  };
+  std::map<std::pair<int64_t, std::string>, Team> teams;  // (team id, 0: none; currency)
+  KEHU_TRY(for_each_row(db,
+                        "SELECT s.owner_id, s.currency, " + std::string(kSums) +
+                            ", u.display_name, t.id, t.name FROM stat_sales_month_owner AS s"
+                            " LEFT JOIN users AS u ON u.id = s.owner_id LEFT JOIN teams AS t ON t.id = u.team_id"
+                            " WHERE s.month BETWEEN ? AND ? AND " + source.where + " GROUP BY s.owner_id, s.currency",
+                        args, [&](Statement& s) {
+                          const int64_t team = s.column_type(6) == ColumnType::null ? 0 : s.column_int(6);
+                          Team& t = teams[{team, std::string(s.column_text(1))}];
+                          if (team) t.name = std::string(s.column_text(7));
+                          Member m{s.column_int(0), s.column_type(5) == ColumnType::null ? json() : json(std::string(s.column_text(5))),
+                                   sums_at(s, 2)};
+                          add_sums(t.sums, m.sums);
+                          t.members.push_back(std::move(m));
+                        }));
+  std::vector<std::pair<const std::pair<int64_t, std::string>*, Team*>> order;
+  for (auto& [key, team] : teams) order.push_back({&key, &team});
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.second->sums[2] > b.second->sums[2]; });
+  json out = json::array();
+  for (auto& [key, team] : order) {
+    std::stable_sort(team->members.begin(), team->members.end(), [](const Member& a, const Member& b) { return a.sums[2] > b.sums[2]; });
+    json members = json::array();
+    for (const auto& m : team->members) {
+      json line = sums_json(m.sums);
+      line["owner_id"] = m.owner ? json(m.owner) : json();
+      line["name"] = m.name;
+      members.push_back(std::move(line));
+    }
+    json line = sums_json(team->sums);
+    line["team_id"] = key->first ? json(key->first) : json();
+    line["name"] = team->name;
+    line["currency"] = key->second;
+    line["members"] = std::move(members);
+    out.push_back(std::move(line));
+  }
+  return json{{"from", range->from}, {"to", range->to}, {"teams", std::move(out)}};
 }
 
 }  // namespace kehu

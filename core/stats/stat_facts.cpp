@@ -11,12 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-const StatTable& table_named(const std::string& name) {
-  for (const auto& t : stat_tables())
-    if (t.name == name) return t;
-  std::abort();  // a typo in this file, found by the first test that counts an order
-}
-
 int64_t int_or(const json& record, const char* field, int64_t fallback) {
   auto it = record.find(field);
   return it != record.end() && it->is_number_integer() ? it->get<int64_t>() : fallback;
@@ -28,20 +22,32 @@ std::string text_or(const json& record, const char* field, const std::string& fa
 }
 
 void add(StatFacts& facts, const char* table, std::vector<SqlValue> key, const StatCounters& counters, int sign) {
-  StatCounters& sum = facts[StatKey{&table_named(table), std::move(key)}];
+  StatCounters& sum = facts[StatKey{&stat_table(table), std::move(key)}];
   if (sum.empty()) sum.assign(counters.size(), 0);
   for (size_t i = 0; i < counters.size(); ++i) sum[i] += sign * counters[i];
+}
+
+// Adds to a company table and to its "_owner" twin (the same key behind the owner).
+void add_scoped(StatFacts& facts, const std::string& table, int64_t owner, const std::vector<SqlValue>& key,
+                const StatCounters& counters, int sign) {
+  add(facts, table.c_str(), key, counters, sign);
+  std::vector<SqlValue> owned = {owner};
+  owned.insert(owned.end(), key.begin(), key.end());
+  add(facts, (table + "_owner").c_str(), std::move(owned), counters, sign);
+}
+
+// The local day of an RFC 3339 timestamp field ("" when absent or unreadable).
+std::string local_day_of(const json& record, const char* field, const std::string& zone) {
+  int64_t at = parse_rfc3339_ms(text_or(record, field, ""));
+  if (at < 0) return "";
+  if (auto local = local_date(zone, at)) return *local;
+  return "";
 }
 
 // The day an order counts on: its order date, else the day it was created in the company time zone.
 std::string order_day(const json& order, const std::string& zone) {
   std::string day = text_or(order, "order_date", "");
-  if (!day.empty()) return day;
-  std::string created = text_or(order, "created_at", "");
-  int64_t at = parse_rfc3339_ms(created);
-  if (at >= 0)
-    if (auto local = local_date(zone, at)) return *local;
-  return created.substr(0, 10);
+  return day.empty() ? local_day_of(order, "created_at", zone) : day;
 }
 
 void add_order_facts(StatFacts& facts, const json& order, const std::string& zone, int sign) {
@@ -66,8 +72,8 @@ void add_order_facts(StatFacts& facts, const json& order, const std::string& zon
     }
   }
   const StatCounters whole = {1, quantity, int_or(order, "total", 0)};
-  add(facts, "stat_sales_day", {day, owner, currency}, whole, sign);
-  add(facts, "stat_sales_month", {month, owner, currency}, whole, sign);
+  add_scoped(facts, "stat_sales_day", owner, {day, currency}, whole, sign);
+  add_scoped(facts, "stat_sales_month", owner, {month, currency}, whole, sign);
   add(facts, "stat_sales_customer_day", {customer, day, owner, currency}, whole, sign);
   add(facts, "stat_sales_customer_month", {customer, month, owner, currency}, whole, sign);
   for (const auto& [product, sums] : products) {
@@ -75,6 +81,62 @@ void add_order_facts(StatFacts& facts, const json& order, const std::string& zon
     add(facts, "stat_sales_product_day", {product, day, owner, currency}, part, sign);
     add(facts, "stat_sales_product_month", {product, month, owner, currency}, part, sign);
   }
+}
+
+void add_contract_facts(StatFacts& facts, const json& contract, int sign) {
+  const std::string signed_date = text_or(contract, "signed_date", "");
+  const std::string month = signed_date.size() >= 7 ? signed_date.substr(0, 7) : "";
+  add_scoped(facts, "stat_contracts", int_or(contract, "owner_id", 0),
+             {text_or(contract, "status", ""), month, text_or(contract, "currency", "CNY")},
+             {1, int_or(contract, "amount", 0)}, sign);
+}
+
+bool is_closed_stage(const std::string& stage) { return stage == "won" || stage == "lost"; }
+
+void add_opportunity_facts(StatFacts& facts, const json& opportunity, const std::string& zone, int sign) {
+  const std::string stage = text_or(opportunity, "stage", "");
+  const std::string currency = text_or(opportunity, "currency", "CNY");
+  const int64_t owner = int_or(opportunity, "owner_id", 0);
+  const int64_t amount = int_or(opportunity, "amount", 0);
+  const std::string created = local_day_of(opportunity, "created_at", zone);
+  if (created.size() == 10) {
+    // Days to close: from the local creation day to the local closing day, for closed opportunities.
+    int64_t closed = 0, days = 0;
+    const std::string closed_day = local_day_of(opportunity, "closed_at", zone);
+    if (is_closed_stage(stage) && closed_day.size() == 10) {
+      closed = 1;
+      days = std::max<int64_t>(0, day_of_date(closed_day) - day_of_date(created));
+    }
+    add_scoped(facts, "stat_funnel_day", owner, {created, stage, currency}, {1, amount, closed, days}, sign);
+  }
+  if (!is_closed_stage(stage)) {
+    const std::string expected = text_or(opportunity, "expected_close_date", "");
+    add_scoped(facts, "stat_forecast_month", owner, {expected.size() >= 7 ? expected.substr(0, 7) : "", currency},
+               {1, amount, amount * std::clamp<int64_t>(int_or(opportunity, "probability", 0), 0, 100)}, sign);
+  }
+  const int64_t campaign = int_or(opportunity, "campaign_id", 0);
+  if (stage == "won" && campaign > 0) add(facts, "stat_campaign_revenue", {campaign, currency}, {1, amount}, sign);
+}
+
+void add_ticket_facts(StatFacts& facts, const json& ticket, const std::string& zone, int sign) {
+  const std::string created = local_day_of(ticket, "created_at", zone);
+  if (created.size() != 10) return;
+  const int64_t opened_at = parse_rfc3339_ms(text_or(ticket, "created_at", ""));
+  const int64_t resolved_at = parse_rfc3339_ms(text_or(ticket, "resolved_at", ""));
+  const bool resolved = opened_at >= 0 && resolved_at >= 0;
+  int64_t satisfaction = int_or(ticket, "satisfaction", 0);
+  if (satisfaction < 1 || satisfaction > 5) satisfaction = 0;
+  add(facts, "stat_tickets_day", {created, text_or(ticket, "status", ""), text_or(ticket, "type", ""), satisfaction},
+      {1, resolved ? 1 : 0, resolved ? std::max<int64_t>(0, (resolved_at - opened_at) / 1000) : 0}, sign);
+}
+
+void add_customer_facts(StatFacts& facts, const json& customer, const std::string& zone, int sign) {
+  const std::string created = local_day_of(customer, "created_at", zone);
+  if (created.size() != 10) return;
+  add_scoped(facts, "stat_customers_month", int_or(customer, "owner_id", 0),
+             {created.substr(0, 7), text_or(customer, "type", ""), text_or(customer, "source", ""),
+              text_or(customer, "level", ""), text_or(customer, "status", "")},
+             {1}, sign);
 }
 
 // Key values are integers and text (never NULL: 0 stands for "none"), ordered by kind, then value.
@@ -93,23 +155,77 @@ bool StatKey::operator<(const StatKey& o) const {
   return std::lexicographical_compare(values.begin(), values.end(), o.values.begin(), o.values.end(), less_value);
 }
 
+namespace {
+
+// A company table and its "_owner" twin keyed by the owner first.
+void scoped(std::vector<StatTable>& out, const std::string& name, std::vector<std::string> keys, std::vector<std::string> counters) {
+  out.push_back({name, keys, counters, {}});
+  keys.insert(keys.begin(), "owner_id");
+  out.push_back({name + "_owner", std::move(keys), std::move(counters), {}});
+}
+
+std::vector<StatTable> make_tables() {
+  const std::vector<std::string> sales = {"orders", "quantity", "amount"};
+  std::vector<StatTable> t;
+  scoped(t, "stat_sales_day", {"day", "currency"}, sales);
+  scoped(t, "stat_sales_month", {"month", "currency"}, sales);
+  t.push_back({"stat_sales_customer_day", {"customer_id", "day", "owner_id", "currency"}, sales, {"day"}});
+  t.push_back({"stat_sales_customer_month", {"customer_id", "month", "owner_id", "currency"}, sales, {"month"}});
+  t.push_back({"stat_sales_product_day", {"product_id", "day", "owner_id", "currency"}, sales, {}});
+  t.push_back({"stat_sales_product_month", {"product_id", "month", "owner_id", "currency"}, sales, {}});
+  scoped(t, "stat_contracts", {"status", "month", "currency"}, {"contracts", "amount"});
+  scoped(t, "stat_funnel_day", {"day", "stage", "currency"}, {"opportunities", "amount", "closed", "days_to_close"});
+  scoped(t, "stat_forecast_month", {"month", "currency"}, {"opportunities", "amount", "weighted_x100"});
+  t.push_back({"stat_campaign_revenue", {"campaign_id", "currency"}, {"won", "amount"}, {}});
+  t.push_back({"stat_tickets_day", {"day", "status", "type", "satisfaction"}, {"tickets", "resolved", "resolution_seconds"}, {}});
+  scoped(t, "stat_customers_month", {"month", "type", "source", "level", "status"}, {"customers"});
+  return t;
+}
+
+bool is_integer_key(const std::string& column) {
+  return column.size() > 3 && column.compare(column.size() - 3, 3, "_id") == 0 ? true : column == "satisfaction";
+}
+
+}  // namespace
+
 const std::vector<StatTable>& stat_tables() {
-  static const std::vector<StatTable> kTables = {
-      {"stat_sales_day", {"day", "owner_id", "currency"}, {"orders", "quantity", "amount"}},
-      {"stat_sales_month", {"month", "owner_id", "currency"}, {"orders", "quantity", "amount"}},
-      {"stat_sales_customer_day", {"customer_id", "day", "owner_id", "currency"}, {"orders", "quantity", "amount"}},
-      {"stat_sales_customer_month", {"customer_id", "month", "owner_id", "currency"}, {"orders", "quantity", "amount"}},
-      {"stat_sales_product_day", {"product_id", "day", "owner_id", "currency"}, {"orders", "quantity", "amount"}},
-      {"stat_sales_product_month", {"product_id", "month", "owner_id", "currency"}, {"orders", "quantity", "amount"}},
-  };
+  static const std::vector<StatTable> kTables = make_tables();
   return kTables;
 }
 
-bool counts_in_statistics(const std::string& entity) { return entity == "orders"; }
+const StatTable& stat_table(const std::string& name) {
+  for (const auto& t : stat_tables())
+    if (t.name == name) return t;
+  std::abort();  // a misspelt table in core/stats, found by the first test that counts anything
+}
+
+std::string stat_table_sql(const StatTable& table, const std::string& name) {
+  std::string sql = "CREATE TABLE " + name + " (", key;
+  for (const auto& k : table.keys) {
+    sql += k + (is_integer_key(k) ? " INTEGER" : " TEXT") + " NOT NULL, ";
+    key += (key.empty() ? "" : ", ") + k;
+  }
+  for (const auto& c : table.counters) sql += c + " INTEGER NOT NULL, ";
+  return sql + "PRIMARY KEY (" + key + ")) WITHOUT ROWID";
+}
+
+const std::vector<std::string>& counted_entities() {
+  static const std::vector<std::string> kEntities = {"orders", "contracts", "opportunities", "tickets", "customers"};
+  return kEntities;
+}
+
+bool counts_in_statistics(const std::string& entity) {
+  const auto& all = counted_entities();
+  return std::find(all.begin(), all.end(), entity) != all.end();
+}
 
 void add_facts(StatFacts& facts, const std::string& entity, const json& record, const std::string& zone, int sign) {
   if (record.is_null()) return;
   if (entity == "orders") add_order_facts(facts, record, zone, sign);
+  else if (entity == "contracts") add_contract_facts(facts, record, sign);
+  else if (entity == "opportunities") add_opportunity_facts(facts, record, zone, sign);
+  else if (entity == "tickets") add_ticket_facts(facts, record, zone, sign);
+  else if (entity == "customers") add_customer_facts(facts, record, zone, sign);
 }
 
 }  // namespace kehu

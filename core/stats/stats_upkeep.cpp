@@ -1,5 +1,6 @@
 #include "core/stats/stats_upkeep.h"
 
+#include "core/entity/record_codec.h"
 #include "core/settings/settings.h"
 #include "core/stats/stat_facts.h"
 
@@ -57,53 +58,103 @@ Status apply_fact(Database& db, const StatKey& key, const StatCounters& counters
                 key.values);
 }
 
-// What every live record contributes, counted from the records.
-Result<StatFacts> count_from_records(Database& db) {
+// Adds `counters` to the row `key` of the table called `name` (a statistics table or a check's copy of
+// one), creating the row; one prepared statement per table, kept while counting.
+class FactWriter {
+ public:
+  FactWriter(Database& db, std::string prefix) : db_(db), prefix_(std::move(prefix)) {}
+
+  Status add(const StatKey& key, const StatCounters& counters) {
+    auto& upsert = upserts_[key.table];
+    if (!upsert) {
+      const StatTable& t = *key.table;
+      std::vector<std::string> params, sets;
+      for (size_t i = 0; i < t.keys.size() + t.counters.size(); ++i) params.push_back("?" + std::to_string(i + 1));
+      for (const auto& c : t.counters) sets.push_back(c + " = " + c + " + excluded." + c);
+      auto prepared = db_.prepare("INSERT INTO " + prefix_ + t.name + " (" + join(t.keys, ", ") + ", " + join(t.counters, ", ") +
+                                  ") VALUES (" + join(params, ", ") + ") ON CONFLICT DO UPDATE SET " + join(sets, ", "));
+      if (!prepared.ok()) return prepared.take_error();
+      upsert = std::move(*prepared);
+    }
+    std::vector<SqlValue> args = key.values;
+    args.insert(args.end(), counters.begin(), counters.end());
+    upsert->bind_all(args);
+    return upsert->run();
+  }
+
+ private:
+  Database& db_;
+  std::string prefix_;
+  std::map<const StatTable*, std::unique_ptr<Statement>> upserts_;
+};
+
+// Counts every live record into the tables named `prefix` + each statistics table's name (empty ones).
+// Facts are gathered a few thousand records at a time and then written, so memory stays bounded
+// whatever the size of the database.
+Status count_into(Database& db, const std::string& prefix) {
   auto zone = company_time_zone(db);
   if (!zone.ok()) return zone.take_error();
+  FactWriter writer(db, prefix);
   StatFacts facts;
-  auto orders = db.prepare(
-      "SELECT customer_id, owner_id, order_date, created_at, status, items, total, currency FROM orders");
-  if (!orders.ok()) return orders.take_error();
-  Statement& s = **orders;
+  auto flush = [&]() -> Status {
+    for (const auto& [key, counters] : facts)
+      if (!all_zero(counters)) KEHU_TRY(writer.add(key, counters));
+    facts.clear();
+    return ok_status();
+  };
+  constexpr int kRecordsPerFlush = 5000;
+  for (const auto& name : counted_entities()) {
+    const EntityDef* entity = find_entity(name);
+    auto rows = db.prepare("SELECT " + record_columns(*entity) + " FROM " + entity->name);
+    if (!rows.ok()) return rows.take_error();
+    for (int n = 1;; ++n) {
+      auto row = (*rows)->step();
+      if (!row.ok()) return row.take_error();
+      if (!*row) break;
+      add_facts(facts, name, row_to_json(*entity, **rows), *zone, +1);
+      if (n % kRecordsPerFlush == 0) KEHU_TRY(flush());
+    }
+    KEHU_TRY(flush());
+  }
+  // Rows that summed to nothing (never, while every fact counts a record; kept exact regardless).
+  for (const auto& t : stat_tables())
+    KEHU_TRY(db.run("DELETE FROM " + prefix + t.name + " WHERE " + join(t.counters, " AND ", " = 0")));
+  return ok_status();
+}
+
+// The rows of table `a` that `b` lacks or holds other counters for, as readable lines.
+Status rows_missing(Database& db, const StatTable& t, const std::string& a, const std::string& b, const std::string& a_says,
+                    const std::string& b_says, size_t limit, std::vector<std::string>& out) {
+  if (out.size() >= limit) return ok_status();
+  const std::string columns = join(t.keys, ", ") + ", " + join(t.counters, ", ");
+  std::vector<std::string> on, theirs_columns;
+  for (const auto& k : t.keys) on.push_back("b." + k + " = d." + k);
+  for (const auto& c : t.counters) theirs_columns.push_back("b." + c);
+  auto rows = db.prepare("SELECT d.*, " + join(theirs_columns, ", ") + " FROM (SELECT " + columns + " FROM " + a +
+                         " EXCEPT SELECT " + columns + " FROM " + b + ") AS d LEFT JOIN " + b + " AS b ON " +
+                         join(on, " AND ") + " LIMIT " + std::to_string(limit - out.size()));
+  if (!rows.ok()) return rows.take_error();
+  Statement& s = **rows;
+  const int keys = static_cast<int>(t.keys.size()), counters = static_cast<int>(t.counters.size());
   for (;;) {
     auto row = s.step();
     if (!row.ok()) return row.take_error();
     if (!*row) break;
-    json order = {{"customer_id", s.column_int(0)}, {"status", std::string(s.column_text(4))}, {"total", s.column_int(6)}};
-    if (s.column_type(1) != ColumnType::null) order["owner_id"] = s.column_int(1);
-    if (s.column_type(2) != ColumnType::null) order["order_date"] = std::string(s.column_text(2));
-    order["created_at"] = std::string(s.column_text(3));
-    if (s.column_type(7) != ColumnType::null) order["currency"] = std::string(s.column_text(7));
-    order["items"] = json::parse(s.column_text(5), nullptr, /*allow_exceptions=*/false);
-    add_facts(facts, "orders", order, *zone, +1);
-  }
-  return facts;
-}
-
-// The stored rows of every statistics table.
-Result<StatFacts> read_tables(Database& db) {
-  StatFacts stored;
-  for (const auto& t : stat_tables()) {
-    auto rows = db.prepare("SELECT " + join(t.keys, ", ") + ", " + join(t.counters, ", ") + " FROM " + t.name);
-    if (!rows.ok()) return rows.take_error();
-    Statement& s = **rows;
-    for (;;) {
-      auto row = s.step();
-      if (!row.ok()) return row.take_error();
-      if (!*row) break;
-      StatKey key{&t, {}};
-      int i = 0;
-      for (; i < static_cast<int>(t.keys.size()); ++i) {
-        if (s.column_type(i) == ColumnType::integer) key.values.emplace_back(s.column_int(i));
-        else key.values.emplace_back(std::string(s.column_text(i)));
-      }
-      StatCounters counters;
-      for (; i < s.column_count(); ++i) counters.push_back(s.column_int(i));
-      stored.emplace(std::move(key), std::move(counters));
+    std::vector<SqlValue> key;
+    StatCounters mine, theirs;
+    for (int i = 0; i < keys; ++i) {
+      if (s.column_type(i) == ColumnType::integer) key.emplace_back(s.column_int(i));
+      else key.emplace_back(std::string(s.column_text(i)));
     }
+    for (int i = 0; i < counters; ++i) mine.push_back(s.column_int(keys + i));
+    const bool in_b = s.column_type(keys + counters) != ColumnType::null;
+    for (int i = 0; in_b && i < counters; ++i) theirs.push_back(s.column_int(keys + counters + i));
+    // Both directions are asked; a row in both with other counters is named once, from the stored side.
+    if (in_b && a_says != "stored") continue;
+    out.push_back(t.name + " " + text_of(key) + ": " + a_says + " " + text_of(mine) + ", " + b_says + " " +
+                  (in_b ? text_of(theirs) : "nothing"));
   }
-  return stored;
+  return ok_status();
 }
 
 }  // namespace
@@ -128,50 +179,46 @@ Status update_statistics(Database& db, const EntityDef& entity, const json& befo
 
 Status rebuild_statistics(Database& db) {
   for (const auto& t : stat_tables()) KEHU_TRY(db.run("DELETE FROM " + t.name));
-  auto facts = count_from_records(db);
-  if (!facts.ok()) return facts.take_error();
-  // The tables are empty: plain inserts, one prepared statement per table.
-  std::map<const StatTable*, std::unique_ptr<Statement>> inserts;
-  for (const auto& [key, counters] : *facts) {
-    if (all_zero(counters)) continue;
-    auto& insert = inserts[key.table];
-    if (!insert) {
-      const StatTable& t = *key.table;
-      std::vector<std::string> params;
-      for (size_t i = 0; i < t.keys.size() + t.counters.size(); ++i) params.push_back("?" + std::to_string(i + 1));
-      auto prepared = db.prepare("INSERT INTO " + t.name + " (" + join(t.keys, ", ") + ", " + join(t.counters, ", ") +
-                                 ") VALUES (" + join(params, ", ") + ")");
-      if (!prepared.ok()) return prepared.take_error();
-      insert = std::move(*prepared);
-    }
-    std::vector<SqlValue> args = key.values;
-    args.insert(args.end(), counters.begin(), counters.end());
-    insert->bind_all(args);
-    KEHU_TRY(insert->run());
+  return count_into(db, "");
+}
+
+Status reset_statistics(Database& db) {
+  std::vector<std::string> old;
+  auto names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'stat\\_%' ESCAPE '\\'");
+  if (!names.ok()) return names.take_error();
+  for (;;) {
+    auto row = (*names)->step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) break;
+    old.emplace_back((*names)->column_text(0));
   }
-  return ok_status();
+  names->reset();
+  for (const auto& name : old) KEHU_TRY(db.run("DROP TABLE " + name));
+  for (const auto& t : stat_tables()) {
+    KEHU_TRY(db.exec(stat_table_sql(t, t.name)));
+    for (const auto& columns : t.indexes)
+      KEHU_TRY(db.exec("CREATE INDEX " + t.name + "_" + columns + " ON " + t.name + "(" + columns + ")"));
+  }
+  return count_into(db, "");
 }
 
 Result<std::vector<std::string>> check_statistics(Database& db, size_t limit) {
-  auto counted = count_from_records(db);
-  if (!counted.ok()) return counted.take_error();
-  auto stored = read_tables(db);
-  if (!stored.ok()) return stored.take_error();
-  std::vector<std::string> differences;
-  auto note = [&](const StatKey& key, const std::string& has, const std::string& wants) {
-    if (differences.size() < limit)
-      differences.push_back(key.table->name + " " + text_of(key.values) + ": stored " + has + ", counted " + wants);
+  // Counted from scratch into copies in the connection's temporary schema, then compared both ways.
+  auto drop_copies = [&db] {
+    for (const auto& t : stat_tables()) (void)db.run("DROP TABLE IF EXISTS temp.check_" + t.name);
   };
-  for (const auto& [key, counters] : *counted) {
-    if (all_zero(counters)) continue;
-    auto it = stored->find(key);
-    if (it == stored->end()) note(key, "nothing", text_of(counters));
-    else if (it->second != counters) note(key, text_of(it->second), text_of(counters));
+  drop_copies();
+  for (const auto& t : stat_tables()) KEHU_TRY(db.exec(stat_table_sql(t, "temp.check_" + t.name)));
+  std::vector<std::string> differences;
+  Status counted = count_into(db, "temp.check_");
+  for (const auto& t : stat_tables()) {
+    if (!counted.ok()) break;
+    counted = rows_missing(db, t, "main." + t.name, "temp.check_" + t.name, "stored", "counted", limit, differences);
+    if (counted.ok())
+      counted = rows_missing(db, t, "temp.check_" + t.name, "main." + t.name, "counted", "stored", limit, differences);
   }
-  for (const auto& [key, counters] : *stored) {
-    auto it = counted->find(key);
-    if (it == counted->end() || all_zero(it->second)) note(key, text_of(counters), "nothing");
-  }
+  drop_copies();
+  if (!counted.ok()) return counted.take_error();
   return differences;
 }
 

@@ -27,8 +27,12 @@ Status update_statistics(Database& db, const EntityDef& entity, const nlohmann::
 // Empties the statistics tables and counts every live record again. Call inside a write transaction.
 Status rebuild_statistics(Database& db);
 
-// Every figure that differs from a count from scratch ("stat_sales_day [2026-01-31, 3, CNY]: stored
-// [2, 5, 900], counted [1, 2, 300]"), at most `limit` of them; empty when the tables are exact.
+// Drops every statistics table there is, creates those of stat_tables() and counts them. The migrations
+// that change what statistics are kept call it: the tables are derived data, made again from the records.
+Status reset_statistics(Database& db);
+
+// Every figure that differs from a count from scratch ("stat_sales_day [2026-01-31, CNY]: stored
+// [2, 5, 900], counted [1, 2, 300]"; "... counted [1, 2, 300], stored nothing"), at most `limit` of them; empty when the tables are exact.
 Result<std::vector<std::string>> check_statistics(Database& db, size_t limit = 20);
 
 }  // namespace kehu

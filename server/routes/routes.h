@@ -27,7 +27,7 @@ void register_stats_routes(App& app);
 // nothing (kiosk viewers) is told there is nothing here (404), as for any record it may not see.
 std::optional<Error> refuse_role_without_sync(const RequestContext& ctx);
 // The first query parameter not in `known`, refused with a 400 naming it.
-std::optional<Error> refuse_unknown_params(const httplib::Request& req, std::initializer_list<std::string_view> known);
+std::optional<Error> refuse_unknown_params(const httplib::Request& req, const std::vector<std::string_view>& known);
 void register_health_routes(App& app);
 // Last: the static client files answer every other GET outside /api.
 void register_static_routes(App& app);

@@ -1,6 +1,10 @@
 // stats_routes.cpp — GET /api/v1/stats/... (SPEC §5 statistics): read-only figures from the aggregates
 // core keeps in every write's transaction (core/stats/), scoped to the signed-in user's reach. Periods are
 // days in the company time zone: "today" (the default end of a range) is the company's today.
+#include <functional>
+
+#include "core/stats/business_stats.h"
+#include "core/stats/churn.h"
 #include "core/stats/sales_stats.h"
 #include "core/stats/stats_upkeep.h"
 #include "core/time_zone.h"
@@ -18,19 +22,37 @@ Result<std::string> company_today(Database& db, const Clock& clock) {
   return format_rfc3339_ms(clock.now_ms()).substr(0, 10);
 }
 
+// One read-only statistics endpoint: its known parameters and what computes it.
+using StatFunction = std::function<Result<nlohmann::json>(Database&, const Viewer&, const StatParamMap&, const std::string& today)>;
+
+void stat_route(App& app, const std::string& path, std::vector<std::string_view> known, StatFunction compute) {
+  app.route("GET", "/api/v1/stats/" + path, Access::signed_in,
+            [&app, known = std::move(known), compute = std::move(compute)](RequestContext& ctx) -> Result<Reply> {
+              if (auto refused = refuse_unknown_params(ctx.req, known)) return *refused;
+              StatParamMap params(ctx.req.params.begin(), ctx.req.params.end());
+              auto lease = app.db().read();
+              auto today = company_today(lease.db(), app.clock());
+              if (!today.ok()) return today.take_error();
+              auto figures = compute(lease.db(), ctx.viewer(), params, *today);
+              if (!figures.ok()) return figures.take_error();
+              return json_reply(200, std::move(*figures));
+            });
+}
+
 }  // namespace
 
 void register_stats_routes(App& app) {
-  app.route("GET", "/api/v1/stats/sales", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
-    if (auto refused = refuse_unknown_params(ctx.req, {"group", "from", "to", "customer_id", "owner_id", "team_id", "product_id"}))
-      return *refused;
-    std::multimap<std::string, std::string> params(ctx.req.params.begin(), ctx.req.params.end());
-    auto lease = app.db().read();
-    auto today = company_today(lease.db(), app.clock());
-    if (!today.ok()) return today.take_error();
-    auto figures = sales_statistics(lease.db(), ctx.viewer(), params, *today);
-    if (!figures.ok()) return figures.take_error();
-    return json_reply(200, std::move(*figures));
+  stat_route(app, "sales", {"group", "from", "to", "customer_id", "owner_id", "team_id", "product_id"}, sales_statistics);
+  stat_route(app, "sales/by-customer", {"group", "from", "to", "limit", "offset"}, sales_by_customer);
+  stat_route(app, "sales/by-team", {"from", "to"}, sales_by_team);
+  stat_route(app, "contracts", {"from", "to", "owner_id", "team_id"}, contract_statistics);
+  stat_route(app, "funnel", {"from", "to", "owner_id", "team_id"}, funnel_statistics);
+  stat_route(app, "forecast", {"from", "to", "owner_id", "team_id"}, forecast_statistics);
+  stat_route(app, "campaigns", {"campaign_id"}, campaign_statistics);
+  stat_route(app, "tickets", {"from", "to"}, ticket_statistics);
+  stat_route(app, "customers", {"from", "to", "owner_id", "team_id"}, customer_statistics);
+  stat_route(app, "churn", {"days", "limit"}, [&app](Database& db, const Viewer& viewer, const StatParamMap& params, const std::string& today) {
+    return churn_list(db, viewer, params, today, app.clock().now_ms());
   });
 }
 

@@ -46,7 +46,7 @@ std::optional<Error> refuse_role_without_sync(const RequestContext& ctx) {
   return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
 }
 
-std::optional<Error> refuse_unknown_params(const httplib::Request& req, std::initializer_list<std::string_view> known) {
+std::optional<Error> refuse_unknown_params(const httplib::Request& req, const std::vector<std::string_view>& known) {
   for (const auto& [name, value] : req.params) {
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       Error e = Error::make(ErrorCode::bad_request, {"未知参数：" + name, "unknown parameter: " + name});

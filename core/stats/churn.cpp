@@ -1,0 +1,96 @@
+#include "core/stats/churn.h"
+
+#include <set>
+
+#include "core/clock.h"
+#include "core/settings/settings.h"
+
+namespace kehu {
+
+using nlohmann::json;
+
+namespace {
+
+// The last time anything happened with a customer. Indexed as customers_last_touch (migration 5), so the
+// longest forgotten are found without reading every customer; the expression must stay word for word.
+const char* kLastTouch = "max(ifnull(last_contact_at, ''), ifnull(last_order_at, ''), created_at)";
+
+json text_or_null(Statement& s, int column) {
+  return s.column_type(column) == ColumnType::null ? json() : json(std::string(s.column_text(column)));
+}
+
+json customer_row(Statement& s, const char* reason) {
+  return {{"customer_id", s.column_int(0)},
+          {"name", std::string(s.column_text(1))},
+          {"owner_id", s.column_type(2) == ColumnType::null ? json() : json(s.column_int(2))},
+          {"level", text_or_null(s, 3)},
+          {"last_contact_at", text_or_null(s, 4)},
+          {"last_order_at", text_or_null(s, 5)},
+          {"reason", reason}};
+}
+
+}  // namespace
+
+Result<json> churn_list(Database& db, const Viewer& viewer, const StatParamMap& params, const std::string& today, int64_t now_ms) {
+  const Reach reach = stat_reach(viewer, StatDomain::sales);
+  if (reach == Reach::none) return no_statistics();
+  auto settings = read_settings(db);
+  if (!settings.ok()) return settings.take_error();
+  const int64_t configured = settings->value("churn_days", int64_t{90});
+  auto days = stat_number(params, "days", configured, 1, 3650);
+  if (!days.ok()) return days.take_error();
+  auto limit = stat_number(params, "limit", 100, 1, 500);
+  if (!limit.ok()) return limit.take_error();
+
+  json customers = json::array();
+  std::set<int64_t> listed;
+  const std::string columns = "c.id, c.name, c.owner_id, c.level, c.last_contact_at, c.last_order_at";
+  ScopeCondition scope = owner_condition(reach, viewer, "c.owner_id");
+  std::vector<SqlValue> args = {format_rfc3339_ms(now_ms - *days * 86'400'000)};
+  args.insert(args.end(), scope.args.begin(), scope.args.end());
+  args.emplace_back(*limit);
+  KEHU_TRY(for_each_row(db,
+                        "SELECT " + columns + " FROM customers AS c WHERE " + kLastTouch + " < ? AND " + scope.sql +
+                            " ORDER BY " + kLastTouch + ", c.id LIMIT ?",
+                        args, [&](Statement& s) {
+                          listed.insert(s.column_int(0));
+                          customers.push_back(customer_row(s, "no_contact"));
+                        }));
+
+  // Orders now against before, per customer and currency, from the per-customer daily sales.
+  const int64_t end = day_of_date(today);
+  const std::string window_start = date_of_day(end - *days + 1), before_start = date_of_day(end - 2 * *days + 1);
+  ScopeCondition order_scope = owner_condition(reach, viewer, "s.owner_id");
+  std::vector<SqlValue> fell_args = {window_start, window_start, before_start, today};
+  fell_args.insert(fell_args.end(), order_scope.args.begin(), order_scope.args.end());
+  fell_args.emplace_back(*limit + static_cast<int64_t>(listed.size()));
+  struct Fall {
+    int64_t customer;
+    std::string currency;
+    int64_t now, before;
+  };
+  std::vector<Fall> falls;
+  KEHU_TRY(for_each_row(db,
+                        "SELECT s.customer_id, s.currency, sum(CASE WHEN s.day >= ? THEN s.amount ELSE 0 END) AS now,"
+                        " sum(CASE WHEN s.day < ? THEN s.amount ELSE 0 END) AS before FROM stat_sales_customer_day AS s"
+                        " WHERE s.day BETWEEN ? AND ? AND " + order_scope.sql +
+                            " GROUP BY s.customer_id, s.currency HAVING before > 0 AND now * 2 < before"
+                            " ORDER BY before - now DESC, s.customer_id LIMIT ?",
+                        fell_args, [&](Statement& s) {
+                          falls.push_back({s.column_int(0), std::string(s.column_text(1)), s.column_int(2), s.column_int(3)});
+                        }));
+  int64_t added = 0;
+  for (const auto& fall : falls) {
+    if (added >= *limit || listed.count(fall.customer)) continue;
+    KEHU_TRY(for_each_row(db, "SELECT " + columns + " FROM customers AS c WHERE c.id = ?", {fall.customer}, [&](Statement& s) {
+      json row = customer_row(s, "orders_fell");
+      row["currency"] = fall.currency, row["amount_before"] = fall.before, row["amount_now"] = fall.now;
+      customers.push_back(std::move(row));
+      listed.insert(fall.customer);
+      ++added;
+    }));
+  }
+  return json{{"days", *days}, {"customers", std::move(customers)}};
+}
+
+}  // namespace kehu

@@ -1,0 +1,28 @@
+// churn.h — GET /stats/churn (SPEC §5, the churn warning list 流失预警): customers slipping away, each with
+// the reason, so a rep can call them before they are lost.
+//
+// Two reasons, for customers within the viewer's sales reach (admin all, manager the team's, rep own):
+// - "no_contact": no counted contact (a done call, visit, meeting or e-mail), no order, and not created,
+//   for `days` days — the longest forgotten first;
+// - "orders_fell": confirmed orders in the last `days` days (company time zone) came to less than half
+//   of the `days` before, per currency — the largest fall first.
+// A customer forgotten altogether is listed once, as no_contact.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/db/database.h"
+#include "core/stats/stat_query.h"
+
+namespace kehu {
+
+// `params`: days (1–3650, default the settings' churn_days), limit (1–500, default 100, per reason).
+// `today` is the company's date, `now_ms` the instant. {days, customers: [{customer_id, name, owner_id,
+// level, reason, last_contact_at, last_order_at, currency, amount_before, amount_now}]} (the last three
+// only for orders_fell).
+Result<nlohmann::json> churn_list(Database& db, const Viewer& viewer, const StatParamMap& params, const std::string& today,
+                                  int64_t now_ms);
+
+}  // namespace kehu

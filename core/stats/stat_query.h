@@ -1,0 +1,72 @@
+// stat_query.h — what every /stats endpoint shares: reading its parameters (each named in the error when
+// bad), date ranges with their defaults, who may see which statistics (SPEC §3), and choosing the table
+// that answers within the viewer's reach (the company table, or the "_owner" twin narrowed to owners).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/db/database.h"
+#include "core/i18n.h"
+#include "core/users/record_scope.h"
+
+namespace kehu {
+
+using StatParamMap = std::multimap<std::string, std::string>;
+
+// 400 naming parameter `name` and why.
+Error bad_stat_param(const std::string& name, Text why);
+// 404, as for anything the viewer may not see (a role without these statistics).
+Error no_statistics();
+
+// The one value of `name`, or "" when absent; a repeated parameter is refused.
+Result<std::string> stat_text(const StatParamMap& params, const std::string& name);
+// A positive id, or nullopt when absent.
+Result<std::optional<int64_t>> stat_id(const StatParamMap& params, const std::string& name);
+// A whole number in [min, max], or `fallback` when absent.
+Result<int64_t> stat_number(const StatParamMap& params, const std::string& name, int64_t fallback, int64_t min, int64_t max);
+// group=day|month|year among `allowed`, or `fallback` when absent.
+Result<std::string> stat_group(const StatParamMap& params, const std::vector<std::string>& allowed, const std::string& fallback);
+
+// A range of dates from/to (YYYY-MM-DD). When absent, `to` is today and `from` goes back to cover the
+// last 30 days (day), the last 12 months (month) or the last 5 years (year). A daily or monthly range
+// spans at most 1,100 periods, so an answer is bounded whatever is asked.
+struct StatRange {
+  std::string from, to;
+  // The range's months, "YYYY-MM", for tables kept by month.
+  std::string from_month() const { return from.substr(0, 7); }
+  std::string to_month() const { return to.substr(0, 7); }
+};
+Result<StatRange> stat_range(const StatParamMap& params, const std::string& group, const std::string& today);
+// Every period label ("YYYY-MM-DD", "YYYY-MM" or "YYYY") of `group` from range.from to range.to.
+std::vector<std::string> stat_periods(const std::string& group, const StatRange& range);
+
+// Which statistics a role has (SPEC §3 "stats" column): sales-side figures (sales, funnel, forecast,
+// customers, churn) reach all / team / own for admin / manager / sales; contracts also reach all for the
+// contract department; tickets reach all for admin and service; campaigns all for admin and manager.
+enum class StatDomain { sales, contracts, tickets, campaigns };
+Reach stat_reach(const Viewer& viewer, StatDomain domain);
+
+// Where a figure is read from: `table` (a company table or its "_owner" twin) as alias `s`, and the
+// condition (bare `?` parameters, with `args`) that keeps to the viewer's reach and the owner/team
+// filters asked for. The company table answers when nothing narrows.
+struct StatSource {
+  std::string table;
+  std::string where = "1";
+  std::vector<SqlValue> args;
+  void also(const std::string& condition, std::vector<SqlValue> more = {});
+};
+StatSource stat_source(const std::string& company_table, Reach reach, const Viewer& viewer, std::optional<int64_t> owner = {},
+                       std::optional<int64_t> team = {});
+// Condition on an `owner_id` column for tables that always carry the owner (per customer, per product).
+StatSource owned_source(const std::string& table, Reach reach, const Viewer& viewer, std::optional<int64_t> owner = {},
+                        std::optional<int64_t> team = {});
+
+// Runs `sql` with `args` and calls `row` for each result row.
+Status for_each_row(Database& db, const std::string& sql, const std::vector<SqlValue>& args,
+                    const std::function<void(Statement&)>& row);
+
+}  // namespace kehu

@@ -9,46 +9,13 @@
 
 #include "core/stats/sales_stats.h"
 #include "core/stats/stats_upkeep.h"
-#include "core/time_zone.h"
-#include "core/users/user_store.h"
-#include "tests/core/test_db.h"
+#include "tests/core/stats_test_support.h"
 
 using namespace kehu;
 using nlohmann::json;
+using namespace kehu::test;
 
 namespace {
-
-// Asia/Shanghai as a fixed UTC+8 (it has had no daylight saving since 1991); UTC as itself.
-class TestZones final : public TimeZones {
- public:
-  std::optional<int64_t> offset_ms(std::string_view name, int64_t) const override {
-    if (name == "Asia/Shanghai") return 8 * 3600 * 1000;
-    if (name == "UTC") return 0;
-    return std::nullopt;
-  }
-};
-
-struct ZonesInstalled {
-  TestZones zones;
-  ZonesInstalled() { install_time_zones(&zones); }
-  ~ZonesInstalled() { install_time_zones(nullptr); }
-};
-
-int64_t add_user(test::TestDb& t, const std::string& name, const std::string& role) {
-  auto txn = WriteTxn::begin(t.db(), t.clock(), Actor{});
-  REQUIRE(txn.ok());
-  auto u = create_user(**txn, NewUser{name, name, name + "@example.com", role}, "$argon2id$x");
-  REQUIRE(u.ok());
-  REQUIRE((*txn)->commit().ok());
-  return u->id;
-}
-
-void require_exact(test::TestDb& t) {
-  auto differences = check_statistics(t.db());
-  REQUIRE(differences.ok());
-  for (const auto& d : *differences) MESSAGE(d);
-  REQUIRE(differences->empty());
-}
 
 // The independent count: every confirmed order's total per (period, currency), from the order rows.
 std::map<std::pair<std::string, std::string>, std::array<int64_t, 3>> count_orders(test::TestDb& t, size_t label_length,

@@ -5,6 +5,7 @@
 
 #include "core/entity/validation.h"
 #include "core/settings/field_options.h"
+#include "core/stats/stats_upkeep.h"
 #include "core/text/utf8.h"
 #include "core/time_zone.h"
 #include "core/users/user_store.h"
@@ -289,6 +290,8 @@ Status write_settings(WriteTxn& txn, const json& settings) {
   if (!rev.ok()) return rev.take_error();
   KEHU_TRY(txn.db().run("INSERT INTO settings (id, rev, value) VALUES (1, ?1, ?2) ON CONFLICT(id) DO UPDATE SET rev = ?1, value = ?2",
                         {*rev, settings.dump()}));
+  // Statistics count timestamps on their local day: another zone moves them, so they are counted again.
+  if (changes.contains("time_zone")) KEHU_TRY(rebuild_statistics(txn.db()));
   return txn.audit("settings", "settings", 1, changes);
 }
 

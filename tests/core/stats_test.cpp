@@ -227,3 +227,23 @@ TEST_CASE("sales statistics refuse bad parameters by name and roles without sale
   CHECK((*figures)["series"].size() == 12);
   CHECK((*figures)["series"].back()["period"] == "2026-12");
 }
+
+TEST_CASE("a change of the company time zone counts every timestamp again on its new local day") {
+  ZonesInstalled zones;
+  TestDb t;
+  // 16:30 UTC on 31 January is already 1 February in Shanghai (UTC+8).
+  t.clock().set_ms(parse_rfc3339_ms("2026-01-31T16:30:00Z"));
+  t.create(customers_def(), {{"name", "跨月客户"}, {"type", "individual"}, {"source", "website"}});
+  auto month_count = [&](const std::string& month) {
+    return t.count("SELECT ifnull(sum(customers), 0) FROM stat_customers_month WHERE month = '" + month + "'");
+  };
+  CHECK(month_count("2026-02") == 1);
+  CHECK(month_count("2026-01") == 0);
+  t.put_settings({{"time_zone", "UTC"}});
+  CHECK(month_count("2026-02") == 0);
+  CHECK(month_count("2026-01") == 1);
+  require_exact(t);
+  t.put_settings({{"time_zone", "Asia/Shanghai"}});
+  CHECK(month_count("2026-02") == 1);
+  require_exact(t);
+}

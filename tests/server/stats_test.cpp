@@ -88,3 +88,159 @@ TEST_CASE("sales statistics over HTTP: moved by orders, scoped by role, bad para
   CHECK(settings.status == 422);
   CHECK(settings.body["error"]["fields"].contains("time_zone"));
 }
+
+TEST_CASE("every statistics endpoint over HTTP: figures follow API writes, each role its reach, bad input named") {
+  TestServer s;
+  const std::string admin = s.admin_token();
+  auto team = s.request("POST", "/api/v1/teams", admin, {{"name", "华南销售部"}});
+  const int64_t rep_id = s.add_user("wang.fang", "sales");
+  const int64_t manager_id = s.add_user("zhao.lei", "manager");
+  for (int64_t id : {rep_id, manager_id}) {
+    auto u = s.request("GET", "/api/v1/users/" + std::to_string(id), admin);
+    REQUIRE(s.request("PATCH", "/api/v1/users/" + std::to_string(id), admin, {{"rev", u.body["rev"]}, {"team_id", team.body["id"]}}).status == 200);
+  }
+  s.add_user("other.rep", "sales");
+  s.add_user("kefu", "service");
+  s.add_user("hetong", "contract");
+  const std::string rep = s.login("wang.fang"), manager = s.login("zhao.lei"), other = s.login("other.rep"),
+                    service = s.login("kefu"), contract_dept = s.login("hetong");
+  auto customer = s.request("POST", "/api/v1/customers", rep, {{"name", "深圳前海科技"}, {"type", "enterprise"}, {"source", "exhibition"}, {"level", "A"}});
+  REQUIRE(customer.status == 201);
+  auto others_customer = s.request("POST", "/api/v1/customers", other, {{"name", "别人的客户"}, {"type", "individual"}});
+  REQUIRE(others_customer.status == 201);
+
+  // Contracts: one signed (draft → pending_approval → signed) for 80,000, one left in draft.
+  auto signed_contract = s.request("POST", "/api/v1/contracts", rep,
+                                   {{"customer_id", customer.body["id"]}, {"title", "年度框架合同"}, {"amount", 80000}, {"signed_date", "2026-05-20"}});
+  REQUIRE(signed_contract.status == 201);
+  const std::string contract_path = "/api/v1/contracts/" + std::to_string(signed_contract.body["id"].get<int64_t>()) + "/transition";
+  REQUIRE(s.request("POST", contract_path, rep, {{"to", "pending_approval"}}).status == 200);
+  REQUIRE(s.request("POST", contract_path, manager, {{"to", "signed"}}).status == 200);
+  REQUIRE(s.request("POST", "/api/v1/contracts", other, {{"customer_id", others_customer.body["id"]}, {"title", "草稿"}, {"amount", 5000}}).status == 201);
+  const std::string contracts = "/api/v1/stats/contracts?from=2026-01-01&to=2026-12-31";
+  auto all_contracts = s.request("GET", contracts, admin);
+  REQUIRE(all_contracts.status == 200);
+  int64_t signed_in_may = 0;
+  for (const auto& m : all_contracts.body["by_month"])
+    if (m["period"] == "2026-05") signed_in_may += m["amount"].get<int64_t>();
+  CHECK(signed_in_may == 80000);
+  CHECK(all_contracts.body["by_month"].size() == 12);
+  CHECK(all_contracts.body["total"][0]["contracts"] == 2);
+  CHECK(s.request("GET", contracts, contract_dept).body["total"][0]["contracts"] == 2);  // the contract department sees all
+  CHECK(s.request("GET", contracts, manager).body["total"][0]["contracts"] == 1);        // the team's
+  CHECK(s.request("GET", contracts, other).body["total"][0]["amount"] == 5000);          // own
+  CHECK(s.request("GET", contracts, service).status == 404);
+
+  // Funnel and forecast: one won, one lost, one open at 40 % expected in December.
+  auto campaign = s.request("POST", "/api/v1/campaigns", admin, {{"name", "秋季展会"}, {"type", "event"}, {"actual_cost", 9000}});
+  REQUIRE(campaign.status == 201);
+  auto opportunity = [&](const std::string& stage, int64_t amount, int probability) {
+    json input = {{"customer_id", customer.body["id"]}, {"title", "商机 " + stage}, {"stage", stage}, {"amount", amount},
+                  {"probability", probability}, {"expected_close_date", "2026-12-15"}, {"campaign_id", campaign.body["id"]}};
+    auto r = s.request("POST", "/api/v1/opportunities", rep, input);
+    REQUIRE(r.status == 201);
+    return r.body;
+  };
+  opportunity("won", 30000, 100);
+  opportunity("lost", 10000, 0);
+  opportunity("proposal", 50000, 40);
+  auto funnel = s.request("GET", "/api/v1/stats/funnel", rep);
+  REQUIRE(funnel.status == 200);
+  CHECK(funnel.body["won"] == 1);
+  CHECK(funnel.body["lost"] == 1);
+  CHECK(funnel.body["win_rate"] == 0.5);
+  CHECK(funnel.body["average_days_to_close"] == 0.0);  // won on the day it was created
+  CHECK(s.request("GET", "/api/v1/stats/funnel", other).body["won"] == 0);
+  auto forecast = s.request("GET", "/api/v1/stats/forecast", manager);
+  REQUIRE(forecast.status == 200);
+  REQUIRE(forecast.body["months"].size() == 1);
+  CHECK(forecast.body["months"][0] == json({{"period", "2026-12"}, {"currency", "CNY"}, {"opportunities", 1}, {"amount", 50000}, {"weighted", 20000}}));
+
+  // Campaigns: members by status, cost per response, revenue from the won opportunity.
+  const std::string members = "/api/v1/campaigns/" + std::to_string(campaign.body["id"].get<int64_t>()) + "/members";
+  REQUIRE(s.request("POST", members, admin, {{"customer_id", customer.body["id"]}, {"status", "responded"}}).status < 300);
+  REQUIRE(s.request("POST", members, admin, {{"customer_id", others_customer.body["id"]}, {"status", "sent"}}).status < 300);
+  auto campaigns = s.request("GET", "/api/v1/stats/campaigns", manager);
+  REQUIRE(campaigns.status == 200);
+  const json& c = campaigns.body["campaigns"][0];
+  CHECK(c["members"]["responded"] == 1);
+  CHECK(c["members"]["sent"] == 1);
+  CHECK(c["cost_per_response"] == 9000);
+  CHECK(c["won"] == 1);
+  CHECK(c["revenue"] == json::array({{{"currency", "CNY"}, {"amount", 30000}}}));
+  CHECK(s.request("GET", "/api/v1/stats/campaigns", rep).status == 404);
+
+  // Tickets: created, then resolved with a resolution and rated 4.
+  auto ticket = s.request("POST", "/api/v1/tickets", service, {{"type", "complaint"}, {"subject", "发票开错"}, {"customer_id", customer.body["id"]}});
+  REQUIRE(ticket.status == 201);
+  const std::string ticket_path = "/api/v1/tickets/" + std::to_string(ticket.body["id"].get<int64_t>());
+  const int64_t service_id = s.request("GET", "/api/v1/me", service).body["user"]["id"].get<int64_t>();
+  auto t1 = s.request("GET", ticket_path, service).body;
+  REQUIRE(s.request("PATCH", ticket_path, service, {{"rev", t1["rev"]}, {"assignee_id", service_id}}).status == 200);
+  for (const char* to : {"assigned", "in_progress"}) REQUIRE(s.request("POST", ticket_path + "/transition", service, {{"to", to}}).status == 200);
+  auto t2 = s.request("GET", ticket_path, service).body;
+  REQUIRE(s.request("PATCH", ticket_path, service, {{"rev", t2["rev"]}, {"resolution", "已重开发票"}, {"satisfaction", 4}}).status == 200);
+  REQUIRE(s.request("POST", ticket_path + "/transition", service, {{"to", "resolved"}}).status == 200);
+  auto tickets = s.request("GET", "/api/v1/stats/tickets", service);
+  REQUIRE(tickets.status == 200);
+  CHECK(tickets.body["tickets"] == 1);
+  CHECK(tickets.body["resolved"] == 1);
+  CHECK(tickets.body["by_status"] == json::array({{{"status", "resolved"}, {"tickets", 1}}}));
+  CHECK(tickets.body["satisfaction"]["average"] == 4.0);
+  CHECK(s.request("GET", "/api/v1/stats/tickets", manager).status == 404);
+
+  // Customers and the split, by reach; sales per team and per customer.
+  auto customers = s.request("GET", "/api/v1/stats/customers", admin);
+  REQUIRE(customers.status == 200);
+  CHECK(customers.body["total"] == 2);
+  CHECK(s.request("GET", "/api/v1/stats/customers", rep).body["by_level"] == json::array({{{"value", "A"}, {"customers", 1}}}));
+  auto product = s.request("POST", "/api/v1/products", admin, {{"sku", "P-9"}, {"name", "交换机"}, {"price", 7000}, {"stock", 10}}).body;
+  auto order = s.request("POST", "/api/v1/orders", rep,
+                         {{"customer_id", customer.body["id"]}, {"order_date", "2026-06-01"},
+                          {"items", json::array({json::object({{"product_id", product["id"]}, {"quantity", 2}})})}});
+  REQUIRE(order.status == 201);
+  auto by_team = s.request("GET", "/api/v1/stats/sales/by-team?from=2026-01-01&to=2026-12-31", admin);
+  REQUIRE(by_team.status == 200);
+  REQUIRE(by_team.body["teams"].size() == 1);
+  CHECK(by_team.body["teams"][0]["team_id"] == team.body["id"]);
+  CHECK(by_team.body["teams"][0]["amount"] == 14000);
+  CHECK(by_team.body["teams"][0]["members"][0]["owner_id"] == rep_id);
+  auto by_customer = s.request("GET", "/api/v1/stats/sales/by-customer?from=2026-01-01&to=2026-12-31", manager);
+  REQUIRE(by_customer.status == 200);
+  CHECK(by_customer.body["customers"][0]["name"] == "深圳前海科技");
+  CHECK(by_customer.body["customers"][0]["series"].size() == 12);
+  CHECK(s.request("GET", "/api/v1/stats/sales/by-customer?from=2026-01-01&to=2026-12-31", other).body["customers"].empty());
+
+  // Churn: both customers made long ago and last heard of in January 2025 are forgotten (no_contact wins
+  // over a fall in orders); each rep sees their own.
+  {
+    auto lease = s.app().db().write();
+    REQUIRE(lease.db().exec("UPDATE customers SET created_at = '2024-12-01T00:00:00.000Z', last_contact_at = NULL,"
+                            " last_order_at = '2025-01-15T00:00:00.000Z'").ok());
+  }
+  auto churn = s.request("GET", "/api/v1/stats/churn?days=90", admin);
+  REQUIRE(churn.status == 200);
+  CHECK(churn.body["customers"].size() == 2);
+  CHECK(churn.body["customers"][0]["reason"] == "no_contact");
+  CHECK(churn.body["customers"][1]["reason"] == "no_contact");
+  CHECK(churn.body["customers"][0]["last_order_at"] == "2025-01-15T00:00:00.000Z");
+  auto own = s.request("GET", "/api/v1/stats/churn", rep).body["customers"];
+  REQUIRE(own.size() == 1);
+  CHECK(own[0]["customer_id"] == customer.body["id"]);
+
+  // Every endpoint: unknown parameters and bad values named, signed-out callers refused.
+  for (const char* path : {"sales/by-customer", "sales/by-team", "contracts", "funnel", "forecast", "campaigns", "tickets", "customers", "churn"}) {
+    INFO(path);
+    const std::string url = std::string("/api/v1/stats/") + path;
+    CHECK(s.request("GET", url, "").status == 401);
+    auto unknown = s.request("GET", url + "?colour=red", admin);
+    CHECK(unknown.status == 400);
+    CHECK(unknown.body["error"]["fields"].contains("colour"));
+  }
+  auto bad_days = s.request("GET", "/api/v1/stats/churn?days=0", admin, nullptr, {{"Accept-Language", "en"}});
+  CHECK(bad_days.status == 400);
+  CHECK(bad_days.body["error"]["fields"].contains("days"));
+  CHECK(s.request("GET", "/api/v1/stats/funnel?from=2026-02-30", admin).body["error"]["fields"].contains("from"));
+  CHECK(s.request("GET", "/api/v1/stats/sales/by-customer?limit=1000", admin).body["error"]["fields"].contains("limit"));
+  CHECK(s.request("GET", "/api/v1/stats/contracts?team_id=x", admin).body["error"]["fields"].contains("team_id"));
+}

@@ -3,25 +3,34 @@
 //
 //   kehu-bench-stats [--orders N] [--db PATH] [--iterations N]
 //
-// Builds a database of N orders (default 1,000,000) over 3 years, 200 reps in 10 teams, 100,000
-// customers and 500 products (1-3 lines each, 10 % in USD, 5 % cancelled), written as rows, then counts
-// the statistics from scratch (what migration 4 does to an existing database) and prints how long that took
-// and how large the tables are. Then p50/p95/max of sales_statistics() for the series a dashboard asks for,
-// as an administrator, a manager (the team's) and a rep (own); and the cost the upkeep adds to writing an
-// order (create, edit of a past order, cancel) through the record store.
+// Builds a database of N orders (default 1,000,000) over 3 years, 200 reps in 10 teams, 500 products
+// (1-3 lines each, 10 % in USD, 5 % cancelled) and, in proportion, N/10 customers, N/5 opportunities,
+// N/20 contracts, N/20 tickets and 100 campaigns with N/10 members, written as rows. Then counts the
+// statistics from scratch (what migration 5 does to an existing database) and prints how long that took,
+// the process's peak memory and how large the tables are; p50/p95/max of every /stats endpoint's function
+// for what a dashboard asks, as an administrator, a manager (the team's) and a rep (own); the cost the
+// upkeep adds to writing an order (create, edit of a past order, cancel) through the record store; and a
+// check of the tables against a count from scratch.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>
 
+#include <sys/resource.h>
+
 #include "bench/bench_queries.h"
 #include "core/db/sqlite_database.h"
 #include "core/schema/migrations.h"
+#include "core/stats/business_stats.h"
+#include "core/stats/churn.h"
 #include "core/stats/sales_stats.h"
+#include "core/stats/stat_facts.h"
 #include "core/stats/stats_upkeep.h"
 #include "core/store/record_store.h"
+#include "core/time_zone.h"
 #include "core/users/user_store.h"
+#include "server/time_zone_db.h"
 
 namespace {
 
@@ -49,6 +58,34 @@ std::string date_in_range(std::mt19937& rng) {
   return date_of_day(day_of_civil(2024, 1, 1) + std::uniform_int_distribution<int64_t>(0, 3 * 365)(rng));
 }
 
+// An instant in the same three years, as the server writes timestamps.
+std::string time_in_range(std::mt19937& rng) {
+  const int64_t start = day_of_civil(2024, 1, 1) * 86'400'000;
+  return format_rfc3339_ms(start + std::uniform_int_distribution<int64_t>(0, 3LL * 365 * 86'400'000)(rng));
+}
+
+template <typename T>
+const T& one_of(std::mt19937& rng, const std::vector<T>& values) {
+  return values[std::uniform_int_distribution<size_t>(0, values.size() - 1)(rng)];
+}
+
+// Writes `count` rows of `entity` made by `make(i)`, created at a random instant, in one transaction.
+template <typename Make>
+void write_rows(Database& db, const EntityDef& entity, int64_t count, std::mt19937& rng, Make make) {
+  auto txn = must(Transaction::begin(db, true), "begin");
+  for (int64_t i = 0; i < count; ++i) {
+    const std::string at = time_in_range(rng);
+    must(insert_record_row(db, entity, {{"rev", int64_t{1}}, {"created_at", at}, {"updated_at", at}}, make(i)), "insert " + entity.name);
+  }
+  must(txn->commit(), "commit");
+}
+
+long peak_rss_mb() {
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,6 +101,7 @@ int main(int argc, char** argv) {
   }
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");
+  install_time_zones(&server::system_time_zones());  // as the server does: local days in Asia/Shanghai
   auto db = must(SqliteDatabase::open(path), "open " + path);
   must(migrate(*db), "migrate");
   SystemClock clock;
@@ -108,15 +146,73 @@ int main(int argc, char** argv) {
   });
   std::printf("orders written as rows: %lld in %.1f s\n", static_cast<long long>(orders), load_ms / 1000);
 
+  // The rest of the business, in proportion to the orders.
+  const int64_t customers = std::max<int64_t>(orders / 10, 100);
+  const std::vector<std::string> types = {"enterprise", "individual", "government", "partner", "other"};
+  const std::vector<std::string> sources = {"referral", "website", "exhibition", "cold_call", "advertising", "social_media", "partner", "other"};
+  const std::vector<std::string> levels = {"A", "B", "C", "D"}, statuses = {"prospect", "active", "dormant", "lost"};
+  const std::vector<std::string> stages = {"lead", "qualified", "proposal", "negotiation", "won", "lost"};
+  const std::vector<std::string> contract_states = {"draft", "pending_approval", "signed", "executing", "completed", "terminated"};
+  const std::vector<std::string> ticket_states = {"new", "assigned", "in_progress", "resolved", "closed"};
+  const std::vector<std::string> ticket_types = {"feedback", "complaint", "inquiry", "after_sales"};
+  auto random_owner = [&] { return reps[std::uniform_int_distribution<size_t>(0, reps.size() - 1)(rng)]; };
+  auto random_customer = [&] { return std::uniform_int_distribution<int64_t>(1, customers)(rng); };
+  const double others_ms = time_ms([&] {
+    write_rows(*db, customers_def(), customers, rng, [&](int64_t i) {
+      json c = {{"code", "C" + std::to_string(i + 1)}, {"name", "客户" + std::to_string(i + 1)}, {"type", one_of(rng, types)},
+                {"source", one_of(rng, sources)}, {"level", one_of(rng, levels)}, {"status", one_of(rng, statuses)}};
+      if (i % 10 != 0) c["owner_id"] = random_owner();
+      if (i % 3 != 0) c["last_contact_at"] = time_in_range(rng);
+      if (i % 2 != 0) c["last_order_at"] = time_in_range(rng);
+      return c;
+    });
+    write_rows(*db, campaigns_def(), 100, rng, [&](int64_t i) {
+      return json{{"name", "活动" + std::to_string(i + 1)}, {"type", "event"}, {"status", "active"}, {"actual_cost", 100000 * (i + 1)}};
+    });
+    write_rows(*db, opportunities_def(), orders / 5, rng, [&](int64_t) {
+      const std::string stage = one_of(rng, stages);
+      json o = {{"customer_id", random_customer()}, {"title", "商机"}, {"stage", stage}, {"owner_id", random_owner()},
+                {"amount", std::uniform_int_distribution<int64_t>(1000, 10'000'000)(rng)}, {"currency", "CNY"},
+                {"probability", std::uniform_int_distribution<int>(0, 100)(rng)}, {"expected_close_date", date_in_range(rng)}};
+      if (stage == "won" || stage == "lost") o["closed_at"] = "2026-12-31T00:00:00.000Z";
+      if (std::uniform_int_distribution<int>(0, 9)(rng) == 0) o["campaign_id"] = std::uniform_int_distribution<int>(1, 100)(rng);
+      return o;
+    });
+    write_rows(*db, contracts_def(), orders / 20, rng, [&](int64_t i) {
+      const std::string status = one_of(rng, contract_states);
+      json c = {{"code", "HT" + std::to_string(i + 1)}, {"customer_id", random_customer()}, {"title", "合同"}, {"status", status},
+                {"amount", std::uniform_int_distribution<int64_t>(1000, 10'000'000)(rng)}, {"owner_id", random_owner()}};
+      if (status != "draft" && status != "pending_approval") c["signed_date"] = date_in_range(rng);
+      return c;
+    });
+    write_rows(*db, tickets_def(), orders / 20, rng, [&](int64_t i) {
+      const std::string status = one_of(rng, ticket_states);
+      json t = {{"code", "GD" + std::to_string(i + 1)}, {"type", one_of(rng, ticket_types)}, {"subject", "工单"},
+                {"customer_id", random_customer()}, {"status", status}};
+      if (status == "resolved" || status == "closed") {
+        t["resolved_at"] = "2026-12-31T00:00:00.000Z";
+        t["satisfaction"] = std::uniform_int_distribution<int>(1, 5)(rng);
+      }
+      return t;
+    });
+    auto txn = must(Transaction::begin(*db, true), "begin");
+    for (int64_t i = 0; i < orders / 10; ++i)
+      (void)db->run("INSERT OR IGNORE INTO campaign_members (campaign_id, customer_id, status, added_at) VALUES (?1, ?2, ?3, '2026-01-01')",
+                    {int64_t{1} + i % 100, random_customer(), one_of(rng, std::vector<std::string>{"targeted", "sent", "opened", "responded", "converted"})});
+    must(txn->commit(), "commit");
+  });
+  std::printf("customers, opportunities, contracts, tickets, campaign members written as rows in %.1f s\n", others_ms / 1000);
+
   const double rebuild_ms = time_ms([&] {
     auto txn = must(Transaction::begin(*db, true), "begin");
     must(rebuild_statistics(*db), "rebuild");
     must(txn->commit(), "commit");
   });
-  std::printf("statistics counted from scratch (migration 4 on this database): %.1f s\n", rebuild_ms / 1000);
-  for (const char* table : {"stat_sales_day", "stat_sales_month", "stat_sales_customer_day", "stat_sales_customer_month",
-                            "stat_sales_product_day", "stat_sales_product_month"})
-    std::printf("  %-28s %9lld rows\n", table, static_cast<long long>(must(db->query_int(std::string("SELECT count(*) FROM ") + table), "count").value_or(0)));
+  std::printf("statistics counted from scratch (migration 5 on this database): %.1f s; peak memory of the process %ld MB\n",
+              rebuild_ms / 1000, peak_rss_mb());
+  for (const auto& table : stat_tables())
+    std::printf("  %-28s %9lld rows\n", table.name.c_str(),
+                static_cast<long long>(must(db->query_int("SELECT count(*) FROM " + table.name), "count").value_or(0)));
   std::printf("database file: %.1f MB\n", static_cast<double>(std::filesystem::file_size(path)) / 1e6);
 
   // The series a dashboard asks for, as the admin, a manager (rep0: team 1) and a rep (rep1).
@@ -150,6 +246,55 @@ int main(int argc, char** argv) {
     for (int i = 0; i < iterations; ++i)
       ms.push_back(time_ms([&] { must(sales_statistics(*db, c.viewer, c.params, today), c.name); }));
     report(c.name, std::move(ms));
+  }
+
+  // Every other endpoint, as the dashboards ask for it.
+  using StatFn = Result<json> (*)(Database&, const Viewer&, const StatParamMap&, const std::string&);
+  struct EndpointCase {
+    std::string name;
+    StatFn fn;
+    Viewer viewer;
+    StatParamMap params;
+  };
+  const Viewer contract_dept{reps[2], "contract", std::nullopt}, service{reps[3], "service", std::nullopt};
+  std::vector<EndpointCase> endpoints = {
+      {"sales/by-customer admin: 12 months", sales_by_customer, admin, {{"from", "2026-01-01"}}},
+      {"sales/by-customer admin: 2026 by year", sales_by_customer, admin, {{"group", "year"}, {"from", "2026-01-01"}}},
+      {"sales/by-customer admin: 1 month", sales_by_customer, admin, {{"from", "2026-12-01"}}},
+      {"sales/by-customer manager: 12 months", sales_by_customer, manager, {{"from", "2026-01-01"}}},
+      {"sales/by-customer rep: 12 months", sales_by_customer, rep, {{"from", "2026-01-01"}}},
+      {"sales/by-team admin: 12 months", sales_by_team, admin, {}},
+      {"sales/by-team manager: 12 months", sales_by_team, manager, {}},
+      {"contracts admin", contract_statistics, admin, {}},
+      {"contracts contract department", contract_statistics, contract_dept, {}},
+      {"contracts manager", contract_statistics, manager, {}},
+      {"contracts rep", contract_statistics, rep, {}},
+      {"funnel admin: 12 months", funnel_statistics, admin, {}},
+      {"funnel admin: 3 years", funnel_statistics, admin, {{"from", "2024-01-01"}}},
+      {"funnel manager: 12 months", funnel_statistics, manager, {}},
+      {"funnel rep: 12 months", funnel_statistics, rep, {}},
+      {"forecast admin", forecast_statistics, admin, {}},
+      {"forecast manager", forecast_statistics, manager, {}},
+      {"forecast rep", forecast_statistics, rep, {}},
+      {"campaigns admin", campaign_statistics, admin, {}},
+      {"tickets service: 12 months", ticket_statistics, service, {}},
+      {"tickets admin: 3 years", ticket_statistics, admin, {{"from", "2024-01-01"}}},
+      {"customers admin", customer_statistics, admin, {}},
+      {"customers manager", customer_statistics, manager, {}},
+      {"customers rep", customer_statistics, rep, {}},
+  };
+  std::printf("\n%-46s %8s %8s %8s   (ms, %d runs each)\n", "other /stats endpoints", "p50", "p95", "max", iterations);
+  for (const auto& c : endpoints) {
+    std::vector<double> ms;
+    for (int i = 0; i < iterations; ++i) ms.push_back(time_ms([&] { must(c.fn(*db, c.viewer, c.params, today), c.name); }));
+    report(c.name, std::move(ms));
+  }
+  const int64_t now_ms = day_of_civil(2026, 12, 31) * 86'400'000 + 12 * 3'600'000;
+  for (const auto& [name, viewer] : {std::pair<std::string, Viewer>{"churn admin: 90 days", admin}, {"churn manager: 90 days", manager},
+                                     {"churn rep: 90 days", rep}}) {
+    std::vector<double> ms;
+    for (int i = 0; i < iterations; ++i) ms.push_back(time_ms([&] { must(churn_list(*db, viewer, {}, today, now_ms), name); }));
+    report(name, std::move(ms));
   }
 
   // What the upkeep adds to a write: orders created, past orders edited and cancelled through the store.

@@ -36,12 +36,14 @@ void add_scoped(StatFacts& facts, const std::string& table, int64_t owner, const
   add(facts, (table + "_owner").c_str(), std::move(owned), counters, sign);
 }
 
-// The local day of an RFC 3339 timestamp field ("" when absent or unreadable).
+// The local day of an RFC 3339 timestamp field ("" when absent or unreadable). A zone this process does
+// not know counts in UTC: never on a server, whose settings refuse such a zone, but a host without a
+// time zone database still counts every record.
 std::string local_day_of(const json& record, const char* field, const std::string& zone) {
   int64_t at = parse_rfc3339_ms(text_or(record, field, ""));
   if (at < 0) return "";
   if (auto local = local_date(zone, at)) return *local;
-  return "";
+  return format_rfc3339_ms(at).substr(0, 10);
 }
 
 // The day an order counts on: its order date, else the day it was created in the company time zone.

@@ -258,7 +258,8 @@ int main(int argc, char** argv) {
   };
   const Viewer contract_dept{reps[2], "contract", std::nullopt}, service{reps[3], "service", std::nullopt};
   std::vector<EndpointCase> endpoints = {
-      {"sales/by-customer admin: 12 months", sales_by_customer, admin, {{"from", "2026-01-01"}}},
+      {"sales/by-customer admin: 2026 (ranked table)", sales_by_customer, admin, {{"from", "2026-01-01"}}},
+      {"sales/by-customer admin: Mar-Dec (sums months)", sales_by_customer, admin, {{"from", "2026-03-01"}}},
       {"sales/by-customer admin: 2026 by year", sales_by_customer, admin, {{"group", "year"}, {"from", "2026-01-01"}}},
       {"sales/by-customer admin: 1 month", sales_by_customer, admin, {{"from", "2026-12-01"}}},
       {"sales/by-customer manager: 12 months", sales_by_customer, manager, {{"from", "2026-01-01"}}},

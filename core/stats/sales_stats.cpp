@@ -95,39 +95,51 @@ Result<json> sales_by_customer(Database& db, const Viewer& viewer, const StatPar
   if (!group.ok()) return group.take_error();
   auto range = stat_range(params, *group, today);
   if (!range.ok()) return range.take_error();
+  if (!params.count("from") && !params.count("to")) *range = StatRange{today.substr(0, 4) + "-01-01", today.substr(0, 4) + "-12-31"};
   auto limit = stat_number(params, "limit", 20, 1, 100);
   if (!limit.ok()) return limit.take_error();
   auto offset = stat_number(params, "offset", 0, 0, 1000000);
   if (!offset.ok()) return offset.take_error();
 
+  json customers = json::array();
+  auto row_from = [&customers](Statement& s) {
+    json row = sums_json(sums_at(s, 2));
+    row["customer_id"] = s.column_int(0);
+    row["currency"] = std::string(s.column_text(1));
+    row["name"] = s.column_type(5) == ColumnType::null ? json() : json(std::string(s.column_text(5)));
+    row["series"] = json::array();
+    customers.push_back(std::move(row));
+  };
   StatSource source = owned_source("stat_sales_customer_month", reach, viewer);
   std::vector<SqlValue> args = {range->from_month(), range->to_month()};
   args.insert(args.end(), source.args.begin(), source.args.end());
   const std::string where = " FROM stat_sales_customer_month AS s WHERE s.month BETWEEN ? AND ? AND " + source.where;
-  json customers = json::array();
-  std::map<std::pair<int64_t, std::string>, size_t> row_of;  // (customer, currency) -> index in customers
-  std::vector<SqlValue> page_args = args;
-  page_args.emplace_back(*limit + 1);
-  page_args.emplace_back(*offset);
-  KEHU_TRY(for_each_row(db,
-                        "SELECT s.customer_id, s.currency, " + std::string(kSums) +
-                            ", (SELECT name FROM customers WHERE id = s.customer_id)" + where +
-                            " GROUP BY s.customer_id, s.currency ORDER BY sum(s.amount) DESC, s.customer_id, s.currency"
-                            " LIMIT ? OFFSET ?",
-                        page_args, [&](Statement& s) {
-                          json row = sums_json(sums_at(s, 2));
-                          row["customer_id"] = s.column_int(0);
-                          row["currency"] = std::string(s.column_text(1));
-                          row["name"] = s.column_type(5) == ColumnType::null ? json() : json(std::string(s.column_text(5)));
-                          row["series"] = json::array();
-                          customers.push_back(std::move(row));
-                        }));
+  const std::string name = ", (SELECT name FROM customers WHERE id = s.customer_id)";
+  const std::string year = range->from.substr(0, 4);
+  if (reach == Reach::all && range->from_month() == year + "-01" && range->to_month() == year + "-12") {
+    // A whole year for the company: its best customers are the first entries of the yearly table's index.
+    KEHU_TRY(for_each_row(db,
+                          "SELECT s.customer_id, s.currency, s.orders, s.quantity, s.amount" + name +
+                              " FROM stat_sales_customer_year AS s WHERE s.year = ?"
+                              " ORDER BY s.amount DESC, s.customer_id DESC, s.currency DESC LIMIT ? OFFSET ?",
+                          {year, *limit + 1, *offset}, row_from));
+  } else {
+    std::vector<SqlValue> page_args = args;
+    page_args.emplace_back(*limit + 1);
+    page_args.emplace_back(*offset);
+    KEHU_TRY(for_each_row(db,
+                          "SELECT s.customer_id, s.currency, " + std::string(kSums) + name + where +
+                              " GROUP BY s.customer_id, s.currency ORDER BY sum(s.amount) DESC, s.customer_id DESC, s.currency DESC"
+                              " LIMIT ? OFFSET ?",
+                          page_args, row_from));
+  }
   const bool more = static_cast<int64_t>(customers.size()) > *limit;
   if (more) customers.erase(customers.size() - 1);
   if (customers.empty())
     return json{{"group", *group}, {"from", range->from}, {"to", range->to}, {"more", false}, {"customers", customers}};
 
   // Each listed customer's periods, zero-filled.
+  std::map<std::pair<int64_t, std::string>, size_t> row_of;  // (customer, currency) -> index in customers
   std::string ids;
   for (size_t i = 0; i < customers.size(); ++i) {
     const int64_t id = customers[i]["customer_id"].get<int64_t>();

@@ -78,6 +78,7 @@ void add_order_facts(StatFacts& facts, const json& order, const std::string& zon
   add_scoped(facts, "stat_sales_month", owner, {month, currency}, whole, sign);
   add(facts, "stat_sales_customer_day", {customer, day, owner, currency}, whole, sign);
   add(facts, "stat_sales_customer_month", {customer, month, owner, currency}, whole, sign);
+  add(facts, "stat_sales_customer_year", {day.substr(0, 4), customer, currency}, whole, sign);
   for (const auto& [product, sums] : products) {
     const StatCounters part = {1, sums.first, sums.second};
     add(facts, "stat_sales_product_day", {product, day, owner, currency}, part, sign);
@@ -171,8 +172,11 @@ std::vector<StatTable> make_tables() {
   std::vector<StatTable> t;
   scoped(t, "stat_sales_day", {"day", "currency"}, sales);
   scoped(t, "stat_sales_month", {"month", "currency"}, sales);
-  t.push_back({"stat_sales_customer_day", {"customer_id", "day", "owner_id", "currency"}, sales, {"day"}});
-  t.push_back({"stat_sales_customer_month", {"customer_id", "month", "owner_id", "currency"}, sales, {"month"}});
+  // Per customer: by day for the churn list (all customers' last weeks), by month and by owner for the
+  // rankings, and company-wide by year, indexed by amount, so a year's best customers are the index's first.
+  t.push_back({"stat_sales_customer_day", {"customer_id", "day", "owner_id", "currency"}, sales, {"day", "owner_id, day"}});
+  t.push_back({"stat_sales_customer_month", {"customer_id", "month", "owner_id", "currency"}, sales, {"month", "owner_id, month"}});
+  t.push_back({"stat_sales_customer_year", {"year", "customer_id", "currency"}, sales, {"year, amount, customer_id, currency"}});
   t.push_back({"stat_sales_product_day", {"product_id", "day", "owner_id", "currency"}, sales, {}});
   t.push_back({"stat_sales_product_month", {"product_id", "month", "owner_id", "currency"}, sales, {}});
   scoped(t, "stat_contracts", {"status", "month", "currency"}, {"contracts", "amount"});

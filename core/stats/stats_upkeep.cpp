@@ -1,5 +1,7 @@
 #include "core/stats/stats_upkeep.h"
 
+#include <algorithm>
+
 #include "core/entity/record_codec.h"
 #include "core/settings/settings.h"
 #include "core/stats/stat_facts.h"
@@ -196,8 +198,12 @@ Status reset_statistics(Database& db) {
   for (const auto& name : old) KEHU_TRY(db.run("DROP TABLE " + name));
   for (const auto& t : stat_tables()) {
     KEHU_TRY(db.exec(stat_table_sql(t, t.name)));
-    for (const auto& columns : t.indexes)
-      KEHU_TRY(db.exec("CREATE INDEX " + t.name + "_" + columns + " ON " + t.name + "(" + columns + ")"));
+    for (const auto& columns : t.indexes) {
+      std::string name = t.name + "_" + columns;  // "owner_id, month" -> ..._owner_id_month
+      std::replace(name.begin(), name.end(), ',', '_');
+      name.erase(std::remove(name.begin(), name.end(), ' '), name.end());
+      KEHU_TRY(db.exec("CREATE INDEX " + name + " ON " + t.name + "(" + columns + ")"));
+    }
   }
   return count_into(db, "");
 }

@@ -32,9 +32,9 @@ Status apply_order_rules(WriteTxn& txn, json& order, const json& before) {
   const EntityDef& products = products_def();
   // A new order without a date was made today, in the company's time zone: the day statistics count it on.
   if (before.is_null() && (!order.contains("order_date") || order["order_date"].is_null())) {
-    auto zone = company_time_zone(txn.db());
-    if (!zone.ok()) return zone.take_error();
-    if (auto today = local_date(*zone, txn.now_ms())) order["order_date"] = *today;
+    auto today = company_date(txn.db(), txn.now_ms());
+    if (!today.ok()) return today.take_error();
+    order["order_date"] = *today;
   }
 
   // Prices and the total, from the products as they are now.

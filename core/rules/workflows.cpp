@@ -4,6 +4,7 @@
 
 #include "core/db/json_rows.h"
 #include "core/entity/validation.h"
+#include "core/stats/stats_upkeep.h"
 #include "core/store/record_store.h"
 #include "core/text/utf8.h"
 
@@ -132,7 +133,12 @@ Result<json> transition_contract(WriteTxn& txn, int64_t id, const json& request,
   } else if (from == "pending_approval" && to == "signed") {
     change["approved_by"] = viewer.is_system() ? json(nullptr) : json(viewer.user_id);
     change["approved_at"] = txn.now();
-    if ((*contract)["signed_date"].is_null()) change["signed_date"] = txn.now().substr(0, 10);
+    if ((*contract)["signed_date"].is_null()) {
+      // Signed today in the company's time zone: the month contract statistics count it in.
+      auto today = company_date(txn.db(), txn.now_ms());
+      if (!today.ok()) return today.take_error();
+      change["signed_date"] = *today;
+    }
   } else if (from == "pending_approval" && to == "draft") {
     change["reject_reason"] = reason;
   }

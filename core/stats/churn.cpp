@@ -57,13 +57,17 @@ Result<json> churn_list(Database& db, const Viewer& viewer, const StatParamMap& 
                           customers.push_back(customer_row(s, "no_contact"));
                         }));
 
-  // Orders now against before, per customer and currency, from the per-customer daily sales.
+  // Orders now against before, per customer and currency, from the per-customer daily sales; the customer
+  // is within reach by its owner, whoever took its orders. Read whole (the grouping reads every row
+  // anyway), so that `limit` counts customers, not their currencies.
   const int64_t end = day_of_date(today);
   const std::string window_start = date_of_day(end - *days + 1), before_start = date_of_day(end - 2 * *days + 1);
-  ScopeCondition order_scope = owner_condition(reach, viewer, "s.owner_id");
   std::vector<SqlValue> fell_args = {window_start, window_start, before_start, today};
-  fell_args.insert(fell_args.end(), order_scope.args.begin(), order_scope.args.end());
-  fell_args.emplace_back(*limit + static_cast<int64_t>(listed.size()));
+  std::string within = "1";
+  if (!scope.everything()) {
+    within = "s.customer_id IN (SELECT c.id FROM customers AS c WHERE " + scope.sql + ")";
+    fell_args.insert(fell_args.end(), scope.args.begin(), scope.args.end());
+  }
   struct Fall {
     int64_t customer;
     std::string currency;
@@ -73,15 +77,16 @@ Result<json> churn_list(Database& db, const Viewer& viewer, const StatParamMap& 
   KEHU_TRY(for_each_row(db,
                         "SELECT s.customer_id, s.currency, sum(CASE WHEN s.day >= ? THEN s.amount ELSE 0 END) AS now,"
                         " sum(CASE WHEN s.day < ? THEN s.amount ELSE 0 END) AS before FROM stat_sales_customer_day AS s"
-                        " WHERE s.day BETWEEN ? AND ? AND " + order_scope.sql +
+                        " WHERE s.day BETWEEN ? AND ? AND " + within +
                             " GROUP BY s.customer_id, s.currency HAVING before > 0 AND now * 2 < before"
-                            " ORDER BY before - now DESC, s.customer_id LIMIT ?",
+                            " ORDER BY before - now DESC, s.customer_id",
                         fell_args, [&](Statement& s) {
                           falls.push_back({s.column_int(0), std::string(s.column_text(1)), s.column_int(2), s.column_int(3)});
                         }));
   int64_t added = 0;
   for (const auto& fall : falls) {
-    if (added >= *limit || listed.count(fall.customer)) continue;
+    if (added >= *limit) break;
+    if (listed.count(fall.customer)) continue;
     KEHU_TRY(for_each_row(db, "SELECT " + columns + " FROM customers AS c WHERE c.id = ?", {fall.customer}, [&](Statement& s) {
       json row = customer_row(s, "orders_fell");
       row["currency"] = fall.currency, row["amount_before"] = fall.before, row["amount_now"] = fall.now;

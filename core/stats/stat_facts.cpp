@@ -174,7 +174,7 @@ std::vector<StatTable> make_tables() {
   scoped(t, "stat_sales_month", {"month", "currency"}, sales);
   // Per customer: by day for the churn list (all customers' last weeks), by month and by owner for the
   // rankings, and company-wide by year, indexed by amount, so a year's best customers are the index's first.
-  t.push_back({"stat_sales_customer_day", {"customer_id", "day", "owner_id", "currency"}, sales, {"day", "owner_id, day"}});
+  t.push_back({"stat_sales_customer_day", {"customer_id", "day", "owner_id", "currency"}, sales, {"day"}});
   t.push_back({"stat_sales_customer_month", {"customer_id", "month", "owner_id", "currency"}, sales, {"month", "owner_id, month"}});
   t.push_back({"stat_sales_customer_year", {"year", "customer_id", "currency"}, sales, {"year, amount, customer_id, currency"}});
   t.push_back({"stat_sales_product_day", {"product_id", "day", "owner_id", "currency"}, sales, {}});

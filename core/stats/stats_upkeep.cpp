@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "core/clock.h"
 #include "core/entity/record_codec.h"
 #include "core/settings/settings.h"
 #include "core/stats/stat_facts.h"
+#include "core/time_zone.h"
 
 namespace kehu {
 
@@ -165,6 +167,13 @@ Result<std::string> company_time_zone(Database& db) {
   auto settings = read_settings(db);
   if (!settings.ok()) return settings.take_error();
   return settings->value("time_zone", std::string("Asia/Shanghai"));
+}
+
+Result<std::string> company_date(Database& db, int64_t now_ms) {
+  auto zone = company_time_zone(db);
+  if (!zone.ok()) return zone.take_error();
+  if (auto today = local_date(*zone, now_ms)) return *today;
+  return format_rfc3339_ms(now_ms).substr(0, 10);
 }
 
 Status update_statistics(Database& db, const EntityDef& entity, const json& before, const json& after) {

@@ -19,6 +19,8 @@ namespace kehu {
 
 // The company time zone from the settings (Asia/Shanghai until an administrator sets another).
 Result<std::string> company_time_zone(Database& db);
+// The date at instant `now_ms` in the company time zone (UTC when this process does not know the zone).
+Result<std::string> company_date(Database& db, int64_t now_ms);
 
 // Moves the figures of `entity` from what `before` contributed to what `after` does (null: created /
 // deleted). Call inside the transaction that writes the record.

@@ -7,20 +7,11 @@
 #include "core/stats/churn.h"
 #include "core/stats/sales_stats.h"
 #include "core/stats/stats_upkeep.h"
-#include "core/time_zone.h"
 #include "server/routes/routes.h"
 
 namespace kehu::server {
 
 namespace {
-
-// Today in the company's time zone (UTC when the zone is unknown to this machine's tz database).
-Result<std::string> company_today(Database& db, const Clock& clock) {
-  auto zone = company_time_zone(db);
-  if (!zone.ok()) return zone.take_error();
-  if (auto today = local_date(*zone, clock.now_ms())) return *today;
-  return format_rfc3339_ms(clock.now_ms()).substr(0, 10);
-}
 
 // One read-only statistics endpoint: its known parameters and what computes it.
 using StatFunction = std::function<Result<nlohmann::json>(Database&, const Viewer&, const StatParamMap&, const std::string& today)>;
@@ -31,7 +22,7 @@ void stat_route(App& app, const std::string& path, std::vector<std::string_view>
               if (auto refused = refuse_unknown_params(ctx.req, known)) return *refused;
               StatParamMap params(ctx.req.params.begin(), ctx.req.params.end());
               auto lease = app.db().read();
-              auto today = company_today(lease.db(), app.clock());
+              auto today = company_date(lease.db(), app.clock().now_ms());
               if (!today.ok()) return today.take_error();
               auto figures = compute(lease.db(), ctx.viewer(), params, *today);
               if (!figures.ok()) return figures.take_error();

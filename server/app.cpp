@@ -182,13 +182,35 @@ Result<bool> App::authenticate(RequestContext& ctx) {
   return true;
 }
 
+Result<bool> App::authenticate_kiosk(RequestContext& ctx) {
+  std::string auth = ctx.req.get_header_value("Authorization");
+  std::string token = auth.rfind("Bearer ", 0) == 0 ? auth.substr(7) : ctx.req.get_param_value("kiosk");
+  if (token.empty()) return false;
+  std::optional<KioskToken> kiosk;
+  {
+    auto lease = db_->read();
+    auto found = find_kiosk_token(lease.db(), token);
+    if (!found.ok()) return found.take_error();
+    if (!found->has_value()) return false;
+    kiosk = std::move(**found);
+  }
+  const int64_t now = clock_.now_ms();
+  if (!kiosk->last_seen_ms || now - *kiosk->last_seen_ms >= 60 * 1000) {
+    auto lease = db_->write();
+    KEHU_TRY(touch_kiosk_token(lease.db(), kiosk->id, now));
+  }
+  ctx.kiosk = std::move(kiosk);
+  return true;
+}
+
 void App::route(const std::string& method, const std::string& pattern, Access access, Handler handler) {
   auto wrapped = [this, method, access, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
     RequestContext ctx{req};
     ctx.lang = parse_accept_language(req.get_header_value("Accept-Language"));
     ctx.ip = req.remote_addr;
-    if (access == Access::signed_in) {
+    if (access != Access::anyone) {
       auto authed = authenticate(ctx);
+      if (authed.ok() && !authed.value() && access == Access::signed_in_or_kiosk) authed = authenticate_kiosk(ctx);
       if (!authed.ok()) return write_reply(res, error_reply(authed.error(), ctx.lang));
       if (!authed.value()) {
         return write_reply(res, error_reply(Error::make(ErrorCode::unauthorized, {"请先登录，或登录已过期", "please sign in; your session may have expired"}), ctx.lang));

@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "core/users/record_scope.h"
 #include "core/users/user_store.h"
+#include "server/auth/kiosk_tokens.h"
 #include "server/auth/login_throttle.h"
 #include "server/auth/password_hasher.h"
 #include "server/auth/session_store.h"
@@ -81,12 +82,20 @@ struct RequestContext {
   std::optional<User> user;  // set when the route requires sign-in
   Session session;
   bool via_cookie = false;
+  std::optional<KioskToken> kiosk;  // set instead of `user` when a kiosk display asks (Access::signed_in_or_kiosk)
 
-  // Whom reads and writes are scoped to (record_scope.h); without a signed-in user, a viewer who reaches nothing.
-  Viewer viewer() const { return user ? Viewer{user->id, user->role, user->team_id} : Viewer{0, "", std::nullopt}; }
+  // Whom reads and writes are scoped to (record_scope.h); without a signed-in user, a viewer who reaches
+  // nothing, or for a kiosk display the "kiosk" viewer (its routes keep it to its dashboards).
+  Viewer viewer() const {
+    if (user) return Viewer{user->id, user->role, user->team_id};
+    return Viewer{0, kiosk ? "kiosk" : "", std::nullopt};
+  }
 };
 
-enum class Access { anyone, signed_in };
+// Who may call a route: anyone; a signed-in user (session token or cookie); or also a kiosk display's
+// token (Authorization: Bearer, or `?kiosk=` where a header cannot be set: EventSource), for the few
+// routes a display reads. A kiosk token is unknown (401) everywhere else.
+enum class Access { anyone, signed_in, signed_in_or_kiosk };
 using Handler = std::function<Result<Reply>(RequestContext&)>;
 
 class App {
@@ -122,6 +131,7 @@ class App {
   App(ServerConfig config, const Clock& clock, Random& random);
   void configure_http();
   Result<bool> authenticate(RequestContext& ctx);
+  Result<bool> authenticate_kiosk(RequestContext& ctx);
 
   ServerConfig config_;
   const Clock& clock_;

@@ -248,6 +248,20 @@ std::string v5() {
          "CREATE INDEX campaign_members_status ON campaign_members(campaign_id, status);";
 }
 
+// Kiosk tokens (SPEC §5): a display's bearer token for the dashboards it was issued. Server only: only
+// the token's SHA-256 is stored, and revoking keeps the row (the list shows what was revoked, and when).
+std::string v6() {
+  return "CREATE TABLE kiosk_tokens ("
+         "id INTEGER PRIMARY KEY AUTOINCREMENT,"
+         "name TEXT NOT NULL,"
+         "dashboards TEXT NOT NULL,"          // JSON array of dashboard ids (core/stats/dashboards.h)
+         "token_hash TEXT NOT NULL UNIQUE,"
+         "created_at TEXT NOT NULL,"
+         "created_by INTEGER,"
+         "last_seen_ms INTEGER,"              // written at most once a minute, as for sessions
+         "revoked_at TEXT);";
+}
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -260,6 +274,7 @@ const std::vector<Migration>& migrations() {
       {4, "statistics: sales by day and month, per customer and per product", v4(), nullptr},
       {5, "statistics kept for the company and per owner; contracts, funnel, forecast, campaigns, tickets, customers", v5(),
        reset_statistics},
+      {6, "kiosk tokens", v6()},
   };
   return kAll;
 }

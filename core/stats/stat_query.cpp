@@ -115,7 +115,8 @@ std::vector<std::string> stat_periods(const std::string& group, const StatRange&
 }
 
 Reach stat_reach(const Viewer& viewer, StatDomain domain) {
-  if (viewer.is_system() || viewer.role == "admin") return Reach::all;
+  // A kiosk display sees company-wide figures; its routes keep it to its dashboards' endpoints.
+  if (viewer.is_system() || viewer.role == "admin" || viewer.role == "kiosk") return Reach::all;
   const std::string& role = viewer.role;
   switch (domain) {
     case StatDomain::sales:

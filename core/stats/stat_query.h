@@ -47,6 +47,7 @@ std::vector<std::string> stat_periods(const std::string& group, const StatRange&
 // Which statistics a role has (SPEC §3 "stats" column): sales-side figures (sales, funnel, forecast,
 // customers, churn) reach all / team / own for admin / manager / sales; contracts also reach all for the
 // contract department; tickets reach all for admin and service; campaigns all for admin and manager.
+// The "kiosk" viewer (a display's token) reaches all: its routes allow only its dashboards' endpoints.
 enum class StatDomain { sales, contracts, tickets, campaigns };
 Reach stat_reach(const Viewer& viewer, StatDomain domain);
 

@@ -9,6 +9,9 @@
 // The session is checked again at every heartbeat: signing out, an expired session or a deactivated
 // account ends the stream.
 // The number of open streams is capped (ChangeFeed): beyond it the answer is 503 and the client polls.
+// A kiosk display's token (`?kiosk=TOKEN`: EventSource sends no headers) hears `ready` and `stats` only,
+// for company-wide figures; its token is checked every kKioskCheckGap, so a revoked display's stream ends
+// within seconds and its reconnect is refused.
 #include <chrono>
 #include <string>
 #include <thread>
@@ -37,6 +40,7 @@ std::string event_text(const std::string& name) { return "event: " + name + "\nd
 // Each stream checks the database at most this often: one write wakes it at once, a burst of writes
 // (an outbox replay) costs one check per gap rather than one per write, on every stream.
 constexpr std::chrono::milliseconds kCheckGap{50};
+constexpr std::chrono::milliseconds kKioskCheckGap{2000};
 
 bool write(httplib::DataSink& sink, const std::string& text) { return sink.write(text.data(), text.size()); }
 
@@ -48,9 +52,18 @@ struct EventStream {
   int64_t session_id = 0;
   int64_t scope_rev = 0;
   int64_t told_rev = 0;  // the client knows of every visible change up to here
+  std::optional<int64_t> kiosk_id;  // a kiosk display's token, instead of a user's session
   bool greeted = false;
   steady_clock::time_point next_heartbeat;
   steady_clock::time_point next_check;  // checks are at least kCheckGap apart: a burst of writes is one check
+  steady_clock::time_point next_kiosk_check;
+
+  // Whether the kiosk token still works (not revoked).
+  bool kiosk_still_issued() {
+    auto lease = app.db().read();
+    auto works = kiosk_token_works(lease.db(), *kiosk_id);
+    return works.ok() && *works;
+  }
 
   // The user's account as it is now, or nullopt when it is gone or deactivated (the stream ends).
   std::optional<User> active_user(Database& db) {
@@ -74,6 +87,12 @@ struct EventStream {
   // stream must end (the account is gone, or may no longer read records).
   bool changed_since(std::vector<std::string>& changed) {
     auto lease = app.db().read();
+    if (kiosk_id) {
+      auto found = entities_changed_since(lease.db(), Viewer::system(), told_rev);
+      if (!found.ok()) return false;
+      changed = std::move(*found);
+      return true;
+    }
     auto user = active_user(lease.db());
     if (!user) return false;
     if (user->scope_rev != scope_rev) {
@@ -101,6 +120,10 @@ struct EventStream {
     }
     int64_t rev = feed.wait_past(told_rev, std::chrono::milliseconds(250));
     if (feed.closed()) return false;
+    if (kiosk_id && steady_clock::now() >= next_kiosk_check) {
+      next_kiosk_check = steady_clock::now() + kKioskCheckGap;
+      if (!kiosk_still_issued()) return false;
+    }
     if (rev == told_rev && feed.outside_check_due()) {
       // A quiet spell: has another process written to the file (change_feed.h)?
       auto lease = app.db().read();
@@ -118,7 +141,7 @@ struct EventStream {
       told_rev = rev;
       next_check = steady_clock::now() + kCheckGap;
       std::string out;
-      if (!changed.empty()) out += event_text("changes");
+      if (!changed.empty() && !kiosk_id) out += event_text("changes");
       for (const auto& e : changed)
         if (moves_statistics(e)) {
           out += event_text("stats");
@@ -128,7 +151,7 @@ struct EventStream {
     }
     if (steady_clock::now() >= next_heartbeat) {
       next_heartbeat = steady_clock::now() + std::chrono::seconds(app.config().event_heartbeat_s);
-      if (!still_signed_in()) return false;
+      if (kiosk_id ? !kiosk_still_issued() : !still_signed_in()) return false;
       return write(sink, ": heartbeat\n\n");
     }
     return true;
@@ -138,9 +161,10 @@ struct EventStream {
 }  // namespace
 
 void register_events_routes(App& app) {
-  app.route("GET", "/api/v1/events", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
-    if (auto refused = refuse_role_without_sync(ctx)) return *refused;
-    if (auto refused = refuse_unknown_params(ctx.req, {})) return *refused;
+  app.route("GET", "/api/v1/events", Access::signed_in_or_kiosk, [&app](RequestContext& ctx) -> Result<Reply> {
+    if (!ctx.kiosk)
+      if (auto refused = refuse_role_without_sync(ctx)) return *refused;
+    if (auto refused = refuse_unknown_params(ctx.req, {"kiosk"})) return *refused;
     if (!app.changes().enter()) {
       Error full = Error::make(ErrorCode::busy, {"实时通知连接已满，将定时刷新",
                                                  "too many live connections; the client will check for changes periodically"});
@@ -148,8 +172,15 @@ void register_events_routes(App& app) {
       busy.headers = {{"Retry-After", "60"}};
       return busy;
     }
-    auto stream = std::make_shared<EventStream>(EventStream{app, ctx.viewer(), ctx.user->id, ctx.session.id,
-                                                            ctx.user->scope_rev, app.changes().rev(), false, {}, {}});
+    auto stream = std::make_shared<EventStream>(EventStream{app, ctx.viewer()});
+    stream->told_rev = app.changes().rev();
+    if (ctx.kiosk) {
+      stream->kiosk_id = ctx.kiosk->id;
+    } else {
+      stream->user_id = ctx.user->id;
+      stream->session_id = ctx.session.id;
+      stream->scope_rev = ctx.user->scope_rev;
+    }
     Reply reply;
     reply.headers = {{"X-Accel-Buffering", "no"}};
     reply.stream = StreamBody{"text/event-stream", [stream](httplib::DataSink& sink) { return stream->next(sink); },

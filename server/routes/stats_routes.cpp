@@ -1,10 +1,13 @@
 // stats_routes.cpp — GET /api/v1/stats/... (SPEC §5 statistics): read-only figures from the aggregates
 // core keeps in every write's transaction (core/stats/), scoped to the signed-in user's reach. Periods are
-// days in the company time zone: "today" (the default end of a range) is the company's today.
+// days in the company time zone: "today" (the default end of a range) is the company's today. A kiosk
+// display's token reads, company-wide, the endpoints of the dashboards it was issued (dashboards.h); any
+// other answers 404 as for a role without those statistics.
 #include <functional>
 
 #include "core/stats/business_stats.h"
 #include "core/stats/churn.h"
+#include "core/stats/dashboards.h"
 #include "core/stats/sales_stats.h"
 #include "core/stats/stats_upkeep.h"
 #include "server/routes/routes.h"
@@ -17,8 +20,9 @@ namespace {
 using StatFunction = std::function<Result<nlohmann::json>(Database&, const Viewer&, const StatParamMap&, const std::string& today)>;
 
 void stat_route(App& app, const std::string& path, std::vector<std::string_view> known, StatFunction compute) {
-  app.route("GET", "/api/v1/stats/" + path, Access::signed_in,
-            [&app, known = std::move(known), compute = std::move(compute)](RequestContext& ctx) -> Result<Reply> {
+  app.route("GET", "/api/v1/stats/" + path, Access::signed_in_or_kiosk,
+            [&app, path, known = std::move(known), compute = std::move(compute)](RequestContext& ctx) -> Result<Reply> {
+              if (ctx.kiosk && !dashboards_read(ctx.kiosk->dashboards, path)) return no_statistics();
               if (auto refused = refuse_unknown_params(ctx.req, known)) return *refused;
               StatParamMap params(ctx.req.params.begin(), ctx.req.params.end());
               auto lease = app.db().read();

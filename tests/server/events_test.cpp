@@ -14,6 +14,7 @@
 #include "core/store/record_store.h"
 #include "core/store/write_txn.h"
 #include "core/sync/server_events.h"
+#include "event_reader.h"
 #include "test_server.h"
 
 using namespace kehu;
@@ -22,93 +23,6 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-// One open GET /events stream read on its own thread, as a browser's EventSource would.
-class EventReader {
- public:
-  EventReader(int port, const std::string& token) : client_("127.0.0.1", port) {
-    client_.set_read_timeout(30, 0);
-    thread_ = std::thread([this, token] {
-      httplib::Headers headers = {{"Authorization", "Bearer " + token}, {"Accept", "text/event-stream"}};
-      auto result = client_.Get(
-          "/api/v1/events", headers,
-          [this](const httplib::Response& res) {
-            std::lock_guard lock(mu_);
-            status_ = res.status;
-            content_type_ = res.get_header_value("Content-Type");
-            return true;
-          },
-          [this](const char* data, size_t length) {
-            std::lock_guard lock(mu_);
-            parse(data, length);
-            changed_.notify_all();
-            return !stopping_.load();
-          });
-      std::lock_guard lock(mu_);
-      if (result && status_ != 200) error_body_ = result->body;
-      ended_ = true;
-      changed_.notify_all();
-    });
-  }
-  ~EventReader() { close(); }
-
-  void close() {
-    stopping_ = true;
-    client_.stop();
-    if (thread_.joinable()) thread_.join();
-  }
-
-  // Waits until the stream holds `count` events called `name`, or ends, or `timeout` passes.
-  bool wait_for(const std::string& name, size_t count, std::chrono::milliseconds timeout = 5s) {
-    std::unique_lock lock(mu_);
-    return changed_.wait_for(lock, timeout, [&] { return count_locked(name) >= count; });
-  }
-  size_t count(const std::string& name) {
-    std::lock_guard lock(mu_);
-    return count_locked(name);
-  }
-  bool wait_ended(std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mu_);
-    return changed_.wait_for(lock, timeout, [&] { return ended_; });
-  }
-  int status() {
-    std::unique_lock lock(mu_);
-    changed_.wait_for(lock, 5s, [&] { return status_ != 0 || ended_; });
-    return status_;
-  }
-  std::string content_type() {
-    std::lock_guard lock(mu_);
-    return content_type_;
-  }
-  json last_data(const std::string& name) {
-    std::lock_guard lock(mu_);
-    for (auto it = events_.rbegin(); it != events_.rend(); ++it)
-      if (it->first == name) return json::parse(it->second);
-    return nullptr;
-  }
-
- private:
-  size_t count_locked(const std::string& name) const {
-    size_t n = 0;
-    for (const auto& e : events_) n += e.first == name;
-    return n;
-  }
-  void parse(const char* data, size_t length) {
-    for (auto& e : parser_.feed(std::string_view(data, length))) events_.emplace_back(e.name, e.data);
-  }
-
-  httplib::Client client_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable changed_;
-  std::atomic<bool> stopping_{false};
-  ServerEventParser parser_;
-  std::vector<std::pair<std::string, std::string>> events_;
-  int status_ = 0;
-  std::string content_type_;
-  std::string error_body_;
-  bool ended_ = false;
-};
 
 struct TwoReps {
   TestServer& s;

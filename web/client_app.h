@@ -18,7 +18,8 @@
 
 namespace kehu::client {
 
-class ClientState;  // the client's state and screens (client_state.h)
+class ClientState;   // the client's state and screens (client_state.h)
+class KioskDisplay;  // kiosk mode, /?kiosk=TOKEN (kiosk_display.h)
 
 class ClientApp {
  public:
@@ -28,7 +29,8 @@ class ClientApp {
   ClientApp& operator=(const ClientApp&) = delete;
 
   // Call once after ImGui::CreateContext(): applies the style, reads the saved language and last user,
-  // and starts signing in from the saved session if there is one.
+  // and starts signing in from the saved session if there is one. Opened with a kiosk token
+  // (Platform::page_parameter("kiosk")), the client is a kiosk display instead: no login, no cache.
   void start();
   // Draws one frame (between ImGui::NewFrame and ImGui::Render). `scale` as above. `redraw`: the same
   // frame drawn again because the font atlas was rebuilt for it (the host showed nothing of the first
@@ -54,9 +56,11 @@ class ClientApp {
   TestHook& test_hook() { return test_hook_; }
 
  private:
+  Platform& platform_;
   FontAtlas fonts_;
   TestHook test_hook_;
   std::unique_ptr<ClientState> state_;
+  std::unique_ptr<KioskDisplay> kiosk_;  // set instead of state_ in kiosk mode
 };
 
 }  // namespace kehu::client

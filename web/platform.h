@@ -60,6 +60,13 @@ class Platform {
   }
   virtual void stop_events(int listener) { (void)listener; }
 
+  // A parameter of the address the client was opened with ("kiosk" of /?kiosk=TOKEN), "" when absent.
+  // The desktop maps its command line's flags (--kiosk TOKEN) here.
+  virtual std::string page_parameter(const std::string& name) const {
+    (void)name;
+    return "";
+  }
+
   // The host's own idea of connectivity (navigator.onLine); a request answered with status 0 is the
   // other signal the client uses.
   virtual bool online() const = 0;

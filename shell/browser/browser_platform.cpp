@@ -3,6 +3,7 @@
 #include <emscripten.h>
 
 #include <chrono>
+#include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
@@ -30,7 +31,8 @@ char* kehu_js_location();  // malloc'd UTF-8, caller frees
 void kehu_js_set_location(const char* path, int replace);
 void kehu_js_go_back();
 void kehu_js_open_page(const char* path);
-void kehu_js_events_open();
+void kehu_js_events_open(const char* kiosk_token);  // "" for a staff session (the cookie)
+char* kehu_js_page_parameter(const char* name);     // malloc'd UTF-8 or null; the caller frees
 void kehu_js_events_close();
 int kehu_js_utc_offset_minutes();
 }
@@ -226,10 +228,19 @@ bool BrowserPlatform::go_back() {
 
 void BrowserPlatform::open_page(const std::string& path) { kehu_js_open_page(path.c_str()); }
 
+std::string BrowserPlatform::page_parameter(const std::string& name) const {
+  char* value = kehu_js_page_parameter(name.c_str());
+  if (!value) return "";
+  std::string out = value;
+  free(value);
+  return out;
+}
+
 int BrowserPlatform::listen_events(std::function<void(const std::string&)> on_event, std::function<void(bool)> on_open) {
   on_event_ = std::move(on_event);
   on_events_open_ = std::move(on_open);
-  kehu_js_events_open();  // an open stream stays open: the new listener hears it from now on
+  // An open stream stays open: the new listener hears it from now on.
+  kehu_js_events_open(bearer_token_.c_str());
   return ++events_listener_;
 }
 

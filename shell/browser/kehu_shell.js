@@ -347,8 +347,11 @@
   // network break; an HTTP refusal (503 when the server's streams are full, 401) closes it for good, so
   // it is opened again a minute later while still wanted. Meanwhile the client polls.
   var events = null, eventsWanted = false, eventsRetry = 0;
-  Module.kehuEventsOpen = function () {
+  // `query`: "" for a staff session (the cookie), "?kiosk=TOKEN" for a kiosk display.
+  var eventsQuery = '';
+  Module.kehuEventsOpen = function (query) {
     eventsWanted = true;
+    if (query !== undefined) eventsQuery = query;
     if (typeof EventSource === 'undefined') return;
     if (events) {  // a new listener of a stream already open: tell it as a new stream would
       var open = events;
@@ -360,7 +363,7 @@
       }, 0);
       return;
     }
-    var source = events = new EventSource('/api/v1/events');
+    var source = events = new EventSource('/api/v1/events' + eventsQuery);
     ['ready', 'changes', 'stats'].forEach(function (name) {
       source.addEventListener(name, function () {
         if (events !== source) return;

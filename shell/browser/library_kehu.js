@@ -7,7 +7,19 @@ mergeInto(LibraryManager.library, {
                      wantsProgress !== 0);
   },
   kehu_js_online: function () { return navigator.onLine ? 1 : 0; },
-  kehu_js_events_open: function () { Module.kehuEventsOpen(); },
+  kehu_js_events_open: function (kioskToken) {
+    var token = UTF8ToString(kioskToken);
+    Module.kehuEventsOpen(token ? '?kiosk=' + encodeURIComponent(token) : '');
+  },
+  kehu_js_page_parameter: function (name) {
+    var v = null;
+    try { v = new URLSearchParams(window.location.search).get(UTF8ToString(name)); } catch (e) { v = null; }
+    if (v === null) return 0;
+    var len = lengthBytesUTF8(v) + 1;
+    var ptr = _malloc(len);
+    stringToUTF8(v, ptr, len);
+    return ptr;
+  },
   kehu_js_events_close: function () { Module.kehuEventsClose(); },
   kehu_js_load_setting: function (key) {
     var v = null;

@@ -62,10 +62,11 @@ void FontAtlas::note_text(std::string_view utf8) {
 
 bool FontAtlas::needs_rebuild(float scale) const {
   if (primary_.empty()) return false;
-  return scale != scale_ || !pending_.empty();
+  return scale * zoom_ != scale_ || !pending_.empty();
 }
 
 void FontAtlas::rebuild(float scale) {
+  scale *= zoom_;
   ImGuiIO& io = ImGui::GetIO();
   const float size = base_size() * scale;
   if (fonts_changed_ || scale != scale_) {

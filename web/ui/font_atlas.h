@@ -40,6 +40,10 @@ class FontAtlas {
   bool needs_rebuild(float scale) const;
   // Rebuilds ImGui's font atlas at `scale`; the host re-creates the GPU texture afterwards.
   void rebuild(float scale);
+  // Text `zoom` times larger than the host's scale asks (the kiosk display's large type, read across a
+  // room): the client sets it, hosts keep passing their own scale.
+  void set_zoom(float zoom) { zoom_ = zoom; }
+  float zoom() const { return zoom_; }
 
   float base_size() const { return 16.0f; }  // CSS pixels
   int rebuilds() const { return rebuilds_; }
@@ -54,7 +58,8 @@ class FontAtlas {
   std::set<uint32_t> missing_;    // not in any loaded font file: asked again when the fallback arrives
   bool fallback_wanted_ = false;
   bool fallback_failed_ = false;
-  float scale_ = 0.0f;
+  float scale_ = 0.0f;  // of the atlas built: the host's scale times zoom_
+  float zoom_ = 1.0f;
   int rebuilds_ = 0;
 };
 

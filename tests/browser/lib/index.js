@@ -6,3 +6,4 @@ export * from './browser.js';
 export * from './client.js';
 export * from './data.js';
 export * from './e2e.js';
+export * from './kiosk.js';

@@ -33,6 +33,26 @@ void ClientState::fetch(ServerList& list, const std::string& path) {
   send_now("GET", path, nullptr, [this, &list, generation](const HttpResponse& answer) { list.answered(generation, ui_, answer); });
 }
 
+void ClientState::draw_stats() {
+  const bool online = engine_ && engine_->online();
+  auto intent = stats_.draw(ui_, *cache_, user_.value("role", std::string()), cache_->settings(), online);
+  for (const auto& path : stats_.take_wanted())
+    send_now("GET", path, nullptr, [this, path](const HttpResponse& answer) { stats_.answered(ui_, path, answer); });
+  if (!intent) return;
+  switch (intent->kind) {
+    case StatsIntent::open:
+      go(Place{Screen::detail, intent->entity, intent->id});
+      break;
+    case StatsIntent::log_activity:  // a new activity for the customer, as from its page
+      form_.open_new(ui_, *cache_, activities_def(), {{"customer_id", intent->id}});
+      go(Place{Screen::form, &activities_def(), 0});
+      break;
+    case StatsIntent::assign:  // the customer's page, where its owner is chosen
+      go(Place{Screen::detail, &customers_def(), intent->id});
+      break;
+  }
+}
+
 void ClientState::draw_users() {
   const bool online = engine_ && engine_->online();
   if (online && users_.list().wants()) fetch(users_.list(), "/api/v1/users?limit=500");

@@ -34,6 +34,7 @@ std::string ClientState::screen_name() const {
     case Screen::other_tab: return "other_tab";
     case Screen::syncing: return "syncing";
     case Screen::dashboard: return "dashboard";
+    case Screen::stats: return "stats";
     case Screen::list: return place_.module ? place_.module->name : "";
     case Screen::detail: return place_.module ? place_.module->name + ".detail" : "";
     case Screen::form: return form_.entity() ? form_.entity()->name + ".form" : "";
@@ -65,6 +66,7 @@ std::string ClientState::path_of(const Place& place) {
   if (place.screen == Screen::audit) return "/admin/audit";
   if (place.screen == Screen::settings) return "/admin/settings";
   if (place.screen == Screen::teams) return "/admin/teams";
+  if (place.screen == Screen::stats) return "/stats";
   if (place.screen == Screen::dashboard || !place.module) return "/dashboard";
   const std::string base = "/" + (place.module ? place.module->name : std::string("customers"));
   switch (place.screen) {
@@ -83,6 +85,8 @@ std::optional<ClientState::Place> ClientState::place_at(const std::string& path)
     start = slash + 1;
   }
   if (parts.size() == 1 && parts[0] == "dashboard") return Place{Screen::dashboard, nullptr, 0};
+  if (parts.size() == 1 && parts[0] == "stats" && !StatsScreen::areas(user_.value("role", std::string())).empty())
+    return Place{Screen::stats, nullptr, 0};
   if (parts.size() == 2 && parts[0] == "admin" && user_.value("role", std::string()) == "admin") {
     if (parts[1] == "users") return Place{Screen::users, nullptr, 0};
     if (parts[1] == "audit") return Place{Screen::audit, nullptr, 0};
@@ -170,6 +174,7 @@ void ClientState::mark_lists_stale() {
   for (auto& [name, list] : lists_) list->mark_stale();
   if (!views_.error().empty()) views_.mark_stale();  // views change only by this user: read again after a failure
   dashboard_.mark_stale();
+  stats_.mark_stale();
   board_.mark_stale();
   calendar_.mark_stale();
   phone_book_.mark_stale();
@@ -314,6 +319,7 @@ void ClientState::close_session(bool delete_cache) {
   members_.members_of(0);
   users_.reset();
   audit_.reset();
+  stats_.reset();
   settings_.reset();
   teams_.reset();
   dashboard_ = DashboardScreen();  // its figures and remembered reminder answers were this user's
@@ -547,6 +553,7 @@ void ClientState::frame(float scale, bool redraw) {
         draw_other_tab();
         break;
       case Screen::dashboard:
+      case Screen::stats:
       case Screen::list:
       case Screen::detail:
       case Screen::form:
@@ -598,6 +605,16 @@ void ClientState::draw_side_bar() {
     }
     if (home) ImGui::PopStyleColor();
   }
+  if (!StatsScreen::areas(user_.value("role", std::string())).empty()) {  // 统计分析
+    const bool here = screen_ == Screen::stats;
+    if (here) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    if (ui_.button("nav.stats", ui_.tr("统计分析", "Statistics"), w) && !here) {
+      back_stack_.clear();
+      stats_.mark_stale();  // opened anew: the figures are read again
+      go(Place{Screen::stats, nullptr, 0});
+    }
+    if (here) ImGui::PopStyleColor();
+  }
   for (const EntityDef* m : menu_) {
     const bool current = place_.module == m && screen_ != Screen::dashboard;
     if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
@@ -647,6 +664,7 @@ void ClientState::draw_place() {
     if (!search_.is_open() && ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_K)) search_.open();
     return;
   }
+  if (screen_ == Screen::stats) return draw_stats();
   if (screen_ == Screen::users) return draw_users();
   if (screen_ == Screen::settings) return draw_settings();
   if (screen_ == Screen::teams) return draw_teams();

@@ -35,6 +35,7 @@
 #include "web/screens/record_form_screen.h"
 #include "web/screens/record_list_screen.h"
 #include "web/screens/settings_admin_screen.h"
+#include "web/screens/stats_screen.h"
 #include "web/screens/teams_admin_screen.h"
 #include "web/screens/ticket_progress_log.h"
 #include "web/screens/users_admin_screen.h"
@@ -67,7 +68,7 @@ class ClientState {
   int queue_notes_edits(int count, const std::string& notes);
 
  private:
-  enum class Screen { login, opening, other_tab, syncing, dashboard, list, detail, form, users, teams, audit, settings };
+  enum class Screen { login, opening, other_tab, syncing, dashboard, stats, list, detail, form, users, teams, audit, settings };
   // Where the user is: a screen, the module it shows (none for the dashboard) and, for a record's
   // screens, the record.
   struct Place {
@@ -104,6 +105,8 @@ class ClientState {
   void draw_settings();
   // 部门管理 (admins): teams and who is in them, read from the server, changes sent at once.
   void draw_teams();
+  // 统计分析: the statistics of the user's role, read from the server (stats_screen.h).
+  void draw_stats();
   // POST /customers/merge {keep_id, merge_id} from a customer's page; online only.
   void merge_customers(const nlohmann::json& body);
   // Sends a change of the open campaign's members; the answer reaches its panel.
@@ -140,7 +143,7 @@ class ClientState {
   bool at_place() const { return kept_in_history() || screen_ == Screen::form; }
   // A place "back" returns to (a form is not: back from a form's next page skips it).
   bool kept_in_history() const {
-    return screen_ == Screen::dashboard || screen_ == Screen::list || screen_ == Screen::detail || screen_ == Screen::users ||
+    return screen_ == Screen::dashboard || screen_ == Screen::stats || screen_ == Screen::list || screen_ == Screen::detail || screen_ == Screen::users ||
            screen_ == Screen::teams || screen_ == Screen::audit || screen_ == Screen::settings;
   }
   void mark_lists_stale();
@@ -184,6 +187,7 @@ class ClientState {
   bool menu_stale_ = true;
   GlobalSearch search_;
   DashboardScreen dashboard_;
+  StatsScreen stats_;
   PipelineBoard board_;
   bool board_view_ = false;        // opportunities shown as the stage board rather than the table
   ActivityCalendar calendar_;

@@ -128,9 +128,10 @@ void value_range(const AxisChart& chart, bool stacked, double& lo, double& hi) {
   }
 }
 
-// The chart's own item: hover for tooltips, and its rectangle for the test hook.
-bool begin_chart(Ui& ui, const std::string& id, ImVec2 size) {
-  ImGui::InvisibleButton(("##chart." + id).c_str(), ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)));
+// The chart's own item: hover for tooltips, a click for drill-down, and its rectangle for the test hook.
+bool begin_chart(Ui& ui, const std::string& id, ImVec2 size, bool* clicked = nullptr) {
+  const bool pressed = ImGui::InvisibleButton(("##chart." + id).c_str(), ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)));
+  if (clicked) *clicked = pressed;
   ui.record(id, "", "chart");
   return ImGui::IsItemHovered();
 }
@@ -185,9 +186,11 @@ ImU32 series_color(size_t index) {
   return kPalette[index % (sizeof kPalette / sizeof kPalette[0])];
 }
 
-void bar_chart(Ui& ui, const std::string& id, const AxisChart& chart, bool stacked, ImVec2 size) {
+std::optional<size_t> bar_chart(Ui& ui, const std::string& id, const AxisChart& chart, bool stacked, ImVec2 size) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const bool hovered = begin_chart(ui, id, size);
+  bool clicked = false;
+  const bool hovered = begin_chart(ui, id, size, &clicked);
+  std::optional<size_t> picked;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   double lo, hi;
   value_range(chart, stacked, lo, hi);
@@ -214,11 +217,13 @@ void bar_chart(Ui& ui, const std::string& id, const AxisChart& chart, bool stack
       if (hovered && mouse.x >= f.x_of(c) - f.slot / 2 && mouse.x < f.x_of(c) + f.slot / 2)
         tip += (tip.empty() ? "" : "\n") + label;
     }
+    if (clicked && mouse.x >= f.x_of(c) - f.slot / 2 && mouse.x < f.x_of(c) + f.slot / 2) picked = c;
   }
   if (!tip.empty()) {
     ui.note(tip);
     ImGui::SetTooltip("%s", tip.c_str());
   }
+  return picked;
 }
 
 void line_chart(Ui& ui, const std::string& id, const AxisChart& chart, ImVec2 size) {

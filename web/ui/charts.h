@@ -45,8 +45,9 @@ struct AxisChart {
   ValueFormat tick_format;              // the value axis (shorter); `format` when unset
 };
 
-// Bars per category: side by side, or stacked (each bar the sum of its series).
-void bar_chart(Ui& ui, const std::string& id, const AxisChart& chart, bool stacked, ImVec2 size);
+// Bars per category: side by side, or stacked (each bar the sum of its series). Returns the category
+// clicked this frame (drill-down), if any.
+std::optional<size_t> bar_chart(Ui& ui, const std::string& id, const AxisChart& chart, bool stacked, ImVec2 size);
 // One line per series through its categories, with a dot at each.
 void line_chart(Ui& ui, const std::string& id, const AxisChart& chart, ImVec2 size);
 // Stages from widest at the top to narrowest, each as wide as its value, with its value and share of the first.

@@ -1,0 +1,312 @@
+#include "web/screens/stats_screen.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <imgui.h>
+
+#include "core/clock.h"
+#include "core/stats/dashboards.h"
+#include "core/users/record_scope.h"
+#include "web/screens/record_text.h"
+#include "web/ui/charts.h"
+#include "web/ui/colors.h"
+#include "web/ui/server_message.h"
+
+namespace kehu::client {
+
+using nlohmann::json;
+
+namespace {
+
+const std::string kChurn = "/api/v1/stats/churn";
+
+struct Area {
+  const char* id;
+  Text label;
+  std::vector<std::string> roles;
+};
+
+const std::vector<Area>& all_areas() {
+  static const std::vector<Area> kAreas = {
+      {"sales", {"销售额", "Sales"}, {"admin", "manager", "sales"}},
+      {"pipeline", {"销售漏斗与预测", "Pipeline"}, {"admin", "manager", "sales"}},
+      {"customers", {"客户", "Customers"}, {"admin", "manager", "sales"}},
+      {"contracts", {"合同", "Contracts"}, {"admin", "manager", "sales", "contract"}},
+      {"service", {"服务反馈", "Service"}, {"admin", "service"}},
+      {"campaigns", {"市场活动", "Campaigns"}, {"admin", "manager"}},
+      {"churn", {"客户流失预警", "Churn warning"}, {"admin", "manager", "sales"}},
+  };
+  return kAreas;
+}
+
+// "YYYY-MM-DD" with a real calendar date.
+bool is_date(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (s[i] < '0' || s[i] > '9') return false;
+  const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1) return false;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+// The first and last day of a period label ("2026-11-05", "2026-11", "2026").
+std::pair<std::string, std::string> period_days(const std::string& period) {
+  if (period.size() == 10) return {period, period};
+  if (period.size() == 4) return {period + "-01-01", period + "-12-31"};
+  static const char* kLast[] = {"31", "28", "31", "30", "31", "30", "31", "31", "30", "31", "30", "31"};
+  const int y = std::stoi(period.substr(0, 4)), m = std::stoi(period.substr(5, 2));
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return {period + "-01", period + "-" + (m == 2 && leap ? std::string("29") : std::string(kLast[(m - 1) % 12]))};
+}
+
+int64_t int_of(const json& row, const char* key) {
+  auto it = row.find(key);
+  return it != row.end() && it->is_number() ? it->get<int64_t>() : 0;
+}
+
+}  // namespace
+
+std::vector<std::string> StatsScreen::areas(const std::string& role) {
+  std::vector<std::string> out;
+  for (const auto& a : all_areas())
+    if (std::find(a.roles.begin(), a.roles.end(), role) != a.roles.end()) out.push_back(a.id);
+  return out;
+}
+
+void StatsScreen::reset() { *this = StatsScreen(); }
+
+std::string StatsScreen::sales_path() const {
+  std::string path = "/api/v1/stats/sales?group=" + group_;
+  if (!applied_from_.empty()) path += "&from=" + applied_from_;
+  if (!applied_to_.empty()) path += "&to=" + applied_to_;
+  return path;
+}
+
+std::vector<std::string> StatsScreen::paths_of(const std::string& area) const {
+  if (area == "sales") return {sales_path()};
+  if (area == "churn") return {kChurn};
+  return dashboard_requests(area);
+}
+
+std::vector<std::string> StatsScreen::take_wanted() { return std::exchange(wanted_, {}); }
+
+void StatsScreen::answered(const Ui& ui, const std::string& path, const HttpResponse& answer) {
+  asked_.erase(path);
+  json body = json::parse(answer.body, nullptr, false);
+  if (answer.status == 200 && body.is_object()) {
+    data_.answers[path] = std::move(body);
+    error_.clear();
+  } else {
+    error_ = answer.status == 0 ? ui.tr("无法连接服务器，显示的是上次读取的数字", "the server cannot be reached; the figures shown are the last ones read")
+                                : server_message(ui, answer);
+  }
+}
+
+std::optional<StatsIntent> StatsScreen::draw(Ui& ui, LocalCache& cache, const std::string& role, const json& settings, bool online) {
+  const auto mine = areas(role);
+  if (mine.empty()) {
+    ui.text("stats.none", ui.tr("你的角色没有统计数据", "Your role has no statistics"));
+    return std::nullopt;
+  }
+  if (std::find(mine.begin(), mine.end(), area_) == mine.end()) area_ = mine.front();
+  data_.settings = settings;
+  // The tabs.
+  for (const auto& a : all_areas()) {
+    if (std::find(mine.begin(), mine.end(), a.id) == mine.end()) continue;
+    const bool current = area_ == a.id;
+    if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    const std::string label = ui.tr(a.label);
+    ui.same_line_if_fits(ImGui::CalcTextSize(label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2);
+    if (ui.button(std::string("stats.tab.") + a.id, label) && !current) {
+      area_ = a.id;
+      drill_period_.clear();
+    }
+    if (current) ImGui::PopStyleColor();
+  }
+  ImGui::NewLine();
+  // What to read: what this area shows and has not been read, or everything again when figures moved.
+  if (online) {
+    for (const auto& path : paths_of(area_)) {
+      const bool have = data_.answers.count(path) > 0;
+      if ((stale_ || !have) && !asked_.count(path)) {
+        asked_[path] = true;
+        wanted_.push_back(path);
+      }
+    }
+    stale_ = false;
+  }
+  if (!error_.empty()) ui.text_colored("stats.error", error_, kRed);
+  ImGui::Separator();
+  if (area_ == "sales") {
+    draw_sales(ui, cache);
+    return draw_drill(ui, cache);
+  }
+  if (area_ == "churn") return draw_churn(ui, role_may_assign(role));
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  draw_dashboard(ui, area_, data_, ImVec2(avail.x, std::max(avail.y, ui.px(520))));
+  return std::nullopt;
+}
+
+void StatsScreen::draw_sales(Ui& ui, LocalCache& cache) {
+  // The period and range pickers.
+  for (const auto& [g, label] : {std::pair<const char*, Text>{"day", {"按日", "By day"}}, {"month", {"按月", "By month"}}, {"year", {"按年", "By year"}}}) {
+    if (ui.radio(std::string("stats.group.") + g, ui.tr(label), group_ == g) && group_ != g) {
+      group_ = g;
+      drill_period_.clear();
+    }
+    ImGui::SameLine();
+  }
+  ui.input("stats.from", ui.tr("从", "From"), from_, "YYYY-MM-DD", false, ui.px(130));
+  ImGui::SameLine();
+  ui.input("stats.to", ui.tr("到", "To"), to_, "YYYY-MM-DD", false, ui.px(130));
+  ImGui::SameLine();
+  std::string range_error;
+  if (!from_.empty() && !is_date(from_)) range_error = ui.tr("开始日期应为 YYYY-MM-DD 格式的日期", "the start should be a date as YYYY-MM-DD");
+  else if (!to_.empty() && !is_date(to_)) range_error = ui.tr("结束日期应为 YYYY-MM-DD 格式的日期", "the end should be a date as YYYY-MM-DD");
+  else if (!from_.empty() && !to_.empty() && from_ > to_) range_error = ui.tr("开始日期不能晚于结束日期", "the start cannot be after the end");
+  ImGui::BeginDisabled(!range_error.empty());
+  if (ui.button("stats.apply", ui.tr("查询", "Show"))) {
+    applied_from_ = from_, applied_to_ = to_;
+    drill_period_.clear();
+  }
+  ImGui::EndDisabled();
+  if (!range_error.empty()) ui.text_colored("stats.range_error", range_error, kRed);
+  (void)cache;
+
+  const json* sales = data_.answer(sales_path());
+  if (!sales) {
+    ui.text("stats.loading", asked_.empty() ? ui.tr("离线时无法读取统计", "Statistics need the server") : ui.tr("正在读取…", "Loading…"));
+    return;
+  }
+  // The main currency's totals, then its bars.
+  std::string currency = "CNY";
+  int64_t most = -1;
+  for (const auto& t : (*sales)["total"])
+    if (int_of(t, "amount") > most) most = int_of(t, "amount"), currency = t.value("currency", "CNY");
+  int64_t orders = 0, quantity = 0, amount = 0;
+  for (const auto& t : (*sales)["total"])
+    if (t.value("currency", "CNY") == currency) orders += int_of(t, "orders"), quantity += int_of(t, "quantity"), amount += int_of(t, "amount");
+  const float w = (ImGui::GetContentRegionAvail().x - ui.px(24)) / 3, h = ui.px(72);
+  kpi_tile(ui, "stats.sales.orders", ui.tr("订单数", "Orders"), count_text(orders), std::nullopt, ImVec2(w, h));
+  ImGui::SameLine(0, ui.px(12));
+  kpi_tile(ui, "stats.sales.quantity", ui.tr("数量", "Quantity"), count_text(quantity), std::nullopt, ImVec2(w, h));
+  ImGui::SameLine(0, ui.px(12));
+  kpi_tile(ui, "stats.sales.amount", ui.tr("销售额", "Sales amount"), amount_text(amount, currency), std::nullopt, ImVec2(w, h));
+  const std::string range = sales->value("from", "") + " — " + sales->value("to", "");
+  ui.text("stats.sales.range", range + ui.tr("（点击柱子查看其中的订单）", " (click a bar for its orders)"));
+  AxisChart chart{{}, {{ui.tr("销售额", "Sales"), {}}}, [currency](double v) { return amount_text(std::llround(v), currency); },
+                  [&ui, currency](double v) { return short_amount_text(ui, v, currency); }};
+  std::vector<std::string> periods;
+  for (const auto& row : (*sales)["series"])
+    if (row.value("currency", "CNY") == currency) {
+      periods.push_back(row.value("period", ""));
+      chart.categories.push_back(row.value("period", ""));
+      chart.series[0].values.push_back(double(int_of(row, "amount")));
+    }
+  const float chart_h = std::max(ui.px(220), ImGui::GetContentRegionAvail().y * (drill_period_.empty() ? 0.95f : 0.55f));
+  if (auto picked = bar_chart(ui, "stats.sales.chart", chart, false, ImVec2(ImGui::GetContentRegionAvail().x, chart_h))) {
+    drill_period_ = periods.at(*picked);
+    drill_orders_.clear();
+    // The confirmed orders of that period the user's cache holds (their own, team's or all, as synced).
+    const auto [first, last] = period_days(drill_period_);
+    auto ids = cache.find_ids(orders_def(), {{"order_date_from", first}, {"order_date_to", last}, {"status", "confirmed"}, {"sort", "order_date"}});
+    if (ids.ok()) {
+      if (ids->size() > 200) ids->resize(200);
+      auto rows = cache.records(orders_def(), *ids);
+      if (rows.ok())
+        for (int64_t id : *ids)
+          if (auto it = rows->find(id); it != rows->end()) drill_orders_.push_back(it->second);
+    }
+  }
+}
+
+std::optional<StatsIntent> StatsScreen::draw_drill(Ui& ui, LocalCache& cache) {
+  if (drill_period_.empty() || area_ != "sales") return std::nullopt;
+  ui.text("stats.drill.title", drill_period_ + ui.tr(" 的订单", ": orders"));
+  if (drill_orders_.empty()) {
+    ui.text("stats.drill.none", ui.tr("本地没有这段时间的已确认订单", "No confirmed orders of that period on this device"));
+    return std::nullopt;
+  }
+  std::optional<StatsIntent> intent;
+  if (ImGui::BeginTable("##drill", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+    ui.table_headers({{{"订单编号", "Order"}, 1}, {{"客户", "Customer"}, 2}, {{"日期", "Date"}, 1}, {{"合计", "Total"}, 1}});
+    for (const auto& o : drill_orders_) {
+      const int64_t id = o.value("id", int64_t{0});
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      const std::string code = o.value("code", "#" + std::to_string(id));
+      ui.note(code);
+      if (ImGui::Selectable((code + "##drill" + std::to_string(id)).c_str(), false, ImGuiSelectableFlags_SpanAllColumns))
+        intent = StatsIntent{StatsIntent::open, &orders_def(), id};
+      ui.record("stats.drill." + std::to_string(id), code, "row");
+      ImGui::TableNextColumn();
+      ui.note(field_text(ui, cache, orders_def(), "customer_id", o));
+      ImGui::TextUnformatted(field_text(ui, cache, orders_def(), "customer_id", o).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(o.value("order_date", "").c_str());
+      ImGui::TableNextColumn();
+      const std::string total = amount_text(o.value("total", int64_t{0}), o.value("currency", "CNY"));
+      ui.note(total);
+      ImGui::TextUnformatted(total.c_str());
+    }
+    ImGui::EndTable();
+  }
+  return intent;
+}
+
+std::optional<StatsIntent> StatsScreen::draw_churn(Ui& ui, bool may_assign) {
+  const json* churn = data_.answer(kChurn);
+  if (!churn) {
+    ui.text("stats.loading", ui.tr("正在读取…", "Loading…"));
+    return std::nullopt;
+  }
+  const int64_t days = int_of(*churn, "days");
+  ui.text("stats.churn.title", ui.tr("超过 " + std::to_string(days) + " 天未联系、未下单，或订单额比上一期减半的客户",
+                                     "Customers with no contact and no order for " + std::to_string(days) +
+                                         " days, or whose orders fell by half against the period before"));
+  const json& rows = (*churn)["customers"];
+  if (!rows.is_array() || rows.empty()) {
+    ui.text("stats.churn.none", ui.tr("没有需要预警的客户", "No customer is slipping away"));
+    return std::nullopt;
+  }
+  std::optional<StatsIntent> intent;
+  if (ImGui::BeginTable("##churn", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY)) {
+    ui.table_headers({{{"客户", "Customer"}, 2}, {{"原因", "Reason"}, 3}, {{"最近联系", "Last contact"}, 1}, {{"操作", "Act"}, 2}});
+    for (const auto& c : rows) {
+      const int64_t id = int_of(c, "customer_id");
+      const std::string sid = std::to_string(id);
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      const std::string name = c.value("name", "#" + sid);
+      ui.note(name);
+      if (ImGui::Selectable((name + "##churn" + sid).c_str())) intent = StatsIntent{StatsIntent::open, &customers_def(), id};
+      ui.record("stats.churn." + sid, name, "row");
+      ImGui::TableNextColumn();
+      std::string reason;
+      if (c.value("reason", "") == "orders_fell") {
+        const std::string cur = c.value("currency", "CNY");
+        reason = ui.tr("订单额下降：", "Orders fell: ") + amount_text(int_of(c, "amount_before"), cur) + " → " +
+                 amount_text(int_of(c, "amount_now"), cur);
+      } else {
+        reason = ui.tr(std::to_string(days) + " 天以上未联系、未下单", "No contact or order for " + std::to_string(days) + "+ days");
+      }
+      ui.text("stats.churn." + sid + ".reason", reason);
+      ImGui::TableNextColumn();
+      const json& last = c.contains("last_contact_at") ? c["last_contact_at"] : json();
+      ui.text("stats.churn." + sid + ".last", last.is_string() ? local_time_text(ui, last.get<std::string>()).substr(0, 10) : ui.tr("从未", "never"));
+      ImGui::TableNextColumn();
+      if (ui.button("stats.churn." + sid + ".activity", ui.tr("记录活动", "Log activity"))) intent = StatsIntent{StatsIntent::log_activity, &customers_def(), id};
+      if (may_assign) {
+        ImGui::SameLine();
+        if (ui.button("stats.churn." + sid + ".assign", ui.tr("分配", "Assign"))) intent = StatsIntent{StatsIntent::assign, &customers_def(), id};
+      }
+    }
+    ImGui::EndTable();
+  }
+  return intent;
+}
+
+}  // namespace kehu::client

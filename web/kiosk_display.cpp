@@ -26,7 +26,7 @@ void KioskDisplay::start() {
   const std::string rotate = platform_.page_parameter("rotate");
   if (!rotate.empty() && rotate.size() < 6 && rotate.find_first_not_of("0123456789") == std::string::npos)
     rotate_seconds_ = std::clamp(std::stod(rotate), 5.0, 3600.0);
-  platform_.set_bearer_token(token_);
+  platform_.set_kiosk_token(token_);
   ask_issue();
 }
 

@@ -45,6 +45,10 @@ class Platform {
   // desktop the bearer token given to set_bearer_token.
   virtual void send(HttpRequest request, HttpCallback done) = 0;
   virtual void set_bearer_token(const std::string& token) = 0;  // empty: forget it
+  // A kiosk display's token (kiosk_display.h): sent with its requests by the display itself, and by the
+  // host on the event stream, where the browser's EventSource can set no header (as ?kiosk=TOKEN). Never
+  // a user's session token: that would put it in addresses and logs.
+  virtual void set_kiosk_token(const std::string& token) { set_bearer_token(token); }
 
   // Server-Sent Events from GET /api/v1/events (SPEC §5): while asked to listen, the host keeps one
   // stream open, reconnecting by itself after a break. `on_event` gets each event's name ("ready",

@@ -240,7 +240,7 @@ int BrowserPlatform::listen_events(std::function<void(const std::string&)> on_ev
   on_event_ = std::move(on_event);
   on_events_open_ = std::move(on_open);
   // An open stream stays open: the new listener hears it from now on.
-  kehu_js_events_open(bearer_token_.c_str());
+  kehu_js_events_open(kiosk_token_.c_str());
   return ++events_listener_;
 }
 

@@ -13,10 +13,10 @@ namespace kehu::client {
 class BrowserPlatform final : public Platform {
  public:
   void send(HttpRequest request, HttpCallback done) override;
-  // Staff are authenticated by the HttpOnly session cookie and set no token. A kiosk display's token goes
-  // in each request's Authorization header (the display adds it) and, for the event stream, whose
-  // EventSource sends no headers, as ?kiosk=TOKEN.
-  void set_bearer_token(const std::string& token) override { bearer_token_ = token; }
+  void set_bearer_token(const std::string&) override {}  // the HttpOnly session cookie authenticates
+  // The display adds its token to its requests; the event stream, whose EventSource sends no headers,
+  // carries it as ?kiosk=TOKEN.
+  void set_kiosk_token(const std::string& token) override { kiosk_token_ = token; }
   std::string page_parameter(const std::string& name) const override;
   bool online() const override;
   std::string load_setting(const std::string& key) override;
@@ -57,7 +57,7 @@ class BrowserPlatform final : public Platform {
   std::function<void(const std::string&)> on_event_;  // set while listening to /events
   std::function<void(bool)> on_events_open_;
   int events_listener_ = 0;
-  std::string bearer_token_;
+  std::string kiosk_token_;  // "" unless this page is a kiosk display
   void open_cache_when(const std::string& name, bool wait, CacheCallback done);
   // Lets the lock of `releasing_` go once its last flush is stored.
   void finish_release();

@@ -31,6 +31,7 @@ e2e('edits and reassignments made elsewhere reach an open list at once', { timeo
   await waitForSnapshot(page, (s) => count(s) === 2 && findItem(s, 'status.live')?.label === '实时更新' && s,
     { what: 'both customers listed, and the status bar saying updates are live' });
   assert.ok(events.length >= 1, 'the client opened the event stream');
+  assert.ok(events.every((u) => new URL(u).search === ''), `the session rides in its cookie, never in an address: ${events}`);
 
   // Renamed by the admin on the server: the rep's list shows it well before a 30 s poll could.
   const renamed = '常州龙城精密机械有限公司';

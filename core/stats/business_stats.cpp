@@ -11,17 +11,14 @@ using nlohmann::json;
 
 namespace {
 
-// The owner_id and team_id filters every owner-kept figure takes.
-struct OwnerFilter {
-  std::optional<int64_t> owner, team;
-};
-
-Result<OwnerFilter> owner_filter(const StatParamMap& params) {
+// The source of an owner-kept figure: `table` within the viewer's reach, narrowed by the owner_id and
+// team_id filters every such figure takes (each named when bad).
+Result<StatSource> filtered_source(const StatParamMap& params, const std::string& table, Reach reach, const Viewer& viewer) {
   auto owner = stat_id(params, "owner_id");
   if (!owner.ok()) return owner.take_error();
   auto team = stat_id(params, "team_id");
   if (!team.ok()) return team.take_error();
-  return OwnerFilter{*owner, *team};
+  return stat_source(table, reach, viewer, *owner, *team);
 }
 
 // `sql` is "SELECT ... FROM {table} AS s WHERE {where}..." with the source's table and condition put in.
@@ -67,9 +64,9 @@ Result<json> contract_statistics(Database& db, const Viewer& viewer, const StatP
   if (reach == Reach::none) return no_statistics();
   auto range = stat_range(params, "month", today);
   if (!range.ok()) return range.take_error();
-  auto filter = owner_filter(params);
-  if (!filter.ok()) return filter.take_error();
-  const StatSource source = stat_source("stat_contracts", reach, viewer, filter->owner, filter->team);
+  auto filtered = filtered_source(params, "stat_contracts", reach, viewer);
+  if (!filtered.ok()) return filtered.take_error();
+  StatSource source = std::move(*filtered);
 
   json by_status = json::array();
   std::map<std::string, std::array<int64_t, 2>> totals;
@@ -113,9 +110,9 @@ Result<json> funnel_statistics(Database& db, const Viewer& viewer, const StatPar
   if (reach == Reach::none) return no_statistics();
   auto range = stat_range(params, "month", today);
   if (!range.ok()) return range.take_error();
-  auto filter = owner_filter(params);
-  if (!filter.ok()) return filter.take_error();
-  const StatSource source = stat_source("stat_funnel_day", reach, viewer, filter->owner, filter->team);
+  auto filtered = filtered_source(params, "stat_funnel_day", reach, viewer);
+  if (!filtered.ok()) return filtered.take_error();
+  StatSource source = std::move(*filtered);
   struct Stage {
     int64_t opportunities = 0, closed = 0, days = 0;
     std::map<std::string, int64_t> amounts;
@@ -156,13 +153,13 @@ Result<json> funnel_statistics(Database& db, const Viewer& viewer, const StatPar
 Result<json> forecast_statistics(Database& db, const Viewer& viewer, const StatParamMap& params, const std::string& today) {
   const Reach reach = stat_reach(viewer, StatDomain::sales);
   if (reach == Reach::none) return no_statistics();
-  auto filter = owner_filter(params);
-  if (!filter.ok()) return filter.take_error();
   auto from = stat_text(params, "from");
   auto to = stat_text(params, "to");
   if (!from.ok()) return from.take_error();
   if (!to.ok()) return to.take_error();
-  StatSource source = stat_source("stat_forecast_month", reach, viewer, filter->owner, filter->team);
+  auto filtered = filtered_source(params, "stat_forecast_month", reach, viewer);
+  if (!filtered.ok()) return filtered.take_error();
+  StatSource source = std::move(*filtered);
   if (!from->empty() || !to->empty()) {
     auto range = stat_range(params, "month", today);
     if (!range.ok()) return range.take_error();
@@ -274,9 +271,9 @@ Result<json> customer_statistics(Database& db, const Viewer& viewer, const StatP
   if (reach == Reach::none) return no_statistics();
   auto range = stat_range(params, "month", today);
   if (!range.ok()) return range.take_error();
-  auto filter = owner_filter(params);
-  if (!filter.ok()) return filter.take_error();
-  const StatSource source = stat_source("stat_customers_month", reach, viewer, filter->owner, filter->team);
+  auto filtered = filtered_source(params, "stat_customers_month", reach, viewer);
+  if (!filtered.ok()) return filtered.take_error();
+  StatSource source = std::move(*filtered);
   std::map<std::string, int64_t> per_month, splits[4];
   int64_t total = 0;
   KEHU_TRY(for_each_row(db,

@@ -131,10 +131,7 @@ std::optional<StatsIntent> StatsScreen::draw(Ui& ui, LocalCache& cache, const st
   if (online) {
     for (const auto& path : paths_of(area_)) {
       const bool have = data_.answers.count(path) > 0;
-      if ((stale_ || !have) && !asked_.count(path)) {
-        asked_[path] = true;
-        wanted_.push_back(path);
-      }
+      if ((stale_ || !have) && asked_.insert(path).second) wanted_.push_back(path);
     }
     stale_ = false;
   }
@@ -174,7 +171,6 @@ void StatsScreen::draw_sales(Ui& ui, LocalCache& cache) {
   }
   ImGui::EndDisabled();
   if (!range_error.empty()) ui.text_colored("stats.range_error", range_error, kRed);
-  (void)cache;
 
   const json* sales = data_.answer(sales_path());
   if (!sales) {

@@ -11,8 +11,8 @@
 // stats.churn.none, stats.error.
 #pragma once
 
-#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,7 +59,7 @@ class StatsScreen {
   std::string from_, to_;            // as typed
   std::string applied_from_, applied_to_;
   DashboardData data_;
-  std::map<std::string, bool> asked_;  // path -> an answer is awaited
+  std::set<std::string> asked_;      // paths whose answer is awaited
   std::vector<std::string> wanted_;
   bool stale_ = true;
   std::string error_;

@@ -29,4 +29,8 @@ bool time_zones_installed();
 // "YYYY-MM-DD" of instant `unix_ms` in zone `name`; nullopt for an unknown zone.
 std::optional<std::string> local_date(std::string_view zone, int64_t unix_ms);
 
+// The instant local date `date` ("YYYY-MM-DD") begins in zone `name`: its midnight, or the first instant
+// after a daylight-saving jump that skips midnight. nullopt for an unknown zone or a malformed date.
+std::optional<int64_t> local_midnight_ms(std::string_view zone, std::string_view date);
+
 }  // namespace kehu

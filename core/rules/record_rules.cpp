@@ -11,7 +11,9 @@
 #include "core/rules/workflows.h"
 #include "core/search/search_index.h"
 #include "core/settings/settings.h"
+#include "core/stats/stats_upkeep.h"
 #include "core/store/record_store.h"
+#include "core/time_zone.h"
 
 namespace kehu {
 
@@ -172,11 +174,19 @@ Status activity_effects(WriteTxn& txn, const json& before, const json& after) {
   return touch_customer(txn, "last_contact_at", after["customer_id"], at);
 }
 
+// A confirmed order counts from the start of its order date in the company time zone (UTC's when this
+// process knows no such zone), never later than now.
 Status order_effects(WriteTxn& txn, const json& after) {
   if (after["status"] != json("confirmed")) return ok_status();
   std::string at = txn.now();
-  if (is_set(after, "order_date") && after["order_date"].get<std::string>() + "T00:00:00.000Z" < at)
-    at = after["order_date"].get<std::string>() + "T00:00:00.000Z";
+  if (is_set(after, "order_date")) {
+    const std::string date = after["order_date"].get<std::string>();
+    auto zone = company_time_zone(txn.db());
+    if (!zone.ok()) return zone.take_error();
+    auto midnight = local_midnight_ms(*zone, date);
+    if (!midnight) midnight = local_midnight_ms("UTC", date);
+    if (midnight && format_rfc3339_ms(*midnight) < at) at = format_rfc3339_ms(*midnight);
+  }
   return touch_customer(txn, "last_order_at", after["customer_id"], at);
 }
 

@@ -262,6 +262,19 @@ std::string v6() {
          "revoked_at TEXT);";
 }
 
+// The churn list's "orders fell" comparison kept ahead (core/stats/churn_window.h): per customer and
+// currency, the amounts of the last `days` days and of the `days` before, for the window in the one-row
+// state table. The partial index holds exactly the customers whose orders fell by more than half,
+// largest fall first, so the list reads its first rows. Not named stat_*: reset_statistics() drops
+// those, and this table is kept by the window's own rules.
+std::string v7() {
+  return "CREATE TABLE churn_window (customer_id INTEGER NOT NULL, currency TEXT NOT NULL,"
+         " amount_now INTEGER NOT NULL, amount_before INTEGER NOT NULL, PRIMARY KEY (customer_id, currency)) WITHOUT ROWID;"
+         "CREATE INDEX churn_window_fell ON churn_window(amount_before - amount_now DESC, customer_id)"
+         " WHERE amount_before > 0 AND amount_now * 2 < amount_before;"
+         "CREATE TABLE churn_window_state (id INTEGER PRIMARY KEY CHECK (id = 1), days INTEGER NOT NULL, as_of TEXT NOT NULL);";
+}
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -275,6 +288,7 @@ const std::vector<Migration>& migrations() {
       {5, "statistics kept for the company and per owner; contracts, funnel, forecast, campaigns, tickets, customers", v5(),
        reset_statistics},
       {6, "kiosk tokens", v6()},
+      {7, "the churn list's kept comparison of orders now and before", v7()},
   };
   return kAll;
 }

@@ -6,7 +6,8 @@
 //   for `days` days — the longest forgotten first;
 // - "orders_fell": confirmed orders in the last `days` days (company time zone) came to less than half
 //   of the `days` before, per currency — the largest fall first.
-// A customer forgotten altogether is listed once, as no_contact.
+// A customer forgotten altogether is listed once, as no_contact. The comparison is read from the kept
+// window (churn_window.h) when it has this length and ends today, else summed when asked.
 #pragma once
 
 #include <string>
@@ -17,6 +18,10 @@
 #include "core/stats/stat_query.h"
 
 namespace kehu {
+
+// The churn window's length in days the settings give (churn_days; 90 until an administrator sets one):
+// the length the list uses unless asked for another, and the one kept ahead (churn_window.h).
+Result<int64_t> configured_churn_days(Database& db);
 
 // `params`: days (1–3650, default the settings' churn_days), limit (1–500, default 100, per reason).
 // `today` is the company's date, `now_ms` the instant. {days, customers: [{customer_id, name, owner_id,

@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/entity/record_codec.h"
 #include "core/settings/settings.h"
+#include "core/stats/churn_window.h"
 #include "core/stats/stat_facts.h"
 #include "core/time_zone.h"
 
@@ -58,8 +59,9 @@ Status apply_fact(Database& db, const StatKey& key, const StatCounters& counters
   KEHU_TRY(db.run("INSERT INTO " + t.name + " (" + join(t.keys, ", ") + ", " + join(t.counters, ", ") + ") VALUES (" +
                       join(params, ", ") + ") ON CONFLICT DO UPDATE SET " + join(sets, ", "),
                   args));
-  return db.run("DELETE FROM " + t.name + " WHERE " + join(where, " AND ") + " AND " + join(t.counters, " AND ", " = 0"),
-                key.values);
+  return db.run(
+      "DELETE FROM " + t.name + " WHERE " + join(where, " AND ") + " AND " + join(t.counters, " AND ", " = 0"),
+      key.values);
 }
 
 // Adds `counters` to the row `key` of the table called `name` (a statistics table or a check's copy of
@@ -75,8 +77,9 @@ class FactWriter {
       std::vector<std::string> params, sets;
       for (size_t i = 0; i < t.keys.size() + t.counters.size(); ++i) params.push_back("?" + std::to_string(i + 1));
       for (const auto& c : t.counters) sets.push_back(c + " = " + c + " + excluded." + c);
-      auto prepared = db_.prepare("INSERT INTO " + prefix_ + t.name + " (" + join(t.keys, ", ") + ", " + join(t.counters, ", ") +
-                                  ") VALUES (" + join(params, ", ") + ") ON CONFLICT DO UPDATE SET " + join(sets, ", "));
+      auto prepared =
+          db_.prepare("INSERT INTO " + prefix_ + t.name + " (" + join(t.keys, ", ") + ", " + join(t.counters, ", ") +
+                      ") VALUES (" + join(params, ", ") + ") ON CONFLICT DO UPDATE SET " + join(sets, ", "));
       if (!prepared.ok()) return prepared.take_error();
       upsert = std::move(*prepared);
     }
@@ -127,8 +130,8 @@ Status count_into(Database& db, const std::string& prefix) {
 }
 
 // The rows of table `a` that `b` lacks or holds other counters for, as readable lines.
-Status rows_missing(Database& db, const StatTable& t, const std::string& a, const std::string& b, const std::string& a_says,
-                    const std::string& b_says, size_t limit, std::vector<std::string>& out) {
+Status rows_missing(Database& db, const StatTable& t, const std::string& a, const std::string& b,
+                    const std::string& a_says, const std::string& b_says, size_t limit, std::vector<std::string>& out) {
   if (out.size() >= limit) return ok_status();
   const std::string columns = join(t.keys, ", ") + ", " + join(t.counters, ", ");
   std::vector<std::string> on, theirs_columns;
@@ -147,8 +150,10 @@ Status rows_missing(Database& db, const StatTable& t, const std::string& a, cons
     std::vector<SqlValue> key;
     StatCounters mine, theirs;
     for (int i = 0; i < keys; ++i) {
-      if (s.column_type(i) == ColumnType::integer) key.emplace_back(s.column_int(i));
-      else key.emplace_back(std::string(s.column_text(i)));
+      if (s.column_type(i) == ColumnType::integer)
+        key.emplace_back(s.column_int(i));
+      else
+        key.emplace_back(std::string(s.column_text(i)));
     }
     for (int i = 0; i < counters; ++i) mine.push_back(s.column_int(keys + i));
     const bool in_b = s.column_type(keys + counters) != ColumnType::null;
@@ -183,13 +188,27 @@ Status update_statistics(Database& db, const EntityDef& entity, const json& befo
   StatFacts change;
   add_facts(change, entity.name, before, *zone, -1);
   add_facts(change, entity.name, after, *zone, +1);
-  for (const auto& [key, counters] : change)
-    if (!all_zero(counters)) KEHU_TRY(apply_fact(db, key, counters));
+  std::optional<ChurnWindow> window;
+  bool window_read = false;
+  for (const auto& [key, counters] : change) {
+    if (all_zero(counters)) continue;
+    KEHU_TRY(apply_fact(db, key, counters));
+    if (key.table->name != "stat_sales_customer_day") continue;
+    if (!window_read) {
+      auto kept = churn_window(db);
+      if (!kept.ok()) return kept.take_error();
+      window = std::move(*kept), window_read = true;
+    }
+    // Key: customer_id, day, owner_id, currency; counters: orders, quantity, amount.
+    KEHU_TRY(churn_window_add(db, window, std::get<int64_t>(key.values[0]), std::get<std::string>(key.values[1]),
+                              std::get<std::string>(key.values[3]), counters[2]));
+  }
   return ok_status();
 }
 
 Status rebuild_statistics(Database& db) {
   for (const auto& t : stat_tables()) KEHU_TRY(db.run("DELETE FROM " + t.name));
+  KEHU_TRY(forget_churn_window(db));  // its days may have moved with the daily sales
   return count_into(db, "");
 }
 
@@ -234,6 +253,11 @@ Result<std::vector<std::string>> check_statistics(Database& db, size_t limit) {
   }
   drop_copies();
   if (!counted.ok()) return counted.take_error();
+  if (differences.size() < limit) {
+    auto window = check_churn_window(db, limit - differences.size());
+    if (!window.ok()) return window.take_error();
+    differences.insert(differences.end(), window->begin(), window->end());
+  }
   return differences;
 }
 

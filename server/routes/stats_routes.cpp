@@ -7,6 +7,7 @@
 
 #include "core/stats/business_stats.h"
 #include "core/stats/churn.h"
+#include "core/stats/churn_window.h"
 #include "core/stats/dashboards.h"
 #include "core/stats/sales_stats.h"
 #include "core/stats/stats_upkeep.h"
@@ -17,13 +18,18 @@ namespace kehu::server {
 namespace {
 
 // One read-only statistics endpoint: its known parameters and what computes it.
-using StatFunction = std::function<Result<nlohmann::json>(Database&, const Viewer&, const StatParamMap&, const std::string& today)>;
+using StatFunction =
+    std::function<Result<nlohmann::json>(Database&, const Viewer&, const StatParamMap&, const std::string& today)>;
 
-void stat_route(App& app, const std::string& path, std::vector<std::string_view> known, StatFunction compute) {
+// `prepare`, when given, runs before the read (a write that keeps derived figures current).
+void stat_route(App& app, const std::string& path, std::vector<std::string_view> known, StatFunction compute,
+                std::function<Status(App&)> prepare = {}) {
   app.route("GET", "/api/v1/stats/" + path, Access::signed_in_or_kiosk,
-            [&app, path, known = std::move(known), compute = std::move(compute)](RequestContext& ctx) -> Result<Reply> {
+            [&app, path, known = std::move(known), compute = std::move(compute),
+             prepare = std::move(prepare)](RequestContext& ctx) -> Result<Reply> {
               if (ctx.kiosk && !dashboards_read(ctx.kiosk->dashboards, path)) return no_statistics();
               if (auto refused = refuse_unknown_params(ctx.req, known)) return *refused;
+              if (prepare) KEHU_TRY(prepare(app));
               StatParamMap params(ctx.req.params.begin(), ctx.req.params.end());
               auto lease = app.db().read();
               auto today = company_date(lease.db(), app.clock().now_ms());
@@ -34,10 +40,36 @@ void stat_route(App& app, const std::string& path, std::vector<std::string_view>
             });
 }
 
+// Brings the churn list's kept comparison (churn_window.h) to the company's today and the configured
+// length: the first churn read after midnight (or after churn_days changed) moves it, in a write; every
+// other read finds it current with one lookup. Two readers may both find it behind: moving it is a
+// no-op for the second.
+Status keep_churn_window(App& app) {
+  std::string today;
+  int64_t days = 0;
+  {
+    auto lease = app.db().read();
+    auto date = company_date(lease.db(), app.clock().now_ms());
+    if (!date.ok()) return date.take_error();
+    auto configured = configured_churn_days(lease.db());
+    if (!configured.ok()) return configured.take_error();
+    auto at = churn_window_is_at(lease.db(), *configured, *date);
+    if (!at.ok()) return at.take_error();
+    if (*at) return ok_status();
+    today = *date, days = *configured;
+  }
+  auto lease = app.db().write();
+  auto txn = Transaction::begin(lease.db(), true);
+  if (!txn.ok()) return txn.take_error();
+  KEHU_TRY(bring_churn_window_to(lease.db(), days, today));
+  return (*txn)->commit();
+}
+
 }  // namespace
 
 void register_stats_routes(App& app) {
-  stat_route(app, "sales", {"group", "from", "to", "customer_id", "owner_id", "team_id", "product_id"}, sales_statistics);
+  stat_route(app, "sales", {"group", "from", "to", "customer_id", "owner_id", "team_id", "product_id"},
+             sales_statistics);
   stat_route(app, "sales/by-customer", {"group", "from", "to", "limit", "offset"}, sales_by_customer);
   stat_route(app, "sales/by-team", {"from", "to"}, sales_by_team);
   stat_route(app, "contracts", {"from", "to", "owner_id", "team_id"}, contract_statistics);
@@ -46,9 +78,12 @@ void register_stats_routes(App& app) {
   stat_route(app, "campaigns", {"campaign_id"}, campaign_statistics);
   stat_route(app, "tickets", {"from", "to"}, ticket_statistics);
   stat_route(app, "customers", {"from", "to", "owner_id", "team_id"}, customer_statistics);
-  stat_route(app, "churn", {"days", "limit"}, [&app](Database& db, const Viewer& viewer, const StatParamMap& params, const std::string& today) {
-    return churn_list(db, viewer, params, today, app.clock().now_ms());
-  });
+  stat_route(
+      app, "churn", {"days", "limit"},
+      [&app](Database& db, const Viewer& viewer, const StatParamMap& params, const std::string& today) {
+        return churn_list(db, viewer, params, today, app.clock().now_ms());
+      },
+      keep_churn_window);
 }
 
 }  // namespace kehu::server

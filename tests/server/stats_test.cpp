@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include "core/clock.h"
+#include "core/stats/churn_window.h"
+#include "core/stats/stats_upkeep.h"
 #include "test_server.h"
 
 using namespace kehu;
@@ -243,4 +245,50 @@ TEST_CASE("every statistics endpoint over HTTP: figures follow API writes, each 
   CHECK(s.request("GET", "/api/v1/stats/funnel?from=2026-02-30", admin).body["error"]["fields"].contains("from"));
   CHECK(s.request("GET", "/api/v1/stats/sales/by-customer?limit=1000", admin).body["error"]["fields"].contains("limit"));
   CHECK(s.request("GET", "/api/v1/stats/contracts?team_id=x", admin).body["error"]["fields"].contains("team_id"));
+}
+
+TEST_CASE("the churn list's kept window moves to the company's today at the first churn read of the day") {
+  TestServer s;
+  const std::string admin = s.admin_token();
+  std::string today;
+  {
+    auto lease = s.app().db().read();
+    auto date = company_date(lease.db(), s.app().clock().now_ms());
+    REQUIRE(date.ok());
+    today = *date;
+  }
+  auto day = [&](int64_t back) { return date_of_day(day_of_date(today) - back); };
+  auto product = s.request("POST", "/api/v1/products", admin, {{"sku", "P-7"}, {"name", "路由器"}, {"price", 5000}, {"stock", 100}}).body;
+  // One order 90 days back: yesterday it was in the last 90 days ("now"), today it is in the 90 before.
+  auto customer = s.request("POST", "/api/v1/customers", admin, {{"name", "刚好九十天"}, {"type", "individual"}});
+  REQUIRE(customer.status == 201);
+  REQUIRE(s.request("POST", "/api/v1/orders", admin,
+                    {{"customer_id", customer.body["id"]}, {"order_date", day(90)},
+                     {"items", json::array({json::object({{"product_id", product["id"]}, {"quantity", 1}})})}})
+              .status == 201);
+  // The window as a server running since yesterday would hold it.
+  {
+    auto lease = s.app().db().write();
+    auto txn = Transaction::begin(lease.db(), true);
+    REQUIRE(txn.ok());
+    REQUIRE(bring_churn_window_to(lease.db(), 90, day(1)).ok());
+    REQUIRE((*txn)->commit().ok());
+    CHECK(lease.db().query_int("SELECT amount_now FROM churn_window").value() == 5000);
+  }
+  auto churn = s.request("GET", "/api/v1/stats/churn", admin);
+  REQUIRE(churn.status == 200);
+  REQUIRE(churn.body["customers"].size() == 1);
+  CHECK(churn.body["customers"][0]["customer_id"] == customer.body["id"]);
+  CHECK(churn.body["customers"][0]["reason"] == "orders_fell");
+  CHECK(churn.body["customers"][0]["amount_before"] == 5000);
+  CHECK(churn.body["customers"][0]["amount_now"] == 0);
+  auto lease = s.app().db().read();
+  auto window = churn_window(lease.db());
+  REQUIRE(window.ok());
+  REQUIRE(window->has_value());
+  CHECK((*window)->as_of == today);
+  CHECK((*window)->days == 90);
+  auto differences = check_churn_window(lease.db());
+  REQUIRE(differences.ok());
+  CHECK(differences->empty());
 }

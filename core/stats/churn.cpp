@@ -81,7 +81,7 @@ Result<json> churn_list(Database& db, const Viewer& viewer, const StatParamMap& 
   if (*kept) {
     falls_sql =
         "SELECT s.customer_id, s.currency, s.amount_now, s.amount_before FROM churn_window AS s"
-        " WHERE s.amount_before > 0 AND s.amount_now * 2 < s.amount_before AND " +
+        " WHERE s.amount_before > 0 AND s.amount_before > 2 * s.amount_now AND " +
         within + " ORDER BY s.amount_before - s.amount_now DESC, s.customer_id";
   } else {
     const int64_t end = day_of_date(today);

@@ -84,6 +84,14 @@ void ClientState::draw_teams() {
   send_now(intent->method, intent->path, intent->body, [this](const HttpResponse& answer) { teams_.changed(ui_, answer); });
 }
 
+void ClientState::draw_kiosks() {
+  const bool online = engine_ && engine_->online();
+  if (online && kiosks_.list().wants()) fetch(kiosks_.list(), "/api/v1/admin/kiosk-tokens");
+  auto intent = kiosks_.draw(ui_, online, platform_.page_origin(), [this](const std::string& text) { platform_.set_clipboard(text); });
+  if (!intent) return;
+  send_now(intent->method, intent->path, intent->body, [this](const HttpResponse& answer) { kiosks_.changed(ui_, answer); });
+}
+
 void ClientState::merge_customers(const json& body) {
   // A merge moves records the cache may not all hold (other people's), so only the server can do it;
   // what moved comes back with the next pull.

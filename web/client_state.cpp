@@ -53,6 +53,7 @@ void ClientState::mark_lists_stale() {
   settings_.document().mark_stale();  // another admin's change shows unless a draft is open
   teams_.teams().mark_stale();
   teams_.users().mark_stale();
+  kiosks_.list().mark_stale();
   menu_stale_ = true;
   if (cache_) cache_->settings_changed();
 }
@@ -190,6 +191,7 @@ void ClientState::close_session(bool delete_cache) {
   stats_.reset();
   settings_.reset();
   teams_.reset();
+  kiosks_.reset();
   dashboard_ = DashboardScreen();  // its figures and remembered reminder answers were this user's
   calendar_ = ActivityCalendar();
   phone_book_ = PhoneBookScreen();  // its search and rows were the last user's
@@ -429,6 +431,7 @@ void ClientState::frame(float scale, bool redraw) {
       case Screen::audit:
       case Screen::settings:
       case Screen::teams:
+      case Screen::kiosks:
         if (!cache_) break;
         draw_side_bar();
         ImGui::SameLine();
@@ -472,6 +475,7 @@ void ClientState::draw_place() {
   if (screen_ == Screen::users) return draw_users();
   if (screen_ == Screen::settings) return draw_settings();
   if (screen_ == Screen::teams) return draw_teams();
+  if (screen_ == Screen::kiosks) return draw_kiosks();
   if (screen_ == Screen::audit) {
     const bool online = engine_ && engine_->online();
     if (online && audit_.list().wants()) fetch(audit_.list(), audit_.path());

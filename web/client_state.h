@@ -27,6 +27,7 @@
 #include "web/screens/campaign_members_panel.h"
 #include "web/screens/dashboard_screen.h"
 #include "web/screens/global_search.h"
+#include "web/screens/kiosk_admin_screen.h"
 #include "web/screens/login_screen.h"
 #include "web/screens/failed_edits_panel.h"
 #include "web/screens/phone_book_screen.h"
@@ -68,7 +69,7 @@ class ClientState {
   int queue_notes_edits(int count, const std::string& notes);
 
  private:
-  enum class Screen { login, opening, other_tab, syncing, dashboard, stats, list, detail, form, users, teams, audit, settings };
+  enum class Screen { login, opening, other_tab, syncing, dashboard, stats, list, detail, form, users, teams, kiosks, audit, settings };
   // Where the user is: a screen, the module it shows (none for the dashboard) and, for a record's
   // screens, the record.
   struct Place {
@@ -105,6 +106,8 @@ class ClientState {
   void draw_settings();
   // 部门管理 (admins): teams and who is in them, read from the server, changes sent at once.
   void draw_teams();
+  // 展示大屏 (admins): kiosk display links issued, listed and revoked (kiosk_admin_screen.h).
+  void draw_kiosks();
   // 统计分析: the statistics of the user's role, read from the server (stats_screen.h).
   void draw_stats();
   // POST /customers/merge {keep_id, merge_id} from a customer's page; online only.
@@ -144,7 +147,7 @@ class ClientState {
   // A place "back" returns to (a form is not: back from a form's next page skips it).
   bool kept_in_history() const {
     return screen_ == Screen::dashboard || screen_ == Screen::stats || screen_ == Screen::list || screen_ == Screen::detail || screen_ == Screen::users ||
-           screen_ == Screen::teams || screen_ == Screen::audit || screen_ == Screen::settings;
+           screen_ == Screen::teams || screen_ == Screen::kiosks || screen_ == Screen::audit || screen_ == Screen::settings;
   }
   void mark_lists_stale();
   void refresh_menu();
@@ -197,6 +200,7 @@ class ClientState {
   AuditScreen audit_;
   SettingsAdminScreen settings_;
   TeamsAdminScreen teams_;
+  KioskAdminScreen kiosks_;
   bool calendar_view_ = false;     // activities shown on the calendar rather than the list
   PhoneBookScreen phone_book_;
   FailedEditsPanel failed_panel_;

@@ -71,6 +71,10 @@ class Platform {
     return "";
   }
 
+  // Where the client's pages are served from, "scheme://host[:port]" (the browser's location.origin, the
+  // desktop's --server): the start of links made for other devices (a kiosk display's). "" if unknown.
+  virtual std::string page_origin() const { return ""; }
+
   // The host's own idea of connectivity (navigator.onLine); a request answered with status 0 is the
   // other signal the client uses.
   virtual bool online() const = 0;

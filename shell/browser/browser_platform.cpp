@@ -33,6 +33,7 @@ void kehu_js_go_back();
 void kehu_js_open_page(const char* path);
 void kehu_js_events_open(const char* kiosk_token);  // "" for a staff session (the cookie)
 char* kehu_js_page_parameter(const char* name);     // malloc'd UTF-8 or null; the caller frees
+char* kehu_js_page_origin();                        // malloc'd UTF-8; the caller frees
 void kehu_js_events_close();
 int kehu_js_utc_offset_minutes();
 }
@@ -44,6 +45,14 @@ namespace {
 constexpr size_t kPersistSliceBytes = 1024 * 1024;
 constexpr double kPersistSliceMs = 8;
 constexpr int kFlushAttempts = 3;  // a flush IndexedDB did not store, tried at once this many times in all
+
+// A malloc'd UTF-8 string from the page, freed here ("" for null).
+std::string take_js_string(char* value) {
+  if (!value) return "";
+  std::string out = value;
+  free(value);
+  return out;
+}
 }  // namespace
 
 void BrowserPlatform::send(HttpRequest request, HttpCallback done) {
@@ -73,12 +82,7 @@ void BrowserPlatform::fetch_done(int id, int status, std::string body) {
 
 bool BrowserPlatform::online() const { return kehu_js_online() != 0; }
 
-std::string BrowserPlatform::load_setting(const std::string& key) {
-  char* v = kehu_js_load_setting(key.c_str());
-  std::string out = v ? v : "";
-  free(v);
-  return out;
-}
+std::string BrowserPlatform::load_setting(const std::string& key) { return take_js_string(kehu_js_load_setting(key.c_str())); }
 
 void BrowserPlatform::save_setting(const std::string& key, const std::string& value) {
   kehu_js_save_setting(key.c_str(), value.c_str());
@@ -228,13 +232,9 @@ bool BrowserPlatform::go_back() {
 
 void BrowserPlatform::open_page(const std::string& path) { kehu_js_open_page(path.c_str()); }
 
-std::string BrowserPlatform::page_parameter(const std::string& name) const {
-  char* value = kehu_js_page_parameter(name.c_str());
-  if (!value) return "";
-  std::string out = value;
-  free(value);
-  return out;
-}
+std::string BrowserPlatform::page_parameter(const std::string& name) const { return take_js_string(kehu_js_page_parameter(name.c_str())); }
+
+std::string BrowserPlatform::page_origin() const { return take_js_string(kehu_js_page_origin()); }
 
 int BrowserPlatform::listen_events(std::function<void(const std::string&)> on_event, std::function<void(bool)> on_open) {
   on_event_ = std::move(on_event);

@@ -18,6 +18,7 @@ class BrowserPlatform final : public Platform {
   // carries it as ?kiosk=TOKEN.
   void set_kiosk_token(const std::string& token) override { kiosk_token_ = token; }
   std::string page_parameter(const std::string& name) const override;
+  std::string page_origin() const override;
   bool online() const override;
   std::string load_setting(const std::string& key) override;
   void save_setting(const std::string& key, const std::string& value) override;

@@ -11,24 +11,28 @@ mergeInto(LibraryManager.library, {
     var token = UTF8ToString(kioskToken);
     Module.kehuEventsOpen(token ? '?kiosk=' + encodeURIComponent(token) : '');
   },
-  kehu_js_page_parameter: function (name) {
-    var v = null;
-    try { v = new URLSearchParams(window.location.search).get(UTF8ToString(name)); } catch (e) { v = null; }
-    if (v === null) return 0;
+  // A JS string as a malloc'd UTF-8 copy the caller frees, or 0 for null.
+  $kehuMallocString: function (v) {
+    if (v === null || v === undefined) return 0;
     var len = lengthBytesUTF8(v) + 1;
     var ptr = _malloc(len);
     stringToUTF8(v, ptr, len);
     return ptr;
   },
+  kehu_js_page_parameter__deps: ['$kehuMallocString'],
+  kehu_js_page_parameter: function (name) {
+    var v = null;
+    try { v = new URLSearchParams(window.location.search).get(UTF8ToString(name)); } catch (e) { v = null; }
+    return kehuMallocString(v);
+  },
+  kehu_js_page_origin__deps: ['$kehuMallocString'],
+  kehu_js_page_origin: function () { return kehuMallocString(window.location.origin); },
   kehu_js_events_close: function () { Module.kehuEventsClose(); },
+  kehu_js_load_setting__deps: ['$kehuMallocString'],
   kehu_js_load_setting: function (key) {
     var v = null;
     try { v = window.localStorage.getItem('kehu.' + UTF8ToString(key)); } catch (e) { v = null; }
-    if (v === null) return 0;
-    var len = lengthBytesUTF8(v) + 1;
-    var ptr = _malloc(len);
-    stringToUTF8(v, ptr, len);
-    return ptr;
+    return kehuMallocString(v);
   },
   kehu_js_save_setting: function (key, value) {
     try { window.localStorage.setItem('kehu.' + UTF8ToString(key), UTF8ToString(value)); } catch (e) { /* private mode */ }

@@ -57,12 +57,13 @@ std::vector<std::filesystem::path> default_font_dirs(const std::filesystem::path
 }  // namespace
 
 const char* desktop_usage() {
-  return "usage: crm-desktop --server URL [--cache DIR] [--fonts DIR] [--sign-in USER]\n"
+  return "usage: crm-desktop --server URL [--cache DIR] [--fonts DIR] [--sign-in USER | --kiosk]\n"
          "                   [--screenshot PNG --screenshot-after-ms N] [--visit PATH=PNG ...]\n"
          "  --server URL   crm-server address: http://host[:port] or https://host[:port]\n"
          "  --cache DIR    folder for the local cache and settings (default ~/.local/share/kehu/HOST_PORT)\n"
          "  --fonts DIR    folder with kehu-ui.ttf and kehu-ui-ext.ttf (default: web/fonts of the build)\n"
          "  --sign-in USER sign in as USER at start; the password is read from KEHU_PASSWORD\n"
+         "  --kiosk        run as a kiosk display; its token is read from KEHU_KIOSK_TOKEN\n"
          "  --screenshot PNG --screenshot-after-ms N   write the window to PNG after N ms, then exit\n"
          "  --visit PATH=PNG   then go to PATH (e.g. /customers), write PNG and PNG.json; repeatable\n";
 }
@@ -89,6 +90,10 @@ ParsedOptions parse_options(const std::vector<std::string>& args, const std::fil
       p.message = desktop_usage();
       return p;
     }
+    if (a == "--kiosk") {
+      o.kiosk = true;
+      continue;
+    }
     std::string* target = a == "--server"                ? &o.server_url
                           : a == "--cache"               ? &cache
                           : a == "--fonts"               ? &fonts
@@ -108,6 +113,8 @@ ParsedOptions parse_options(const std::vector<std::string>& args, const std::fil
     }
   }
   if (o.server_url.empty()) return fail("--server is required");
+  if (o.kiosk && !o.sign_in_user.empty()) return fail("--kiosk and --sign-in cannot go together: a kiosk display signs in no one");
+  if (o.kiosk && !o.visits.empty()) return fail("--kiosk and --visit cannot go together: a kiosk display has no places to visit");
   auto url = normalize_server_url(o.server_url);
   if (!url) return fail("--server must look like http://host[:port] or https://host[:port], not " + o.server_url);
   o.server_url = *url;

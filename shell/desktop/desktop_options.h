@@ -1,6 +1,6 @@
 // desktop_options.h — crm-desktop's command line.
 //
-//   crm-desktop --server URL [--cache DIR] [--fonts DIR] [--sign-in USER]
+//   crm-desktop --server URL [--cache DIR] [--fonts DIR] [--sign-in USER | --kiosk]
 //               [--screenshot PNG --screenshot-after-ms N] [--visit PATH=PNG ...]
 //
 // --server   the crm-server to talk to: http://host[:port] or https://host[:port] (no path).
@@ -11,8 +11,11 @@
 //            (found relative to the executable; see default_font_dirs()).
 // --sign-in  signs in as USER at start, with the password from the environment variable KEHU_PASSWORD
 //            (never on the command line, where other users of the machine could read it).
-// --screenshot / --screenshot-after-ms: draw for N ms, write the window's pixels to PNG and exit 0
-//            (for tests under Xvfb).
+// --kiosk    runs as a kiosk display (web/kiosk_display.h) instead of the signed-in client, with the
+//            display's token from the environment variable KEHU_KIOSK_TOKEN (as for the password: not on
+//            the command line). Cannot go with --sign-in or --visit.
+// --screenshot / --screenshot-after-ms: draw for N ms, write the window's pixels to PNG and the test
+//            hook's snapshot (test_hook.h) to PNG.json, and exit 0 (for tests under Xvfb).
 // --visit    after N ms (and the --screenshot, if any), goes to PATH ("/customers", as the browser's
 //            address fragment), draws for 1.5 s and writes the window to PNG and the test hook's snapshot
 //            (test_hook.h) to PNG.json; repeatable, in order; exits 0 after the last. Needs
@@ -33,6 +36,7 @@ struct DesktopOptions {
   std::string screenshot_path;                   // empty: run until the window is closed
   int screenshot_after_ms = 0;
   std::string sign_in_user;                      // empty: the login screen as usual
+  bool kiosk = false;                            // a kiosk display (token from KEHU_KIOSK_TOKEN)
   struct Visit {
     std::string place;  // an address path: "/customers"
     std::string png;

@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -62,6 +63,13 @@ class DesktopPlatform final : public client::Platform {
   std::string location() const override { return location_; }
   void set_location(const std::string& path, bool) override { location_ = path; }
   bool go_back() override { return false; }
+  // The command line's flags as the browser's address parameters (--kiosk: "kiosk").
+  void set_page_parameter(const std::string& name, const std::string& value) { page_parameters_[name] = value; }
+  std::string page_parameter(const std::string& name) const override {
+    auto it = page_parameters_.find(name);
+    return it == page_parameters_.end() ? "" : it->second;
+  }
+  std::string page_origin() const override { return server_url_; }
   void open_page(const std::string& path) override;
   int listen_events(std::function<void(const std::string&)> on_event, std::function<void(bool)> on_open) override;
   void stop_events(int listener) override;
@@ -76,6 +84,7 @@ class DesktopPlatform final : public client::Platform {
   SettingsFile settings_;
   std::string server_url_;
   std::string location_;
+  std::map<std::string, std::string> page_parameters_;
   std::string bearer_token_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::unique_ptr<EventStream> events_;  // while listening; its thread posts to completions_

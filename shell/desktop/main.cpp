@@ -224,6 +224,16 @@ int main(int argc, char** argv) {
     password = p;
     unsetenv("KEHU_PASSWORD");  // not handed on to anything this process starts (xdg-open, a browser)
   }
+  std::string kiosk_token;
+  if (opts.kiosk) {
+    const char* t = std::getenv("KEHU_KIOSK_TOKEN");
+    if (!t || !*t) {
+      std::fprintf(stderr, "crm-desktop: --kiosk needs the display's token in the environment variable KEHU_KIOSK_TOKEN\n");
+      return 2;
+    }
+    kiosk_token = t;
+    unsetenv("KEHU_KIOSK_TOKEN");
+  }
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
 
@@ -234,6 +244,7 @@ int main(int argc, char** argv) {
     // Destroyed in reverse: the client first, then the platform (dropping answers still queued, and
     // joining its HTTP workers before GLFW, which they wake, goes away with the window).
     DesktopPlatform platform(window->handle(), opts.server_url, opts.cache_dir);
+    if (!kiosk_token.empty()) platform.set_page_parameter("kiosk", kiosk_token);
     client::ClientApp app(platform);
     if (auto bytes = load_font(opts.font_dirs, kPrimaryFont, "using ImGui's built-in font (no Chinese characters)"))
       app.fonts().set_primary(std::move(*bytes));
@@ -242,7 +253,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "crm-desktop: --sign-in %s ignored: the cache folder's saved session was opened instead\n",
                    opts.sign_in_user.c_str());
     Screenshots shots;
-    if (!opts.screenshot_path.empty()) shots.stops.push_back({"", opts.screenshot_path, false});
+    if (!opts.screenshot_path.empty()) shots.stops.push_back({"", opts.screenshot_path, true});
     for (const auto& v : opts.visits) shots.stops.push_back({v.place, v.png, true});
     shots.due = Clock::now() + std::chrono::milliseconds(opts.screenshot_after_ms);
     code = run_loop(*window, platform, app, opts.font_dirs, shots);

@@ -2,14 +2,15 @@
 # run.sh — the browser end-to-end tests (SPEC §8): the WebAssembly client in headless Chromium against a
 # crm-server of its own per test. The entry point CTest calls.
 #
-#   bash tests/browser/run.sh [BUILD_DIR] [--self-check] [TEST_FILE…]
+#   bash tests/browser/run.sh [BUILD_DIR] [--self-check] [--shard K/N] [TEST_FILE…]
 #
 # BUILD_DIR (default $BUILD or build, relative to the repository root) holds server/crm-server and the
 # client in web/ (index.html, crm.js, crm.wasm). Screenshots go to BUILD_DIR/screenshots/.
 # --self-check checks the harness instead of the client and needs no client build: selfcheck/*.mjs
 # (Chromium + WebGL2, server and API helpers, input helpers against a stand-in page), then the test files
 # against selfcheck/fake-client, a stand-in that follows the test-hook contract.
-# TEST_FILE… runs only those files (e.g. offline.test.mjs). Environment: KEHU_E2E_GREP=regex runs the
+# --shard K/N runs every Nth file of the list from the Kth (CTest runs the suite as N shards, each under its
+# own time limit). TEST_FILE… runs only those files (e.g. offline.test.mjs). Environment: KEHU_E2E_GREP=regex runs the
 # tests whose names match; KEHU_E2E_SLOW=N multiplies every wait; KEHU_E2E_KEEP=1 keeps the servers'
 # temp folders; KEHU_E2E_CONCURRENCY=N runs N test files at once (default 1: the idle test measures).
 #
@@ -26,14 +27,20 @@ case $build in /*) ;; *) build="$root/$build" ;; esac
 export BUILD="$build"
 
 self_check=0
+shard=1/1
 files=()
-for arg in "$@"; do
+while [[ $# -gt 0 ]]; do
+  arg=$1; shift
   case $arg in
     --self-check) self_check=1 ;;
+    --shard) shard=${1:-}; shift || true ;;
     -*) echo "run.sh: unknown option $arg" >&2; exit 2 ;;
     *) files+=("$arg") ;;
   esac
 done
+[[ $shard =~ ^([1-9][0-9]*)/([1-9][0-9]*)$ ]] && (( BASH_REMATCH[1] <= BASH_REMATCH[2] )) ||
+  { echo "run.sh: --shard must be K/N with 1 <= K <= N, not '$shard'" >&2; exit 2; }
+shard_k=${BASH_REMATCH[1]} shard_n=${BASH_REMATCH[2]}
 
 fail() { echo "run.sh: $*" >&2; exit 1; }
 command -v node >/dev/null || fail "node not found (apt-get install -y nodejs npm)"
@@ -60,6 +67,11 @@ if [[ $self_check == 1 ]]; then
   [[ ${#files[@]} -eq 0 ]] && files=(selfcheck/*.selfcheck.mjs *.test.mjs)
 fi
 [[ ${#files[@]} -eq 0 ]] && files=(*.test.mjs)
+if (( shard_n > 1 )); then
+  picked=()
+  for i in "${!files[@]}"; do (( i % shard_n == shard_k - 1 )) && picked+=("${files[$i]}"); done
+  files=("${picked[@]}")
+fi
 
 args=(--test --test-reporter=spec --test-concurrency="${KEHU_E2E_CONCURRENCY:-1}")
 [[ -n ${KEHU_E2E_GREP:-} ]] && args+=(--test-name-pattern="$KEHU_E2E_GREP")

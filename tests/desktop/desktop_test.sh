@@ -124,8 +124,36 @@ for screen, item in want.items():
 assert len(digests) == 3, 'the three pictures differ'
 PY
 
+# A kiosk display: the token from the environment (--kiosk), no sign-in, the customers dashboard with the
+# server's figures (two customers made above and here: the tile must count them).
+curl -sf -X POST "$api/customers" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d '{"name":"大屏测试客户"}' > /dev/null
+kiosk_token=$(curl -sf -X POST "$api/admin/kiosk-tokens" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d '{"name":"桌面大屏","dashboards":["customers"]}' | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+kiosk_png=$shots/desktop-kiosk.png
+rm -f "$kiosk_png" "$kiosk_png.json"
+DISPLAY=":$display" LIBGL_ALWAYS_SOFTWARE=1 HOME="$work/home" KEHU_KIOSK_TOKEN="$kiosk_token" timeout 60 \
+  "$desktop_bin" --server "http://127.0.0.1:$port" --cache "$work/cache3" --kiosk \
+  --screenshot "$kiosk_png" --screenshot-after-ms 4000 > "$work/desktop3.log" 2>&1
+code=$?
+check "crm-desktop ran as a kiosk display (exit $code)" [ "$code" = 0 ]
+check "the kiosk display shows the customers dashboard with the server's count" /usr/bin/python3 - "$kiosk_png.json" <<'PY'
+import json, sys
+snap = json.load(open(sys.argv[1]))
+ids = {i['id']: i['label'] for i in snap['items']}
+assert snap['screen'] == 'kiosk.customers', f"screen {snap['screen']}"
+label = ids.get('dash.customers.total', '')
+print(f'kiosk.customers: dash.customers.total = {label!r}')
+assert label.split(': ')[-1] == '2', f'dash.customers.total is {label!r}, wanted a count of 2'
+PY
+DISPLAY=":$display" HOME="$work/home" timeout 20 "$desktop_bin" --server "http://127.0.0.1:$port" --kiosk \
+  > "$work/desktop4.log" 2>&1
+code=$?
+check "--kiosk without KEHU_KIOSK_TOKEN is refused with the reason (exit $code)" \
+  bash -c '[ "$0" = 2 ] && grep -q KEHU_KIOSK_TOKEN "$1"' "$code" "$work/desktop4.log"
+
 if [ "$failed" != 0 ]; then
-  echo "--- crm-desktop output"; cat "$work/desktop.log"; cat "$work/desktop2.log" 2>/dev/null
+  echo "--- crm-desktop output"; cat "$work/desktop.log"; cat "$work/desktop2.log" "$work/desktop3.log" 2>/dev/null
   echo "--- crm-server output"; tail -20 "$work/server.log"
 fi
 echo "desktop: $passed passed, $failed failed"

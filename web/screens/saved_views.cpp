@@ -82,20 +82,16 @@ SavedViews::Drawn SavedViews::draw(Ui& ui, bool online, const json& state) {
     }
   }
   if (confirm_delete_ != 0) {
-    ImGui::OpenPopup("##view_delete");
-    if (ImGui::BeginPopupModal("##view_delete", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoTitleBar)) {
-      std::string name;
-      for (const json* v : views)
-        if (v->value("id", int64_t{0}) == confirm_delete_) name = v->value("name", std::string());
-      ui.text(id + "_delete.question", ui.tr("确定删除视图“" + name + "”？", "Delete the view \"" + name + "\"?"));
-      const DialogAnswer answer = dialog_buttons(ui, id + "_delete", ui.tr("删除", "Delete"), can_send);
-      if (answer == DialogAnswer::ok) {
-        out.change = ViewChange{ViewChange::remove, nullptr, confirm_delete_};
-        sending_ = true;
-      }
-      if (answer != DialogAnswer::none) confirm_delete_ = 0;
-      ImGui::EndPopup();
+    std::string name;
+    for (const json* v : views)
+      if (v->value("id", int64_t{0}) == confirm_delete_) name = v->value("name", std::string());
+    const DialogAnswer answer = confirm_dialog(ui, id + "_delete", ui.tr("确定删除视图“" + name + "”？", "Delete the view \"" + name + "\"?"),
+                                               ui.tr("删除", "Delete"), can_send);
+    if (answer == DialogAnswer::ok) {
+      out.change = ViewChange{ViewChange::remove, nullptr, confirm_delete_};
+      sending_ = true;
     }
+    if (answer != DialogAnswer::none) confirm_delete_ = 0;
   }
   return out;
 }

@@ -183,15 +183,11 @@ std::optional<TeamsIntent> TeamsAdminScreen::draw(Ui& ui, bool online) {
 
   // Destructive: asked first.
   if (confirm_delete_ != 0) {
-    ImGui::OpenPopup("##team_delete");
-    if (ImGui::BeginPopupModal("##team_delete", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoTitleBar)) {
-      const std::string name = team_name(confirm_delete_);
-      ui.text("teams_delete.question", ui.tr("确定删除部门“" + name + "”？", "Delete the team \"" + name + "\"?"));
-      const DialogAnswer answer = dialog_buttons(ui, "teams_delete", ui.tr("删除", "Delete"), can_send);
-      if (answer == DialogAnswer::ok) send("DELETE", "/api/v1/teams/" + std::to_string(confirm_delete_), nullptr);
-      if (answer != DialogAnswer::none) confirm_delete_ = 0;
-      ImGui::EndPopup();
-    }
+    const std::string name = team_name(confirm_delete_);
+    const DialogAnswer answer = confirm_dialog(ui, "teams_delete", ui.tr("确定删除部门“" + name + "”？", "Delete the team \"" + name + "\"?"),
+                                               ui.tr("删除", "Delete"), can_send);
+    if (answer == DialogAnswer::ok) send("DELETE", "/api/v1/teams/" + std::to_string(confirm_delete_), nullptr);
+    if (answer != DialogAnswer::none) confirm_delete_ = 0;
   }
 
   // Who is in which team: a change is sent at once.

@@ -10,8 +10,21 @@ DialogAnswer dialog_buttons(Ui& ui, const std::string& prefix, const std::string
   if (ui.button(prefix + ".confirm", ok_label) && ready) answer = DialogAnswer::ok;
   ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ui.button(prefix + ".cancel", ui.tr("取消", "Cancel")) || ImGui::IsKeyPressed(ImGuiKey_Escape)) answer = DialogAnswer::cancel;
+  if (ui.button(prefix + ".cancel", ui.tr("取消", "Cancel")) || ImGui::IsKeyPressed(ImGuiKey_Escape))
+    answer = DialogAnswer::cancel;
   if (answer != DialogAnswer::none) ImGui::CloseCurrentPopup();
+  return answer;
+}
+
+DialogAnswer confirm_dialog(Ui& ui, const std::string& prefix, const std::string& question, const std::string& ok_label,
+                            bool ready) {
+  const std::string popup = "##" + prefix;
+  ImGui::OpenPopup(popup.c_str());
+  if (!ImGui::BeginPopupModal(popup.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoTitleBar))
+    return DialogAnswer::none;
+  ui.text(prefix + ".question", question);
+  const DialogAnswer answer = dialog_buttons(ui, prefix, ok_label, ready);
+  ImGui::EndPopup();
   return answer;
 }
 

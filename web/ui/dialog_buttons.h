@@ -14,4 +14,9 @@ enum class DialogAnswer { none, ok, cancel };
 // Draws the buttons inside the open popup and closes it when answered.
 DialogAnswer dialog_buttons(Ui& ui, const std::string& prefix, const std::string& ok_label, bool ready);
 
+// A whole confirmation: opens the popup modal (while the caller keeps asking, once per frame), shows
+// `question` ({prefix}.question) and the two buttons. The caller stops asking once answered.
+DialogAnswer confirm_dialog(Ui& ui, const std::string& prefix, const std::string& question, const std::string& ok_label,
+                            bool ready);
+
 }  // namespace kehu::client

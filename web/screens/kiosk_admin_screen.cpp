@@ -18,11 +18,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string text_of(const json& row, const char* field) {
-  const json v = row.value(field, json());
-  return v.is_string() ? v.get<std::string>() : std::string();
-}
-
 // "销售业绩、销售漏斗" / "Sales, Pipeline": the dashboards a display shows, in the catalog's words.
 std::string dashboard_titles(const Ui& ui, const json& ids) {
   std::string out;
@@ -61,7 +56,7 @@ void KioskAdminScreen::changed(Ui& ui, const HttpResponse& answer) {
   const json body = json::parse(answer.body, nullptr, false);
   if (answer.status == 201 && body.is_object() && body.value("token", json()).is_string()) {
     issued_token_ = body["token"].get<std::string>();
-    issued_name_ = text_of(body, "name");
+    issued_name_ = row_text(body, "name");
     new_name_.clear();
     new_dashboards_.clear();
     notice_ = ui.tr("已生成大屏链接", "The display's link is ready");
@@ -167,18 +162,18 @@ std::optional<KioskIntent> KioskAdminScreen::draw(Ui& ui, bool online, const std
     for (const auto& k : list_.items()) {
       const int64_t id = k.value("id", int64_t{0});
       const std::string ids = std::to_string(id);
-      const std::string revoked = text_of(k, "revoked_at"), seen = text_of(k, "last_seen_at");
+      const std::string revoked = row_text(k, "revoked_at"), seen = row_text(k, "last_seen_at");
       ImGui::PushID(static_cast<int>(id));
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
       ImGui::AlignTextToFramePadding();
-      ui.text("kiosks.name." + ids, text_of(k, "name"));
+      ui.text("kiosks.name." + ids, row_text(k, "name"));
       ImGui::TableSetColumnIndex(1);
       ImGui::PushTextWrapPos(0);
       ui.text("kiosks.dashboards." + ids, dashboard_titles(ui, k.value("dashboards", json())));
       ImGui::PopTextWrapPos();
       ImGui::TableSetColumnIndex(2);
-      ui.text("kiosks.created." + ids, local_time_text(ui, text_of(k, "created_at")));
+      ui.text("kiosks.created." + ids, local_time_text(ui, row_text(k, "created_at")));
       ImGui::TableSetColumnIndex(3);
       ui.text("kiosks.seen." + ids, seen.empty() ? ui.tr("从未打开", "Never opened") : local_time_text(ui, seen));
       ImGui::TableSetColumnIndex(4);
@@ -203,7 +198,7 @@ std::optional<KioskIntent> KioskAdminScreen::draw(Ui& ui, bool online, const std
   if (confirm_revoke_ != 0) {
     std::string name;
     for (const auto& k : list_.items())
-      if (k.value("id", int64_t{0}) == confirm_revoke_) name = text_of(k, "name");
+      if (k.value("id", int64_t{0}) == confirm_revoke_) name = row_text(k, "name");
     const DialogAnswer answer =
         confirm_dialog(ui, "kiosks_revoke",
                        ui.tr("撤销大屏“" + name + "”？它的屏幕将在几秒内停止显示数据，链接不能再用。",

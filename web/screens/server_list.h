@@ -53,4 +53,10 @@ class ServerList {
   std::string error_;
 };
 
+// A text field of a row the server sent ("" when absent, null or not text): rows are shown as they come.
+inline std::string row_text(const nlohmann::json& row, const char* field) {
+  auto it = row.find(field);
+  return it != row.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 }  // namespace kehu::client

@@ -17,12 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-
-std::string text_of(const json& row, const char* field) {
-  const json v = row.value(field, json());
-  return v.is_string() ? v.get<std::string>() : std::string();
-}
-
 int64_t id_of(const json& row, const char* field = "id") {
   const json v = row.value(field, json());
   return v.is_number_integer() ? v.get<int64_t>() : 0;
@@ -63,22 +57,22 @@ void TeamsAdminScreen::changed(Ui& ui, const HttpResponse& answer) {
 void TeamsAdminScreen::manager_choices(const Ui& ui, std::vector<int64_t>& ids, std::vector<std::string>& labels) const {
   const FieldDef* role = users_def().field("role");
   for (const auto& u : users_.items()) {
-    const std::string r = text_of(u, "role");
+    const std::string r = row_text(u, "role");
     if (!u.value("active", false) || (r != "manager" && r != "admin")) continue;
     ids.push_back(id_of(u));
-    labels.push_back(text_of(u, "display_name") + ui.tr("（", " (") + ui.tr(value_label(*role, r)) + ui.tr("）", ")"));
+    labels.push_back(row_text(u, "display_name") + ui.tr("（", " (") + ui.tr(value_label(*role, r)) + ui.tr("）", ")"));
   }
 }
 
 std::string TeamsAdminScreen::display_name(int64_t user_id) const {
   for (const auto& u : users_.items())
-    if (id_of(u) == user_id) return text_of(u, "display_name");
+    if (id_of(u) == user_id) return row_text(u, "display_name");
   return "#" + std::to_string(user_id);
 }
 
 std::string TeamsAdminScreen::team_name(int64_t id) const {
   for (const auto& t : teams_.items())
-    if (id_of(t) == id) return text_of(t, "name");
+    if (id_of(t) == id) return row_text(t, "name");
   return {};
 }
 
@@ -131,7 +125,7 @@ std::optional<TeamsIntent> TeamsAdminScreen::draw(Ui& ui, bool online) {
   // The teams: name, manager, members; save what changed, delete an empty one.
   std::map<int64_t, std::vector<std::string>> members;
   for (const auto& u : users_.items())
-    if (u.value("active", false) && id_of(u, "team_id") != 0) members[id_of(u, "team_id")].push_back(text_of(u, "display_name"));
+    if (u.value("active", false) && id_of(u, "team_id") != 0) members[id_of(u, "team_id")].push_back(row_text(u, "display_name"));
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
   ImGui::Spacing();
   if (ImGui::BeginTable("teams.table", 4, flags)) {
@@ -143,7 +137,7 @@ std::optional<TeamsIntent> TeamsAdminScreen::draw(Ui& ui, bool online) {
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
       // What the server holds, unless the admin has changed it and not saved yet.
-      std::string name = name_edit_.count(id) ? name_edit_.at(id) : text_of(t, "name");
+      std::string name = name_edit_.count(id) ? name_edit_.at(id) : row_text(t, "name");
       ImGui::SetNextItemWidth(-FLT_MIN);
       if (ui.input("teams.name." + ids, "", name)) name_edit_[id] = name;
       ImGui::TableSetColumnIndex(1);
@@ -163,7 +157,7 @@ std::optional<TeamsIntent> TeamsAdminScreen::draw(Ui& ui, bool online) {
       ImGui::PopTextWrapPos();
       ImGui::TableSetColumnIndex(3);
       json change = json::object();
-      if (std::string typed(trim(name)); typed != text_of(t, "name")) change["name"] = typed;
+      if (std::string typed(trim(name)); typed != row_text(t, "name")) change["name"] = typed;
       if (auto chosen = manager_edit_.find(id); chosen != manager_edit_.end() && chosen->second != stored_manager)
         change["manager_id"] = chosen->second ? json(chosen->second) : json(nullptr);
       ImGui::BeginDisabled(!can_send || change.empty());
@@ -198,7 +192,7 @@ std::optional<TeamsIntent> TeamsAdminScreen::draw(Ui& ui, bool online) {
   std::vector<std::string> team_labels;
   for (const auto& t : teams_.items()) {
     team_ids.push_back(id_of(t));
-    team_labels.push_back(text_of(t, "name"));
+    team_labels.push_back(row_text(t, "name"));
   }
   const FieldDef* role = users_def().field("role");
   if (ImGui::BeginTable("teams.people.table", 3, flags | ImGuiTableFlags_ScrollY, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
@@ -212,9 +206,9 @@ std::optional<TeamsIntent> TeamsAdminScreen::draw(Ui& ui, bool online) {
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
       ImGui::AlignTextToFramePadding();
-      ui.text("teams.user." + uids, text_of(u, "display_name") + ui.tr("（", " (") + text_of(u, "username") + ui.tr("）", ")"));
+      ui.text("teams.user." + uids, row_text(u, "display_name") + ui.tr("（", " (") + row_text(u, "username") + ui.tr("）", ")"));
       ImGui::TableSetColumnIndex(1);
-      ui.text("teams.user_role." + uids, ui.tr(value_label(*role, text_of(u, "role"))));
+      ui.text("teams.user_role." + uids, ui.tr(value_label(*role, row_text(u, "role"))));
       ImGui::TableSetColumnIndex(2);
       int team = -1;
       for (size_t i = 0; i < team_ids.size(); ++i)

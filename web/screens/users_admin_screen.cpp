@@ -11,21 +11,12 @@ namespace kehu::client {
 
 using nlohmann::json;
 
-namespace {
-
-std::string text_of(const json& user, const char* field) {
-  const json v = user.value(field, json());
-  return v.is_string() ? v.get<std::string>() : std::string();
-}
-
-}  // namespace
-
 void UsersAdminScreen::changed(Ui& ui, const HttpResponse& answer) {
   sending_ = false;
   list_.mark_stale();
   if (answer.status == 200) {
     const json user = json::parse(answer.body, nullptr, false);
-    notice_ = ui.tr("已保存：", "Saved: ") + (user.is_object() ? text_of(user, "username") : std::string());
+    notice_ = ui.tr("已保存：", "Saved: ") + (user.is_object() ? row_text(user, "username") : std::string());
     error_.clear();
   } else {
     error_ = server_reasons(ui, answer);
@@ -62,8 +53,8 @@ std::optional<UsersIntent> UsersAdminScreen::draw(Ui& ui, bool online, int64_t s
     const std::string ids = std::to_string(id);
     ImGui::PushID(static_cast<int>(id));
     ImGui::AlignTextToFramePadding();
-    ui.text("users.pending." + ids, text_of(*u, "display_name") + ui.tr("（", " (") + text_of(*u, "username") + ui.tr("）", ")") + "  " +
-                                        text_of(*u, "email"));
+    ui.text("users.pending." + ids, row_text(*u, "display_name") + ui.tr("（", " (") + row_text(*u, "username") + ui.tr("）", ")") + "  " +
+                                        row_text(*u, "email"));
     ImGui::SameLine(ui.px(420));
     int& choice = role_choice_.try_emplace(id, -1).first->second;
     ui.combo("users.role." + ids, "", choice, role_labels, ui.tr("选择角色", "Choose a role"), ui.px(140));
@@ -86,17 +77,17 @@ std::optional<UsersIntent> UsersAdminScreen::draw(Ui& ui, bool online, int64_t s
       const int64_t id = u.value("id", int64_t{0});
       const std::string ids = std::to_string(id);
       const bool active = u.value("active", true);
-      const std::string last = text_of(u, "last_login_at");
+      const std::string last = row_text(u, "last_login_at");
       ImGui::PushID(static_cast<int>(id));
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
-      ui.text("users.row." + ids, text_of(u, "username"));
+      ui.text("users.row." + ids, row_text(u, "username"));
       ImGui::TableSetColumnIndex(1);
-      ui.text("users.name." + ids, text_of(u, "display_name"));
+      ui.text("users.name." + ids, row_text(u, "display_name"));
       ImGui::TableSetColumnIndex(2);
       // A registration carries the role given at sign-up (viewer) until the admin approves it with a real one.
       const bool awaiting = !active && last.empty();
-      ui.text("users.role_text." + ids, awaiting ? "—" : ui.tr(value_label(*role_field, text_of(u, "role"))));
+      ui.text("users.role_text." + ids, awaiting ? "—" : ui.tr(value_label(*role_field, row_text(u, "role"))));
       ImGui::TableSetColumnIndex(3);
       const std::string state = active ? ui.tr("启用", "Active") : awaiting ? ui.tr("待审批", "Awaiting approval") : ui.tr("已停用", "Disabled");
       ui.text("users.state." + ids, state);

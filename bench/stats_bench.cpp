@@ -260,11 +260,17 @@ int main(int argc, char** argv) {
   };
   const Viewer contract_dept{reps[2], "contract", std::nullopt}, service{reps[3], "service", std::nullopt};
   std::vector<EndpointCase> endpoints = {
-      {"sales/by-customer admin: 2026 (ranked table)", sales_by_customer, admin, {{"from", "2026-01-01"}}},
-      {"sales/by-customer admin: Mar-Dec (sums months)", sales_by_customer, admin, {{"from", "2026-03-01"}}},
+      // Company-wide, read through the kept rankings (customer_ranking.h): one period's own, or a few around.
+      {"sales/by-customer admin: 2026 (its ranking)", sales_by_customer, admin, {{"from", "2026-01-01"}}},
       {"sales/by-customer admin: 2026 by year", sales_by_customer, admin, {{"group", "year"}, {"from", "2026-01-01"}}},
-      {"sales/by-customer admin: 1 month", sales_by_customer, admin, {{"from", "2026-12-01"}}},
-      {"sales/by-customer manager: 12 months", sales_by_customer, manager, {{"from", "2026-01-01"}}},
+      {"sales/by-customer admin: 1 month (its ranking)", sales_by_customer, admin, {{"from", "2026-12-01"}}},
+      {"sales/by-customer admin: Mar-Dec (year's)", sales_by_customer, admin, {{"from", "2026-03-01"}}},
+      {"sales/by-customer admin: May-Jun (quarter's)", sales_by_customer, admin, {{"from", "2026-05-01"}, {"to", "2026-06-30"}}},
+      {"sales/by-customer admin: Jun-Jul (2 months')", sales_by_customer, admin, {{"from", "2026-06-01"}, {"to", "2026-07-31"}}},
+      {"sales/by-customer admin: Dec-Nov (Q4 + year)", sales_by_customer, admin, {{"from", "2025-12-01"}, {"to", "2026-11-30"}}},
+      {"sales/by-customer admin: 2024-03..2026-10", sales_by_customer, admin, {{"from", "2024-03-01"}, {"to", "2026-10-31"}}},
+      {"sales/by-customer admin: Mar-Dec, 41st page", sales_by_customer, admin, {{"from", "2026-03-01"}, {"offset", "800"}}},
+      {"sales/by-customer manager: 12 months (summed)", sales_by_customer, manager, {{"from", "2026-01-01"}}},
       {"sales/by-customer rep: 12 months", sales_by_customer, rep, {{"from", "2026-01-01"}}},
       {"sales/by-team admin: 12 months", sales_by_team, admin, {}},
       {"sales/by-team manager: 12 months", sales_by_team, manager, {}},

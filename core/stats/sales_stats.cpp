@@ -1,5 +1,7 @@
 #include "core/stats/sales_stats.h"
 
+#include "core/stats/customer_ranking.h"
+
 #include <array>
 #include <set>
 
@@ -101,37 +103,22 @@ Result<json> sales_by_customer(Database& db, const Viewer& viewer, const StatPar
   auto offset = stat_number(params, "offset", 0, 0, 1000000);
   if (!offset.ok()) return offset.take_error();
 
+  const StatSource source = owned_source("stat_sales_customer_month", reach, viewer);
+  auto ranked = rank_customers(db, range->from_month(), range->to_month(), source, static_cast<size_t>(*offset),
+                               static_cast<size_t>(*limit + 1));
+  if (!ranked.ok()) return ranked.take_error();
   json customers = json::array();
-  auto row_from = [&customers](Statement& s) {
-    json row = sums_json(sums_at(s, 2));
-    row["customer_id"] = s.column_int(0);
-    row["currency"] = std::string(s.column_text(1));
+  for (const auto& c : *ranked) {
+    json row = sums_json({c.orders, c.quantity, c.amount});
+    row["customer_id"] = c.customer_id;
+    row["currency"] = c.currency;
     row["name"] = nullptr;  // read below for the listed customers only, not for every customer ranked
     row["series"] = json::array();
     customers.push_back(std::move(row));
-  };
-  StatSource source = owned_source("stat_sales_customer_month", reach, viewer);
+  }
   std::vector<SqlValue> args = {range->from_month(), range->to_month()};
   args.insert(args.end(), source.args.begin(), source.args.end());
   const std::string where = " FROM stat_sales_customer_month AS s WHERE s.month BETWEEN ? AND ? AND " + source.where;
-  const std::string year = range->from.substr(0, 4);
-  if (reach == Reach::all && range->from_month() == year + "-01" && range->to_month() == year + "-12") {
-    // A whole year for the company: its best customers are the first entries of the yearly table's index.
-    KEHU_TRY(for_each_row(db,
-                          "SELECT s.customer_id, s.currency, s.orders, s.quantity, s.amount"
-                          " FROM stat_sales_customer_year AS s WHERE s.year = ?"
-                              " ORDER BY s.amount DESC, s.customer_id DESC, s.currency DESC LIMIT ? OFFSET ?",
-                          {year, *limit + 1, *offset}, row_from));
-  } else {
-    std::vector<SqlValue> page_args = args;
-    page_args.emplace_back(*limit + 1);
-    page_args.emplace_back(*offset);
-    KEHU_TRY(for_each_row(db,
-                          "SELECT s.customer_id, s.currency, " + std::string(kSums) + where +
-                              " GROUP BY s.customer_id, s.currency ORDER BY sum(s.amount) DESC, s.customer_id DESC, s.currency DESC"
-                              " LIMIT ? OFFSET ?",
-                          page_args, row_from));
-  }
   const bool more = static_cast<int64_t>(customers.size()) > *limit;
   if (more) customers.erase(customers.size() - 1);
   if (customers.empty())

@@ -52,6 +52,11 @@ std::string order_day(const json& order, const std::string& zone) {
   return day.empty() ? local_day_of(order, "created_at", zone) : day;
 }
 
+// "2026-Q2" for a day of April, May or June 2026.
+std::string quarter_of(const std::string& day) {
+  return day.substr(0, 4) + "-Q" + std::to_string((std::stoi(day.substr(5, 2)) + 2) / 3);
+}
+
 void add_order_facts(StatFacts& facts, const json& order, const std::string& zone, int sign) {
   if (text_or(order, "status", "") != "confirmed") return;
   const std::string day = order_day(order, zone);
@@ -78,7 +83,8 @@ void add_order_facts(StatFacts& facts, const json& order, const std::string& zon
   add_scoped(facts, "stat_sales_month", owner, {month, currency}, whole, sign);
   add(facts, "stat_sales_customer_day", {customer, day, owner, currency}, whole, sign);
   add(facts, "stat_sales_customer_month", {customer, month, owner, currency}, whole, sign);
-  add(facts, "stat_sales_customer_year", {day.substr(0, 4), customer, currency}, whole, sign);
+  for (const std::string& period : {day.substr(0, 4), quarter_of(day), month})
+    add(facts, "stat_sales_customer_period", {period, customer, currency}, whole, sign);
   for (const auto& [product, sums] : products) {
     const StatCounters part = {1, sums.first, sums.second};
     add(facts, "stat_sales_product_day", {product, day, owner, currency}, part, sign);
@@ -172,11 +178,15 @@ std::vector<StatTable> make_tables() {
   std::vector<StatTable> t;
   scoped(t, "stat_sales_day", {"day", "currency"}, sales);
   scoped(t, "stat_sales_month", {"month", "currency"}, sales);
-  // Per customer: by day for the churn list (all customers' last weeks), by month and by owner for the
-  // rankings, and company-wide by year, indexed by amount, so a year's best customers are the index's first.
+  // Per customer: by day for the churn list (all customers' last weeks); by month and owner for a
+  // customer's figures and a team's or rep's rankings (indexes covering the counters, so a range of
+  // months is summed without a lookup per row); company-wide by period (a year "2026", a quarter
+  // "2026-Q2", a month "2026-06"), indexed by amount, so a period's best customers are the index's
+  // first (core/stats/customer_ranking.h).
   t.push_back({"stat_sales_customer_day", {"customer_id", "day", "owner_id", "currency"}, sales, {"day"}});
-  t.push_back({"stat_sales_customer_month", {"customer_id", "month", "owner_id", "currency"}, sales, {"month", "owner_id, month"}});
-  t.push_back({"stat_sales_customer_year", {"year", "customer_id", "currency"}, sales, {"year, amount, customer_id, currency"}});
+  t.push_back({"stat_sales_customer_month", {"customer_id", "month", "owner_id", "currency"}, sales,
+               {"month, orders, quantity, amount", "owner_id, month, orders, quantity, amount"}});
+  t.push_back({"stat_sales_customer_period", {"period", "customer_id", "currency"}, sales, {"period, amount, customer_id, currency"}});
   t.push_back({"stat_sales_product_day", {"product_id", "day", "owner_id", "currency"}, sales, {}});
   t.push_back({"stat_sales_product_month", {"product_id", "month", "owner_id", "currency"}, sales, {}});
   scoped(t, "stat_contracts", {"status", "month", "currency"}, {"contracts", "amount"});

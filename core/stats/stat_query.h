@@ -59,6 +59,8 @@ struct StatSource {
   std::string where = "1";
   std::vector<SqlValue> args;
   void also(const std::string& condition, std::vector<SqlValue> more = {});
+  // Nothing narrows: the whole company's figures.
+  bool whole_company() const { return where == "1"; }
 };
 StatSource stat_source(const std::string& company_table, Reach reach, const Viewer& viewer, std::optional<int64_t> owner = {},
                        std::optional<int64_t> team = {});

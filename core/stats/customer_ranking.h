@@ -1,0 +1,46 @@
+// customer_ranking.h — which customers bought most over a range of whole months (GET
+// /stats/sales/by-customer), without summing every customer's months when the whole company is asked.
+//
+// The company's sales per customer are kept by year ("2026"), quarter ("2026-Q2") and month ("2026-06")
+// in stat_sales_customer_period, indexed by amount (stat_facts.h). A range that is one such period is
+// read from the top of its index. Any other range is covered by a few periods (the range's own months,
+// quarters and years, or the quarters or years around it: whichever is likely to stop soonest), and the
+// covering periods' rankings are read from the top a batch at a time, each customer met summed exactly
+// over the range's months (the threshold algorithm of Fagin, Lotem and Naor). Amounts are never
+// negative (a line's quantity is at least 1 and its price at least 0), so a customer not yet met in any
+// covering ranking bought at most the sum of the amounts where each ranking was left; the reading stops
+// once enough customers met are above that sum. The answer is exactly the summing query's.
+//
+// A team's or a rep's ranking, a page far down (offset + count over 1,000) or a range of more than a
+// dozen covering periods is summed from the monthly rows (one index range per owner or per month).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/db/database.h"
+#include "core/stats/stat_query.h"
+
+namespace kehu {
+
+// One customer's purchases in one currency over the range (a customer buying in two currencies ranks twice).
+struct CustomerSales {
+  int64_t customer_id = 0;
+  std::string currency;
+  int64_t orders = 0, quantity = 0, amount = 0;
+};
+
+// Entries [offset, offset + count) of the ranking over months from_month..to_month ("YYYY-MM") of the
+// sales in `within` (owned_source over stat_sales_customer_month, alias s): largest amount first, then
+// the highest customer id, then the currency in reverse order. Only customers with an order in the range.
+// `batch` is how many entries of each covering ranking the first reading takes (half as many more each
+// time after); tests
+// make it small to go through many rounds on little data.
+Result<std::vector<CustomerSales>> rank_customers(Database& db, const std::string& from_month, const std::string& to_month,
+                                                  const StatSource& within, size_t offset, size_t count, size_t batch = 64);
+
+// The periods of stat_sales_customer_period that the ranking over from_month..to_month reads (one
+// when the range is a year, a quarter or a month; empty when it is summed from the monthly rows).
+std::vector<std::string> ranking_cover(const std::string& from_month, const std::string& to_month);
+
+}  // namespace kehu

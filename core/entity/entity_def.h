@@ -31,6 +31,12 @@ enum class FieldType {
 // (fen/cents) that people read and type as 12,500.00.
 enum class TextFormat { none, phone, email, url, code, currency, money };
 
+// The largest amount of money one field or one order holds: 10,000,000,000.00 in minor units. Far above
+// any real deal, and low enough that the statistics' sums of millions of records (a forecast's amount
+// times a percentage included) stay exact in 64-bit integers.
+constexpr int64_t kMostMoney = 1'000'000'000'000;
+constexpr const char* kMostMoneyText = "10,000,000,000.00";
+
 struct FieldDef {
   std::string name;
   FieldType type = FieldType::text;

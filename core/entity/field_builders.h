@@ -84,7 +84,7 @@ inline FieldDef listed(FieldDef f) {  // filterable and sortable
 
 // Money in minor units (fen/cents), never negative (SPEC §4).
 inline FieldDef money(std::string name, Text label) {
-  FieldDef f = integer(std::move(name), std::move(label), 0, INT64_MAX / 4);
+  FieldDef f = integer(std::move(name), std::move(label), 0, kMostMoney);
   f.format = TextFormat::money;
   return f;
 }

@@ -93,8 +93,8 @@ std::optional<Text> check_order_items(const FieldDef& f, const json& v) {
       return bad("数量应为 1 到 1000000000 的整数", "quantity must be a whole number from 1 to 1000000000");
     auto price = item.find("unit_price");
     if (price != item.end() && !price->is_null() &&
-        (!price->is_number_integer() || price->get<int64_t>() < 0 || price->get<int64_t>() > 1'000'000'000'000'000))
-      return bad("单价应为不小于 0 的整数（分）", "unit price must be a whole number of cents, not negative");
+        (!price->is_number_integer() || price->get<int64_t>() < 0 || price->get<int64_t>() > kMostMoney))
+      return bad(std::string("单价应在 0.00 到 ") + kMostMoneyText + " 之间", std::string("unit price must be from 0.00 to ") + kMostMoneyText);
   }
   return std::nullopt;
 }
@@ -160,6 +160,8 @@ std::optional<Text> check_field(const FieldDef& f, const json& v) {
       if (!v.is_number_integer()) return msg(f, "应为整数", " must be a whole number");
       const int64_t n = v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX) ? INT64_MAX : v.get<int64_t>();
       if (n < f.min_value || n > f.max_value) {
+        if (f.format == TextFormat::money)
+          return msg(f, std::string("应在 0.00 到 ") + kMostMoneyText + " 之间", std::string(" must be from 0.00 to ") + kMostMoneyText);
         if (f.max_value >= INT64_MAX / 4) {  // no real upper bound: only say what is wrong
           std::string lo = std::to_string(f.min_value);
           if (n <= f.max_value) return msg(f, "不能小于 " + lo, " may not be less than " + lo);

@@ -56,8 +56,8 @@ Status apply_order_rules(WriteTxn& txn, json& order, const json& before) {
     }
     int64_t amount = 0;
     if (__builtin_mul_overflow(line["quantity"].get<int64_t>(), line["unit_price"].get<int64_t>(), &amount) ||
-        __builtin_add_overflow(total, amount, &total) || total > INT64_MAX / 4)
-      return validation_error({{"items", {"订单合计金额太大", "the order total is too large"}}});
+        __builtin_add_overflow(total, amount, &total) || total > kMostMoney)
+      return validation_error({{"items", {std::string("订单合计不能超过 ") + kMostMoneyText, std::string("the order total may not exceed ") + kMostMoneyText}}});
     product_rows[product_id] = std::move(*product);
   }
   order["total"] = total;

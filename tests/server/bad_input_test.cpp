@@ -183,3 +183,42 @@ TEST_CASE("the domain's endpoints answer wrong shapes with a 4xx naming the part
   CHECK(s.count("SELECT count(*) FROM settings") == 0);
   CHECK(s.request("GET", "/healthz").status == 200);
 }
+
+TEST_CASE("money above 10,000,000,000.00 is refused naming the field; the largest amount is taken and counted") {
+  TestServer s;
+  std::string admin = s.admin_token();
+  const int64_t most = 1'000'000'000'000;  // 10,000,000,000.00 in minor units
+  auto customer = s.request("POST", "/api/v1/customers", admin, {{"name", "大额测试公司"}});
+  REQUIRE(customer.status == 201);
+  auto too_dear = s.request("POST", "/api/v1/products", admin, {{"sku", "M-1"}, {"name", "产品"}, {"price", most + 1}, {"stock", 5}});
+  CHECK(too_dear.status == 422);
+  CHECK(too_dear.body["error"]["fields"]["price"].get<std::string>().find("10,000,000,000.00") != std::string::npos);
+  auto product = s.request("POST", "/api/v1/products", admin, {{"sku", "M-2"}, {"name", "产品"}, {"price", most}, {"stock", 5}});
+  REQUIRE(product.status == 201);
+  const json id = product.body["id"];
+  for (const json& items : {json{{{"product_id", id}, {"quantity", 2}}}, json{{{"product_id", id}, {"quantity", 1}, {"unit_price", most + 1}}},
+                            json{{{"product_id", id}, {"quantity", 1}}, {{"product_id", id}, {"quantity", 1}, {"unit_price", 1}}}}) {
+    INFO(items.dump());
+    auto r = s.request("POST", "/api/v1/orders", admin, {{"customer_id", customer.body["id"]}, {"items", items}});
+    CHECK(r.status == 422);
+    CHECK(r.body["error"]["fields"]["items"].get<std::string>().find("10,000,000,000.00") != std::string::npos);
+  }
+  CHECK(s.request("POST", "/api/v1/opportunities", admin, {{"customer_id", customer.body["id"]}, {"title", "x"}, {"amount", most + 1}})
+            .body["error"]["fields"]
+            .contains("amount"));
+  CHECK(s.request("POST", "/api/v1/contracts", admin, {{"customer_id", customer.body["id"]}, {"title", "x"}, {"amount", most * 2}})
+            .body["error"]["fields"]
+            .contains("amount"));
+  CHECK(s.count("SELECT count(*) FROM orders") == 0);
+  CHECK(s.count("SELECT stock FROM products WHERE sku = 'M-2'") == 5);
+
+  // The largest order there may be counts in full.
+  auto order = s.request("POST", "/api/v1/orders", admin,
+                         {{"customer_id", customer.body["id"]}, {"order_date", "2026-03-02"}, {"items", {{{"product_id", id}, {"quantity", 1}}}}});
+  REQUIRE(order.status == 201);
+  CHECK(order.body["total"] == most);
+  auto sales = s.request("GET", "/api/v1/stats/sales/by-customer?from=2026-03-01&to=2026-03-31", admin);
+  REQUIRE(sales.status == 200);
+  REQUIRE(sales.body["customers"].size() == 1);
+  CHECK(sales.body["customers"][0]["amount"] == most);
+}

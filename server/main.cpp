@@ -1,4 +1,4 @@
-// main.cpp — crm-server: serve | user add|passwd|list | --version.
+// main.cpp — crm-server: serve | user add|passwd|list | check | --version.
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -10,6 +10,7 @@
 #include "core/schema/migrations.h"
 #include "server/app.h"
 #include "server/bootstrap.h"
+#include "server/cli/check_command.h"
 #include "server/cli/user_command.h"
 #include "server/idempotency.h"
 #include "server/routes/routes.h"
@@ -28,6 +29,7 @@ void on_signal(int) {
 const char* kUsage =
     "usage: crm-server serve [--port 8080] [--host 0.0.0.0] [--db data/kehu.db] [--static DIR]\n"
     "       crm-server user add|passwd|list ...   (see crm-server user)\n"
+    "       crm-server check [--repair] [--db data/kehu.db]   (statistics against a count from the records)\n"
     "       crm-server --version\n";
 
 // Pulls "--db FILE" out of args (shared by every command).
@@ -112,6 +114,11 @@ int main(int argc, char** argv) {
     std::vector<std::string> rest(args.begin() + 1, args.end());
     std::string db = take_option(rest, "--db", "data/kehu.db");
     return run_user_command(db, rest);
+  }
+  if (args[0] == "check") {
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    std::string db = take_option(rest, "--db", "data/kehu.db");
+    return run_check_command(db, rest);
   }
   std::fputs(kUsage, stderr);
   return 2;

@@ -66,5 +66,17 @@ check "passwd for an unknown user fails" \
 check "serve refuses a bad port" bash -c "'$bin' serve --port 99999 --db '$work/c.db' >/dev/null 2>&1; [ \$? = 2 ]"
 check "serve refuses a port in use" bash -c "timeout 10 '$bin' serve --port $p2 --host 127.0.0.1 --db '$work/d.db' 2>&1 | grep -q 'cannot listen'"
 
+# check: the statistics against a count from the records, beside the running server.
+check "check finds the statistics exact" bash -c "'$bin' check --db '$work/b/kehu.db' | grep -q 'statistics: exact'"
+python3 -c "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO stat_sales_month VALUES ('2026-01', 'CNY', 1, 2, 300)\"); c.commit()" "$work/b/kehu.db"
+check "check names a figure no record makes, and exits 1" \
+  bash -c "'$bin' check --db '$work/b/kehu.db' > '$work/check.out'; [ \$? = 1 ] && grep -q 'stat_sales_month \[2026-01, CNY\]: stored \[1, 2, 300\], counted nothing' '$work/check.out'"
+check "check --repair counts again and is exact after" \
+  bash -c "'$bin' check --repair --db '$work/b/kehu.db' | grep -q 'now exact' && '$bin' check --db '$work/b/kehu.db' | grep -q 'statistics: exact'"
+check "the server still answers after the repair" [ "$(login_status "$p2" xiaoming changed-pass-2)" = 200 ]
+check "check refuses an unknown option with usage, exit 2" bash -c "'$bin' check --fix --db '$work/b/kehu.db' 2>&1 | grep -q 'usage: crm-server check' && [ \${PIPESTATUS[0]} = 2 ]"
+check "check on a missing file says so and makes none" \
+  bash -c "'$bin' check --db '$work/none.db' 2>&1 | grep -q 'no database at'; [ ! -e '$work/none.db' ]"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -214,15 +214,15 @@ Result<json> campaign_statistics(Database& db, const Viewer& viewer, const StatP
                         }));
   if (campaigns.empty()) return json{{"campaigns", std::move(campaigns)}};
   KEHU_TRY(for_each_row(db,
-                        "SELECT campaign_id, status, count(*) FROM campaign_members WHERE campaign_id IN (" + ids +
-                            ") GROUP BY campaign_id, status",
-                        {}, [&](Statement& s) {
+                        "SELECT campaign_id, status, count(*) FROM campaign_members WHERE campaign_id" + std::string(kInIdList) +
+                            " GROUP BY campaign_id, status",
+                        {id_list(ids)}, [&](Statement& s) {
                           campaigns[index[s.column_int(0)]]["members"][std::string(s.column_text(1))] = s.column_int(2);
                         }));
   KEHU_TRY(for_each_row(db,
-                        "SELECT campaign_id, currency, won, amount FROM stat_campaign_revenue WHERE campaign_id IN (" + ids +
-                            ") ORDER BY campaign_id, currency",
-                        {}, [&](Statement& s) {
+                        "SELECT campaign_id, currency, won, amount FROM stat_campaign_revenue WHERE campaign_id" + std::string(kInIdList) +
+                            " ORDER BY campaign_id, currency",
+                        {id_list(ids)}, [&](Statement& s) {
                           json& c = campaigns[index[s.column_int(0)]];
                           c["won"] = c["won"].get<int64_t>() + s.column_int(2);
                           c["revenue"].push_back({{"currency", std::string(s.column_text(1))}, {"amount", s.column_int(3)}});

@@ -129,9 +129,9 @@ Result<std::vector<CustomerSales>> threshold_ranking(Database& db, const std::st
     if (!fresh.empty())
       KEHU_TRY(for_each_row(db,
                             "SELECT s.customer_id, s.currency, sum(s.orders), sum(s.quantity), sum(s.amount)"
-                            " FROM stat_sales_customer_month AS s WHERE s.customer_id IN (" + fresh +
-                                ") AND s.month BETWEEN ? AND ? GROUP BY s.customer_id, s.currency",
-                            {from_month, to_month}, [&found](Statement& s) { found.push_back(sales_at(s)); }));
+                            " FROM stat_sales_customer_month AS s WHERE s.customer_id" + std::string(kInIdList) +
+                                " AND s.month BETWEEN ? AND ? GROUP BY s.customer_id, s.currency",
+                            {id_list(fresh), from_month, to_month}, [&found](Statement& s) { found.push_back(sales_at(s)); }));
     depth += step;
     step += step / 2;  // half as much again: doubling read up to twice as deep as the stop
     if (every_ranking_read) break;

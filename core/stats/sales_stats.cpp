@@ -132,7 +132,8 @@ Result<json> sales_by_customer(Database& db, const Viewer& viewer, const StatPar
     row_of[{id, customers[i]["currency"].get<std::string>()}] = i;
     ids += (i ? "," : "") + std::to_string(id);
   }
-  KEHU_TRY(for_each_row(db, "SELECT id, name FROM customers WHERE id IN (" + ids + ")", {}, [&](Statement& s) {
+  args.push_back(id_list(ids));  // after the range and the reach: the series' customers
+  KEHU_TRY(for_each_row(db, "SELECT id, name FROM customers WHERE id" + std::string(kInIdList), {id_list(ids)}, [&](Statement& s) {
     for (auto& row : customers)
       if (row["customer_id"] == s.column_int(0)) row["name"] = std::string(s.column_text(1));
   }));
@@ -140,7 +141,7 @@ Result<json> sales_by_customer(Database& db, const Viewer& viewer, const StatPar
   std::map<std::pair<size_t, std::string>, Sums> found;
   KEHU_TRY(for_each_row(db,
                         "SELECT s.customer_id, s.currency, substr(s.month, 1, " + std::to_string(label_length) + ") AS period, " +
-                            kSums + where + " AND s.customer_id IN (" + ids + ") GROUP BY s.customer_id, s.currency, period",
+                            kSums + where + " AND s.customer_id" + kInIdList + " GROUP BY s.customer_id, s.currency, period",
                         args, [&](Statement& s) {
                           auto it = row_of.find({s.column_int(0), std::string(s.column_text(1))});
                           if (it != row_of.end()) found[{it->second, std::string(s.column_text(2))}] = sums_at(s, 3);

@@ -68,6 +68,11 @@ StatSource stat_source(const std::string& company_table, Reach reach, const View
 StatSource owned_source(const std::string& table, Reach reach, const Viewer& viewer, std::optional<int64_t> owner = {},
                         std::optional<int64_t> team = {});
 
+// Membership in a list of ids bound as one JSON array (id_list("3,17") is "[3,17]"), so the statement's
+// text is the same whatever the ids: the connection keeps one compiled copy, not one per list it was asked.
+inline constexpr const char* kInIdList = " IN (SELECT value FROM json_each(?))";
+inline SqlValue id_list(const std::string& comma_separated) { return SqlValue(std::string("[" + comma_separated + "]")); }
+
 // Runs `sql` with `args` and calls `row` for each result row.
 Status for_each_row(Database& db, const std::string& sql, const std::vector<SqlValue>& args,
                     const std::function<void(Statement&)>& row);

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <set>
 
+#include "core/stats/stat_facts.h"
+
 namespace kehu {
 
 namespace {
@@ -150,33 +152,61 @@ Result<std::vector<CustomerSales>> threshold_ranking(Database& db, const std::st
 
 }  // namespace
 
-std::vector<std::string> ranking_cover(const std::string& from_month, const std::string& to_month) {
-  const int first = month_number(from_month), last = month_number(to_month);
+RankingCover ranking_cover(const std::string& from_month, const std::string& to_month, const std::string& first_year,
+                           const std::string& last_year) {
+  // Months outside the years with sales hold nothing: the range is what is left of it inside them.
+  const int first = std::max(month_number(from_month), month_number(first_year + "-01"));
+  const int last = std::min(month_number(to_month), month_number(last_year + "-12"));
+  RankingCover out;
+  if (first > last) {
+    out.outside_sales = true;
+    return out;
+  }
   const int months = last - first + 1;
-  const Cover covers[] = {exact_cover(first, last), quarter_cover(first, last), year_cover(first, last)};
+  Cover all_time;
+  all_time.periods = {kAllTime};
+  all_time.months = month_number(last_year + "-12") - month_number(first_year + "-01") + 1;
+  const Cover exact = exact_cover(first, last);
+  const Cover covers[] = {exact, quarter_cover(first, last), year_cover(first, last), all_time};
   const Cover* best = &covers[0];
   for (const Cover& c : covers)
     if (expected_depth(c, months) < expected_depth(*best, months)) best = &c;
-  if (best->periods.size() > kMostCoveringPeriods) return {};
-  return best->periods;
+  if (best->periods.size() > kMostCoveringPeriods) return out;
+  out.periods = best->periods;
+  out.is_the_range = best->months == months;  // one period spanning the range, or the range's own periods
+  return out;
 }
 
 Result<std::vector<CustomerSales>> rank_customers(Database& db, const std::string& from_month, const std::string& to_month,
                                                   const StatSource& within, size_t offset, size_t count, size_t batch) {
   if (count == 0) return std::vector<CustomerSales>{};
-  const std::vector<std::string> cover = within.whole_company() ? ranking_cover(from_month, to_month) : std::vector<std::string>{};
-  if (cover.empty() || offset > kDeepestRankedEntry || count > kDeepestRankedEntry - offset) return summed_ranking(db, from_month, to_month, within, offset, count);
-  if (cover.size() == 1 && exact_cover(month_number(from_month), month_number(to_month)).periods == cover) {
+  RankingCover cover;
+  if (within.whole_company() && offset <= kDeepestRankedEntry && count <= kDeepestRankedEntry - offset) {
+    // The years with sales: the first and last years' rankings (the all-time label sorts after them).
+    std::string first_year, last_year;
+    KEHU_TRY(for_each_row(db,
+                          "SELECT (SELECT min(period) FROM stat_sales_customer_period),"
+                          " (SELECT max(period) FROM stat_sales_customer_period WHERE period < ?)",
+                          {std::string(kAllTime)}, [&](Statement& s) {
+                            first_year = std::string(s.column_text(0)).substr(0, 4);
+                            last_year = std::string(s.column_text(1)).substr(0, 4);
+                          }));
+    if (first_year.empty()) return std::vector<CustomerSales>{};  // nothing sold yet
+    cover = ranking_cover(from_month, to_month, first_year, last_year);
+    if (cover.outside_sales) return std::vector<CustomerSales>{};
+  }
+  if (cover.periods.empty()) return summed_ranking(db, from_month, to_month, within, offset, count);
+  if (cover.periods.size() == 1 && cover.is_the_range) {
     // The range is one period: its ranking is the answer.
     std::vector<CustomerSales> out;
     KEHU_TRY(for_each_row(db,
                           "SELECT s.customer_id, s.currency, s.orders, s.quantity, s.amount"
                           " FROM stat_sales_customer_period AS s WHERE s.period = ?" + std::string(kRankOrder),
-                          {cover[0], static_cast<int64_t>(count), static_cast<int64_t>(offset)},
+                          {cover.periods[0], static_cast<int64_t>(count), static_cast<int64_t>(offset)},
                           [&out](Statement& s) { out.push_back(sales_at(s)); }));
     return out;
   }
-  return threshold_ranking(db, from_month, to_month, cover, offset, count, batch);
+  return threshold_ranking(db, from_month, to_month, cover.periods, offset, count, batch);
 }
 
 }  // namespace kehu

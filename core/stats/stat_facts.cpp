@@ -83,7 +83,7 @@ void add_order_facts(StatFacts& facts, const json& order, const std::string& zon
   add_scoped(facts, "stat_sales_month", owner, {month, currency}, whole, sign);
   add(facts, "stat_sales_customer_day", {customer, day, owner, currency}, whole, sign);
   add(facts, "stat_sales_customer_month", {customer, month, owner, currency}, whole, sign);
-  for (const std::string& period : {day.substr(0, 4), quarter_of(day), month})
+  for (const std::string& period : {day.substr(0, 4), quarter_of(day), month, std::string(kAllTime)})
     add(facts, "stat_sales_customer_period", {period, customer, currency}, whole, sign);
   for (const auto& [product, sums] : products) {
     const StatCounters part = {1, sums.first, sums.second};
@@ -181,8 +181,8 @@ std::vector<StatTable> make_tables() {
   // Per customer: by day for the churn list (all customers' last weeks); by month and owner for a
   // customer's figures and a team's or rep's rankings (indexes covering the counters, so a range of
   // months is summed without a lookup per row); company-wide by period (a year "2026", a quarter
-  // "2026-Q2", a month "2026-06"), indexed by amount, so a period's best customers are the index's
-  // first (core/stats/customer_ranking.h).
+  // "2026-Q2", a month "2026-06", and every month ever, kAllTime), indexed by amount, so a period's
+  // best customers are the index's first (core/stats/customer_ranking.h).
   t.push_back({"stat_sales_customer_day", {"customer_id", "day", "owner_id", "currency"}, sales, {"day"}});
   t.push_back({"stat_sales_customer_month", {"customer_id", "month", "owner_id", "currency"}, sales,
                {"month, orders, quantity, amount", "owner_id, month, orders, quantity, amount"}});

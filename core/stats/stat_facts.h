@@ -12,7 +12,8 @@
 //
 // - Sales (orders): a confirmed order counts on its order date (its local creation day when it has none)
 //   in its currency: one order, its total quantity, its total; per customer; per product once for every
-//   product on its lines, with that product's quantity and amount.
+//   product on its lines, with that product's quantity and amount. Per customer also by year, quarter,
+//   month and all time together, for the rankings.
 // - Contracts: every contract by status, and by the month it was signed ("" while unsigned).
 // - Funnel (opportunities): by local creation day and stage: count, amount, and for closed ones the days
 //   from creation to closing. Forecast: open ones by expected closing month ("" none): count, amount, and
@@ -41,6 +42,10 @@ struct StatTable {
   std::vector<std::string> counters;
   std::vector<std::string> indexes;
 };
+
+// The period of stat_sales_customer_period holding each customer's sales of every month ever (the other
+// periods are "2026", "2026-Q2" and "2026-06"; this label sorts after them all).
+inline constexpr const char* kAllTime = "all";
 
 // Every aggregate table, in the order the schema creates them.
 const std::vector<StatTable>& stat_tables();

@@ -133,6 +133,7 @@ Reach stat_reach(const Viewer& viewer, StatDomain domain) {
 
 void StatSource::also(const std::string& condition, std::vector<SqlValue> more) {
   where += " AND " + condition;
+  narrowed = true;
   args.insert(args.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
 }
 

@@ -55,12 +55,17 @@ Reach stat_reach(const Viewer& viewer, StatDomain domain);
 // condition (bare `?` parameters, with `args`) that keeps to the viewer's reach and the owner/team
 // filters asked for. The company table answers when nothing narrows.
 struct StatSource {
+  explicit StatSource(std::string from_table) : table(std::move(from_table)) {}
   std::string table;
   std::string where = "1";
   std::vector<SqlValue> args;
+  // Adds a condition; the source is then no longer the whole company's, whatever the condition says.
   void also(const std::string& condition, std::vector<SqlValue> more = {});
-  // Nothing narrows: the whole company's figures.
-  bool whole_company() const { return where == "1"; }
+  // No condition was added: the whole company's figures.
+  bool whole_company() const { return !narrowed; }
+
+ private:
+  bool narrowed = false;
 };
 StatSource stat_source(const std::string& company_table, Reach reach, const Viewer& viewer, std::optional<int64_t> owner = {},
                        std::optional<int64_t> team = {});

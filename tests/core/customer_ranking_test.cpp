@@ -40,7 +40,7 @@ void fill_random_sales(TestDb& t, int customers, std::mt19937& random) {
       REQUIRE((*insert)->run().ok());
     }
   }
-  for (const char* period : {"substr(month, 1, 4)", "substr(month, 1, 5) || 'Q' || ((CAST(substr(month, 6, 2) AS INTEGER) + 2) / 3)", "month"})
+  for (const char* period : {"'all'", "substr(month, 1, 4)", "substr(month, 1, 5) || 'Q' || ((CAST(substr(month, 6, 2) AS INTEGER) + 2) / 3)", "month"})
     REQUIRE(t.db().exec(std::string("INSERT INTO stat_sales_customer_period (period, customer_id, currency, orders, quantity, amount)"
                                      " SELECT ") + period + ", customer_id, currency, sum(orders), sum(quantity), sum(amount)"
                                      " FROM stat_sales_customer_month GROUP BY 1, 2, 3").ok());
@@ -63,15 +63,36 @@ std::vector<std::string> keys(const Result<std::vector<CustomerSales>>& r) {
 
 TEST_CASE("ranking_cover reads a period's own ranking, or the few around a range likely to stop soonest") {
   using V = std::vector<std::string>;
-  CHECK(ranking_cover("2026-01", "2026-12") == V{"2026"});
-  CHECK(ranking_cover("2026-06", "2026-06") == V{"2026-06"});
-  CHECK(ranking_cover("2026-04", "2026-06") == V{"2026-Q2"});
-  CHECK(ranking_cover("2026-05", "2026-06") == V{"2026-Q2"});           // a quarter, a month over
-  CHECK(ranking_cover("2026-06", "2026-07") == V{"2026-06", "2026-07"});  // its quarters would be 6 months
-  CHECK(ranking_cover("2026-03", "2026-12") == V{"2026"});
-  CHECK(ranking_cover("2025-12", "2026-11") == V{"2025-Q4", "2026"});
-  CHECK(ranking_cover("2024-01", "2025-12") == V{"2024", "2025"});
-  CHECK(ranking_cover("1990-01", "2026-12").empty());  // 37 years: summed from the months
+  // Sales in 2024, 2025 and 2026.
+  auto periods = [](const std::string& from, const std::string& to) { return ranking_cover(from, to, "2024", "2026").periods; };
+  auto is_the_range = [](const std::string& from, const std::string& to) { return ranking_cover(from, to, "2024", "2026").is_the_range; };
+  CHECK(periods("2026-01", "2026-12") == V{"2026"});
+  CHECK(is_the_range("2026-01", "2026-12"));
+  CHECK(periods("2026-06", "2026-06") == V{"2026-06"});
+  CHECK(periods("2026-04", "2026-06") == V{"2026-Q2"});
+  CHECK(periods("2026-05", "2026-06") == V{"2026-Q2"});  // a quarter, a month over
+  CHECK_FALSE(is_the_range("2026-05", "2026-06"));
+  CHECK(periods("2026-06", "2026-07") == V{"2026-06", "2026-07"});  // its quarters would be 6 months
+  CHECK(is_the_range("2026-06", "2026-07"));
+  CHECK(periods("2026-03", "2026-12") == V{"2026"});
+  CHECK(periods("2025-12", "2026-11") == V{"2025-Q4", "2026"});
+  CHECK(periods("2024-01", "2025-12") == V{"all"});  // two thirds of all time, in one ranking
+  CHECK(ranking_cover("2024-01", "2025-12", "2020", "2026").periods == V{"2024", "2025"});  // two sevenths
+  CHECK(periods("2024-03", "2026-10") == V{"all"});  // 32 of the 36 months: one ranking, not three years
+  CHECK_FALSE(is_the_range("2024-03", "2026-10"));
+  // Months before and after the years with sales hold nothing: the range is what is inside them.
+  CHECK(periods("1990-01", "2030-12") == V{"all"});
+  CHECK(is_the_range("1990-01", "2030-12"));
+  CHECK(periods("2026-01", "2031-06") == V{"2026"});
+  CHECK(is_the_range("2026-01", "2031-06"));
+  CHECK(periods("2020-01", "2024-03") == V{"2024-Q1"});
+  CHECK(ranking_cover("2020-01", "2023-12", "2024", "2026").outside_sales);
+  CHECK(ranking_cover("2027-01", "2027-01", "2024", "2026").outside_sales);
+  CHECK_FALSE(ranking_cover("2026-12", "2027-01", "2024", "2026").outside_sales);
+  // Fifteen years of sales: thirteen odd years are read through all time, not their 15 own periods.
+  CHECK(ranking_cover("2011-03", "2023-10", "2010", "2024").periods == V{"all"});
+  // A month of them through its own ranking, not all time.
+  CHECK(ranking_cover("2011-03", "2011-03", "2010", "2024").periods == V{"2011-03"});
 }
 
 TEST_CASE("the company's ranking read through the periods' rankings equals the summed ranking, for any range and page") {
@@ -86,7 +107,8 @@ TEST_CASE("the company's ranking read through the periods' rankings equals the s
 
   std::vector<std::pair<std::string, std::string>> ranges = {{"2026-01", "2026-12"}, {"2026-06", "2026-06"}, {"2026-05", "2026-06"},
                                                              {"2026-06", "2026-07"}, {"2026-03", "2026-12"}, {"2025-12", "2026-11"},
-                                                             {"2024-02", "2026-11"}, {"2023-01", "2023-12"}, {"2024-01", "2026-12"}};
+                                                             {"2024-02", "2026-11"}, {"2023-01", "2023-12"}, {"2024-01", "2026-12"},
+                                                             {"2024-03", "2026-10"}, {"2020-01", "2030-12"}, {"2026-11", "2027-02"}};
   for (int i = 0; i < 40; ++i) {
     const int first = static_cast<int>(random() % 40), last = first + static_cast<int>(random() % 20);
     ranges.emplace_back(month_text(2023 + first / 12, first % 12 + 1), month_text(2023 + last / 12, last % 12 + 1));

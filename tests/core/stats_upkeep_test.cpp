@@ -543,3 +543,31 @@ TEST_CASE("a version-4 database migrated to the latest counts the orders, custom
   REQUIRE(differences.ok());
   CHECK(differences->empty());
 }
+
+TEST_CASE("a version-8 database migrated to the latest ranks every customer over all time, as counting does") {
+  ZonesInstalled zones;
+  TestDb t;
+  const int64_t a = t.create(customers_def(), {{"name", "甲"}, {"type", "individual"}})["id"].get<int64_t>();
+  const int64_t b = t.create(customers_def(), {{"name", "乙"}, {"type", "individual"}})["id"].get<int64_t>();
+  const int64_t product = t.create(products_def(), {{"sku", "A"}, {"name", "甲"}, {"price", 1000}, {"stock", 100}})["id"].get<int64_t>();
+  auto order = [&](int64_t customer, const std::string& date, int64_t price, const std::string& currency) {
+    t.create(orders_def(), {{"customer_id", customer}, {"order_date", date}, {"currency", currency},
+                            {"items", json::array({json::object({{"product_id", product}, {"quantity", 2}, {"unit_price", price}})})}});
+  };
+  order(a, "2024-12-31", 100, "CNY");
+  order(a, "2026-01-01", 250, "CNY");
+  order(a, "2026-03-05", 7, "USD");
+  order(b, "2025-06-30", 1000, "CNY");
+  // Version 8 kept no all-time rows; its tables were otherwise these.
+  REQUIRE(t.db().exec("DELETE FROM stat_sales_customer_period WHERE period = 'all'; PRAGMA user_version = 8").ok());
+  REQUIRE(!check_statistics(t.db())->empty());
+
+  auto latest = migrate(t.db());
+  REQUIRE(latest.ok());
+  CHECK(*latest == latest_schema_version());
+  CHECK(rows_of(t.db(), "SELECT customer_id, currency, orders, quantity, amount FROM stat_sales_customer_period"
+                        " WHERE period = 'all' ORDER BY 1, 2") ==
+        std::vector<std::string>{std::to_string(a) + "|'CNY'|2|4|700", std::to_string(a) + "|'USD'|1|2|14",
+                                 std::to_string(b) + "|'CNY'|1|2|2000"});
+  require_exact(t);
+}

@@ -294,12 +294,9 @@ const std::vector<Migration>& migrations() {
       // Sales per customer by year, quarter and month for the rankings (replacing the yearly table), and
       // monthly sums' indexes that cover the counters: made again by counting.
       {8, "sales per customer ranked by year, quarter and month", "", reset_statistics},
-      // Every customer's sales of all time, the sum of their years (stat_facts.h kAllTime). A new database
-      // has them already: version 8 counted with today's facts.
-      {9, "sales per customer ranked over all time",
-       "INSERT OR IGNORE INTO stat_sales_customer_period (period, customer_id, currency, orders, quantity, amount)"
-       " SELECT 'all', customer_id, currency, sum(orders), sum(quantity), sum(amount) FROM stat_sales_customer_period"
-       " WHERE length(period) = 4 GROUP BY customer_id, currency"},
+      // Every customer's sales of all time beside the years (stat_facts.h kAllTime), and each team's
+      // rankings: made again by counting.
+      {9, "sales per customer ranked over all time, and per team", "", reset_statistics},
   };
   return kAll;
 }

@@ -102,8 +102,28 @@ Result<std::vector<CustomerSales>> summed_ranking(Database& db, const std::strin
   return out;
 }
 
-// The threshold reading over the company's covering rankings (see the header).
+// Whose kept rankings are read: the company's, or one team's (its rows of the teams' table).
+struct Rankings {
+  std::string table;
+  std::string owner_where;  // "1", or "s.team_id = ?"
+  std::vector<SqlValue> owner_args;
+
+  // The arguments of a statement whose first parameters are owner_where's, then `more`.
+  std::vector<SqlValue> args(std::vector<SqlValue> more) const {
+    more.insert(more.begin(), owner_args.begin(), owner_args.end());
+    return more;
+  }
+};
+
+Rankings rankings_of(const StatSource& within) {
+  if (within.one_team) return {"stat_sales_customer_team_period", "s.team_id = ?", {*within.one_team}};
+  return {"stat_sales_customer_period", "1", {}};
+}
+
+// The threshold reading over the covering rankings (see the header); each customer met is summed over
+// the range's months of the sales in `within`, the sales the rankings hold.
 Result<std::vector<CustomerSales>> threshold_ranking(Database& db, const std::string& from_month, const std::string& to_month,
+                                                     const Rankings& rankings, const StatSource& within,
                                                      const std::vector<std::string>& cover, size_t offset, size_t count,
                                                      size_t batch) {
   const size_t wanted = offset + count;
@@ -118,9 +138,9 @@ Result<std::vector<CustomerSales>> threshold_ranking(Database& db, const std::st
       size_t rows = 0;
       int64_t last = 0;
       KEHU_TRY(for_each_row(db,
-                            "SELECT s.customer_id, s.amount FROM stat_sales_customer_period AS s WHERE s.period = ?" +
-                                std::string(kRankOrder),
-                            {period, static_cast<int64_t>(step), static_cast<int64_t>(depth)}, [&](Statement& s) {
+                            "SELECT s.customer_id, s.amount FROM " + rankings.table + " AS s WHERE " + rankings.owner_where +
+                                " AND s.period = ?" + kRankOrder,
+                            rankings.args({period, static_cast<int64_t>(step), static_cast<int64_t>(depth)}), [&](Statement& s) {
                               ++rows, last = s.column_int(1);
                               if (met.insert(s.column_int(0)).second)
                                 fresh += (fresh.empty() ? "" : ",") + std::to_string(s.column_int(0));
@@ -128,12 +148,15 @@ Result<std::vector<CustomerSales>> threshold_ranking(Database& db, const std::st
       // A ranking read to its end holds nothing more for anyone not met.
       if (rows == step) unmet_at_most += last, every_ranking_read = false;
     }
-    if (!fresh.empty())
+    if (!fresh.empty()) {
+      std::vector<SqlValue> args = {id_list(fresh), from_month, to_month};
+      args.insert(args.end(), within.args.begin(), within.args.end());
       KEHU_TRY(for_each_row(db,
                             "SELECT s.customer_id, s.currency, sum(s.orders), sum(s.quantity), sum(s.amount)"
                             " FROM stat_sales_customer_month AS s WHERE s.customer_id" + std::string(kInIdList) +
-                                " AND s.month BETWEEN ? AND ? GROUP BY s.customer_id, s.currency",
-                            {id_list(fresh), from_month, to_month}, [&found](Statement& s) { found.push_back(sales_at(s)); }));
+                                " AND s.month BETWEEN ? AND ? AND " + within.where + " GROUP BY s.customer_id, s.currency",
+                            args, [&found](Statement& s) { found.push_back(sales_at(s)); }));
+    }
     depth += step;
     step += step / 2;  // half as much again: doubling read up to twice as deep as the stop
     if (every_ranking_read) break;
@@ -181,13 +204,15 @@ Result<std::vector<CustomerSales>> rank_customers(Database& db, const std::strin
                                                   const StatSource& within, size_t offset, size_t count, size_t batch) {
   if (count == 0) return std::vector<CustomerSales>{};
   RankingCover cover;
-  if (within.whole_company() && offset <= kDeepestRankedEntry && count <= kDeepestRankedEntry - offset) {
+  const Rankings rankings = rankings_of(within);
+  if ((within.whole_company() || within.one_team) && offset <= kDeepestRankedEntry && count <= kDeepestRankedEntry - offset) {
     // The years with sales: the first and last years' rankings (the all-time label sorts after them).
     std::string first_year, last_year;
     KEHU_TRY(for_each_row(db,
-                          "SELECT (SELECT min(period) FROM stat_sales_customer_period),"
-                          " (SELECT max(period) FROM stat_sales_customer_period WHERE period < ?)",
-                          {std::string(kAllTime)}, [&](Statement& s) {
+                          "SELECT (SELECT min(s.period) FROM " + rankings.table + " AS s WHERE " + rankings.owner_where +
+                              "), (SELECT max(s.period) FROM " + rankings.table + " AS s WHERE " + rankings.owner_where +
+                              " AND s.period < ?)",
+                          rankings.args(rankings.args({std::string(kAllTime)})), [&](Statement& s) {
                             first_year = std::string(s.column_text(0)).substr(0, 4);
                             last_year = std::string(s.column_text(1)).substr(0, 4);
                           }));
@@ -200,13 +225,13 @@ Result<std::vector<CustomerSales>> rank_customers(Database& db, const std::strin
     // The range is one period: its ranking is the answer.
     std::vector<CustomerSales> out;
     KEHU_TRY(for_each_row(db,
-                          "SELECT s.customer_id, s.currency, s.orders, s.quantity, s.amount"
-                          " FROM stat_sales_customer_period AS s WHERE s.period = ?" + std::string(kRankOrder),
-                          {cover.periods[0], static_cast<int64_t>(count), static_cast<int64_t>(offset)},
+                          "SELECT s.customer_id, s.currency, s.orders, s.quantity, s.amount FROM " + rankings.table +
+                              " AS s WHERE " + rankings.owner_where + " AND s.period = ?" + kRankOrder,
+                          rankings.args({cover.periods[0], static_cast<int64_t>(count), static_cast<int64_t>(offset)}),
                           [&out](Statement& s) { out.push_back(sales_at(s)); }));
     return out;
   }
-  return threshold_ranking(db, from_month, to_month, cover.periods, offset, count, batch);
+  return threshold_ranking(db, from_month, to_month, rankings, within, cover.periods, offset, count, batch);
 }
 
 }  // namespace kehu

@@ -12,8 +12,11 @@
 // the sum of the amounts where each ranking was left; the reading stops once enough customers met are
 // above that sum. The answer is exactly the summing query's.
 //
-// A team's or a rep's ranking, a page far down (offset + count over 1,000) or a range of more than a
-// dozen covering periods is summed from the monthly rows (one index range per owner or per month).
+// Each team's sales are ranked alike (stat_sales_customer_team_period, by the team its owner is in now),
+// so a team's ranking, asked by its manager or an administrator, is read the same way from the team's
+// rankings, each customer met summed over the team's members' months. A rep's ranking, a page far down
+// (offset + count over 1,000) or a range of more than a dozen covering periods is summed from the
+// monthly rows (one index range per owner or per month).
 #pragma once
 
 #include <string>
@@ -32,7 +35,8 @@ struct CustomerSales {
 };
 
 // Entries [offset, offset + count) of the ranking over months from_month..to_month ("YYYY-MM") of the
-// sales in `within` (owned_source over stat_sales_customer_month, alias s): largest amount first, then
+// sales in `within` (owned_source over stat_sales_customer_month, alias s; read through the company's
+// rankings when it is the whole company, a team's when it is one team's): largest amount first, then
 // the highest customer id, then the currency in reverse order. Only customers with an order in the range.
 // `batch` is how many entries of each covering ranking the first reading takes (half as many more each
 // time after); tests

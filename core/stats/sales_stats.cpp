@@ -103,7 +103,12 @@ Result<json> sales_by_customer(Database& db, const Viewer& viewer, const StatPar
   auto offset = stat_number(params, "offset", 0, 0, 1000000);
   if (!offset.ok()) return offset.take_error();
 
-  const StatSource source = owned_source("stat_sales_customer_month", reach, viewer);
+  auto owner = stat_id(params, "owner_id");
+  if (!owner.ok()) return owner.take_error();
+  auto team = stat_id(params, "team_id");
+  if (!team.ok()) return team.take_error();
+
+  const StatSource source = owned_source("stat_sales_customer_month", reach, viewer, *owner, *team);
   auto ranked = rank_customers(db, range->from_month(), range->to_month(), source, static_cast<size_t>(*offset),
                                static_cast<size_t>(*limit + 1));
   if (!ranked.ok()) return ranked.take_error();

@@ -22,11 +22,11 @@ namespace kehu {
 Result<nlohmann::json> sales_statistics(Database& db, const Viewer& viewer, const StatParamMap& params, const std::string& today);
 
 // The customers who bought most in the range (whole months; default this calendar year): group=month|year
-// (default month), from/to, limit (1–100, default 20), offset. {group, from, to, more, customers:
-// [{customer_id, name, currency, orders, quantity, amount, series: [{period, orders, quantity, amount}]}]},
-// largest amount first, then the newest customer (a customer buying in two currencies is a row for each).
-// Company-wide, the ranking is read from the kept rankings by period (customer_ranking.h); a team's or
-// a rep's sums their months.
+// (default month), from/to, limit (1–100, default 20), offset, owner_id, team_id. {group, from, to, more,
+// customers: [{customer_id, name, currency, orders, quantity, amount, series: [{period, orders, quantity,
+// amount}]}]}, largest amount first, then the newest customer (a customer buying in two currencies is a
+// row for each). The company's and a team's ranking are read from the kept rankings by period
+// (customer_ranking.h); a rep's sums their months.
 Result<nlohmann::json> sales_by_customer(Database& db, const Viewer& viewer, const StatParamMap& params, const std::string& today);
 
 // Sales per team and per rep in the range (whole months; default the last 12): {from, to, teams:

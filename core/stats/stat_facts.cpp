@@ -52,12 +52,17 @@ std::string order_day(const json& order, const std::string& zone) {
   return day.empty() ? local_day_of(order, "created_at", zone) : day;
 }
 
-// "2026-Q2" for a day of April, May or June 2026.
+// "2026-Q2" for a day or the month of April, May or June 2026.
 std::string quarter_of(const std::string& day) {
   return day.substr(0, 4) + "-Q" + std::to_string((std::stoi(day.substr(5, 2)) + 2) / 3);
 }
 
-void add_order_facts(StatFacts& facts, const json& order, const std::string& zone, int sign) {
+// The periods a month's sales are ranked in: its year, its quarter, itself and all time.
+std::vector<std::string> ranking_periods(const std::string& month) {
+  return {month.substr(0, 4), quarter_of(month), month, std::string(kAllTime)};
+}
+
+void add_order_facts(StatFacts& facts, const json& order, const std::string& zone, int sign, const TeamOf& team_of) {
   if (text_or(order, "status", "") != "confirmed") return;
   const std::string day = order_day(order, zone);
   if (day.size() != 10) return;
@@ -83,8 +88,8 @@ void add_order_facts(StatFacts& facts, const json& order, const std::string& zon
   add_scoped(facts, "stat_sales_month", owner, {month, currency}, whole, sign);
   add(facts, "stat_sales_customer_day", {customer, day, owner, currency}, whole, sign);
   add(facts, "stat_sales_customer_month", {customer, month, owner, currency}, whole, sign);
-  for (const std::string& period : {day.substr(0, 4), quarter_of(day), month, std::string(kAllTime)})
-    add(facts, "stat_sales_customer_period", {period, customer, currency}, whole, sign);
+  for (const std::string& period : ranking_periods(month)) add(facts, "stat_sales_customer_period", {period, customer, currency}, whole, sign);
+  if (const int64_t team = team_of(owner)) add_team_ranking_facts(facts, team, month, customer, currency, whole, sign);
   for (const auto& [product, sums] : products) {
     const StatCounters part = {1, sums.first, sums.second};
     add(facts, "stat_sales_product_day", {product, day, owner, currency}, part, sign);
@@ -181,12 +186,14 @@ std::vector<StatTable> make_tables() {
   // Per customer: by day for the churn list (all customers' last weeks); by month and owner for a
   // customer's figures and a team's or rep's rankings (indexes covering the counters, so a range of
   // months is summed without a lookup per row); company-wide by period (a year "2026", a quarter
-  // "2026-Q2", a month "2026-06", and every month ever, kAllTime), indexed by amount, so a period's
-  // best customers are the index's first (core/stats/customer_ranking.h).
+  // "2026-Q2", a month "2026-06", and every month ever, kAllTime), and so per team, indexed by amount,
+  // so a period's best customers are the index's first (core/stats/customer_ranking.h).
   t.push_back({"stat_sales_customer_day", {"customer_id", "day", "owner_id", "currency"}, sales, {"day"}});
   t.push_back({"stat_sales_customer_month", {"customer_id", "month", "owner_id", "currency"}, sales,
                {"month, orders, quantity, amount", "owner_id, month, orders, quantity, amount"}});
   t.push_back({"stat_sales_customer_period", {"period", "customer_id", "currency"}, sales, {"period, amount, customer_id, currency"}});
+  t.push_back({"stat_sales_customer_team_period", {"team_id", "period", "customer_id", "currency"}, sales,
+               {"team_id, period, amount, customer_id, currency"}});
   t.push_back({"stat_sales_product_day", {"product_id", "day", "owner_id", "currency"}, sales, {}});
   t.push_back({"stat_sales_product_month", {"product_id", "month", "owner_id", "currency"}, sales, {}});
   scoped(t, "stat_contracts", {"status", "month", "currency"}, {"contracts", "amount"});
@@ -235,13 +242,20 @@ bool counts_in_statistics(const std::string& entity) {
   return std::find(all.begin(), all.end(), entity) != all.end();
 }
 
-void add_facts(StatFacts& facts, const std::string& entity, const json& record, const std::string& zone, int sign) {
+void add_facts(StatFacts& facts, const std::string& entity, const json& record, const std::string& zone, int sign,
+               const TeamOf& team_of) {
   if (record.is_null()) return;
-  if (entity == "orders") add_order_facts(facts, record, zone, sign);
+  if (entity == "orders") add_order_facts(facts, record, zone, sign, team_of);
   else if (entity == "contracts") add_contract_facts(facts, record, sign);
   else if (entity == "opportunities") add_opportunity_facts(facts, record, zone, sign);
   else if (entity == "tickets") add_ticket_facts(facts, record, zone, sign);
   else if (entity == "customers") add_customer_facts(facts, record, zone, sign);
+}
+
+void add_team_ranking_facts(StatFacts& facts, int64_t team, const std::string& month, int64_t customer,
+                            const std::string& currency, const StatCounters& sales, int sign) {
+  for (const std::string& period : ranking_periods(month))
+    add(facts, "stat_sales_customer_team_period", {team, period, customer, currency}, sales, sign);
 }
 
 }  // namespace kehu

@@ -13,7 +13,8 @@
 // - Sales (orders): a confirmed order counts on its order date (its local creation day when it has none)
 //   in its currency: one order, its total quantity, its total; per customer; per product once for every
 //   product on its lines, with that product's quantity and amount. Per customer also by year, quarter,
-//   month and all time together, for the rankings.
+//   month and all time together, for the rankings: the company's, and each team's (the team its owner
+//   is in now: a rep moving to another team takes their sales along).
 // - Contracts: every contract by status, and by the month it was signed ("" while unsigned).
 // - Funnel (opportunities): by local creation day and stage: count, amount, and for closed ones the days
 //   from creation to closing. Forecast: open ones by expected closing month ("" none): count, amount, and
@@ -24,6 +25,7 @@
 // - Customers: by local creation month, type, source, level and status: count.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -67,8 +69,17 @@ const std::vector<std::string>& counted_entities();
 // Whether statistics are made of `entity` at all.
 bool counts_in_statistics(const std::string& entity);
 
+// The team an owner is in now (0: none, or no owner), for the teams' rankings.
+using TeamOf = std::function<int64_t(int64_t owner_id)>;
+
 // Adds what record `record` of `entity` contributes, times `sign` (+1 or -1), to `facts`. `zone` is the
 // company time zone. Entities that statistics are not made of add nothing.
-void add_facts(StatFacts& facts, const std::string& entity, const nlohmann::json& record, const std::string& zone, int sign);
+void add_facts(StatFacts& facts, const std::string& entity, const nlohmann::json& record, const std::string& zone, int sign,
+               const TeamOf& team_of);
+
+// What sales of `customer` in `month` ("YYYY-MM") add to the rankings of `team` (its year, quarter, month
+// and all time), times `sign`: an order's part, or all of a rep's when the rep moves to another team.
+void add_team_ranking_facts(StatFacts& facts, int64_t team, const std::string& month, int64_t customer,
+                            const std::string& currency, const StatCounters& sales, int sign);
 
 }  // namespace kehu

@@ -144,6 +144,9 @@ StatSource owned_source(const std::string& table, Reach reach, const Viewer& vie
   if (team) source.also("s.owner_id IN (SELECT id FROM users WHERE team_id = ?)", {*team});
   ScopeCondition scope = owner_condition(reach, viewer, "s.owner_id");
   if (!scope.everything()) source.also(scope.sql, scope.args);
+  // The team's members alone: the team asked for within everything, or the viewer's own team.
+  if (!owner && team && reach == Reach::all) source.one_team = *team;
+  if (!owner && reach == Reach::team && viewer.team_id && (!team || *team == *viewer.team_id)) source.one_team = *viewer.team_id;
   return source;
 }
 

@@ -63,6 +63,9 @@ struct StatSource {
   void also(const std::string& condition, std::vector<SqlValue> more = {});
   // No condition was added: the whole company's figures.
   bool whole_company() const { return !narrowed; }
+  // Set when the condition is exactly "owned by a member of this team now" (a team's figures asked by
+  // its manager or an administrator), which the teams' own rankings answer.
+  std::optional<int64_t> one_team;
 
  private:
   bool narrowed = false;

@@ -1,12 +1,14 @@
 #include "core/stats/stats_upkeep.h"
 
 #include <algorithm>
+#include <map>
 
 #include "core/clock.h"
 #include "core/entity/record_codec.h"
 #include "core/settings/settings.h"
 #include "core/stats/churn_window.h"
 #include "core/stats/stat_facts.h"
+#include "core/stats/stat_query.h"
 #include "core/time_zone.h"
 
 namespace kehu {
@@ -95,12 +97,70 @@ class FactWriter {
   std::map<const StatTable*, std::unique_ptr<Statement>> upserts_;
 };
 
+// The team of each owner in `owners` (those without one are left out), as the users table says now.
+Result<std::map<int64_t, int64_t>> teams_of(Database& db, const std::vector<int64_t>& owners) {
+  std::map<int64_t, int64_t> out;
+  for (int64_t owner : owners) {
+    auto team = db.query_int("SELECT team_id FROM users WHERE id = ?", {owner});
+    if (!team.ok()) return team.take_error();
+    if (team->has_value()) out[owner] = **team;
+  }
+  return out;
+}
+
+// Every owner's team, for counting everything.
+Result<std::map<int64_t, int64_t>> every_owners_team(Database& db) {
+  std::map<int64_t, int64_t> out;
+  auto rows = db.prepare("SELECT id, team_id FROM users WHERE team_id IS NOT NULL");
+  if (!rows.ok()) return rows.take_error();
+  for (;;) {
+    auto row = (*rows)->step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) return out;
+    out[(*rows)->column_int(0)] = (*rows)->column_int(1);
+  }
+}
+
+TeamOf team_in(const std::map<int64_t, int64_t>& teams) {
+  return [&teams](int64_t owner) {
+    auto it = teams.find(owner);
+    return it == teams.end() ? int64_t{0} : it->second;
+  };
+}
+
+int64_t team_field(const json& user) {
+  if (!user.is_object()) return 0;
+  auto team = user.find("team_id");
+  return team != user.end() && team->is_number_integer() ? team->get<int64_t>() : 0;
+}
+
+// A rep moved from team `from` to team `to` (0: none) takes their sales along in the teams' rankings:
+// what their monthly rows per customer add is taken from the one and added to the other.
+Status move_team_sales(Database& db, int64_t owner, int64_t from, int64_t to) {
+  StatFacts change;
+  KEHU_TRY(for_each_row(db,
+                        "SELECT customer_id, month, currency, orders, quantity, amount FROM stat_sales_customer_month"
+                        " WHERE owner_id = ?",
+                        {owner}, [&](Statement& row) {
+                          const std::string month(row.column_text(1)), currency(row.column_text(2));
+                          const StatCounters sales = {row.column_int(3), row.column_int(4), row.column_int(5)};
+                          if (from) add_team_ranking_facts(change, from, month, row.column_int(0), currency, sales, -1);
+                          if (to) add_team_ranking_facts(change, to, month, row.column_int(0), currency, sales, +1);
+                        }));
+  for (const auto& [key, counters] : change)
+    if (!all_zero(counters)) KEHU_TRY(apply_fact(db, key, counters));
+  return ok_status();
+}
+
 // Counts every live record into the tables named `prefix` + each statistics table's name (empty ones).
 // Facts are gathered a few thousand records at a time and then written, so memory stays bounded
 // whatever the size of the database.
 Status count_into(Database& db, const std::string& prefix) {
   auto zone = company_time_zone(db);
   if (!zone.ok()) return zone.take_error();
+  auto teams = every_owners_team(db);
+  if (!teams.ok()) return teams.take_error();
+  const TeamOf team_of = team_in(*teams);
   FactWriter writer(db, prefix);
   StatFacts facts;
   auto flush = [&]() -> Status {
@@ -118,7 +178,7 @@ Status count_into(Database& db, const std::string& prefix) {
       auto row = (*rows)->step();
       if (!row.ok()) return row.take_error();
       if (!*row) break;
-      add_facts(facts, name, row_to_json(*entity, **rows), *zone, +1);
+      add_facts(facts, name, row_to_json(*entity, **rows), *zone, +1, team_of);
       if (n % kRecordsPerFlush == 0) KEHU_TRY(flush());
     }
     KEHU_TRY(flush());
@@ -182,12 +242,21 @@ Result<std::string> company_date(Database& db, int64_t now_ms) {
 }
 
 Status update_statistics(Database& db, const EntityDef& entity, const json& before, const json& after) {
+  if (entity.name == "users" && team_field(before) != team_field(after))
+    return move_team_sales(db, after.value("id", before.value("id", int64_t{0})), team_field(before), team_field(after));
   if (!counts_in_statistics(entity.name)) return ok_status();
   auto zone = company_time_zone(db);
   if (!zone.ok()) return zone.take_error();
+  std::vector<int64_t> owners;  // whose teams rank an order's sales
+  if (entity.name == "orders")
+    for (const json* record : {&before, &after})
+      if (record->is_object() && record->contains("owner_id") && (*record)["owner_id"].is_number_integer())
+        owners.push_back((*record)["owner_id"].get<int64_t>());
+  auto teams = teams_of(db, owners);
+  if (!teams.ok()) return teams.take_error();
   StatFacts change;
-  add_facts(change, entity.name, before, *zone, -1);
-  add_facts(change, entity.name, after, *zone, +1);
+  add_facts(change, entity.name, before, *zone, -1, team_in(*teams));
+  add_facts(change, entity.name, after, *zone, +1, team_in(*teams));
   std::optional<ChurnWindow> window;
   bool window_read = false;
   for (const auto& [key, counters] : change) {

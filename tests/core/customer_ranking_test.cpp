@@ -1,6 +1,6 @@
 // customer_ranking_test.cpp — the company's best customers read through the kept rankings by period
 // (core/stats/customer_ranking.h) must be exactly the ranking summed from the monthly rows, for any range
-// and page, however the reading is batched, ties included. The monthly rows here are made up (amounts from
+// and page, however the reading is batched, ties included; and so a team's read through the team's rankings. The monthly rows here are made up (amounts from
 // a short list, so ties are many); the periods' rankings are summed from them as the statistics keep them.
 // That the kept tables follow the orders is stats_test.cpp's; the endpoint over real orders is
 // stats_endpoints_test.cpp's.
@@ -40,10 +40,18 @@ void fill_random_sales(TestDb& t, int customers, std::mt19937& random) {
       REQUIRE((*insert)->run().ok());
     }
   }
-  for (const char* period : {"'all'", "substr(month, 1, 4)", "substr(month, 1, 5) || 'Q' || ((CAST(substr(month, 6, 2) AS INTEGER) + 2) / 3)", "month"})
+  // Owners 1 and 2 are in team 1, owner 3 in team 2; owner 0 stands for orders without an owner.
+  REQUIRE(t.db().exec("INSERT INTO users (id, rev, created_at, updated_at, username, display_name, role, team_id) VALUES"
+                      " (1, 1, 'x', 'x', 'u1', 'u1', 'sales', 1), (2, 1, 'x', 'x', 'u2', 'u2', 'sales', 1),"
+                      " (3, 1, 'x', 'x', 'u3', 'u3', 'sales', 2)").ok());
+  for (const char* period : {"'all'", "substr(month, 1, 4)", "substr(month, 1, 5) || 'Q' || ((CAST(substr(month, 6, 2) AS INTEGER) + 2) / 3)", "month"}) {
     REQUIRE(t.db().exec(std::string("INSERT INTO stat_sales_customer_period (period, customer_id, currency, orders, quantity, amount)"
                                      " SELECT ") + period + ", customer_id, currency, sum(orders), sum(quantity), sum(amount)"
                                      " FROM stat_sales_customer_month GROUP BY 1, 2, 3").ok());
+    REQUIRE(t.db().exec(std::string("INSERT INTO stat_sales_customer_team_period (team_id, period, customer_id, currency, orders, quantity,"
+                                     " amount) SELECT u.team_id, ") + period + ", customer_id, currency, sum(orders), sum(quantity), sum(amount)"
+                                     " FROM stat_sales_customer_month JOIN users AS u ON u.id = owner_id GROUP BY 1, 2, 3, 4").ok());
+  }
   REQUIRE(t.db().exec("COMMIT").ok());
 }
 
@@ -99,11 +107,20 @@ TEST_CASE("the company's ranking read through the periods' rankings equals the s
   TestDb t;
   std::mt19937 random(20261125);
   fill_random_sales(t, 400, random);
+  // Each source read through the kept rankings, and the same sales summed from the monthly rows.
   const StatSource company{"stat_sales_customer_month"};
   StatSource summed{"stat_sales_customer_month"};
   summed.also("1 = 1");  // narrows nothing, but is not "the whole company": always summed
   REQUIRE(company.whole_company());
   REQUIRE_FALSE(summed.whole_company());
+  std::vector<std::pair<StatSource, StatSource>> sources = {{company, summed}};
+  for (const int64_t team : {1, 2}) {
+    const StatSource ranked = owned_source("stat_sales_customer_month", Reach::all, Viewer::system(), std::nullopt, team);
+    REQUIRE(ranked.one_team == team);
+    StatSource team_summed{"stat_sales_customer_month"};
+    team_summed.also("s.owner_id IN (SELECT id FROM users WHERE team_id = ?)", {team});
+    sources.emplace_back(ranked, team_summed);
+  }
 
   std::vector<std::pair<std::string, std::string>> ranges = {{"2026-01", "2026-12"}, {"2026-06", "2026-06"}, {"2026-05", "2026-06"},
                                                              {"2026-06", "2026-07"}, {"2026-03", "2026-12"}, {"2025-12", "2026-11"},
@@ -114,21 +131,25 @@ TEST_CASE("the company's ranking read through the periods' rankings equals the s
     ranges.emplace_back(month_text(2023 + first / 12, first % 12 + 1), month_text(2023 + last / 12, last % 12 + 1));
   }
   size_t compared = 0;
-  for (const auto& range : ranges) {
-    const std::string from = range.first, to = range.second;
-    const auto whole = keys(rank_customers(t.db(), from, to, summed, 0, 10000));
-    compared += whole.size();
-    for (const size_t batch : {1, 3, 64}) {
-      for (const auto& page : std::vector<std::pair<size_t, size_t>>{
-               {0, 1}, {0, 21}, {5, 9}, {40, 101}, {whole.size() > 3 ? whole.size() - 3 : 0, 8}, {whole.size() + 2, 5}}) {
-        const size_t offset = page.first, count = page.second;
-        INFO(from << ".." << to << " batch " << batch << " offset " << offset << " count " << count);
-        std::vector<std::string> want;
-        for (size_t k = offset; k < std::min(whole.size(), offset + count); ++k) want.push_back(whole[k]);
-        CHECK(keys(rank_customers(t.db(), from, to, company, offset, count, batch)) == want);
-        CHECK(keys(rank_customers(t.db(), from, to, summed, offset, count)) == want);
+  for (const auto& source : sources) {
+    const StatSource& ranked = source.first;
+    const StatSource& summed_alike = source.second;
+    for (const auto& range : ranges) {
+      const std::string from = range.first, to = range.second;
+      const auto whole = keys(rank_customers(t.db(), from, to, summed_alike, 0, 10000));
+      compared += whole.size();
+      for (const size_t batch : {1, 3, 64}) {
+        for (const auto& page : std::vector<std::pair<size_t, size_t>>{
+                 {0, 1}, {0, 21}, {5, 9}, {40, 101}, {whole.size() > 3 ? whole.size() - 3 : 0, 8}, {whole.size() + 2, 5}}) {
+          const size_t offset = page.first, count = page.second;
+          INFO(ranked.where << ": " << from << ".." << to << " batch " << batch << " offset " << offset << " count " << count);
+          std::vector<std::string> want;
+          for (size_t k = offset; k < std::min(whole.size(), offset + count); ++k) want.push_back(whole[k]);
+          CHECK(keys(rank_customers(t.db(), from, to, ranked, offset, count, batch)) == want);
+          CHECK(keys(rank_customers(t.db(), from, to, summed_alike, offset, count)) == want);
+        }
       }
     }
   }
-  CHECK(compared > 5000);  // the rankings compared were not empty
+  CHECK(compared > 10000);  // the rankings compared were not empty
 }

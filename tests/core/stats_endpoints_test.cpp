@@ -813,13 +813,18 @@ TEST_CASE("sales by customer: largest first, whole months, paged, within the vie
           // Company-wide, each of these reads the kept rankings differently (customer_ranking.h): a month's
           // own, a quarter's for two of its months, two months', a quarter's and a year's.
           Params{{"from", "2025-02-01"}, {"to", "2025-02-28"}}, Params{{"from", "2025-05-01"}, {"to", "2025-06-30"}},
-          Params{{"from", "2025-06-01"}, {"to", "2025-07-31"}}, Params{{"from", "2024-12-01"}, {"to", "2025-11-30"}}}) {
+          Params{{"from", "2025-06-01"}, {"to", "2025-07-31"}}, Params{{"from", "2024-12-01"}, {"to", "2025-11-30"}},
+          // A team's (its own rankings for its manager or an administrator; nothing outside a manager's
+          // team), and a rep's.
+          Params{{"team_id", str(p.team_a)}}, Params{{"team_id", str(p.team_b)}, {"from", "2024-12-01"}, {"to", "2025-11-30"}},
+          Params{{"team_id", str(p.team_a)}, {"from", "2024-01-01"}, {"to", "2026-12-31"}},
+          Params{{"owner_id", str(p.rep_a1)}, {"group", "year"}}}) {
       const std::string group = asked.count("group") ? asked.find("group")->second : "month";
       // Neither from nor to: this calendar year; else as every range.
       const Range r = asked.count("from") || asked.count("to")
                           ? range_of(asked, group, kToday)
                           : Range{kToday.substr(0, 4) + "-01-01", kToday.substr(0, 4) + "-12-31"};
-      const auto want = expect_by_customer(w.t, scope_of(w.t, p[who]), group, r);
+      const auto want = expect_by_customer(w.t, scope_of(w.t, p[who], asked), group, r);
       listed += want.size();
       const int64_t n = static_cast<int64_t>(want.size());
       for (const auto& [limit, offset] :

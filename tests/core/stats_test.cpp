@@ -54,10 +54,12 @@ Result<json> sales(test::TestDb& t, const Viewer& viewer, std::multimap<std::str
 
 }  // namespace
 
-TEST_CASE("statistics stay equal to a count from scratch through random order changes, merges and deletions") {
+TEST_CASE("statistics stay equal to a count from scratch through random order changes, merges, deletions and team moves") {
   ZonesInstalled zones;
   test::TestDb t;
   std::vector<int64_t> reps = {add_user(t, "rep1", "sales"), add_user(t, "rep2", "sales"), add_user(t, "rep3", "sales")};
+  // Teams rank their reps' sales; reps move between them (and out of any) as the steps go.
+  const std::vector<json> teams = {t.create(teams_def(), {{"name", "华东"}})["id"], t.create(teams_def(), {{"name", "华南"}})["id"], nullptr};
   std::vector<int64_t> products;
   for (int i = 0; i < 4; ++i)
     products.push_back(t.create(products_def(), {{"sku", "P" + std::to_string(i)}, {"name", "产品" + std::to_string(i)},
@@ -108,10 +110,15 @@ TEST_CASE("statistics stay equal to a count from scratch through random order ch
       }
       auto updated = t.try_update(orders_def(), id, patch, (*current)["rev"].get<int64_t>());
       REQUIRE(updated.ok());
-    } else if (what < 97) {
+    } else if (what < 95) {
       const size_t at = std::uniform_int_distribution<size_t>(0, orders.size() - 1)(rng);
       REQUIRE(t.try_delete(orders_def(), orders[at]).ok());
       orders.erase(orders.begin() + static_cast<long>(at));
+    } else if (what < 97) {
+      const int64_t rep = pick(reps);
+      auto current = get_record(t.db(), users_def(), rep);
+      REQUIRE(current.ok());
+      REQUIRE(t.try_update(users_def(), rep, {{"team_id", pick(teams)}}, (*current)["rev"].get<int64_t>()).ok());
     } else if (live_customers.size() > 3) {
       // A merge moves the merged customer's orders to the kept one.
       const int64_t keep = live_customers[0];
@@ -127,6 +134,7 @@ TEST_CASE("statistics stay equal to a count from scratch through random order ch
   }
   require_exact(t);
   CHECK(t.count("SELECT count(*) FROM stat_sales_customer_month") > 0);
+  CHECK(t.count("SELECT count(*) FROM stat_sales_customer_team_period") > 0);  // some rep ended in a team
 
   // Every series against the independent count over the order rows.
   check_series(*sales(t, Viewer::system(), {{"group", "month"}, {"from", "2024-01-01"}, {"to", "2026-12-31"}}), count_orders(t, 7));

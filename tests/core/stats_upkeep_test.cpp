@@ -544,23 +544,26 @@ TEST_CASE("a version-4 database migrated to the latest counts the orders, custom
   CHECK(differences->empty());
 }
 
-TEST_CASE("a version-8 database migrated to the latest ranks every customer over all time, as counting does") {
+TEST_CASE("a version-8 database migrated to the latest ranks every customer over all time and per team, as counting does") {
   ZonesInstalled zones;
   TestDb t;
   const int64_t a = t.create(customers_def(), {{"name", "甲"}, {"type", "individual"}})["id"].get<int64_t>();
   const int64_t b = t.create(customers_def(), {{"name", "乙"}, {"type", "individual"}})["id"].get<int64_t>();
   const int64_t product = t.create(products_def(), {{"sku", "A"}, {"name", "甲"}, {"price", 1000}, {"stock", 100}})["id"].get<int64_t>();
-  auto order = [&](int64_t customer, const std::string& date, int64_t price, const std::string& currency) {
-    t.create(orders_def(), {{"customer_id", customer}, {"order_date", date}, {"currency", currency},
+  const int64_t team = t.create(teams_def(), {{"name", "华东"}})["id"].get<int64_t>();
+  const int64_t rep = add_user(t, "rep.li", "sales");
+  REQUIRE(t.db().run("UPDATE users SET team_id = ? WHERE id = ?", {team, rep}).ok());
+  auto order = [&](int64_t customer, const std::string& date, int64_t price, const std::string& currency, const json& owner) {
+    t.create(orders_def(), {{"customer_id", customer}, {"order_date", date}, {"currency", currency}, {"owner_id", owner},
                             {"items", json::array({json::object({{"product_id", product}, {"quantity", 2}, {"unit_price", price}})})}});
   };
-  order(a, "2024-12-31", 100, "CNY");
-  order(a, "2026-01-01", 250, "CNY");
-  order(a, "2026-03-05", 7, "USD");
-  order(b, "2025-06-30", 1000, "CNY");
-  // Version 8 kept no all-time rows; its tables were otherwise these.
-  REQUIRE(t.db().exec("DELETE FROM stat_sales_customer_period WHERE period = 'all'; PRAGMA user_version = 8").ok());
-  REQUIRE(!check_statistics(t.db())->empty());
+  order(a, "2024-12-31", 100, "CNY", rep);
+  order(a, "2026-01-01", 250, "CNY", nullptr);  // no owner: in no team's rankings
+  order(a, "2026-03-05", 7, "USD", rep);
+  order(b, "2025-06-30", 1000, "CNY", rep);
+  // Version 8 kept no all-time rows and no teams' rankings; its tables were otherwise these.
+  REQUIRE(t.db().exec("DELETE FROM stat_sales_customer_period WHERE period = 'all'; DROP TABLE stat_sales_customer_team_period;"
+                      " PRAGMA user_version = 8").ok());
 
   auto latest = migrate(t.db());
   REQUIRE(latest.ok());
@@ -569,5 +572,12 @@ TEST_CASE("a version-8 database migrated to the latest ranks every customer over
                         " WHERE period = 'all' ORDER BY 1, 2") ==
         std::vector<std::string>{std::to_string(a) + "|'CNY'|2|4|700", std::to_string(a) + "|'USD'|1|2|14",
                                  std::to_string(b) + "|'CNY'|1|2|2000"});
+  CHECK(rows_of(t.db(), "SELECT team_id, period, customer_id, currency, amount FROM stat_sales_customer_team_period"
+                        " WHERE period IN ('all', '2024', '2026-Q1') ORDER BY 2, 3, 4") ==
+        std::vector<std::string>{std::to_string(team) + "|'2024'|" + std::to_string(a) + "|'CNY'|200",
+                                 std::to_string(team) + "|'2026-Q1'|" + std::to_string(a) + "|'USD'|14",
+                                 std::to_string(team) + "|'all'|" + std::to_string(a) + "|'CNY'|200",
+                                 std::to_string(team) + "|'all'|" + std::to_string(a) + "|'USD'|14",
+                                 std::to_string(team) + "|'all'|" + std::to_string(b) + "|'CNY'|2000"});
   require_exact(t);
 }

@@ -242,8 +242,10 @@ Result<std::string> company_date(Database& db, int64_t now_ms) {
 }
 
 Status update_statistics(Database& db, const EntityDef& entity, const json& before, const json& after) {
-  if (entity.name == "users" && team_field(before) != team_field(after))
-    return move_team_sales(db, after.value("id", before.value("id", int64_t{0})), team_field(before), team_field(after));
+  if (entity.name == "users" && team_field(before) != team_field(after)) {
+    const json& user = after.is_object() ? after : before;  // a user removed leaves their team too
+    return move_team_sales(db, user.value("id", int64_t{0}), team_field(before), team_field(after));
+  }
   if (!counts_in_statistics(entity.name)) return ok_status();
   auto zone = company_time_zone(db);
   if (!zone.ok()) return zone.take_error();

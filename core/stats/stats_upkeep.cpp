@@ -111,14 +111,9 @@ Result<std::map<int64_t, int64_t>> teams_of(Database& db, const std::vector<int6
 // Every owner's team, for counting everything.
 Result<std::map<int64_t, int64_t>> every_owners_team(Database& db) {
   std::map<int64_t, int64_t> out;
-  auto rows = db.prepare("SELECT id, team_id FROM users WHERE team_id IS NOT NULL");
-  if (!rows.ok()) return rows.take_error();
-  for (;;) {
-    auto row = (*rows)->step();
-    if (!row.ok()) return row.take_error();
-    if (!*row) return out;
-    out[(*rows)->column_int(0)] = (*rows)->column_int(1);
-  }
+  KEHU_TRY(for_each_row(db, "SELECT id, team_id FROM users WHERE team_id IS NOT NULL", {},
+                        [&out](Statement& row) { out[row.column_int(0)] = row.column_int(1); }));
+  return out;
 }
 
 TeamOf team_in(const std::map<int64_t, int64_t>& teams) {
@@ -254,6 +249,7 @@ Status update_statistics(Database& db, const EntityDef& entity, const json& befo
     for (const json* record : {&before, &after})
       if (record->is_object() && record->contains("owner_id") && (*record)["owner_id"].is_number_integer())
         owners.push_back((*record)["owner_id"].get<int64_t>());
+  if (owners.size() == 2 && owners[0] == owners[1]) owners.pop_back();  // the same owner: one lookup
   auto teams = teams_of(db, owners);
   if (!teams.ok()) return teams.take_error();
   StatFacts change;

@@ -114,6 +114,26 @@ std::vector<std::string> stat_periods(const std::string& group, const StatRange&
   return out;
 }
 
+std::optional<StatRange> previous_range(const std::string& group, const StatRange& range) {
+  if (!is_valid_date(range.from) || !is_valid_date(range.to) || range.from > range.to) return std::nullopt;
+  const int64_t first = day_of_date(range.from), last = day_of_date(range.to);
+  StatRange before;
+  if (group == "day") {
+    before = {date_of_day(first - (last - first + 1)), date_of_day(first - 1)};
+  } else {
+    const CivilDate a = civil_of_day(first);
+    const int64_t months = months_between(range.from, range.to) + 1;
+    const int64_t start = a.year * 12 + (a.month - 1) - months;  // the first month before, counted from year 0
+    if (start < 1000 * 12) return std::nullopt;
+    // Whole months, as the figures count them: from the first month's 1st to the last day before this
+    // range's first month.
+    before = {date_of_day(day_of_civil(start / 12, static_cast<unsigned>(start % 12 + 1), 1)),
+              date_of_day(day_of_civil(a.year, a.month, 1) - 1)};
+  }
+  if (before.from < "1000") return std::nullopt;
+  return before;
+}
+
 Reach stat_reach(const Viewer& viewer, StatDomain domain) {
   // A kiosk display sees company-wide figures; its routes keep it to its dashboards' endpoints.
   if (viewer.is_system() || viewer.role == "admin" || viewer.role == "kiosk") return Reach::all;

@@ -43,6 +43,11 @@ struct StatRange {
 Result<StatRange> stat_range(const StatParamMap& params, const std::string& group, const std::string& today);
 // Every period label ("YYYY-MM-DD", "YYYY-MM" or "YYYY") of `group` from range.from to range.to.
 std::vector<std::string> stat_periods(const std::string& group, const StatRange& range);
+// The range a range's figures are compared with ("▲ 12 % against the previous period"): as many periods
+// just before it. A daily range steps back by its days; a monthly or yearly one by its months, since
+// those figures count whole months (2025-12-01..2026-11-25 by month compares with 2024-12-01..2025-11-30).
+// nullopt when `range` is not two dates in order or the previous one would start before year 1000.
+std::optional<StatRange> previous_range(const std::string& group, const StatRange& range);
 
 // Which statistics a role has (SPEC §3 "stats" column): sales-side figures (sales, funnel, forecast,
 // customers, churn) reach all / team / own for admin / manager / sales; contracts also reach all for the

@@ -1,6 +1,8 @@
-// statistics — 统计分析 in the real client: the sales figures the server counted, a bar clicked down to
-// the orders behind it, a bad date range named before anything is asked, and the churn warning list with
-// its reason and "log an activity" in one click (screenshots stats-sales.png, stats-churn.png).
+// statistics — 统计分析 in the real client: the sales figures the server counted, their change against the
+// range before, a bar clicked down to the orders behind it, a funnel stage and a forecast month clicked
+// down to their opportunities and a level's slice to its customers, a bad date range named before anything
+// is asked, and the churn warning list with its reason and "log an activity" in one click (screenshots
+// stats-sales.png, stats-range.png, stats-pipeline.png, stats-churn.png).
 import assert from 'node:assert/strict';
 
 import {
@@ -10,26 +12,36 @@ import {
 // The company's days are Asia/Shanghai (the default time zone); the test's dates are taken there too.
 const shanghaiDay = (ms) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 10);
 
-e2e('statistics: sales by month with drill-down to orders, date checks, churn with one-click actions', { timeout: 150000 },
+e2e('statistics: sales by month with drill-down to orders, change against the range before, drill-down from the other charts, date checks, churn with one-click actions', { timeout: 180000 },
   async ({ api, baseUrl, page }) => {
     const today = shanghaiDay(Date.now());
     const longAgo = shanghaiDay(Date.now() - 120 * 86400e3);
-    const [kept, slipping] = await api.seedCustomers([{ name: '成都锦江商贸有限公司' }, { name: '重庆渝中机电有限公司' }]);
+    const fortnightAgo = shanghaiDay(Date.now() - 15 * 86400e3);
+    const [kept, slipping] = await api.seedCustomers([{ name: '成都锦江商贸有限公司', level: 'A' }, { name: '重庆渝中机电有限公司', level: 'B' }]);
     const product = await api.request('POST', '/products', { sku: 'S-1', name: '服务器', price: 1250000, stock: 100 });
     const recent = await api.request('POST', '/orders', { customer_id: kept.id, order_date: today, items: [{ product_id: product.id, quantity: 2 }] });
+    await api.request('POST', '/orders', { customer_id: kept.id, order_date: fortnightAgo, items: [{ product_id: product.id, quantity: 1 }] });
     await api.request('POST', '/orders', { customer_id: slipping.id, order_date: longAgo, items: [{ product_id: product.id, quantity: 1 }] });
+    const month = today.slice(0, 7);
+    const deal = await api.request('POST', '/opportunities', {
+      customer_id: kept.id, title: '机房扩容', stage: 'proposal', amount: 8000000, probability: 50, expected_close_date: `${month}-28`,
+    });
 
     await openClient(page, baseUrl);
     await login(page, ADMIN_USER, ADMIN_PASSWORD);
     await waitForSnapshot(page, (s) => s.screen === 'dashboard' && s, { what: 'the dashboard', timeout: 60000 });
     await click(page, 'nav.stats');
-    const month = today.slice(0, 7);
     const sales = await waitForSnapshot(page, (s) => s.screen === 'stats' && findItem(s, `stats.sales.chart.${month}.0`) && s,
       { what: 'the monthly sales chart', timeout: 20000 });
-    // The last 12 months hold both orders; this month's bar only today's.
-    assert.equal(findItem(sales, 'stats.sales.amount').label, '销售额: ¥37,500.00');
-    assert.equal(findItem(sales, 'stats.sales.orders').label, '订单数: 2');
-    assert.equal(findItem(sales, `stats.sales.chart.${month}.0`).label, `${month}: ¥25,000.00`);
+    // The last 12 months hold all three orders; this month's bar only today's (and the fortnight's when
+    // it fell in this month too). The 12 months before sold nothing: no change is claimed against zero.
+    assert.equal(findItem(sales, 'stats.sales.amount').label, '销售额: ¥50,000.00');
+    assert.equal(findItem(sales, 'stats.sales.orders').label, '订单数: 3');
+    const thisMonth = fortnightAgo.startsWith(month) ? '¥37,500.00' : '¥25,000.00';
+    assert.equal(findItem(sales, `stats.sales.chart.${month}.0`).label, `${month}: ${thisMonth}`);
+    const settled = await waitForSnapshot(page, (s) => /对比/.test(findItem(s, 'stats.sales.range')?.label ?? '') && s,
+      { what: 'the range before read', timeout: 10000 });
+    assert.ok(!findItem(settled, 'stats.sales.amount.change'), 'no change against a range that sold nothing');
 
     // A bar clicked lists the confirmed orders behind it; one opens its order.
     await click(page, `stats.sales.chart.${month}.0`);
@@ -38,11 +50,49 @@ e2e('statistics: sales by month with drill-down to orders, date checks, churn wi
     await click(page, `stats.drill.${recent.id}`);
     await waitForSnapshot(page, (s) => s.screen === 'orders.detail' && s, { what: 'the order opened', timeout: 10000 });
 
-    // By day, and a date that does not exist: named, and the query button stays off.
+    // By day over the last ten days against the ten before: today's two servers against the fortnight's one.
     await click(page, 'nav.stats');
     await click(page, 'stats.group.day');
     await waitForSnapshot(page, (s) => findItem(s, `stats.sales.chart.${today}.0`) && s, { what: 'the daily chart', timeout: 10000 });
-    await typeInto(page, 'stats.from', '2026-02-30');
+    const tenDaysAgo = shanghaiDay(Date.now() - 9 * 86400e3);
+    await typeInto(page, 'stats.from', tenDaysAgo);
+    await typeInto(page, 'stats.to', today);
+    await click(page, 'stats.apply');
+    const ranged = await waitForSnapshot(page, (s) => findItem(s, 'stats.sales.amount.change') && s, { what: 'the change against the ten days before', timeout: 10000 });
+    assert.equal(findItem(ranged, 'stats.sales.amount').label, '销售额: ¥25,000.00');
+    assert.equal(findItem(ranged, 'stats.sales.amount.change').label, '▲ 100%');
+    assert.equal(findItem(ranged, 'stats.sales.quantity.change').label, '▲ 100%');
+    assert.equal(findItem(ranged, 'stats.sales.orders.change').label, '▲ 0%');
+    const before = shanghaiDay(Date.now() - 19 * 86400e3);
+    assert.match(findItem(ranged, 'stats.sales.range').label, new RegExp(`对比 ${before} — ${shanghaiDay(Date.now() - 10 * 86400e3)}: ¥12,500.00`));
+    await screenshot(page, 'stats-range');
+
+    // A funnel stage lists the opportunities at that stage; a forecast month those expected then.
+    await click(page, 'stats.tab.pipeline');
+    await click(page, 'dash.pipeline.funnel.方案报价');
+    const staged = await waitForSnapshot(page, (s) => findItem(s, `stats.drill.${deal.id}`) && s, { what: 'the opportunities at the stage', timeout: 10000 });
+    assert.equal(findItem(staged, 'stats.drill.title').label, '阶段为「方案报价」的商机');
+    assert.equal(findItem(staged, `stats.drill.${deal.id}`).label, '机房扩容');
+    await click(page, `dash.pipeline.forecast.${month}.0`);
+    const expected = await waitForSnapshot(page, (s) => /预计成交/.test(findItem(s, 'stats.drill.title')?.label ?? '') && s,
+      { what: 'the opportunities expected this month', timeout: 10000 });
+    assert.equal(findItem(expected, 'stats.drill.title').label, `${month} 预计成交的进行中商机`);
+    assert.ok(findItem(expected, `stats.drill.${deal.id}`), 'the open opportunity expected this month is listed');
+    await screenshot(page, 'stats-pipeline');
+    await click(page, `stats.drill.${deal.id}`);
+    await waitForSnapshot(page, (s) => s.screen === 'opportunities.detail' && s, { what: 'the opportunity opened', timeout: 10000 });
+
+    // A level's slice lists that level's customers, not the others.
+    await click(page, 'nav.stats');
+    await click(page, 'stats.tab.customers');
+    await waitForSnapshot(page, (s) => findItem(s, 'dash.customers.level.A 重要客户') && s, { what: 'the customers by level', timeout: 10000 });
+    await click(page, 'dash.customers.level.A 重要客户');
+    const levelled = await waitForSnapshot(page, (s) => findItem(s, `stats.drill.${kept.id}`) && s, { what: 'the level A customers', timeout: 10000 });
+    assert.ok(!findItem(levelled, `stats.drill.${slipping.id}`), 'a level B customer is not in the level A list');
+
+    // A date that does not exist: named, and the query button stays off.
+    await click(page, 'stats.tab.sales');
+    await typeInto(page, 'stats.from', '2026-02-30', { replace: true });
     const refused = await waitForSnapshot(page, (s) => findItem(s, 'stats.range_error') && s, { what: 'the range error', timeout: 5000 });
     assert.match(findItem(refused, 'stats.range_error').label, /YYYY-MM-DD/);
     assert.equal(findItem(refused, 'stats.apply').disabled, true);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 
+#include "core/clock.h"
 #include "core/entity/entity_def.h"
 #include "core/settings/field_options.h"
 #include "web/ui/charts.h"
@@ -123,7 +124,34 @@ ValueFormat count_format() {
 // The period labels shortened for the axis: "2026-11-05" -> "11-05", "2026-11" stays.
 std::string short_period(const std::string& period) { return period.size() == 10 ? period.substr(5) : period; }
 
-void draw_sales(Ui& ui, const DashboardData& data, ImVec2 size) {
+// The first and last day of a period label ("2026-11-05", "2026-11", "2026").
+std::pair<std::string, std::string> period_days(const std::string& period) {
+  if (period.size() == 10) return {period, period};
+  if (period.size() == 4) return {period + "-01-01", period + "-12-31"};
+  const int64_t y = std::stoll(period.substr(0, 4)), m = std::stoll(period.substr(5, 2));
+  const int64_t next_month = m == 12 ? day_of_civil(y + 1, 1, 1) : day_of_civil(y, static_cast<unsigned>(m + 1), 1);
+  return {period + "-01", date_of_day(next_month - 1)};
+}
+
+// The records of `entity` whose `field` has `value` (an option of the settings), titled with its label.
+DashboardPick option_pick(const Ui& ui, const DashboardData& data, const EntityDef& entity, const char* field, const std::string& value,
+                          std::vector<std::string> columns) {
+  const FieldDef* f = entity.field(field);
+  const std::string name = f ? ui.tr(f->label) : field, shown = label_of(ui, data, entity, field, value);
+  return {&entity, {{field, value}}, std::move(columns),
+          ui.tr(name + "为「" + shown + "」的" + entity.label.zh, entity.label.en + " records with " + name + " " + shown), 0};
+}
+
+const std::vector<std::string> kOrderColumns = {"customer_id", "order_date", "total"};
+const std::vector<std::string> kOpportunityColumns = {"customer_id", "stage", "expected_close_date", "amount"};
+const std::vector<std::string> kContractColumns = {"customer_id", "status", "signed_date", "amount"};
+const std::vector<std::string> kCustomerColumns = {"level", "status", "owner_id"};
+const std::vector<std::string> kTicketColumns = {"customer_id", "status", "type", "satisfaction"};
+
+DashboardPick open_pick(const EntityDef& entity, int64_t id) { return {&entity, {}, {}, "", id}; }
+
+std::optional<DashboardPick> draw_sales(Ui& ui, const DashboardData& data, ImVec2 size) {
+  std::optional<DashboardPick> picked;
   const json* daily = data.answer(kDaily);
   const json* monthly = data.answer(kMonthly);
   const std::string currency = main_currency(monthly ? &(*monthly)["total"] : nullptr);
@@ -158,7 +186,7 @@ void draw_sales(Ui& ui, const DashboardData& data, ImVec2 size) {
     ImVec2 s = grid.panel("dash.sales.daily", ui.tr("近 30 天销售额", "Sales, last 30 days"));
     AxisChart chart{{}, {{ui.tr("销售额", "Sales"), {}}}, money_format(currency), short_money_format(ui, currency)};
     for (const json* d : days) chart.categories.push_back(short_period(d->value("period", ""))), chart.series[0].values.push_back(double(int_of(*d, "amount")));
-    bar_chart(ui, "dash.sales.daily", chart, false, s);
+    if (auto i = bar_chart(ui, "dash.sales.daily", chart, false, s)) picked = orders_in_period(ui, days.at(*i)->value("period", ""));
   }
   {
     ImVec2 s = grid.panel("dash.sales.teams", ui.tr("各部门销售额（近 12 个月）", "Sales by team, last 12 months"));
@@ -176,21 +204,28 @@ void draw_sales(Ui& ui, const DashboardData& data, ImVec2 size) {
     ImVec2 s = grid.panel("dash.sales.monthly", ui.tr("近 12 个月销售额与订单", "Sales by month, last 12 months"));
     AxisChart chart{{}, {{ui.tr("销售额", "Sales"), {}}}, money_format(currency), short_money_format(ui, currency)};
     for (const json* m : months) chart.categories.push_back(m->value("period", "")), chart.series[0].values.push_back(double(int_of(*m, "amount")));
-    line_chart(ui, "dash.sales.monthly", chart, s);
+    if (auto i = line_chart(ui, "dash.sales.monthly", chart, s)) picked = orders_in_period(ui, months.at(*i)->value("period", ""));
   }
   {
     ImVec2 s = grid.panel("dash.sales.customers", ui.tr("今年客户销售排行", "Top customers this year"));
     std::vector<std::string> names;
     std::vector<double> amounts;
+    std::vector<int64_t> ids;
     if (const json* top = data.answer(kTopCustomers))
       for (const auto& c : (*top)["customers"])
-        if (c.value("currency", "CNY") == currency) names.push_back(c.value("name", "")), amounts.push_back(double(int_of(c, "amount")));
-    funnel_chart(ui, "dash.sales.customers", names, amounts, money_format(currency), s);
+        if (c.value("currency", "CNY") == currency) {
+          names.push_back(c.value("name", ""));
+          amounts.push_back(double(int_of(c, "amount")));
+          ids.push_back(int_of(c, "customer_id"));
+        }
+    if (auto i = funnel_chart(ui, "dash.sales.customers", names, amounts, money_format(currency), s)) picked = open_pick(customers_def(), ids.at(*i));
   }
   grid.end();
+  return picked;
 }
 
-void draw_pipeline(Ui& ui, const DashboardData& data, ImVec2 size) {
+std::optional<DashboardPick> draw_pipeline(Ui& ui, const DashboardData& data, ImVec2 size) {
+  std::optional<DashboardPick> picked;
   const json* funnel = data.answer(kFunnel);
   const json* forecast = data.answer(kForecast);
   const std::string currency = main_currency(forecast ? &(*forecast)["total"] : nullptr);
@@ -226,30 +261,48 @@ void draw_pipeline(Ui& ui, const DashboardData& data, ImVec2 size) {
   grid.row(0.78f, {1, 1});
   {
     ImVec2 s = grid.panel("dash.pipeline.funnel", ui.tr("销售漏斗（近 12 个月新建商机）", "Funnel: opportunities created in the last 12 months"));
-    std::vector<std::string> stages;
+    std::vector<std::string> stages, values;
     std::vector<double> counts;
     if (funnel)
       for (const auto& st : (*funnel)["stages"]) {
-        stages.push_back(label_of(ui, data, opportunities_def(), "stage", st.value("stage", "")));
+        values.push_back(st.value("stage", ""));
+        stages.push_back(label_of(ui, data, opportunities_def(), "stage", values.back()));
         counts.push_back(double(int_of(st, "opportunities")));
       }
-    funnel_chart(ui, "dash.pipeline.funnel", stages, counts, count_format(), s);
+    if (auto i = funnel_chart(ui, "dash.pipeline.funnel", stages, counts, count_format(), s))
+      picked = option_pick(ui, data, opportunities_def(), "stage", values.at(*i), kOpportunityColumns);
   }
   {
     ImVec2 s = grid.panel("dash.pipeline.forecast", ui.tr("销售预测（按预计成交月份）", "Sales forecast by expected month"));
     AxisChart chart{{}, {{ui.tr("商机金额", "Amount"), {}}, {ui.tr("加权金额", "Weighted"), {}}}, money_format(currency),
                     short_money_format(ui, currency)};
+    std::vector<std::string> periods;  // "" for the opportunities without a date
     for (const json* m : in_currency(forecast ? &(*forecast)["months"] : nullptr, currency)) {
-      chart.categories.push_back((*m)["period"].is_string() ? (*m)["period"].get<std::string>() : ui.tr("未定", "No date"));
+      periods.push_back((*m)["period"].is_string() ? (*m)["period"].get<std::string>() : "");
+      chart.categories.push_back(periods.back().empty() ? ui.tr("未定", "No date") : periods.back());
       chart.series[0].values.push_back(double(int_of(*m, "amount")));
       chart.series[1].values.push_back(double(int_of(*m, "weighted")));
     }
-    bar_chart(ui, "dash.pipeline.forecast", chart, false, s);
+    if (auto i = bar_chart(ui, "dash.pipeline.forecast", chart, false, s); i && !periods.at(*i).empty()) {
+      // The open ones: every stage but won and lost, as the forecast counts them.
+      const json settings = data.settings.is_object() ? data.settings : json::object();
+      std::string open_stages;
+      for (const auto& o : field_options(settings, opportunities_def(), *opportunities_def().field("stage")))
+        if (o.value != "won" && o.value != "lost") open_stages += (open_stages.empty() ? "" : ",") + o.value;
+      const auto [first, last] = period_days(periods[*i]);
+      picked = DashboardPick{&opportunities_def(),
+                             {{"stage", open_stages}, {"expected_close_date_from", first}, {"expected_close_date_to", last}, {"sort", "expected_close_date"}},
+                             kOpportunityColumns,
+                             ui.tr(periods[*i] + " 预计成交的进行中商机", "Open opportunities expected to close in " + periods[*i]),
+                             0};
+    }
   }
   grid.end();
+  return picked;
 }
 
-void draw_contracts(Ui& ui, const DashboardData& data, ImVec2 size) {
+std::optional<DashboardPick> draw_contracts(Ui& ui, const DashboardData& data, ImVec2 size) {
+  std::optional<DashboardPick> picked;
   const json* contracts = data.answer(kContracts);
   const std::string currency = main_currency(contracts ? &(*contracts)["total"] : nullptr);
   const auto months = in_currency(contracts ? &(*contracts)["by_month"] : nullptr, currency);
@@ -276,38 +329,54 @@ void draw_contracts(Ui& ui, const DashboardData& data, ImVec2 size) {
   grid.row(0.78f, {2, 3});
   {
     ImVec2 s = grid.panel("dash.contracts.status", ui.tr("按状态（份数）", "By status (count)"));
-    std::vector<std::string> labels;
+    std::vector<std::string> labels, statuses;
     std::vector<double> values;
     for (const json* r : in_currency(contracts ? &(*contracts)["by_status"] : nullptr, currency)) {
-      labels.push_back(label_of(ui, data, contracts_def(), "status", r->value("status", "")));
+      statuses.push_back(r->value("status", ""));
+      labels.push_back(label_of(ui, data, contracts_def(), "status", statuses.back()));
       values.push_back(double(int_of(*r, "contracts")));
     }
-    donut_chart(ui, "dash.contracts.status", labels, values, count_format(), s);
+    if (auto i = donut_chart(ui, "dash.contracts.status", labels, values, count_format(), s))
+      picked = option_pick(ui, data, contracts_def(), "status", statuses.at(*i), kContractColumns);
   }
   {
     ImVec2 s = grid.panel("dash.contracts.monthly", ui.tr("每月签约金额", "Signed by month"));
     AxisChart chart{{}, {{ui.tr("签约金额", "Signed"), {}}}, money_format(currency), short_money_format(ui, currency)};
     for (const json* m : months) chart.categories.push_back(m->value("period", "")), chart.series[0].values.push_back(double(int_of(*m, "amount")));
-    bar_chart(ui, "dash.contracts.monthly", chart, false, s);
+    if (auto i = bar_chart(ui, "dash.contracts.monthly", chart, false, s)) {
+      // Signed ones, as the figures count them: signed, executing or completed, by signing date.
+      const std::string& period = chart.categories.at(*i);
+      const auto [first, last] = period_days(period);
+      picked = DashboardPick{&contracts_def(),
+                             {{"status", "signed,executing,completed"}, {"signed_date_from", first}, {"signed_date_to", last}, {"sort", "signed_date"}},
+                             kContractColumns, ui.tr(period + " 签订的合同", "Contracts signed in " + period), 0};
+    }
   }
   grid.end();
+  return picked;
 }
 
-// A donut of [{value|status|type, customers|tickets}] rows, labelled by `entity`'s `field` options.
-void split_donut(Ui& ui, const DashboardData& data, const std::string& id, const json* rows, const char* key, const char* count,
-                 const EntityDef& entity, const char* field, ImVec2 s) {
-  std::vector<std::string> labels;
+// A donut of [{value|status|type, customers|tickets}] rows, labelled by `entity`'s `field` options; a slice
+// clicked picks the records with its value (none for "not set", which no filter names).
+std::optional<DashboardPick> split_donut(Ui& ui, const DashboardData& data, const std::string& id, const json* rows, const char* key,
+                                         const char* count, const EntityDef& entity, const char* field,
+                                         const std::vector<std::string>& columns, ImVec2 s) {
+  std::vector<std::string> labels, options;
   std::vector<double> values;
   if (rows && rows->is_array())
     for (const auto& r : *rows) {
       const json& v = r.contains(key) ? r[key] : json();
-      labels.push_back(label_of(ui, data, entity, field, v.is_string() ? v.get<std::string>() : ""));
+      options.push_back(v.is_string() ? v.get<std::string>() : "");
+      labels.push_back(label_of(ui, data, entity, field, options.back()));
       values.push_back(double(int_of(r, count)));
     }
-  donut_chart(ui, id, labels, values, count_format(), s);
+  auto i = donut_chart(ui, id, labels, values, count_format(), s);
+  if (!i || options.at(*i).empty()) return std::nullopt;
+  return option_pick(ui, data, entity, field, options[*i], columns);
 }
 
-void draw_customers(Ui& ui, const DashboardData& data, ImVec2 size) {
+std::optional<DashboardPick> draw_customers(Ui& ui, const DashboardData& data, ImVec2 size) {
+  std::optional<DashboardPick> picked;
   const json* customers = data.answer(kCustomers);
   const json* per_month = customers ? &(*customers)["new_per_month"] : nullptr;
   Grid grid(ui, size);
@@ -336,20 +405,28 @@ void draw_customers(Ui& ui, const DashboardData& data, ImVec2 size) {
   grid.row(0.4f, {1, 1, 1});
   {
     ImVec2 s = grid.panel("dash.customers.level", ui.tr("按客户级别", "By level"));
-    split_donut(ui, data, "dash.customers.level", customers ? &(*customers)["by_level"] : nullptr, "value", "customers", customers_def(), "level", s);
+    if (auto pick = split_donut(ui, data, "dash.customers.level", customers ? &(*customers)["by_level"] : nullptr, "value", "customers", customers_def(),
+                                "level", kCustomerColumns, s))
+      picked = pick;
   }
   {
     ImVec2 s = grid.panel("dash.customers.source", ui.tr("按客户来源", "By source"));
-    split_donut(ui, data, "dash.customers.source", customers ? &(*customers)["by_source"] : nullptr, "value", "customers", customers_def(), "source", s);
+    if (auto pick = split_donut(ui, data, "dash.customers.source", customers ? &(*customers)["by_source"] : nullptr, "value", "customers", customers_def(),
+                                "source", kCustomerColumns, s))
+      picked = pick;
   }
   {
     ImVec2 s = grid.panel("dash.customers.status", ui.tr("按客户状态", "By status"));
-    split_donut(ui, data, "dash.customers.status", customers ? &(*customers)["by_status"] : nullptr, "value", "customers", customers_def(), "status", s);
+    if (auto pick = split_donut(ui, data, "dash.customers.status", customers ? &(*customers)["by_status"] : nullptr, "value", "customers", customers_def(),
+                                "status", kCustomerColumns, s))
+      picked = pick;
   }
   grid.end();
+  return picked;
 }
 
-void draw_service(Ui& ui, const DashboardData& data, ImVec2 size) {
+std::optional<DashboardPick> draw_service(Ui& ui, const DashboardData& data, ImVec2 size) {
+  std::optional<DashboardPick> picked;
   const json* tickets = data.answer(kTickets);
   Grid grid(ui, size);
   grid.row(0.22f, {1, 1, 1, 1});
@@ -389,11 +466,15 @@ void draw_service(Ui& ui, const DashboardData& data, ImVec2 size) {
   grid.row(0.78f, {1, 1, 1});
   {
     ImVec2 s = grid.panel("dash.service.status", ui.tr("按状态", "By status"));
-    split_donut(ui, data, "dash.service.status", tickets ? &(*tickets)["by_status"] : nullptr, "status", "tickets", tickets_def(), "status", s);
+    if (auto pick = split_donut(ui, data, "dash.service.status", tickets ? &(*tickets)["by_status"] : nullptr, "status", "tickets", tickets_def(), "status",
+                                kTicketColumns, s))
+      picked = pick;
   }
   {
     ImVec2 s = grid.panel("dash.service.type", ui.tr("按类型", "By type"));
-    split_donut(ui, data, "dash.service.type", tickets ? &(*tickets)["by_type"] : nullptr, "type", "tickets", tickets_def(), "type", s);
+    if (auto pick = split_donut(ui, data, "dash.service.type", tickets ? &(*tickets)["by_type"] : nullptr, "type", "tickets", tickets_def(), "type",
+                                kTicketColumns, s))
+      picked = pick;
   }
   {
     ImVec2 s = grid.panel("dash.service.ratings", ui.tr("满意度评分分布", "Satisfaction ratings"));
@@ -402,12 +483,17 @@ void draw_service(Ui& ui, const DashboardData& data, ImVec2 size) {
       const json& counts = (*tickets)["satisfaction"]["counts"];
       for (size_t i = 0; i < 5 && i < counts.size(); ++i) chart.series[0].values[i] = counts[i].is_number() ? counts[i].get<double>() : 0;
     }
-    bar_chart(ui, "dash.service.ratings", chart, false, s);
+    if (auto i = bar_chart(ui, "dash.service.ratings", chart, false, s)) {
+      const std::string& rating = chart.categories.at(*i);
+      picked = DashboardPick{&tickets_def(), {{"satisfaction", rating}}, kTicketColumns, ui.tr("满意度评分为 " + rating + " 的工单", "Tickets rated " + rating), 0};
+    }
   }
   grid.end();
+  return picked;
 }
 
-void draw_campaigns(Ui& ui, const DashboardData& data, ImVec2 size) {
+std::optional<DashboardPick> draw_campaigns(Ui& ui, const DashboardData& data, ImVec2 size) {
+  std::optional<DashboardPick> picked;
   const json* campaigns = data.answer(kCampaigns);
   Grid grid(ui, size);
   grid.row(0.2f, {1, 1});
@@ -429,15 +515,18 @@ void draw_campaigns(Ui& ui, const DashboardData& data, ImVec2 size) {
     static const Text kStatusLabels[] = {{"目标", "Targeted"}, {"已发送", "Sent"}, {"已打开", "Opened"}, {"已回复", "Responded"}, {"已转化", "Converted"}};
     AxisChart chart{{}, {}, count_format(), {}};
     for (const auto& label : kStatusLabels) chart.series.push_back({ui.tr(label), {}});
+    std::vector<int64_t> ids;
     if (campaigns)
       for (const auto& c : (*campaigns)["campaigns"]) {
         if (chart.categories.size() == 8) break;
         chart.categories.push_back(c.value("name", ""));
+        ids.push_back(int_of(c, "campaign_id"));
         for (size_t k = 0; k < 5; ++k) chart.series[k].values.push_back(double(int_of(c["members"], kStatuses[k])));
       }
-    bar_chart(ui, "dash.campaigns.members", chart, true, s);
+    if (auto i = bar_chart(ui, "dash.campaigns.members", chart, true, s)) picked = open_pick(campaigns_def(), ids.at(*i));
   }
   grid.end();
+  return picked;
 }
 
 }  // namespace
@@ -452,13 +541,23 @@ std::vector<std::string> dashboard_requests(const std::string& dashboard) {
   return {};
 }
 
-void draw_dashboard(Ui& ui, const std::string& dashboard, const DashboardData& data, ImVec2 size) {
-  if (dashboard == "sales") draw_sales(ui, data, size);
-  else if (dashboard == "pipeline") draw_pipeline(ui, data, size);
-  else if (dashboard == "contracts") draw_contracts(ui, data, size);
-  else if (dashboard == "customers") draw_customers(ui, data, size);
-  else if (dashboard == "service") draw_service(ui, data, size);
-  else if (dashboard == "campaigns") draw_campaigns(ui, data, size);
+DashboardPick orders_in_period(const Ui& ui, const std::string& period) {
+  const auto [first, last] = period_days(period);
+  return {&orders_def(),
+          {{"order_date_from", first}, {"order_date_to", last}, {"status", "confirmed"}, {"sort", "order_date"}},
+          kOrderColumns,
+          ui.tr(period + " 的已确认订单", "Confirmed orders of " + period),
+          0};
+}
+
+std::optional<DashboardPick> draw_dashboard(Ui& ui, const std::string& dashboard, const DashboardData& data, ImVec2 size) {
+  if (dashboard == "sales") return draw_sales(ui, data, size);
+  if (dashboard == "pipeline") return draw_pipeline(ui, data, size);
+  if (dashboard == "contracts") return draw_contracts(ui, data, size);
+  if (dashboard == "customers") return draw_customers(ui, data, size);
+  if (dashboard == "service") return draw_service(ui, data, size);
+  if (dashboard == "campaigns") return draw_campaigns(ui, data, size);
+  return std::nullopt;
 }
 
 }  // namespace kehu::client

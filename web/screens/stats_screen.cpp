@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/stats/dashboards.h"
+#include "core/stats/stat_query.h"
 #include "core/users/record_scope.h"
 #include "web/screens/record_text.h"
 #include "web/ui/charts.h"
@@ -52,22 +53,20 @@ bool is_date(const std::string& s) {
   return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
 }
 
-// The first and last day of a period label ("2026-11-05", "2026-11", "2026").
-std::pair<std::string, std::string> period_days(const std::string& period) {
-  if (period.size() == 10) return {period, period};
-  if (period.size() == 4) return {period + "-01-01", period + "-12-31"};
-  static const char* kLast[] = {"31", "28", "31", "30", "31", "30", "31", "31", "30", "31", "30", "31"};
-  const int y = std::stoi(period.substr(0, 4)), m = std::stoi(period.substr(5, 2));
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return {period + "-01", period + "-" + (m == 2 && leap ? std::string("29") : std::string(kLast[(m - 1) % 12]))};
-}
-
 int64_t int_of(const json& row, const char* key) {
   auto it = row.find(key);
   return it != row.end() && it->is_number() ? it->get<int64_t>() : 0;
 }
 
 }  // namespace
+
+StatsScreen::Totals StatsScreen::totals_in(const json* sales, const std::string& currency) {
+  Totals sum;
+  if (sales)
+    for (const auto& t : sales->value("total", json::array()))
+      if (t.value("currency", "CNY") == currency) sum.orders += int_of(t, "orders"), sum.quantity += int_of(t, "quantity"), sum.amount += int_of(t, "amount");
+  return sum;
+}
 
 std::vector<std::string> StatsScreen::areas(const std::string& role) {
   std::vector<std::string> out;
@@ -85,8 +84,21 @@ std::string StatsScreen::sales_path() const {
   return path;
 }
 
+std::string StatsScreen::previous_sales_path() const {
+  const json* sales = data_.answer(sales_path());
+  if (!sales) return "";
+  const auto before = previous_range(group_, {sales->value("from", ""), sales->value("to", "")});
+  if (!before) return "";
+  return "/api/v1/stats/sales?group=" + group_ + "&from=" + before->from + "&to=" + before->to;
+}
+
 std::vector<std::string> StatsScreen::paths_of(const std::string& area) const {
-  if (area == "sales") return {sales_path()};
+  if (area == "sales") {
+    // The range's figures, then, once their range is known, those of the range before it.
+    std::string before = previous_sales_path();
+    if (before.empty()) return {sales_path()};
+    return {sales_path(), before};
+  }
   if (area == "churn") return {kChurn};
   return dashboard_requests(area);
 }
@@ -122,7 +134,7 @@ std::optional<StatsIntent> StatsScreen::draw(Ui& ui, LocalCache& cache, const st
     ui.same_line_if_fits(ImGui::CalcTextSize(label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2);
     if (ui.button(std::string("stats.tab.") + a.id, label) && !current) {
       area_ = a.id;
-      drill_period_.clear();
+      drill_.reset();
     }
     if (current) ImGui::PopStyleColor();
   }
@@ -137,22 +149,40 @@ std::optional<StatsIntent> StatsScreen::draw(Ui& ui, LocalCache& cache, const st
   }
   if (!error_.empty()) ui.text_colored("stats.error", error_, kRed);
   ImGui::Separator();
-  if (area_ == "sales") {
-    draw_sales(ui, cache);
-    return draw_drill(ui, cache);
-  }
   if (area_ == "churn") return draw_churn(ui, role_may_assign(role));
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  draw_dashboard(ui, area_, data_, ImVec2(avail.x, std::max(avail.y, ui.px(520))));
-  return std::nullopt;
+  std::optional<DashboardPick> picked;
+  if (area_ == "sales") {
+    picked = draw_sales(ui);
+  } else {
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    picked = draw_dashboard(ui, area_, data_, ImVec2(avail.x, std::max(avail.y * (drill_ ? 0.6f : 1.0f), ui.px(520))));
+  }
+  if (picked && picked->open_id > 0) return StatsIntent{StatsIntent::open, picked->entity, picked->open_id};
+  if (picked) show_drill(cache, std::move(*picked));
+  return draw_drill(ui, cache);
 }
 
-void StatsScreen::draw_sales(Ui& ui, LocalCache& cache) {
+void StatsScreen::show_drill(LocalCache& cache, DashboardPick pick) {
+  drill_ = std::move(pick);
+  drill_rows_.clear();
+  drill_scroll_ = true;
+  // The records the user's cache holds (their own, the team's or all, as synced), the first kMaxDrillRows.
+  auto ids = cache.find_ids(*drill_->entity, drill_->filters, kMaxDrillRows + 1);
+  if (!ids.ok()) return;
+  drill_more_ = ids->size() > kMaxDrillRows;
+  if (drill_more_) ids->resize(kMaxDrillRows);
+  auto rows = cache.records(*drill_->entity, *ids);
+  if (!rows.ok()) return;
+  for (int64_t id : *ids)
+    if (auto it = rows->find(id); it != rows->end()) drill_rows_.push_back(it->second);
+}
+
+std::optional<DashboardPick> StatsScreen::draw_sales(Ui& ui) {
   // The period and range pickers.
   for (const auto& [g, label] : {std::pair<const char*, Text>{"day", {"按日", "By day"}}, {"month", {"按月", "By month"}}, {"year", {"按年", "By year"}}}) {
     if (ui.radio(std::string("stats.group.") + g, ui.tr(label), group_ == g) && group_ != g) {
       group_ = g;
-      drill_period_.clear();
+      drill_.reset();
     }
     ImGui::SameLine();
   }
@@ -167,7 +197,7 @@ void StatsScreen::draw_sales(Ui& ui, LocalCache& cache) {
   ImGui::BeginDisabled(!range_error.empty());
   if (ui.button("stats.apply", ui.tr("查询", "Show"))) {
     applied_from_ = from_, applied_to_ = to_;
-    drill_period_.clear();
+    drill_.reset();
   }
   ImGui::EndDisabled();
   if (!range_error.empty()) ui.text_colored("stats.range_error", range_error, kRed);
@@ -175,23 +205,32 @@ void StatsScreen::draw_sales(Ui& ui, LocalCache& cache) {
   const json* sales = data_.answer(sales_path());
   if (!sales) {
     ui.text("stats.loading", asked_.empty() ? ui.tr("离线时无法读取统计", "Statistics need the server") : ui.tr("正在读取…", "Loading…"));
-    return;
+    return std::nullopt;
   }
-  // The main currency's totals, then its bars.
+  // The main currency's totals against the range before, then its bars.
   std::string currency = "CNY";
   int64_t most = -1;
   for (const auto& t : (*sales)["total"])
     if (int_of(t, "amount") > most) most = int_of(t, "amount"), currency = t.value("currency", "CNY");
-  int64_t orders = 0, quantity = 0, amount = 0;
-  for (const auto& t : (*sales)["total"])
-    if (t.value("currency", "CNY") == currency) orders += int_of(t, "orders"), quantity += int_of(t, "quantity"), amount += int_of(t, "amount");
+  const Totals now = totals_in(sales, currency);
+  const std::string before_path = previous_sales_path();
+  const json* before_answer = before_path.empty() ? nullptr : data_.answer(before_path);
+  const std::optional<Totals> before = before_answer ? std::optional<Totals>(totals_in(before_answer, currency)) : std::nullopt;
+  const auto change_of = [&before](int64_t Totals::*figure, int64_t value) -> std::optional<double> {
+    if (!before || (*before).*figure == 0) return std::nullopt;
+    return static_cast<double>(value - (*before).*figure) / static_cast<double>((*before).*figure);
+  };
   const float w = (ImGui::GetContentRegionAvail().x - ui.px(24)) / 3, h = ui.px(72);
-  kpi_tile(ui, "stats.sales.orders", ui.tr("订单数", "Orders"), count_text(orders), std::nullopt, ImVec2(w, h));
+  kpi_tile(ui, "stats.sales.orders", ui.tr("订单数", "Orders"), count_text(now.orders), change_of(&Totals::orders, now.orders), ImVec2(w, h));
   ImGui::SameLine(0, ui.px(12));
-  kpi_tile(ui, "stats.sales.quantity", ui.tr("数量", "Quantity"), count_text(quantity), std::nullopt, ImVec2(w, h));
+  kpi_tile(ui, "stats.sales.quantity", ui.tr("数量", "Quantity"), count_text(now.quantity), change_of(&Totals::quantity, now.quantity), ImVec2(w, h));
   ImGui::SameLine(0, ui.px(12));
-  kpi_tile(ui, "stats.sales.amount", ui.tr("销售额", "Sales amount"), amount_text(amount, currency), std::nullopt, ImVec2(w, h));
-  const std::string range = sales->value("from", "") + " — " + sales->value("to", "");
+  kpi_tile(ui, "stats.sales.amount", ui.tr("销售额", "Sales amount"), amount_text(now.amount, currency), change_of(&Totals::amount, now.amount),
+           ImVec2(w, h));
+  std::string range = sales->value("from", "") + " — " + sales->value("to", "");
+  if (before_answer)
+    range += ui.tr("，对比 ", ", against ") + before_answer->value("from", "") + " — " + before_answer->value("to", "") + ": " +
+             amount_text(before->amount, currency);
   ui.text("stats.sales.range", range + ui.tr("（点击柱子查看其中的订单）", " (click a bar for its orders)"));
   AxisChart chart{{}, {{ui.tr("销售额", "Sales"), {}}}, [currency](double v) { return amount_text(std::llround(v), currency); },
                   [&ui, currency](double v) { return short_amount_text(ui, v, currency); }};
@@ -202,51 +241,55 @@ void StatsScreen::draw_sales(Ui& ui, LocalCache& cache) {
       chart.categories.push_back(row.value("period", ""));
       chart.series[0].values.push_back(double(int_of(row, "amount")));
     }
-  const float chart_h = std::max(ui.px(220), ImGui::GetContentRegionAvail().y * (drill_period_.empty() ? 0.95f : 0.55f));
-  if (auto picked = bar_chart(ui, "stats.sales.chart", chart, false, ImVec2(ImGui::GetContentRegionAvail().x, chart_h))) {
-    drill_period_ = periods.at(*picked);
-    drill_orders_.clear();
-    // The confirmed orders of that period the user's cache holds (their own, team's or all, as synced).
-    const auto [first, last] = period_days(drill_period_);
-    auto ids = cache.find_ids(orders_def(), {{"order_date_from", first}, {"order_date_to", last}, {"status", "confirmed"}, {"sort", "order_date"}});
-    if (ids.ok()) {
-      if (ids->size() > 200) ids->resize(200);
-      auto rows = cache.records(orders_def(), *ids);
-      if (rows.ok())
-        for (int64_t id : *ids)
-          if (auto it = rows->find(id); it != rows->end()) drill_orders_.push_back(it->second);
-    }
-  }
+  const float chart_h = std::max(ui.px(220), ImGui::GetContentRegionAvail().y * (drill_ ? 0.55f : 0.95f));
+  if (auto picked = bar_chart(ui, "stats.sales.chart", chart, false, ImVec2(ImGui::GetContentRegionAvail().x, chart_h)))
+    return orders_in_period(ui, periods.at(*picked));
+  return std::nullopt;
 }
 
 std::optional<StatsIntent> StatsScreen::draw_drill(Ui& ui, LocalCache& cache) {
-  if (drill_period_.empty() || area_ != "sales") return std::nullopt;
-  ui.text("stats.drill.title", drill_period_ + ui.tr(" 的订单", ": orders"));
-  if (drill_orders_.empty()) {
-    ui.text("stats.drill.none", ui.tr("本地没有这段时间的已确认订单", "No confirmed orders of that period on this device"));
+  if (!drill_) return std::nullopt;
+  const EntityDef& entity = *drill_->entity;
+  ImGui::Separator();
+  if (drill_scroll_) ImGui::SetScrollHereY(0.0f);  // the list just asked for comes into view
+  drill_scroll_ = false;
+  ui.text("stats.drill.title", drill_->title + (drill_more_ ? ui.tr("（前 " + std::to_string(kMaxDrillRows) + " 条）",
+                                                                    " (the first " + std::to_string(kMaxDrillRows) + ")")
+                                                             : ""));
+  if (drill_rows_.empty()) {
+    ui.text("stats.drill.none", ui.tr("这台设备上没有这样的记录", "No such records on this device"));
     return std::nullopt;
   }
   std::optional<StatsIntent> intent;
-  if (ImGui::BeginTable("##drill", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
-    ui.table_headers({{{"订单编号", "Order"}, 1}, {{"客户", "Customer"}, 2}, {{"日期", "Date"}, 1}, {{"合计", "Total"}, 1}});
-    for (const auto& o : drill_orders_) {
-      const int64_t id = o.value("id", int64_t{0});
+  const int columns = static_cast<int>(drill_->columns.size()) + 1;
+  if (ImGui::BeginTable("##drill", columns, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+    std::vector<Ui::Column> headers = {{entity.label, 2}};
+    for (const auto& name : drill_->columns) {
+      const FieldDef* f = entity.field(name);
+      headers.push_back({f ? f->label : Text{name, name}, 1});
+    }
+    ui.table_headers(headers);
+    for (const auto& record : drill_rows_) {
+      const int64_t id = record.value("id", int64_t{0});
+      const std::string sid = std::to_string(id);
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      const std::string code = o.value("code", "#" + std::to_string(id));
-      ui.note(code);
-      if (ImGui::Selectable((code + "##drill" + std::to_string(id)).c_str(), false, ImGuiSelectableFlags_SpanAllColumns))
-        intent = StatsIntent{StatsIntent::open, &orders_def(), id};
-      ui.record("stats.drill." + std::to_string(id), code, "row");
-      ImGui::TableNextColumn();
-      ui.note(field_text(ui, cache, orders_def(), "customer_id", o));
-      ImGui::TextUnformatted(field_text(ui, cache, orders_def(), "customer_id", o).c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(o.value("order_date", "").c_str());
-      ImGui::TableNextColumn();
-      const std::string total = amount_text(o.value("total", int64_t{0}), o.value("currency", "CNY"));
-      ui.note(total);
-      ImGui::TextUnformatted(total.c_str());
+      const std::string name = record_title(entity, record);
+      ui.note(name);
+      if (ImGui::Selectable((name + "##drill" + sid).c_str(), false, ImGuiSelectableFlags_SpanAllColumns))
+        intent = StatsIntent{StatsIntent::open, &entity, id};
+      ui.record("stats.drill." + sid, name, "row");
+      for (const auto& field : drill_->columns) {
+        ImGui::TableNextColumn();
+        // Money with its currency ("¥25,000.00"), as the figures above show it.
+        const FieldDef* f = entity.field(field);
+        const json& value = record.contains(field) ? record[field] : json();
+        const std::string text = f && f->format == TextFormat::money && value.is_number_integer()
+                                     ? amount_text(value.get<int64_t>(), record.value("currency", "CNY"))
+                                     : field_text(ui, cache, entity, field, record);
+        ui.note(text);
+        ImGui::TextUnformatted(text.c_str());
+      }
     }
     ImGui::EndTable();
   }

@@ -1,12 +1,15 @@
 // stats_screen.h — 统计分析 for staff: a tab per area the user's role has statistics for (SPEC §3 "stats"),
 // read from the server's /stats endpoints (the aggregates are the server's; a cache holds only the user's
-// rows). Sales: day/month/year, a date range, totals, a bar per period; clicking a bar lists the confirmed
-// orders behind it from the cache, each opening its order. The other areas draw the dashboards the kiosk
-// shows (stat_dashboards.h). 流失预警 lists the customers at risk with the reason, and "log an activity"
-// or "assign" in one click.
+// rows). Sales: day/month/year, a date range, totals with their change against the range before
+// (previous_range), a bar per period. The other areas draw the dashboards the kiosk shows
+// (stat_dashboards.h). Clicking a bar, a point, a stage or a slice lists the records behind it from the
+// cache (a sales bar: its confirmed orders), each opening its record; a top customer or a campaign opens
+// at once. 流失预警 lists the customers at risk with the reason, and "log an activity" or "assign" in
+// one click.
 //
 // Test ids: stats.tab.{area}, stats.group.{day|month|year}, stats.from, stats.to, stats.apply,
-// stats.sales.{orders|quantity|amount}, stats.sales.chart (and its marks), stats.drill.{order id},
+// stats.sales.{orders|quantity|amount} (and .change), stats.sales.range, stats.sales.chart (and its
+// marks), the dashboards' ids (stat_dashboards.h), stats.drill.title, stats.drill.{record id},
 // stats.drill.none, stats.churn.{customer id}, stats.churn.{id}.activity, stats.churn.{id}.assign,
 // stats.churn.none, stats.error.
 #pragma once
@@ -48,11 +51,24 @@ class StatsScreen {
   void reset();
 
  private:
-  void draw_sales(Ui& ui, LocalCache& cache);
+  // The totals of one currency in a /stats/sales answer.
+  struct Totals {
+    int64_t orders = 0, quantity = 0, amount = 0;
+  };
+  static Totals totals_in(const nlohmann::json* sales, const std::string& currency);
+  // The sales explorer: pickers, tiles against the range before, the bars; returns the bar clicked.
+  std::optional<DashboardPick> draw_sales(Ui& ui);
+  // Lists the records a click picked, from the cache, below the chart.
+  void show_drill(LocalCache& cache, DashboardPick pick);
   std::optional<StatsIntent> draw_drill(Ui& ui, LocalCache& cache);
   std::optional<StatsIntent> draw_churn(Ui& ui, bool may_assign);
   std::vector<std::string> paths_of(const std::string& area) const;
   std::string sales_path() const;
+  // The same figures for the range before the one shown (previous_range), once that one's answer is
+  // here; "" until then.
+  std::string previous_sales_path() const;
+
+  static constexpr size_t kMaxDrillRows = 200;
 
   std::string area_;
   std::string group_ = "month";
@@ -63,8 +79,10 @@ class StatsScreen {
   std::vector<std::string> wanted_;
   bool stale_ = true;
   std::string error_;
-  std::string drill_period_;         // the bar clicked: its orders listed
-  std::vector<nlohmann::json> drill_orders_;
+  std::optional<DashboardPick> drill_;  // the mark clicked: its records listed
+  std::vector<nlohmann::json> drill_rows_;
+  bool drill_more_ = false;              // more than kMaxDrillRows matched
+  bool drill_scroll_ = false;            // bring the list into view on the next frame
 };
 
 }  // namespace kehu::client

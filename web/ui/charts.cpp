@@ -226,9 +226,11 @@ std::optional<size_t> bar_chart(Ui& ui, const std::string& id, const AxisChart& 
   return picked;
 }
 
-void line_chart(Ui& ui, const std::string& id, const AxisChart& chart, ImVec2 size) {
+std::optional<size_t> line_chart(Ui& ui, const std::string& id, const AxisChart& chart, ImVec2 size) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const bool hovered = begin_chart(ui, id, size);
+  bool clicked = false;
+  const bool hovered = begin_chart(ui, id, size, &clicked);
+  std::optional<size_t> picked;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   double lo, hi;
   value_range(chart, false, lo, hi);
@@ -246,21 +248,26 @@ void line_chart(Ui& ui, const std::string& id, const AxisChart& chart, ImVec2 si
       const std::string label = mark_label(chart.categories[c], series_name(chart, s), format_value(chart.format, values[c]));
       record_mark(ui, id + "." + chart.categories[c] + "." + std::to_string(s), label, ImVec2(points[c].x - dot, points[c].y - dot),
                   ImVec2(points[c].x + dot, points[c].y + dot));
-      if (hovered && std::fabs(mouse.x - points[c].x) < f.slot / 2) tip += (tip.empty() ? "" : "\n") + label;
+      const bool near = std::fabs(mouse.x - points[c].x) < f.slot / 2;
+      if (hovered && near) tip += (tip.empty() ? "" : "\n") + label;
+      if (clicked && near) picked = c;
     }
   }
   if (!tip.empty()) {
     ui.note(tip);
     ImGui::SetTooltip("%s", tip.c_str());
   }
+  return picked;
 }
 
-void funnel_chart(Ui& ui, const std::string& id, const std::vector<std::string>& stages, const std::vector<double>& values,
-                  const ValueFormat& format, ImVec2 size) {
+std::optional<size_t> funnel_chart(Ui& ui, const std::string& id, const std::vector<std::string>& stages,
+                                   const std::vector<double>& values, const ValueFormat& format, ImVec2 size) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const bool hovered = begin_chart(ui, id, size);
+  bool clicked = false;
+  const bool hovered = begin_chart(ui, id, size, &clicked);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  if (stages.empty()) return;
+  std::optional<size_t> picked;
+  if (stages.empty()) return picked;
   const float pad = ui.px(6), line = ImGui::GetTextLineHeight();
   float label_w = 0;
   for (const auto& s : stages) label_w = std::max(label_w, text_size(s).x);
@@ -288,13 +295,17 @@ void funnel_chart(Ui& ui, const std::string& id, const std::vector<std::string>&
       ui.note(mark);
       ImGui::SetTooltip("%s", mark.c_str());
     }
+    if (clicked && mouse.y >= y0 && mouse.y < y1) picked = i;
   }
+  return picked;
 }
 
-void donut_chart(Ui& ui, const std::string& id, const std::vector<std::string>& labels, const std::vector<double>& values,
-                 const ValueFormat& format, ImVec2 size) {
+std::optional<size_t> donut_chart(Ui& ui, const std::string& id, const std::vector<std::string>& labels,
+                                  const std::vector<double>& values, const ValueFormat& format, ImVec2 size) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const bool hovered = begin_chart(ui, id, size);
+  bool clicked = false;
+  const bool hovered = begin_chart(ui, id, size, &clicked);
+  std::optional<size_t> picked;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float pad = ui.px(6), line = ImGui::GetTextLineHeight();
   double total = 0;
@@ -332,16 +343,19 @@ void donut_chart(Ui& ui, const std::string& id, const std::vector<std::string>& 
                       series_color(i), 2);
     draw_text(ui, dl, ImVec2(legend_x + sw + pad, legend_y), text_color(), label);
     record_mark(ui, id + "." + labels[i], label, ImVec2(legend_x, legend_y), ImVec2(legend_x + sw + pad + text_size(label).x, legend_y + line));
-    if (hovered && ((mr >= inner && mr <= outer && ma >= a && ma < a + sweep) ||
-                    (mouse.y >= legend_y && mouse.y < legend_y + line && mouse.x >= legend_x))) {
+    const bool pointed = (mr >= inner && mr <= outer && ma >= a && ma < a + sweep) ||
+                         (mouse.y >= legend_y && mouse.y < legend_y + line && mouse.x >= legend_x);
+    if (hovered && pointed) {
       ui.note(label);
       ImGui::SetTooltip("%s", label.c_str());
     }
+    if (clicked && pointed) picked = i;
     legend_y += line + pad / 2;
     a += sweep;
   }
   const std::string sum = format_value(format, total);
   draw_text(ui, dl, ImVec2(c.x - text_size(sum).x / 2, c.y - line / 2), text_color(), sum);
+  return picked;
 }
 
 void kpi_tile(Ui& ui, const std::string& id, const std::string& label, const std::string& value, std::optional<double> change,
@@ -358,6 +372,7 @@ void kpi_tile(Ui& ui, const std::string& id, const std::string& label, const std
   if (change) {
     const bool up = *change >= 0;
     const std::string text = std::string(up ? "▲ " : "▼ ") + one_decimal(std::fabs(*change) * 100) + "%";
+    ui.record(id + ".change", text, "text");
     const ImVec2 ts = text_size(text);
     draw_text(ui, dl, ImVec2(origin.x + size.x - pad - ts.x, origin.y + pad), up ? IM_COL32(30, 140, 60, 255) : IM_COL32(200, 50, 50, 255),
               text);

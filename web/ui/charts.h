@@ -48,18 +48,21 @@ struct AxisChart {
 // Bars per category: side by side, or stacked (each bar the sum of its series). Returns the category
 // clicked this frame (drill-down), if any.
 std::optional<size_t> bar_chart(Ui& ui, const std::string& id, const AxisChart& chart, bool stacked, ImVec2 size);
-// One line per series through its categories, with a dot at each.
-void line_chart(Ui& ui, const std::string& id, const AxisChart& chart, ImVec2 size);
-// Stages from widest at the top to narrowest, each as wide as its value, with its value and share of the first.
-void funnel_chart(Ui& ui, const std::string& id, const std::vector<std::string>& stages, const std::vector<double>& values,
+// One line per series through its categories, with a dot at each. Returns the category clicked (the
+// nearest to the pointer), if any.
+std::optional<size_t> line_chart(Ui& ui, const std::string& id, const AxisChart& chart, ImVec2 size);
+// Stages from widest at the top to narrowest, each as wide as its value, with its value and share of the
+// first. Returns the stage clicked, if any.
+std::optional<size_t> funnel_chart(Ui& ui, const std::string& id, const std::vector<std::string>& stages, const std::vector<double>& values,
                   const ValueFormat& format, ImVec2 size);
-// Slices of a ring with a legend beside it and the total in the middle.
-void donut_chart(Ui& ui, const std::string& id, const std::vector<std::string>& labels, const std::vector<double>& values,
+// Slices of a ring with a legend beside it and the total in the middle. Returns the slice clicked (on the
+// ring or its legend line), if any.
+std::optional<size_t> donut_chart(Ui& ui, const std::string& id, const std::vector<std::string>& labels, const std::vector<double>& values,
                  const ValueFormat& format, ImVec2 size);
 
 // A figure with its label and, when known, the change against the previous period ("▲ 12.5 %" green,
 // "▼" red). `change` is a fraction (0.125); nullopt when the previous period was zero. Kind "tile";
-// the label recorded is "{label}: {value}".
+// the label recorded is "{label}: {value}", and the change, when shown, is "{id}.change" ("▲ 12.5%").
 void kpi_tile(Ui& ui, const std::string& id, const std::string& label, const std::string& value, std::optional<double> change,
               ImVec2 size);
 

@@ -115,7 +115,7 @@ void Ui::same_line_if_fits(float width, float spacing) {
   if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
 }
 
-void Ui::table_headers(std::initializer_list<Column> columns) {
+void Ui::table_headers(const std::vector<Column>& columns) {
   for (const Column& c : columns) {
     const std::string& label = tr(c.title);
     note(label);

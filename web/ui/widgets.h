@@ -68,7 +68,7 @@ class Ui {
     Text title;
     float weight = 0;
   };
-  void table_headers(std::initializer_list<Column> columns);
+  void table_headers(const std::vector<Column>& columns);
 
   TestHook& hook() { return hook_; }
 

@@ -73,55 +73,22 @@ TEST_CASE("the churn window stays equal to a count from the daily sales through 
   in_transaction(t, [&] { return bring_churn_window_to(t.db(), kDays, today()); });
 
   std::mt19937 rng(20261124);
-  auto number = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
-  auto pick = [&](const auto& v) { return v[static_cast<size_t>(number(0, static_cast<int64_t>(v.size()) - 1))]; };
-  // Order dates around the window: from three weeks back to two days ahead of today.
-  auto near_date = [&] { return date_of_day(day_of_date(today()) + number(-21, 2)); };
-  auto items = [&] {
-    return json::array({json{{"product_id", product}, {"quantity", number(1, 5)}, {"unit_price", number(1, 9999)}}});
+  // Order dates around the window: from three weeks back to two days ahead of today; else today.
+  const auto near_date = [&]() -> std::string {
+    if (std::uniform_int_distribution<int>(0, 9)(rng) == 0) return "";
+    return date_of_day(day_of_date(today()) + std::uniform_int_distribution<int64_t>(-21, 2)(rng));
   };
-  std::vector<int64_t> orders;
+  RandomOrders writer(
+      t, rng, near_date,
+      [&] {
+        return json::array({json{{"product_id", product}, {"quantity", std::uniform_int_distribution<int>(1, 5)(rng)},
+                                 {"unit_price", std::uniform_int_distribution<int>(1, 9999)(rng)}}});
+      });
   auto live_customers = customers;
   size_t fell_seen = 0, moved = 0, recounted = 0;
   for (int step = 0; step < 1200; ++step) {
-    const int64_t what = number(0, 99);
-    if (orders.empty() || what < 45) {
-      json input = {{"customer_id", pick(live_customers)},
-                    {"owner_id", pick(reps)},
-                    {"items", items()},
-                    {"currency", number(0, 3) == 0 ? "USD" : "CNY"}};
-      if (number(0, 9) > 0) input["order_date"] = near_date();  // else today in the company zone
-      auto created = t.try_create(orders_def(), input);
-      REQUIRE(created.ok());
-      orders.push_back((*created)["id"].get<int64_t>());
-    } else if (what < 85) {
-      const int64_t id = pick(orders);
-      auto current = get_record(t.db(), orders_def(), id);
-      REQUIRE(current.ok());
-      json patch;
-      switch (number(0, 4)) {
-        case 0:
-          patch = {{"order_date", near_date()}};
-          break;
-        case 1:
-          patch = {{"items", items()}};
-          break;
-        case 2:
-          patch = {{"status", (*current)["status"] == "confirmed" ? "cancelled" : "confirmed"}};
-          break;
-        case 3:
-          patch = {{"currency", (*current)["currency"] == "CNY" ? "USD" : "CNY"}};
-          break;
-        default:
-          patch = {{"customer_id", pick(live_customers)}};
-          break;
-      }
-      REQUIRE(t.try_update(orders_def(), id, patch, (*current)["rev"].get<int64_t>()).ok());
-    } else if (what < 97) {
-      const size_t at = static_cast<size_t>(number(0, static_cast<int64_t>(orders.size()) - 1));
-      REQUIRE(t.try_delete(orders_def(), orders[at]).ok());
-      orders.erase(orders.begin() + static_cast<long>(at));
-    } else if (live_customers.size() > 5) {
+    const int roll = static_cast<int>(writer.number(0, 99));
+    if (!writer.write(roll, step, live_customers, reps) && roll >= 97 && live_customers.size() > 5) {
       auto txn = WriteTxn::begin(t.db(), t.clock(), Actor{});
       REQUIRE(txn.ok());
       REQUIRE(merge_customers(**txn, live_customers[0], live_customers.back(), Viewer::system()).ok());
@@ -130,7 +97,7 @@ TEST_CASE("the churn window stays equal to a count from the daily sales through 
     }
     if (step % 30 == 29) {
       // The day turns: mostly by one, sometimes by a few (moved day by day), sometimes by weeks (counted again).
-      const int64_t r = number(0, 9);
+      const int64_t r = writer.number(0, 9);
       const int64_t turn = r < 7 ? 1 : r < 9 ? 3 : 12;
       (turn <= 7 ? moved : recounted) += 1;
       t.clock().advance_ms(turn * kDay);

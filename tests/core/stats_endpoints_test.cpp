@@ -1557,26 +1557,32 @@ TEST_CASE("statistics ranges default to the last 12 months (or 5 years) up to to
 }
 
 TEST_CASE("a range's figures are compared with as many days, or whole months, just before it") {
-  const auto before = [](const char* group, const char* from, const char* to) -> std::string {
-    auto r = previous_range(group, {from, to});
-    return r ? r->from + ".." + r->to : "none";
+  struct Case {
+    const char *group, *from, *to, *before;  // before: "from..to", or "none"
   };
-  // Days: as many days, ending the day before (a leap day counted).
-  CHECK(before("day", "2026-03-01", "2026-03-10") == "2026-02-19..2026-02-28");
-  CHECK(before("day", "2024-03-01", "2024-03-01") == "2024-02-29..2024-02-29");
-  CHECK(before("day", "2026-01-01", "2026-01-30") == "2025-12-02..2025-12-31");
-  // Months and years: as many whole months, since those figures count whole months.
-  CHECK(before("month", "2025-12-01", "2026-11-25") == "2024-12-01..2025-11-30");
-  CHECK(before("month", "2026-01-15", "2026-11-25") == "2025-02-01..2025-12-31");
-  CHECK(before("month", "2026-03-01", "2026-03-31") == "2026-02-01..2026-02-28");
-  CHECK(before("month", "2024-03-10", "2024-03-10") == "2024-02-01..2024-02-29");
-  CHECK(before("year", "2022-01-01", "2026-11-25") == "2017-02-01..2021-12-31");
-  CHECK(before("year", "2026-01-01", "2026-12-31") == "2025-01-01..2025-12-31");
-  // Nothing to compare with: a range out of order, a date that does not exist, before year 1000.
-  CHECK(before("day", "2026-03-10", "2026-03-01") == "none");
-  CHECK(before("month", "2026-02-30", "2026-03-01") == "none");
-  CHECK(before("month", "1000-01-15", "1000-02-01") == "none");
-  CHECK(before("day", "1000-01-01", "1000-01-05") == "none");
+  const Case cases[] = {
+      // Days: as many days, ending the day before (a leap day counted).
+      {"day", "2026-03-01", "2026-03-10", "2026-02-19..2026-02-28"},
+      {"day", "2024-03-01", "2024-03-01", "2024-02-29..2024-02-29"},
+      {"day", "2026-01-01", "2026-01-30", "2025-12-02..2025-12-31"},
+      // Months and years: as many whole months, since those figures count whole months.
+      {"month", "2025-12-01", "2026-11-25", "2024-12-01..2025-11-30"},
+      {"month", "2026-01-15", "2026-11-25", "2025-02-01..2025-12-31"},
+      {"month", "2026-03-01", "2026-03-31", "2026-02-01..2026-02-28"},
+      {"month", "2024-03-10", "2024-03-10", "2024-02-01..2024-02-29"},
+      {"year", "2022-01-01", "2026-11-25", "2017-02-01..2021-12-31"},
+      {"year", "2026-01-01", "2026-12-31", "2025-01-01..2025-12-31"},
+      // Nothing to compare with: a range out of order, a date that does not exist, before year 1000.
+      {"day", "2026-03-10", "2026-03-01", "none"},
+      {"month", "2026-02-30", "2026-03-01", "none"},
+      {"month", "1000-01-15", "1000-02-01", "none"},
+      {"day", "1000-01-01", "1000-01-05", "none"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.group << " " << c.from << ".." << c.to);
+    const auto r = previous_range(c.group, {c.from, c.to});
+    CHECK((r ? r->from + ".." + r->to : std::string("none")) == c.before);
+  }
 }
 
 TEST_CASE("every statistics endpoint refuses bad parameters, naming them") {

@@ -138,6 +138,29 @@ bool begin_chart(Ui& ui, const std::string& id, ImVec2 size, bool* clicked = nul
 
 std::string series_name(const AxisChart& chart, size_t s) { return chart.series.size() > 1 ? chart.series[s].name : ""; }
 
+// A chart with axes, begun: its item (hovered, clicked this frame), its value range and axes drawn.
+struct AxisChartItem {
+  ImDrawList* dl;
+  AxisFrame frame;
+  bool hovered = false, clicked = false;
+};
+AxisChartItem begin_axis_chart(Ui& ui, const std::string& id, const AxisChart& chart, bool stacked, ImVec2 size) {
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  AxisChartItem item{ImGui::GetWindowDrawList(), {}};
+  item.hovered = begin_chart(ui, id, size, &item.clicked);
+  double lo, hi;
+  value_range(chart, stacked, lo, hi);
+  item.frame = draw_axes(ui, item.dl, origin, size, chart, lo, hi);
+  return item;
+}
+
+// The tooltip of the marks under the pointer, noted for the font atlas.
+void show_tip(Ui& ui, const std::string& tip) {
+  if (tip.empty()) return;
+  ui.note(tip);
+  ImGui::SetTooltip("%s", tip.c_str());
+}
+
 }  // namespace
 
 std::string count_text(int64_t n) {
@@ -187,14 +210,8 @@ ImU32 series_color(size_t index) {
 }
 
 std::optional<size_t> bar_chart(Ui& ui, const std::string& id, const AxisChart& chart, bool stacked, ImVec2 size) {
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  bool clicked = false;
-  const bool hovered = begin_chart(ui, id, size, &clicked);
+  const auto [dl, f, hovered, clicked] = begin_axis_chart(ui, id, chart, stacked, size);
   std::optional<size_t> picked;
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  double lo, hi;
-  value_range(chart, stacked, lo, hi);
-  const AxisFrame f = draw_axes(ui, dl, origin, size, chart, lo, hi);
   const size_t n_series = std::max<size_t>(chart.series.size(), 1);
   const float group = f.slot * 0.7f;
   const float bar = stacked ? group : group / static_cast<float>(n_series);
@@ -219,22 +236,13 @@ std::optional<size_t> bar_chart(Ui& ui, const std::string& id, const AxisChart& 
     }
     if (clicked && mouse.x >= f.x_of(c) - f.slot / 2 && mouse.x < f.x_of(c) + f.slot / 2) picked = c;
   }
-  if (!tip.empty()) {
-    ui.note(tip);
-    ImGui::SetTooltip("%s", tip.c_str());
-  }
+  show_tip(ui, tip);
   return picked;
 }
 
 std::optional<size_t> line_chart(Ui& ui, const std::string& id, const AxisChart& chart, ImVec2 size) {
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  bool clicked = false;
-  const bool hovered = begin_chart(ui, id, size, &clicked);
+  const auto [dl, f, hovered, clicked] = begin_axis_chart(ui, id, chart, false, size);
   std::optional<size_t> picked;
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  double lo, hi;
-  value_range(chart, false, lo, hi);
-  const AxisFrame f = draw_axes(ui, dl, origin, size, chart, lo, hi);
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   const float dot = ui.px(3);
   std::string tip;
@@ -253,10 +261,7 @@ std::optional<size_t> line_chart(Ui& ui, const std::string& id, const AxisChart&
       if (clicked && near) picked = c;
     }
   }
-  if (!tip.empty()) {
-    ui.note(tip);
-    ImGui::SetTooltip("%s", tip.c_str());
-  }
+  show_tip(ui, tip);
   return picked;
 }
 

@@ -54,7 +54,7 @@ inline void require_exact(TestDb& t) {
 // Random order writes through the record store, for the property tests of the kept figures: of a roll
 // 0–99, below 45 a new order (or when there is none), below 85 an edit of a random order (its date,
 // lines, owner, status, currency, customer, or only its notes, which moves no figure), below 95 a
-// deletion; from 95 on the caller takes its own step (a team move, a merge).
+// deletion; from 95 on the caller takes its own step (a team move, a merge) or none.
 class RandomOrders {
  public:
   // `date`: an order date to write ("" for today in the company zone); `items`: order lines.
@@ -103,10 +103,13 @@ class RandomOrders {
   }
 
  private:
-  // An edit moves the date somewhere the figures notice: a date of the source, never "today" as unset.
+  // An edit sets a date of the source (an edit cannot unset it to "today"); the source must give one
+  // most of the time.
   std::string date_or_today() {
-    for (;;)
+    for (int tries = 0; tries < 1000; ++tries)
       if (std::string date = date_(); !date.empty()) return date;
+    FAIL("the date source gave no date in 1000 tries");
+    return "";
   }
 
   TestDb& t_;

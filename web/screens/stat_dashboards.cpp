@@ -124,15 +124,6 @@ ValueFormat count_format() {
 // The period labels shortened for the axis: "2026-11-05" -> "11-05", "2026-11" stays.
 std::string short_period(const std::string& period) { return period.size() == 10 ? period.substr(5) : period; }
 
-// The first and last day of a period label ("2026-11-05", "2026-11", "2026").
-std::pair<std::string, std::string> period_days(const std::string& period) {
-  if (period.size() == 10) return {period, period};
-  if (period.size() == 4) return {period + "-01-01", period + "-12-31"};
-  const int64_t y = std::stoll(period.substr(0, 4)), m = std::stoll(period.substr(5, 2));
-  const int64_t next_month = m == 12 ? day_of_civil(y + 1, 1, 1) : day_of_civil(y, static_cast<unsigned>(m + 1), 1);
-  return {period + "-01", date_of_day(next_month - 1)};
-}
-
 // The records of `entity` whose `field` has `value` (an option of the settings), titled with its label.
 DashboardPick option_pick(const Ui& ui, const DashboardData& data, const EntityDef& entity, const char* field, const std::string& value,
                           std::vector<std::string> columns) {
@@ -140,6 +131,24 @@ DashboardPick option_pick(const Ui& ui, const DashboardData& data, const EntityD
   const std::string name = f ? ui.tr(f->label) : field, shown = label_of(ui, data, entity, field, value);
   return {&entity, {{field, value}}, std::move(columns),
           ui.tr(name + "为「" + shown + "」的" + entity.label.zh, entity.label.en + " records with " + name + " " + shown), 0};
+}
+
+// Narrows `pick` to the records created within the answer's from/to, as figures of records created in a
+// range count. The cache compares creation times by UTC day, so a record made within hours of the
+// range's first or last local midnight may fall the other way than in the figure.
+DashboardPick created_in(const Ui& ui, DashboardPick pick, const json* answer) {
+  if (!answer) return pick;
+  const std::string from = answer->value("from", ""), to = answer->value("to", "");
+  if (from.empty() || to.empty()) return pick;
+  pick.filters.insert({{"created_at_from", from}, {"created_at_to", to}});
+  pick.title += ui.tr("（" + from + " 至 " + to + " 新建）", " (created " + from + " to " + to + ")");
+  return pick;
+}
+
+// Narrows `pick` to one currency, as each money chart shows the main one.
+DashboardPick of_currency(DashboardPick pick, const std::string& currency) {
+  pick.filters.insert({"currency", currency});
+  return pick;
 }
 
 const std::vector<std::string> kOrderColumns = {"customer_id", "order_date", "total"};
@@ -150,8 +159,8 @@ const std::vector<std::string> kTicketColumns = {"customer_id", "status", "type"
 
 DashboardPick open_pick(const EntityDef& entity, int64_t id) { return {&entity, {}, {}, "", id}; }
 
-std::optional<DashboardPick> draw_sales(Ui& ui, const DashboardData& data, ImVec2 size) {
-  std::optional<DashboardPick> picked;
+// The company's sales at a glance, for the kiosk (the statistics screen's sales tab is the explorer).
+void draw_sales(Ui& ui, const DashboardData& data, ImVec2 size) {
   const json* daily = data.answer(kDaily);
   const json* monthly = data.answer(kMonthly);
   const std::string currency = main_currency(monthly ? &(*monthly)["total"] : nullptr);
@@ -186,7 +195,7 @@ std::optional<DashboardPick> draw_sales(Ui& ui, const DashboardData& data, ImVec
     ImVec2 s = grid.panel("dash.sales.daily", ui.tr("近 30 天销售额", "Sales, last 30 days"));
     AxisChart chart{{}, {{ui.tr("销售额", "Sales"), {}}}, money_format(currency), short_money_format(ui, currency)};
     for (const json* d : days) chart.categories.push_back(short_period(d->value("period", ""))), chart.series[0].values.push_back(double(int_of(*d, "amount")));
-    if (auto i = bar_chart(ui, "dash.sales.daily", chart, false, s)) picked = orders_in_period(ui, days.at(*i)->value("period", ""));
+    bar_chart(ui, "dash.sales.daily", chart, false, s);
   }
   {
     ImVec2 s = grid.panel("dash.sales.teams", ui.tr("各部门销售额（近 12 个月）", "Sales by team, last 12 months"));
@@ -204,24 +213,18 @@ std::optional<DashboardPick> draw_sales(Ui& ui, const DashboardData& data, ImVec
     ImVec2 s = grid.panel("dash.sales.monthly", ui.tr("近 12 个月销售额与订单", "Sales by month, last 12 months"));
     AxisChart chart{{}, {{ui.tr("销售额", "Sales"), {}}}, money_format(currency), short_money_format(ui, currency)};
     for (const json* m : months) chart.categories.push_back(m->value("period", "")), chart.series[0].values.push_back(double(int_of(*m, "amount")));
-    if (auto i = line_chart(ui, "dash.sales.monthly", chart, s)) picked = orders_in_period(ui, months.at(*i)->value("period", ""));
+    line_chart(ui, "dash.sales.monthly", chart, s);
   }
   {
     ImVec2 s = grid.panel("dash.sales.customers", ui.tr("今年客户销售排行", "Top customers this year"));
     std::vector<std::string> names;
     std::vector<double> amounts;
-    std::vector<int64_t> ids;
     if (const json* top = data.answer(kTopCustomers))
       for (const auto& c : (*top)["customers"])
-        if (c.value("currency", "CNY") == currency) {
-          names.push_back(c.value("name", ""));
-          amounts.push_back(double(int_of(c, "amount")));
-          ids.push_back(int_of(c, "customer_id"));
-        }
-    if (auto i = funnel_chart(ui, "dash.sales.customers", names, amounts, money_format(currency), s)) picked = open_pick(customers_def(), ids.at(*i));
+        if (c.value("currency", "CNY") == currency) names.push_back(c.value("name", "")), amounts.push_back(double(int_of(c, "amount")));
+    funnel_chart(ui, "dash.sales.customers", names, amounts, money_format(currency), s);
   }
   grid.end();
-  return picked;
 }
 
 std::optional<DashboardPick> draw_pipeline(Ui& ui, const DashboardData& data, ImVec2 size) {
@@ -270,7 +273,7 @@ std::optional<DashboardPick> draw_pipeline(Ui& ui, const DashboardData& data, Im
         counts.push_back(double(int_of(st, "opportunities")));
       }
     if (auto i = funnel_chart(ui, "dash.pipeline.funnel", stages, counts, count_format(), s))
-      picked = option_pick(ui, data, opportunities_def(), "stage", values.at(*i), kOpportunityColumns);
+      picked = created_in(ui, option_pick(ui, data, opportunities_def(), "stage", values.at(*i), kOpportunityColumns), funnel);
   }
   {
     ImVec2 s = grid.panel("dash.pipeline.forecast", ui.tr("销售预测（按预计成交月份）", "Sales forecast by expected month"));
@@ -291,7 +294,8 @@ std::optional<DashboardPick> draw_pipeline(Ui& ui, const DashboardData& data, Im
         if (o.value != "won" && o.value != "lost") open_stages += (open_stages.empty() ? "" : ",") + o.value;
       const auto [first, last] = period_days(periods[*i]);
       picked = DashboardPick{&opportunities_def(),
-                             {{"stage", open_stages}, {"expected_close_date_from", first}, {"expected_close_date_to", last}, {"sort", "expected_close_date"}},
+                             {{"stage", open_stages}, {"currency", currency}, {"expected_close_date_from", first}, {"expected_close_date_to", last},
+                              {"sort", "expected_close_date"}},
                              kOpportunityColumns,
                              ui.tr(periods[*i] + " 预计成交的进行中商机", "Open opportunities expected to close in " + periods[*i]),
                              0};
@@ -337,7 +341,7 @@ std::optional<DashboardPick> draw_contracts(Ui& ui, const DashboardData& data, I
       values.push_back(double(int_of(*r, "contracts")));
     }
     if (auto i = donut_chart(ui, "dash.contracts.status", labels, values, count_format(), s))
-      picked = option_pick(ui, data, contracts_def(), "status", statuses.at(*i), kContractColumns);
+      picked = of_currency(option_pick(ui, data, contracts_def(), "status", statuses.at(*i), kContractColumns), currency);
   }
   {
     ImVec2 s = grid.panel("dash.contracts.monthly", ui.tr("每月签约金额", "Signed by month"));
@@ -348,7 +352,8 @@ std::optional<DashboardPick> draw_contracts(Ui& ui, const DashboardData& data, I
       const std::string& period = chart.categories.at(*i);
       const auto [first, last] = period_days(period);
       picked = DashboardPick{&contracts_def(),
-                             {{"status", "signed,executing,completed"}, {"signed_date_from", first}, {"signed_date_to", last}, {"sort", "signed_date"}},
+                             {{"status", "signed,executing,completed"}, {"currency", currency}, {"signed_date_from", first}, {"signed_date_to", last},
+                              {"sort", "signed_date"}},
                              kContractColumns, ui.tr(period + " 签订的合同", "Contracts signed in " + period), 0};
     }
   }
@@ -468,13 +473,13 @@ std::optional<DashboardPick> draw_service(Ui& ui, const DashboardData& data, ImV
     ImVec2 s = grid.panel("dash.service.status", ui.tr("按状态", "By status"));
     if (auto pick = split_donut(ui, data, "dash.service.status", tickets ? &(*tickets)["by_status"] : nullptr, "status", "tickets", tickets_def(), "status",
                                 kTicketColumns, s))
-      picked = pick;
+      picked = created_in(ui, *pick, tickets);
   }
   {
     ImVec2 s = grid.panel("dash.service.type", ui.tr("按类型", "By type"));
     if (auto pick = split_donut(ui, data, "dash.service.type", tickets ? &(*tickets)["by_type"] : nullptr, "type", "tickets", tickets_def(), "type",
                                 kTicketColumns, s))
-      picked = pick;
+      picked = created_in(ui, *pick, tickets);
   }
   {
     ImVec2 s = grid.panel("dash.service.ratings", ui.tr("满意度评分分布", "Satisfaction ratings"));
@@ -485,7 +490,8 @@ std::optional<DashboardPick> draw_service(Ui& ui, const DashboardData& data, ImV
     }
     if (auto i = bar_chart(ui, "dash.service.ratings", chart, false, s)) {
       const std::string& rating = chart.categories.at(*i);
-      picked = DashboardPick{&tickets_def(), {{"satisfaction", rating}}, kTicketColumns, ui.tr("满意度评分为 " + rating + " 的工单", "Tickets rated " + rating), 0};
+      picked = created_in(ui, DashboardPick{&tickets_def(), {{"satisfaction", rating}}, kTicketColumns, ui.tr("满意度评分为 " + rating + " 的工单", "Tickets rated " + rating), 0},
+                          tickets);
     }
   }
   grid.end();
@@ -541,17 +547,35 @@ std::vector<std::string> dashboard_requests(const std::string& dashboard) {
   return {};
 }
 
-DashboardPick orders_in_period(const Ui& ui, const std::string& period) {
+std::pair<std::string, std::string> period_days(const std::string& period) {
+  if (period.size() == 4 && is_valid_date(period + "-01-01")) return {period + "-01-01", period + "-12-31"};
+  if (period.size() == 7 && is_valid_date(period + "-01")) {
+    const CivilDate first = civil_of_day(day_of_date(period + "-01"));
+    const int64_t next_month = first.month == 12 ? day_of_civil(first.year + 1, 1, 1) : day_of_civil(first.year, first.month + 1, 1);
+    return {period + "-01", date_of_day(next_month - 1)};
+  }
+  return {period, period};  // a day, or a label no date filter takes (refused by the list query, not guessed)
+}
+
+DashboardPick orders_in_period(const Ui& ui, const std::string& period, const std::string& currency, const std::string& counted_from,
+                               const std::string& counted_to) {
   const auto [first, last] = period_days(period);
   return {&orders_def(),
-          {{"order_date_from", first}, {"order_date_to", last}, {"status", "confirmed"}, {"sort", "order_date"}},
+          {{"order_date_from", std::max(first, counted_from)},
+           {"order_date_to", std::min(last, counted_to)},
+           {"status", "confirmed"},
+           {"currency", currency},
+           {"sort", "order_date"}},
           kOrderColumns,
           ui.tr(period + " 的已确认订单", "Confirmed orders of " + period),
           0};
 }
 
 std::optional<DashboardPick> draw_dashboard(Ui& ui, const std::string& dashboard, const DashboardData& data, ImVec2 size) {
-  if (dashboard == "sales") return draw_sales(ui, data, size);
+  if (dashboard == "sales") {
+    draw_sales(ui, data, size);
+    return std::nullopt;
+  }
   if (dashboard == "pipeline") return draw_pipeline(ui, data, size);
   if (dashboard == "contracts") return draw_contracts(ui, data, size);
   if (dashboard == "customers") return draw_customers(ui, data, size);

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <imgui.h>
@@ -44,14 +45,20 @@ struct DashboardPick {
   int64_t open_id = 0;
 };
 
-// The confirmed orders dated in `period` ("2026-11-05", "2026-11" or "2026"), by date: a sales bar's.
-DashboardPick orders_in_period(const Ui& ui, const std::string& period);
+// The first and last day of a period label ("2026-11-05" -> itself twice, "2026-02" -> 02-01..02-28, "2026").
+std::pair<std::string, std::string> period_days(const std::string& period);
+
+// The confirmed orders in `currency` dated in `period` ("2026-11-05", "2026-11" or "2026") and within
+// [counted_from, counted_to], the days the figure counted: a sales bar's, by date.
+DashboardPick orders_in_period(const Ui& ui, const std::string& period, const std::string& currency, const std::string& counted_from,
+                               const std::string& counted_to);
 
 // Draws `dashboard` in `size` (the space left in the window); a figure not read yet shows as "…".
-// Returns what was clicked this frame: a day's or a month's sales, a top customer, a funnel stage, a
-// forecast month, a contract status or signing month, a customer split's slice, a ticket status, type
-// or rating, a campaign. The team bars and new customers per month pick nothing: the cache cannot say
-// which team a rep was in, nor a record's creation day in the company's time zone.
+// Returns what was clicked this frame: a funnel stage, a forecast month, a contract status or signing
+// month, a customer split's slice, a ticket status, type or rating, a campaign; each narrowed as its figure
+// counts (the chart's currency, created in the range). The sales dashboard (the kiosk's; the statistics
+// screen has its explorer) and new customers per month pick nothing: the cache cannot say which team a rep
+// was in, nor a record's creation day in the company's time zone.
 std::optional<DashboardPick> draw_dashboard(Ui& ui, const std::string& dashboard, const DashboardData& data, ImVec2 size);
 
 }  // namespace kehu::client

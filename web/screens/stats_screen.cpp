@@ -158,23 +158,35 @@ std::optional<StatsIntent> StatsScreen::draw(Ui& ui, LocalCache& cache, const st
     picked = draw_dashboard(ui, area_, data_, ImVec2(avail.x, std::max(avail.y * (drill_ ? 0.6f : 1.0f), ui.px(520))));
   }
   if (picked && picked->open_id > 0) return StatsIntent{StatsIntent::open, picked->entity, picked->open_id};
-  if (picked) show_drill(cache, std::move(*picked));
+  if (picked) show_drill(ui, cache, role, std::move(*picked));
   return draw_drill(ui, cache);
 }
 
-void StatsScreen::show_drill(LocalCache& cache, DashboardPick pick) {
+void StatsScreen::show_drill(const Ui& ui, LocalCache& cache, const std::string& role, DashboardPick pick) {
   drill_ = std::move(pick);
   drill_rows_.clear();
+  drill_more_ = false;
+  drill_error_.clear();
   drill_scroll_ = true;
   // The records the user's cache holds (their own, the team's or all, as synced), the first kMaxDrillRows.
   auto ids = cache.find_ids(*drill_->entity, drill_->filters, kMaxDrillRows + 1);
-  if (!ids.ok()) return;
-  drill_more_ = ids->size() > kMaxDrillRows;
-  if (drill_more_) ids->resize(kMaxDrillRows);
-  auto rows = cache.records(*drill_->entity, *ids);
-  if (!rows.ok()) return;
-  for (int64_t id : *ids)
-    if (auto it = rows->find(id); it != rows->end()) drill_rows_.push_back(it->second);
+  auto rows = ids.ok() ? cache.records(*drill_->entity, *ids) : Result<std::map<int64_t, json>>(ids.error());
+  if (!rows.ok()) {
+    drill_error_ = ui.tr(rows.error().message);
+    return;
+  }
+  // A manager's or a rep's customer figures count the customers they (or their team) own; the cache also
+  // holds the unowned pool (公海), which is left out here as there.
+  const bool owned_only = drill_->entity == &customers_def() && role != "admin";
+  for (int64_t id : *ids) {
+    auto it = rows->find(id);
+    if (it == rows->end() || (owned_only && !it->second["owner_id"].is_number())) continue;
+    if (drill_rows_.size() == kMaxDrillRows) {
+      drill_more_ = true;
+      break;
+    }
+    drill_rows_.push_back(it->second);
+  }
 }
 
 std::optional<DashboardPick> StatsScreen::draw_sales(Ui& ui) {
@@ -242,8 +254,13 @@ std::optional<DashboardPick> StatsScreen::draw_sales(Ui& ui) {
       chart.series[0].values.push_back(double(int_of(row, "amount")));
     }
   const float chart_h = std::max(ui.px(220), ImGui::GetContentRegionAvail().y * (drill_ ? 0.55f : 0.95f));
-  if (auto picked = bar_chart(ui, "stats.sales.chart", chart, false, ImVec2(ImGui::GetContentRegionAvail().x, chart_h)))
-    return orders_in_period(ui, periods.at(*picked));
+  if (auto picked = bar_chart(ui, "stats.sales.chart", chart, false, ImVec2(ImGui::GetContentRegionAvail().x, chart_h))) {
+    // The days the bar counted: a daily range's own days; a monthly or yearly one's whole months.
+    const std::string from = sales->value("from", ""), to = sales->value("to", "");
+    const bool daily = group_ == "day";
+    return orders_in_period(ui, periods.at(*picked), currency, daily ? from : period_days(from.substr(0, 7)).first,
+                            daily ? to : period_days(to.substr(0, 7)).second);
+  }
   return std::nullopt;
 }
 
@@ -256,6 +273,10 @@ std::optional<StatsIntent> StatsScreen::draw_drill(Ui& ui, LocalCache& cache) {
   ui.text("stats.drill.title", drill_->title + (drill_more_ ? ui.tr("（前 " + std::to_string(kMaxDrillRows) + " 条）",
                                                                     " (the first " + std::to_string(kMaxDrillRows) + ")")
                                                              : ""));
+  if (!drill_error_.empty()) {
+    ui.text_colored("stats.drill.error", drill_error_, kRed);
+    return std::nullopt;
+  }
   if (drill_rows_.empty()) {
     ui.text("stats.drill.none", ui.tr("这台设备上没有这样的记录", "No such records on this device"));
     return std::nullopt;

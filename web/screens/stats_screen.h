@@ -3,14 +3,13 @@
 // rows). Sales: day/month/year, a date range, totals with their change against the range before
 // (previous_range), a bar per period. The other areas draw the dashboards the kiosk shows
 // (stat_dashboards.h). Clicking a bar, a point, a stage or a slice lists the records behind it from the
-// cache (a sales bar: its confirmed orders), each opening its record; a top customer or a campaign opens
-// at once. 流失预警 lists the customers at risk with the reason, and "log an activity" or "assign" in
+// cache (a sales bar: its confirmed orders), each opening its record; a campaign opens at once. 流失预警 lists the customers at risk with the reason, and "log an activity" or "assign" in
 // one click.
 //
 // Test ids: stats.tab.{area}, stats.group.{day|month|year}, stats.from, stats.to, stats.apply,
 // stats.sales.{orders|quantity|amount} (and .change), stats.sales.range, stats.sales.chart (and its
 // marks), the dashboards' ids (stat_dashboards.h), stats.drill.title, stats.drill.{record id},
-// stats.drill.none, stats.churn.{customer id}, stats.churn.{id}.activity, stats.churn.{id}.assign,
+// stats.drill.none, stats.drill.error, stats.churn.{customer id}, stats.churn.{id}.activity, stats.churn.{id}.assign,
 // stats.churn.none, stats.error.
 #pragma once
 
@@ -59,7 +58,7 @@ class StatsScreen {
   // The sales explorer: pickers, tiles against the range before, the bars; returns the bar clicked.
   std::optional<DashboardPick> draw_sales(Ui& ui);
   // Lists the records a click picked, from the cache, below the chart.
-  void show_drill(LocalCache& cache, DashboardPick pick);
+  void show_drill(const Ui& ui, LocalCache& cache, const std::string& role, DashboardPick pick);
   std::optional<StatsIntent> draw_drill(Ui& ui, LocalCache& cache);
   std::optional<StatsIntent> draw_churn(Ui& ui, bool may_assign);
   std::vector<std::string> paths_of(const std::string& area) const;
@@ -82,6 +81,7 @@ class StatsScreen {
   std::optional<DashboardPick> drill_;  // the mark clicked: its records listed
   std::vector<nlohmann::json> drill_rows_;
   bool drill_more_ = false;              // more than kMaxDrillRows matched
+  std::string drill_error_;              // the cache could not list them
   bool drill_scroll_ = false;            // bring the list into view on the next frame
 };
 

@@ -3,8 +3,8 @@
 // rows). Sales: day/month/year, a date range, totals with their change against the range before
 // (previous_range), a bar per period. The other areas draw the dashboards the kiosk shows
 // (stat_dashboards.h). Clicking a bar, a point, a stage or a slice lists the records behind it from the
-// cache (a sales bar: its confirmed orders), each opening its record; a campaign opens at once. 流失预警 lists the customers at risk with the reason, and "log an activity" or "assign" in
-// one click.
+// cache (a sales bar: its confirmed orders), each opening its record; a campaign opens at once.
+// 流失预警 lists the customers at risk with the reason, and "log an activity" or "assign" in one click.
 //
 // Test ids: stats.tab.{area}, stats.group.{day|month|year}, stats.from, stats.to, stats.apply,
 // stats.sales.{orders|quantity|amount} (and .change), stats.sales.range, stats.sales.chart (and its

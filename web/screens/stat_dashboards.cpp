@@ -34,16 +34,6 @@ int64_t int_of(const json& row, const char* key) {
   return it != row.end() && it->is_number() ? it->get<int64_t>() : 0;
 }
 
-// The currency a dashboard shows: the one with the largest total in `totals` ([{currency, amount}]), CNY
-// when there is none. A company selling in two currencies sees its main one; sums are never mixed.
-std::string main_currency(const json* totals) {
-  std::string best = "CNY";
-  int64_t most = -1;
-  if (totals && totals->is_array())
-    for (const auto& t : *totals)
-      if (int_of(t, "amount") > most && t.value("currency", "").size() == 3) most = int_of(t, "amount"), best = t["currency"];
-  return best;
-}
 
 // The rows of `series` in `currency`, in order.
 std::vector<const json*> in_currency(const json* series, const std::string& currency) {
@@ -54,11 +44,6 @@ std::vector<const json*> in_currency(const json* series, const std::string& curr
   return rows;
 }
 
-// The change of `now` against `before` as a fraction; nullopt when before was zero.
-std::optional<double> change(int64_t now, int64_t before) {
-  if (before == 0) return std::nullopt;
-  return static_cast<double>(now - before) / static_cast<double>(std::llabs(before));
-}
 
 std::string label_of(const Ui& ui, const DashboardData& data, const EntityDef& entity, const char* field, const std::string& value) {
   const FieldDef* f = entity.field(field);
@@ -173,7 +158,7 @@ void draw_sales(Ui& ui, const DashboardData& data, ImVec2 size) {
     ImVec2 s = grid.panel("dash.sales." + id, "");
     if (rows.size() < 2) return kpi_tile(ui, "dash.sales." + id, label, kNotYet, std::nullopt, s);
     const int64_t now = int_of(*rows.back(), key), before = int_of(*rows[rows.size() - 2], key);
-    kpi_tile(ui, "dash.sales." + id, label, money ? amount_text(now, currency) : count_text(now), change(now, before), s);
+    kpi_tile(ui, "dash.sales." + id, label, money ? amount_text(now, currency) : count_text(now), change_against(now, before), s);
   };
   tile("today_amount", ui.tr("今日销售额", "Sales today"), days, "amount", true);
   tile("month_amount", ui.tr("本月销售额", "Sales this month"), months, "amount", true);
@@ -327,7 +312,7 @@ std::optional<DashboardPick> draw_contracts(Ui& ui, const DashboardData& data, I
     if (months.size() < 2) kpi_tile(ui, "dash.contracts.month", ui.tr("本月签约金额", "Signed this month"), kNotYet, std::nullopt, s);
     else {
       const int64_t now = int_of(*months.back(), "amount"), before = int_of(*months[months.size() - 2], "amount");
-      kpi_tile(ui, "dash.contracts.month", ui.tr("本月签约金额", "Signed this month"), amount_text(now, currency), change(now, before), s);
+      kpi_tile(ui, "dash.contracts.month", ui.tr("本月签约金额", "Signed this month"), amount_text(now, currency), change_against(now, before), s);
     }
   }
   grid.row(0.78f, {2, 3});
@@ -396,7 +381,7 @@ std::optional<DashboardPick> draw_customers(Ui& ui, const DashboardData& data, I
     if (!per_month || per_month->size() < 2) kpi_tile(ui, "dash.customers.new", ui.tr("本月新增客户", "New this month"), kNotYet, std::nullopt, s);
     else {
       const int64_t now = int_of(per_month->back(), "customers"), before = int_of((*per_month)[per_month->size() - 2], "customers");
-      kpi_tile(ui, "dash.customers.new", ui.tr("本月新增客户", "New this month"), count_text(now), change(now, before), s);
+      kpi_tile(ui, "dash.customers.new", ui.tr("本月新增客户", "New this month"), count_text(now), change_against(now, before), s);
     }
   }
   grid.row(0.4f, {1});
@@ -536,6 +521,15 @@ std::optional<DashboardPick> draw_campaigns(Ui& ui, const DashboardData& data, I
 }
 
 }  // namespace
+
+std::string main_currency(const json* totals) {
+  std::string best = "CNY";
+  int64_t most = -1;
+  if (totals && totals->is_array())
+    for (const auto& t : *totals)
+      if (int_of(t, "amount") > most && t.value("currency", "").size() == 3) most = int_of(t, "amount"), best = t["currency"];
+  return best;
+}
 
 std::vector<std::string> dashboard_requests(const std::string& dashboard) {
   if (dashboard == "sales") return {kDaily, kMonthly, kByTeam, kTopCustomers};

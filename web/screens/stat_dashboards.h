@@ -45,6 +45,10 @@ struct DashboardPick {
   int64_t open_id = 0;
 };
 
+// The currency a chart shows: the one with the largest total in `totals` ([{currency, amount}]), CNY
+// when there is none. A company selling in two currencies sees its main one; sums are never mixed.
+std::string main_currency(const nlohmann::json* totals);
+
 // The first and last day of a period label ("2026-11-05" -> itself twice, "2026-02" -> 02-01..02-28, "2026").
 std::pair<std::string, std::string> period_days(const std::string& period);
 

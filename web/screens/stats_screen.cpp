@@ -41,18 +41,6 @@ const std::vector<Area>& all_areas() {
   return kAreas;
 }
 
-// "YYYY-MM-DD" with a real calendar date.
-bool is_date(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (s[i] < '0' || s[i] > '9') return false;
-  const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1) return false;
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-}
-
 int64_t int_of(const json& row, const char* key) {
   auto it = row.find(key);
   return it != row.end() && it->is_number() ? it->get<int64_t>() : 0;
@@ -177,7 +165,8 @@ void StatsScreen::show_drill(const Ui& ui, LocalCache& cache, const std::string&
   }
   // A manager's or a rep's customer figures count the customers they (or their team) own; the cache also
   // holds the unowned pool (公海), which is left out here as there.
-  const bool owned_only = drill_->entity == &customers_def() && role != "admin";
+  const bool owned_only =
+      drill_->entity == &customers_def() && stat_reach(Viewer{0, role, std::nullopt}, StatDomain::sales) != Reach::all;
   for (int64_t id : *ids) {
     auto it = rows->find(id);
     if (it == rows->end() || (owned_only && !it->second["owner_id"].is_number())) continue;
@@ -203,8 +192,8 @@ std::optional<DashboardPick> StatsScreen::draw_sales(Ui& ui) {
   ui.input("stats.to", ui.tr("到", "To"), to_, "YYYY-MM-DD", false, ui.px(130));
   ImGui::SameLine();
   std::string range_error;
-  if (!from_.empty() && !is_date(from_)) range_error = ui.tr("开始日期应为 YYYY-MM-DD 格式的日期", "the start should be a date as YYYY-MM-DD");
-  else if (!to_.empty() && !is_date(to_)) range_error = ui.tr("结束日期应为 YYYY-MM-DD 格式的日期", "the end should be a date as YYYY-MM-DD");
+  if (!from_.empty() && !is_valid_date(from_)) range_error = ui.tr("开始日期应为 YYYY-MM-DD 格式的日期", "the start should be a date as YYYY-MM-DD");
+  else if (!to_.empty() && !is_valid_date(to_)) range_error = ui.tr("结束日期应为 YYYY-MM-DD 格式的日期", "the end should be a date as YYYY-MM-DD");
   else if (!from_.empty() && !to_.empty() && from_ > to_) range_error = ui.tr("开始日期不能晚于结束日期", "the start cannot be after the end");
   ImGui::BeginDisabled(!range_error.empty());
   if (ui.button("stats.apply", ui.tr("查询", "Show"))) {
@@ -220,17 +209,14 @@ std::optional<DashboardPick> StatsScreen::draw_sales(Ui& ui) {
     return std::nullopt;
   }
   // The main currency's totals against the range before, then its bars.
-  std::string currency = "CNY";
-  int64_t most = -1;
-  for (const auto& t : (*sales)["total"])
-    if (int_of(t, "amount") > most) most = int_of(t, "amount"), currency = t.value("currency", "CNY");
+  const json totals = sales->value("total", json::array());
+  const std::string currency = main_currency(&totals);
   const Totals now = totals_in(sales, currency);
   const std::string before_path = previous_sales_path();
   const json* before_answer = before_path.empty() ? nullptr : data_.answer(before_path);
   const std::optional<Totals> before = before_answer ? std::optional<Totals>(totals_in(before_answer, currency)) : std::nullopt;
-  const auto change_of = [&before](int64_t Totals::*figure, int64_t value) -> std::optional<double> {
-    if (!before || (*before).*figure == 0) return std::nullopt;
-    return static_cast<double>(value - (*before).*figure) / static_cast<double>((*before).*figure);
+  const auto change_of = [&before](int64_t Totals::*figure, int64_t value) {
+    return before ? change_against(value, (*before).*figure) : std::nullopt;
   };
   const float w = (ImGui::GetContentRegionAvail().x - ui.px(24)) / 3, h = ui.px(72);
   kpi_tile(ui, "stats.sales.orders", ui.tr("订单数", "Orders"), count_text(now.orders), change_of(&Totals::orders, now.orders), ImVec2(w, h));

@@ -363,6 +363,11 @@ std::optional<size_t> donut_chart(Ui& ui, const std::string& id, const std::vect
   return picked;
 }
 
+std::optional<double> change_against(int64_t now, int64_t before) {
+  if (before == 0) return std::nullopt;
+  return static_cast<double>(now - before) / static_cast<double>(std::llabs(before));
+}
+
 void kpi_tile(Ui& ui, const std::string& id, const std::string& label, const std::string& value, std::optional<double> change,
               ImVec2 size) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();

@@ -65,5 +65,7 @@ std::optional<size_t> donut_chart(Ui& ui, const std::string& id, const std::vect
 // the label recorded is "{label}: {value}", and the change, when shown, is "{id}.change" ("▲ 12.5%").
 void kpi_tile(Ui& ui, const std::string& id, const std::string& label, const std::string& value, std::optional<double> change,
               ImVec2 size);
+// A tile's change: `now` against `before` as a fraction; nullopt when before was zero.
+std::optional<double> change_against(int64_t now, int64_t before);
 
 }  // namespace kehu::client

@@ -86,9 +86,12 @@ Random& App::default_random() {
 App::App(ServerConfig config, const Clock& clock, Random& random)
     : config_(std::move(config)), clock_(clock), random_(random), login_throttle_(config_.throttle),
       register_throttle_(ThrottleRules{.account_failures = 1 << 30, .address_failures = 10}),
-      changes_(config_.event_streams) {}
+      changes_(config_.event_streams), jobs_(std::chrono::milliseconds(config_.job_tick_ms)) {}
 
-App::~App() { stop(); }
+App::~App() {
+  stop();
+  jobs_.stop();
+}
 
 Result<std::unique_ptr<App>> App::create(ServerConfig config, const Clock& clock, Random& random) {
   install_time_zones(&system_time_zones());  // before the database: a migration may count statistics
@@ -237,7 +240,10 @@ int App::bind() {
   return http_.bind_to_port(config_.host, config_.port) ? config_.port : -1;
 }
 
-bool App::listen_after_bind() { return http_.listen_after_bind(); }
+bool App::listen_after_bind() {
+  jobs_.start();
+  return http_.listen_after_bind();
+}
 
 void App::stop() {
   changes_.close();

@@ -25,6 +25,7 @@
 #include "server/auth/session_store.h"
 #include "server/db_pool.h"
 #include "server/events/change_feed.h"
+#include "server/jobs/job_runner.h"
 #include "server/sync_image_store.h"
 
 namespace kehu::server {
@@ -38,6 +39,7 @@ struct ServerConfig {
   int max_queued = 256;              // connections waiting for a worker; beyond this they are refused
   int event_streams = 64;            // open GET /events streams; each has its own thread beyond `workers`
   int event_heartbeat_s = 15;        // a comment line this often keeps proxies from closing a quiet stream
+  int job_tick_ms = 30'000;          // how often the scheduled jobs look whether they have work (jobs/)
   int readers = 8;                   // read connections
   size_t max_body_bytes = 1 << 20;   // 413 above this, before the body is read
   int read_timeout_s = 10, write_timeout_s = 10, idle_timeout_s = 5;
@@ -110,12 +112,15 @@ class App {
 
   // Binds (port 0 picks a free one) without serving yet; returns the port or -1.
   int bind();
+  // Starts the scheduled jobs, then serves until stop().
   bool listen_after_bind();
+  // Ends serving; safe in a signal handler. The jobs end when the App is destroyed.
   void stop();
 
   DbPool& db() { return *db_; }
   SyncImageStore& sync_images() { return *sync_images_; }
   ChangeFeed& changes() { return changes_; }
+  JobRunner& jobs() { return jobs_; }
   const Clock& clock() const { return clock_; }
   PasswordHasher& hasher() { return *hasher_; }
   LoginThrottle& login_throttle() { return login_throttle_; }
@@ -143,6 +148,7 @@ class App {
   LoginThrottle register_throttle_;
   ChangeFeed changes_;
   httplib::Server http_;
+  JobRunner jobs_;  // last: its thread ends before the services its jobs use go
 };
 
 // Reply helpers shared by the route files.

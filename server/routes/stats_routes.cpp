@@ -41,9 +41,9 @@ void stat_route(App& app, const std::string& path, std::vector<std::string_view>
 }
 
 // Brings the churn list's kept comparison (churn_window.h) to the company's today and the configured
-// length: the first churn read after midnight (or after churn_days changed) moves it, in a write; every
-// other read finds it current with one lookup. Two readers may both find it behind: moving it is a
-// no-op for the second.
+// length, in a write when it is behind. A scheduled job does it within a tick of midnight (or of
+// churn_days changing), so a churn read normally finds it current with one lookup; a read that comes
+// first moves it itself. Two callers may both find it behind: moving it is a no-op for the second.
 Status keep_churn_window(App& app) {
   std::string today;
   int64_t days = 0;
@@ -84,6 +84,7 @@ void register_stats_routes(App& app) {
         return churn_list(db, viewer, params, today, app.clock().now_ms());
       },
       keep_churn_window);
+  app.jobs().every_tick("churn window", [&app] { return keep_churn_window(app); });
 }
 
 }  // namespace kehu::server

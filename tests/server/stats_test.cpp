@@ -4,6 +4,9 @@
 // and the default range ends on the company's today (Asia/Shanghai, from the system's tz database).
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "core/clock.h"
 #include "core/stats/churn_window.h"
 #include "core/stats/stats_upkeep.h"
@@ -247,8 +250,18 @@ TEST_CASE("every statistics endpoint over HTTP: figures follow API writes, each 
   CHECK(s.request("GET", "/api/v1/stats/contracts?team_id=x", admin).body["error"]["fields"].contains("team_id"));
 }
 
-TEST_CASE("the churn list's kept window moves to the company's today at the first churn read of the day") {
-  TestServer s;
+namespace {
+
+// Waits until the server's scheduled jobs have finished `rounds` rounds (at most 10 s).
+void wait_for_job_rounds(TestServer& s, int64_t rounds) {
+  for (int i = 0; i < 1000 && s.app().jobs().rounds() < rounds; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(s.app().jobs().rounds() >= rounds);
+}
+
+// One customer whose single order lies 90 days back: in yesterday's 90-day window it was "now", in
+// today's it is "before". Leaves the kept window where a server running since yesterday would hold it.
+// Returns the customer's id and today's company date.
+std::pair<json, std::string> order_ninety_days_back_window_at_yesterday(TestServer& s) {
   const std::string admin = s.admin_token();
   std::string today;
   {
@@ -259,36 +272,55 @@ TEST_CASE("the churn list's kept window moves to the company's today at the firs
   }
   auto day = [&](int64_t back) { return date_of_day(day_of_date(today) - back); };
   auto product = s.request("POST", "/api/v1/products", admin, {{"sku", "P-7"}, {"name", "路由器"}, {"price", 5000}, {"stock", 100}}).body;
-  // One order 90 days back: yesterday it was in the last 90 days ("now"), today it is in the 90 before.
   auto customer = s.request("POST", "/api/v1/customers", admin, {{"name", "刚好九十天"}, {"type", "individual"}});
   REQUIRE(customer.status == 201);
   REQUIRE(s.request("POST", "/api/v1/orders", admin,
                     {{"customer_id", customer.body["id"]}, {"order_date", day(90)},
                      {"items", json::array({json::object({{"product_id", product["id"]}, {"quantity", 1}})})}})
               .status == 201);
-  // The window as a server running since yesterday would hold it.
-  {
-    auto lease = s.app().db().write();
-    auto txn = Transaction::begin(lease.db(), true);
-    REQUIRE(txn.ok());
-    REQUIRE(bring_churn_window_to(lease.db(), 90, day(1)).ok());
-    REQUIRE((*txn)->commit().ok());
-    CHECK(lease.db().query_int("SELECT amount_now FROM churn_window").value() == 5000);
-  }
-  auto churn = s.request("GET", "/api/v1/stats/churn", admin);
-  REQUIRE(churn.status == 200);
-  REQUIRE(churn.body["customers"].size() == 1);
-  CHECK(churn.body["customers"][0]["customer_id"] == customer.body["id"]);
-  CHECK(churn.body["customers"][0]["reason"] == "orders_fell");
-  CHECK(churn.body["customers"][0]["amount_before"] == 5000);
-  CHECK(churn.body["customers"][0]["amount_now"] == 0);
+  auto lease = s.app().db().write();
+  auto txn = Transaction::begin(lease.db(), true);
+  REQUIRE(txn.ok());
+  REQUIRE(bring_churn_window_to(lease.db(), 90, day(1)).ok());
+  REQUIRE((*txn)->commit().ok());
+  CHECK(lease.db().query_int("SELECT amount_now FROM churn_window").value() == 5000);
+  return {customer.body["id"], today};
+}
+
+// The kept window is 90 days long, ends on `today` and agrees with a count from the daily sales.
+void require_window_at(TestServer& s, const std::string& today) {
   auto lease = s.app().db().read();
   auto window = churn_window(lease.db());
   REQUIRE(window.ok());
   REQUIRE(window->has_value());
   CHECK((*window)->as_of == today);
   CHECK((*window)->days == 90);
+  CHECK(lease.db().query_int("SELECT amount_before FROM churn_window").value() == 5000);
   auto differences = check_churn_window(lease.db());
   REQUIRE(differences.ok());
   CHECK(differences->empty());
+}
+
+}  // namespace
+
+TEST_CASE("a churn read that finds the kept window behind moves it to the company's today first") {
+  TestServer s([](server::ServerConfig& c) { c.job_tick_ms = 3'600'000; });  // the job's next round: an hour away
+  wait_for_job_rounds(s, 1);
+  auto [customer, today] = order_ninety_days_back_window_at_yesterday(s);
+  auto churn = s.request("GET", "/api/v1/stats/churn", s.admin_token());
+  REQUIRE(churn.status == 200);
+  REQUIRE(churn.body["customers"].size() == 1);
+  CHECK(churn.body["customers"][0]["customer_id"] == customer);
+  CHECK(churn.body["customers"][0]["reason"] == "orders_fell");
+  CHECK(churn.body["customers"][0]["amount_before"] == 5000);
+  CHECK(churn.body["customers"][0]["amount_now"] == 0);
+  require_window_at(s, today);
+}
+
+TEST_CASE("a running server's job moves the kept churn window to the company's today without a read") {
+  TestServer s([](server::ServerConfig& c) { c.job_tick_ms = 20; });
+  wait_for_job_rounds(s, 1);
+  auto [customer, today] = order_ninety_days_back_window_at_yesterday(s);
+  wait_for_job_rounds(s, s.app().jobs().rounds() + 2);  // a whole round begun after the window was put back
+  require_window_at(s, today);
 }

@@ -57,6 +57,33 @@ Status add_range_filter(ListQuery& query, const std::string& column, const std::
   return ok_status();
 }
 
+// `name`=`value` on a whole-number or reference column: one number, "null" (no value), or a
+// comma-separated list of them, any of which matches (owner_id=3,5,null: the orders of reps 3 and 5 and
+// those of no one). At most kMaxFilterValues, so a filter stays a short statement.
+Status whole_numbers_or_null(ListQuery& query, const std::string& name, const std::string& value) {
+  constexpr size_t kMaxFilterValues = 500;
+  std::string in;
+  std::vector<SqlValue> args;
+  bool null = false;
+  size_t count = 0;
+  for (size_t pos = 0;;) {
+    const size_t comma = value.find(',', pos);
+    const std::string item = value.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    int64_t n;
+    if (item == "null") null = true;
+    else if (parse_query_int(item, n)) in += in.empty() ? "?" : ", ?", args.push_back(n);
+    else return bad_query_param(name, {"应为整数或 null，多个用逗号分隔", "must be a whole number or null, several separated by commas"});
+    if (++count > kMaxFilterValues) return bad_query_param(name, {"最多 500 个值", "takes at most 500 values"});
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  const std::string column = "r." + name;
+  if (in.empty()) query.filters.push_back({column + " IS NULL", {}});
+  else if (!null) query.filters.push_back({column + " IN (" + in + ")", std::move(args)});
+  else query.filters.push_back({"(" + column + " IN (" + in + ") OR " + column + " IS NULL)", std::move(args)});
+  return ok_status();
+}
+
 }  // namespace
 
 Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<std::string, std::string>& params,
@@ -110,10 +137,8 @@ Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<
       switch (f->type) {
         case FieldType::reference:
         case FieldType::integer: {
-          int64_t n;
-          if (value == "null") query.filters.push_back({"r." + name + " IS NULL", {}});
-          else if (parse_query_int(value, n)) query.filters.push_back({"r." + name + " = ?", {n}});
-          else return bad_query_param(name, {"应为整数或 null", "must be a whole number or null"});
+          auto any_of = whole_numbers_or_null(query, name, value);
+          if (!any_of.ok()) return any_of.take_error();
           break;
         }
         case FieldType::boolean:

@@ -10,8 +10,8 @@
 // Scope: the viewer's read reach (record_scope.h) is the first filter of every query; a client's own cache
 // passes Viewer::system(), since everything in it is already the user's to see.
 //
-// Filters: enumerated fields take one value or a comma-separated list; references take an id or "null"
-// (e.g. owner_id=null: the pool); text fields match exactly; booleans take true/false; dates, datetimes
+// Filters: enumerated fields take one value or a comma-separated list; references and whole numbers take
+// an id, "null" (e.g. owner_id=null: the pool) or a comma-separated list of them (owner_id=3,5,null); text fields match exactly; booleans take true/false; dates, datetimes
 // and created_at/updated_at take _from/_to (inclusive; a bare date in _to includes that whole day);
 // `tag=` matches one tag; `custom.key=` matches a custom field's value.
 #pragma once

@@ -51,6 +51,10 @@ TEST_CASE("filters by every customer field the SPEC names") {
   CHECK(list(t, {{"region", "上海"}}).total == 1);
   CHECK(list(t, {{"owner_id", "1"}}).total == 1);
   CHECK(list(t, {{"owner_id", "null"}}).items[0]["name"] == "乙");  // the pool
+  CHECK(list(t, {{"owner_id", "1,2"}}).total == 1);                // any of several
+  CHECK(list(t, {{"owner_id", "2,null"}}).items[0]["name"] == "乙");
+  CHECK(list(t, {{"owner_id", "1,null"}}).total == 2);
+  CHECK(list(t, {{"owner_id", "2,3"}}).total == 0);
   CHECK(list(t, {{"tag", "重点"}}).total == 1);
   CHECK(list(t, {{"custom.vip", "gold"}}).total == 1);
   CHECK(list(t, {{"code", "K2"}}).total == 1);
@@ -180,6 +184,16 @@ TEST_CASE("bad list parameters are refused, naming the parameter") {
   CHECK(parse_error({{"sort", "notes"}}).fields.count("sort") == 1);
   CHECK(parse_error({{"type", "company"}}).fields.count("type") == 1);
   CHECK(parse_error({{"owner_id", "1 OR 1=1"}}).fields.count("owner_id") == 1);
+  CHECK(parse_error({{"owner_id", "1,,2"}}).fields.count("owner_id") == 1);
+  CHECK(parse_error({{"owner_id", "1,"}}).fields.count("owner_id") == 1);
+  CHECK(parse_error({{"owner_id", "1,x"}}).fields.count("owner_id") == 1);
+  {
+    std::string many = "1";
+    for (int i = 2; i <= 501; ++i) many += "," + std::to_string(i);
+    CHECK(parse_error({{"owner_id", many}}).fields.count("owner_id") == 1);
+    many.resize(many.rfind(','));  // 500 values: taken
+    CHECK(parse_list_query(customers_def(), {{"owner_id", many}}, Viewer::system()).ok());
+  }
   CHECK(parse_error({{"created_at_from", "yesterday"}}).fields.count("created_at_from") == 1);
   CHECK(parse_error({{"nonsense", "1"}}).fields.count("nonsense") == 1);
   CHECK(parse_error({{"custom.Bad-Key", "1"}}).fields.count("custom.Bad-Key") == 1);

@@ -331,7 +331,7 @@ int main(int argc, char** argv) {
   std::string day = today;
   for (int i = 0; i < 30; ++i) move_ms.push_back(in_write(day = date_of_day(day_of_date(day) + 1)));
   report("churn window moved a day (the job's transaction)", move_ms);
-  churn_rows("kept window, 30 days on", day, now_ms + 30 * 86'400'000);
+  churn_rows("kept window, 30 days on", day, now_ms + int64_t{30} * 86'400'000);
 
   // What the upkeep adds to a write: orders created, past orders edited and cancelled through the store.
   std::vector<double> create_ms, edit_ms, cancel_ms;

@@ -38,6 +38,7 @@ void ClientState::draw_stats() {
   auto intent = stats_.draw(ui_, *cache_, user_.value("role", std::string()), cache_->settings(), online);
   for (const auto& path : stats_.take_wanted())
     send_now("GET", path, nullptr, [this, path](const HttpResponse& answer) { stats_.answered(ui_, path, answer); });
+  if (stats_.take_scrolled()) redraw();
   if (!intent) return;
   switch (intent->kind) {
     case StatsIntent::open:

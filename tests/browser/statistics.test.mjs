@@ -1,8 +1,8 @@
 // statistics — 统计分析 in the real client: the sales figures the server counted, their change against the
-// range before, a bar clicked down to the orders behind it, a funnel stage and a forecast month clicked
+// range before, a bar clicked down to the orders behind it, a team's bar down to its members' orders, a funnel stage and a forecast month clicked
 // down to their opportunities and a level's slice to its customers, a bad date range named before anything
 // is asked, and the churn warning list with its reason and "log an activity" in one click (screenshots
-// stats-sales.png, stats-range.png, stats-pipeline.png, stats-churn.png).
+// stats-sales.png, stats-teams.png, stats-range.png, stats-pipeline.png, stats-churn.png).
 import assert from 'node:assert/strict';
 
 import {
@@ -22,6 +22,12 @@ e2e('statistics: sales by month with drill-down to orders, change against the ra
     const recent = await api.request('POST', '/orders', { customer_id: kept.id, order_date: today, items: [{ product_id: product.id, quantity: 2 }] });
     await api.request('POST', '/orders', { customer_id: kept.id, order_date: fortnightAgo, items: [{ product_id: product.id, quantity: 1 }] });
     await api.request('POST', '/orders', { customer_id: slipping.id, order_date: longAgo, items: [{ product_id: product.id, quantity: 1 }] });
+    // A rep of 华东销售部 sold once, 200 days ago: in the last 12 months, outside every shorter range below.
+    const team = await api.request('POST', '/teams', { name: '华东销售部' });
+    const rep = await api.request('POST', '/users', { username: 'zhaolei', display_name: '赵磊', role: 'sales', password: 'rep-password-1', team_id: team.id });
+    const teamOrder = await api.request('POST', '/orders', {
+      customer_id: kept.id, owner_id: rep.id, order_date: shanghaiDay(Date.now() - 200 * 86400e3), items: [{ product_id: product.id, quantity: 1 }],
+    });
     const month = today.slice(0, 7);
     const deal = await api.request('POST', '/opportunities', {
       customer_id: kept.id, title: '机房扩容', stage: 'proposal', amount: 8000000, probability: 50, expected_close_date: `${month}-28`,
@@ -33,14 +39,14 @@ e2e('statistics: sales by month with drill-down to orders, change against the ra
     await click(page, 'nav.stats');
     const sales = await waitForSnapshot(page, (s) => s.screen === 'stats' && findItem(s, `stats.sales.chart.${month}.0`) && s,
       { what: 'the monthly sales chart', timeout: 20000 });
-    // The last 12 months hold all three orders; this month's bar only today's (and the fortnight's when
+    // The last 12 months hold all four orders; this month's bar only today's (and the fortnight's when
     // it fell in this month too). The 12 months before sold nothing: no change is claimed against zero.
-    assert.equal(findItem(sales, 'stats.sales.amount').label, '销售额: ¥50,000.00');
-    assert.equal(findItem(sales, 'stats.sales.orders').label, '订单数: 3');
+    assert.equal(findItem(sales, 'stats.sales.amount').label, '销售额: ¥62,500.00');
+    assert.equal(findItem(sales, 'stats.sales.orders').label, '订单数: 4');
     const thisMonth = fortnightAgo.startsWith(month) ? '¥37,500.00' : '¥25,000.00';
     assert.equal(findItem(sales, `stats.sales.chart.${month}.0`).label, `${month}: ${thisMonth}`);
-    const settled = await waitForSnapshot(page, (s) => /对比/.test(findItem(s, 'stats.sales.range')?.label ?? '') && s,
-      { what: 'the range before read', timeout: 10000 });
+    const settled = await waitForSnapshot(page, (s) => /对比/.test(findItem(s, 'stats.sales.range')?.label ?? '') && findItem(s, 'stats.sales.teams') && s,
+      { what: "the range before and the teams' sales read", timeout: 10000 });
     assert.ok(!findItem(settled, 'stats.sales.amount.change'), 'no change against a range that sold nothing');
 
     // A bar clicked lists the confirmed orders behind it; one opens its order.
@@ -49,6 +55,17 @@ e2e('statistics: sales by month with drill-down to orders, change against the ra
     await screenshot(page, 'stats-sales');
     await click(page, `stats.drill.${recent.id}`);
     await waitForSnapshot(page, (s) => s.screen === 'orders.detail' && s, { what: 'the order opened', timeout: 10000 });
+
+    // The teams' sales over the same months; a team's bar lists its members' orders, not the others'.
+    await click(page, 'nav.stats');
+    const teams = await waitForSnapshot(page, (s) => findItem(s, 'stats.sales.teams.华东销售部.0') && s, { what: 'the teams chart', timeout: 10000 });
+    assert.equal(findItem(teams, 'stats.sales.teams.华东销售部.0').label, '华东销售部: ¥12,500.00');
+    assert.equal(findItem(teams, 'stats.sales.teams.未分部门.0').label, '未分部门: ¥50,000.00');
+    await click(page, 'stats.sales.teams.华东销售部.0');
+    const teamDrill = await waitForSnapshot(page, (s) => findItem(s, `stats.drill.${teamOrder.id}`) && s, { what: "the team's orders", timeout: 10000 });
+    assert.match(findItem(teamDrill, 'stats.drill.title').label, /^华东销售部 \d{4}-\d{2}-01 至 \d{4}-\d{2}-\d{2} 的已确认订单$/);
+    assert.ok(!findItem(teamDrill, `stats.drill.${recent.id}`), "an order of no team's rep is not in the team's list");
+    await screenshot(page, 'stats-teams');
 
     // By day over the last ten days against the ten before: today's two servers against the fortnight's one.
     await click(page, 'nav.stats');

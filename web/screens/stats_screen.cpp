@@ -80,12 +80,21 @@ std::string StatsScreen::previous_sales_path() const {
   return "/api/v1/stats/sales?group=" + group_ + "&from=" + before->from + "&to=" + before->to;
 }
 
+std::string StatsScreen::teams_path() const {
+  const Reach reach = stat_reach(Viewer{0, role_, std::nullopt}, StatDomain::sales);
+  if (reach != Reach::all && reach != Reach::team) return "";
+  const json* sales = data_.answer(sales_path());
+  if (!sales) return "";
+  return "/api/v1/stats/sales/by-team?from=" + sales->value("from", "") + "&to=" + sales->value("to", "");
+}
+
 std::vector<std::string> StatsScreen::paths_of(const std::string& area) const {
   if (area == "sales") {
-    // The range's figures, then, once their range is known, those of the range before it.
-    std::string before = previous_sales_path();
-    if (before.empty()) return {sales_path()};
-    return {sales_path(), before};
+    // The range's figures, then, once their range is known, those of the range before it and the teams'.
+    std::vector<std::string> paths = {sales_path()};
+    for (std::string later : {previous_sales_path(), teams_path()})
+      if (!later.empty()) paths.push_back(std::move(later));
+    return paths;
   }
   if (area == "churn") return {kChurn};
   return dashboard_requests(area);
@@ -112,6 +121,7 @@ std::optional<StatsIntent> StatsScreen::draw(Ui& ui, LocalCache& cache, const st
     return std::nullopt;
   }
   if (std::find(mine.begin(), mine.end(), area_) == mine.end()) area_ = mine.front();
+  role_ = role;
   data_.settings = settings;
   // The tabs.
   for (const auto& a : all_areas()) {
@@ -127,16 +137,26 @@ std::optional<StatsIntent> StatsScreen::draw(Ui& ui, LocalCache& cache, const st
     if (current) ImGui::PopStyleColor();
   }
   ImGui::NewLine();
-  // What to read: what this area shows and has not been read, or everything again when figures moved.
-  if (online) {
-    for (const auto& path : paths_of(area_)) {
-      const bool have = data_.answers.count(path) > 0;
-      if ((stale_ || !have) && asked_.insert(path).second) wanted_.push_back(path);
-    }
-    stale_ = false;
-  }
+  if (online) ask_for_unread();
   if (!error_.empty()) ui.text_colored("stats.error", error_, kRed);
   ImGui::Separator();
+  auto intent = draw_area(ui, cache, role);
+  // Again after drawing: a range applied or a tab chosen in this frame is asked for now, as no frame
+  // may follow the click that chose it.
+  if (online) ask_for_unread();
+  return intent;
+}
+
+void StatsScreen::ask_for_unread() {
+  // What this area shows and has not been read, or everything again when figures moved.
+  for (const auto& path : paths_of(area_)) {
+    const bool have = data_.answers.count(path) > 0;
+    if ((stale_ || !have) && asked_.insert(path).second) wanted_.push_back(path);
+  }
+  stale_ = false;
+}
+
+std::optional<StatsIntent> StatsScreen::draw_area(Ui& ui, LocalCache& cache, const std::string& role) {
   if (area_ == "churn") return draw_churn(ui, role_may_assign(role));
   std::optional<DashboardPick> picked;
   if (area_ == "sales") {
@@ -155,7 +175,7 @@ void StatsScreen::show_drill(const Ui& ui, LocalCache& cache, const std::string&
   drill_rows_.clear();
   drill_more_ = false;
   drill_error_.clear();
-  drill_scroll_ = true;
+  drill_scroll_ = 2;
   // The records the user's cache holds (their own, the team's or all, as synced), the first kMaxDrillRows.
   auto ids = cache.find_ids(*drill_->entity, drill_->filters, kMaxDrillRows + 1);
   auto rows = ids.ok() ? cache.records(*drill_->entity, *ids) : Result<std::map<int64_t, json>>(ids.error());
@@ -239,7 +259,9 @@ std::optional<DashboardPick> StatsScreen::draw_sales(Ui& ui) {
       chart.categories.push_back(row.value("period", ""));
       chart.series[0].values.push_back(double(int_of(row, "amount")));
     }
-  const float chart_h = std::max(ui.px(220), ImGui::GetContentRegionAvail().y * (drill_ ? 0.55f : 0.95f));
+  const bool teams = !teams_path().empty();
+  const float avail_h = ImGui::GetContentRegionAvail().y;
+  const float chart_h = std::max(ui.px(220), avail_h * (drill_ ? 0.55f : 0.95f) * (teams ? 0.55f : 1.0f));
   if (auto picked = bar_chart(ui, "stats.sales.chart", chart, false, ImVec2(ImGui::GetContentRegionAvail().x, chart_h))) {
     // The days the bar counted: a daily range's own days; a monthly or yearly one's whole months.
     const std::string from = sales->value("from", ""), to = sales->value("to", "");
@@ -247,15 +269,60 @@ std::optional<DashboardPick> StatsScreen::draw_sales(Ui& ui) {
     return orders_in_period(ui, periods.at(*picked), currency, daily ? from : period_days(from.substr(0, 7)).first,
                             daily ? to : period_days(to.substr(0, 7)).second);
   }
+  if (teams) return draw_teams(ui, currency, std::max(ui.px(200), avail_h * (drill_ ? 0.55f : 0.95f) * 0.4f));
   return std::nullopt;
+}
+
+std::optional<DashboardPick> StatsScreen::draw_teams(Ui& ui, const std::string& currency, float height) {
+  const json* answer = data_.answer(teams_path());
+  if (!answer) return std::nullopt;
+  // by-team counts whole months: its range's first month's first day to its last month's last day.
+  const std::string first = period_days(answer->value("from", "").substr(0, 7)).first;
+  const std::string last = period_days(answer->value("to", "").substr(0, 7)).second;
+  ui.text("stats.sales.teams.title", ui.tr("各部门销售额（" + first + " 至 " + last + "，点击柱子查看其中的订单）",
+                                           "Sales by team, " + first + " to " + last + " (click a bar for its orders)"));
+  AxisChart chart{{}, {{ui.tr("销售额", "Sales"), {}}}, [currency](double v) { return amount_text(std::llround(v), currency); },
+                  [&ui, currency](double v) { return short_amount_text(ui, v, currency); }};
+  std::vector<const json*> shown;  // into `answer`, which outlives them
+  const auto teams = answer->find("teams");
+  if (teams == answer->end() || !teams->is_array()) return std::nullopt;
+  for (const auto& team : *teams)
+    if (team.value("currency", "CNY") == currency) {
+      shown.push_back(&team);
+      chart.categories.push_back(team["name"].is_string() ? team["name"].get<std::string>() : ui.tr("未分部门", "No team"));
+      chart.series[0].values.push_back(double(int_of(team, "amount")));
+    }
+  auto picked = bar_chart(ui, "stats.sales.teams", chart, false, ImVec2(ImGui::GetContentRegionAvail().x, height));
+  if (!picked) return std::nullopt;
+  // A rep's orders count in the team they are in now: the team's orders are its members' (and, for
+  // "no team", those without an owner: member null).
+  std::string owners;
+  for (const auto& member : shown.at(*picked)->value("members", json::array())) {
+    const auto id = member.find("owner_id");
+    const bool someone = id != member.end() && id->is_number_integer();
+    owners += (owners.empty() ? "" : ",") + (someone ? std::to_string(id->get<int64_t>()) : std::string("null"));
+  }
+  if (owners.empty()) return std::nullopt;
+  const std::string& name = chart.categories.at(*picked);
+  return DashboardPick{&orders_def(),
+                       {{"owner_id", owners},
+                        {"order_date_from", first},
+                        {"order_date_to", last},
+                        {"status", "confirmed"},
+                        {"currency", currency},
+                        {"sort", "order_date"}},
+                       {"customer_id", "owner_id", "order_date", "total"},
+                       ui.tr(name + " " + first + " 至 " + last + " 的已确认订单", "Confirmed orders of " + name + ", " + first + " to " + last),
+                       0};
 }
 
 std::optional<StatsIntent> StatsScreen::draw_drill(Ui& ui, LocalCache& cache) {
   if (!drill_) return std::nullopt;
   const EntityDef& entity = *drill_->entity;
   ImGui::Separator();
-  if (drill_scroll_) ImGui::SetScrollHereY(0.0f);  // the list just asked for comes into view
-  drill_scroll_ = false;
+  // The list just asked for comes into view. Twice: ImGui clamps a scroll to the height of the frame
+  // before, which did not hold the list yet.
+  if (drill_scroll_ > 0) ImGui::SetScrollHereY(0.0f), --drill_scroll_, scrolled_ = true;
   ui.text("stats.drill.title", drill_->title + (drill_more_ ? ui.tr("（前 " + std::to_string(kMaxDrillRows) + " 条）",
                                                                     " (the first " + std::to_string(kMaxDrillRows) + ")")
                                                              : ""));

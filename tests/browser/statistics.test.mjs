@@ -1,8 +1,9 @@
 // statistics — 统计分析 in the real client: the sales figures the server counted, their change against the
-// range before, a bar clicked down to the orders behind it, a team's bar down to its members' orders, a funnel stage and a forecast month clicked
-// down to their opportunities and a level's slice to its customers, a bad date range named before anything
-// is asked, and the churn warning list with its reason and "log an activity" in one click (screenshots
-// stats-sales.png, stats-teams.png, stats-range.png, stats-pipeline.png, stats-churn.png).
+// range before, a bar clicked down to the orders behind it, a team's bar down to its members' orders, a
+// funnel stage and a forecast month down to their opportunities, a level's slice and a month's new
+// customers down to those customers, a bad date range named before anything is asked, and the churn
+// warning list with its reason and "log an activity" in one click (screenshots stats-sales.png,
+// stats-teams.png, stats-range.png, stats-pipeline.png, stats-churn.png).
 import assert from 'node:assert/strict';
 
 import {
@@ -107,6 +108,15 @@ e2e('statistics: sales by month with drill-down to orders, change against the ra
     await click(page, 'dash.customers.level.A 重要客户');
     const levelled = await waitForSnapshot(page, (s) => findItem(s, `stats.drill.${kept.id}`) && s, { what: 'the level A customers', timeout: 10000 });
     assert.ok(!findItem(levelled, `stats.drill.${slipping.id}`), 'a level B customer is not in the level A list');
+    // A month's bar lists the customers new that month: both, made today.
+    await click(page, 'stats.tab.contracts');
+    await click(page, 'stats.tab.customers');
+    await waitForSnapshot(page, (s) => !findItem(s, 'stats.drill.title') && findItem(s, `dash.customers.monthly.${month}.0`) && s,
+      { what: 'the customers dashboard without a list', timeout: 10000 });
+    await click(page, `dash.customers.monthly.${month}.0`);
+    const fresh = await waitForSnapshot(page, (s) => findItem(s, `stats.drill.${kept.id}`) && findItem(s, `stats.drill.${slipping.id}`) && s,
+      { what: "the month's new customers", timeout: 10000 });
+    assert.equal(findItem(fresh, 'stats.drill.title').label, `${month} 新增的客户`);
 
     // A date that does not exist: named, and the query button stays off.
     await click(page, 'stats.tab.sales');

@@ -390,7 +390,17 @@ std::optional<DashboardPick> draw_customers(Ui& ui, const DashboardData& data, I
     AxisChart chart{{}, {{ui.tr("新增客户", "New customers"), {}}}, count_format(), {}};
     if (per_month)
       for (const auto& m : *per_month) chart.categories.push_back(m.value("period", "")), chart.series[0].values.push_back(double(int_of(m, "customers")));
-    bar_chart(ui, "dash.customers.monthly", chart, false, s);
+    if (auto i = bar_chart(ui, "dash.customers.monthly", chart, false, s)) {
+      // The customers created in the month, within the range counted. By UTC day, as created_in().
+      const std::string& month = chart.categories.at(*i);
+      auto [first, last] = period_days(month);
+      first = std::max(first, customers->value("from", first)), last = std::min(last, customers->value("to", last));
+      picked = DashboardPick{&customers_def(),
+                             {{"created_at_from", first}, {"created_at_to", last}, {"sort", "created_at"}},
+                             kCustomerColumns,
+                             ui.tr(month + " 新增的客户", "Customers new in " + month),
+                             0};
+    }
   }
   grid.row(0.4f, {1, 1, 1});
   {

@@ -59,10 +59,11 @@ DashboardPick orders_in_period(const Ui& ui, const std::string& period, const st
 
 // Draws `dashboard` in `size` (the space left in the window); a figure not read yet shows as "…".
 // Returns what was clicked this frame: a funnel stage, a forecast month, a contract status or signing
-// month, a customer split's slice, a ticket status, type or rating, a campaign; each narrowed as its figure
-// counts (the chart's currency, created in the range). The sales dashboard (the kiosk's; the statistics
-// screen has its explorer) and new customers per month pick nothing: the cache cannot say which team a rep
-// was in, nor a record's creation day in the company's time zone.
+// month, a month of new customers, a customer split's slice, a ticket status, type or rating, a campaign;
+// each narrowed as its figure counts (the chart's currency, created in the range). "Created" is compared
+// by UTC day in the cache, which knows no time zone: a record made within hours of a local midnight may
+// fall on the other side. The sales dashboard is the kiosk's and picks nothing (the statistics screen
+// has its explorer, whose bars and team bars pick their orders).
 std::optional<DashboardPick> draw_dashboard(Ui& ui, const std::string& dashboard, const DashboardData& data, ImVec2 size);
 
 }  // namespace kehu::client

@@ -29,11 +29,6 @@ const std::string kCampaigns = "/api/v1/stats/campaigns";
 
 constexpr const char* kNotYet = "…";
 
-int64_t int_of(const json& row, const char* key) {
-  auto it = row.find(key);
-  return it != row.end() && it->is_number() ? it->get<int64_t>() : 0;
-}
-
 
 // The rows of `series` in `currency`, in order.
 std::vector<const json*> in_currency(const json* series, const std::string& currency) {
@@ -531,6 +526,11 @@ std::optional<DashboardPick> draw_campaigns(Ui& ui, const DashboardData& data, I
 }
 
 }  // namespace
+
+int64_t int_of(const json& row, const char* key) {
+  auto it = row.find(key);
+  return it != row.end() && it->is_number() ? it->get<int64_t>() : 0;
+}
 
 std::string main_currency(const json* totals) {
   std::string best = "CNY";

@@ -45,6 +45,9 @@ struct DashboardPick {
   int64_t open_id = 0;
 };
 
+// A figure of a statistics answer's row: row[key] as a whole number, 0 when absent or not a number.
+int64_t int_of(const nlohmann::json& row, const char* key);
+
 // The currency a chart shows: the one with the largest total in `totals` ([{currency, amount}]), CNY
 // when there is none. A company selling in two currencies sees its main one; sums are never mixed.
 std::string main_currency(const nlohmann::json* totals);

@@ -41,11 +41,6 @@ const std::vector<Area>& all_areas() {
   return kAreas;
 }
 
-int64_t int_of(const json& row, const char* key) {
-  auto it = row.find(key);
-  return it != row.end() && it->is_number() ? it->get<int64_t>() : 0;
-}
-
 }  // namespace
 
 StatsScreen::Totals StatsScreen::totals_in(const json* sales, const std::string& currency) {

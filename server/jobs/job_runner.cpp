@@ -1,6 +1,7 @@
 #include "server/jobs/job_runner.h"
 
 #include <cstdio>
+#include <exception>
 
 namespace kehu::server {
 
@@ -36,10 +37,15 @@ void JobRunner::run() {
         std::lock_guard<std::mutex> check(mu_);
         if (stopping_) return;
       }
-      Status done = job();
-      if (!done.ok())
-        std::fprintf(stderr, "crm-server: job \"%s\" failed, will try again: %s\n", name.c_str(),
-                     done.error().message.en.c_str());
+      std::string failure;
+      try {
+        Status done = job();
+        if (!done.ok()) failure = done.error().message.en;
+      } catch (const std::exception& e) {  // a job's bug must not end the server
+        failure = e.what();
+      }
+      if (!failure.empty())
+        std::fprintf(stderr, "crm-server: job \"%s\" failed, will try again: %s\n", name.c_str(), failure.c_str());
     }
     lock.lock();
     ++rounds_;

@@ -3,8 +3,8 @@
 // whether there is anything to do (the churn window already at today does nothing). Work a job does
 // would otherwise fall on the first request that needs it, such as the churn list's daily move.
 //
-// A job's failure is written to stderr with the job's name and tried again at the next tick; it never
-// stops the other jobs or the server. Threads: every(), start() and stop() are for the thread that owns
+// A job's failure (an error or an exception) is written to stderr with the job's name and tried again at
+// the next tick; it never stops the other jobs or the server. Threads: every(), start() and stop() are for the thread that owns
 // the runner; jobs run one after another on the runner's own thread.
 #pragma once
 

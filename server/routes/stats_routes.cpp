@@ -40,28 +40,38 @@ void stat_route(App& app, const std::string& path, std::vector<std::string_view>
             });
 }
 
+// Where the churn list's kept comparison should be: the company's today and the configured length;
+// nullopt when it is there already.
+Result<std::optional<ChurnWindow>> churn_window_due(App& app, Database& db) {
+  auto date = company_date(db, app.clock().now_ms());
+  if (!date.ok()) return date.take_error();
+  auto configured = configured_churn_days(db);
+  if (!configured.ok()) return configured.take_error();
+  auto at = churn_window_is_at(db, *configured, *date);
+  if (!at.ok()) return at.take_error();
+  if (*at) return std::optional<ChurnWindow>();
+  return std::optional<ChurnWindow>(ChurnWindow{*configured, *date});
+}
+
 // Brings the churn list's kept comparison (churn_window.h) to the company's today and the configured
 // length, in a write when it is behind. A scheduled job does it within a tick of midnight (or of
 // churn_days changing), so a churn read normally finds it current with one lookup; a read that comes
-// first moves it itself. Two callers may both find it behind: moving it is a no-op for the second.
+// first moves it itself. The job and a read may both find it behind: the second looks again under the
+// write lock and finds nothing to do.
 Status keep_churn_window(App& app) {
-  std::string today;
-  int64_t days = 0;
   {
     auto lease = app.db().read();
-    auto date = company_date(lease.db(), app.clock().now_ms());
-    if (!date.ok()) return date.take_error();
-    auto configured = configured_churn_days(lease.db());
-    if (!configured.ok()) return configured.take_error();
-    auto at = churn_window_is_at(lease.db(), *configured, *date);
-    if (!at.ok()) return at.take_error();
-    if (*at) return ok_status();
-    today = *date, days = *configured;
+    auto due = churn_window_due(app, lease.db());
+    if (!due.ok()) return due.take_error();
+    if (!due->has_value()) return ok_status();
   }
   auto lease = app.db().write();
   auto txn = Transaction::begin(lease.db(), true);
   if (!txn.ok()) return txn.take_error();
-  KEHU_TRY(bring_churn_window_to(lease.db(), days, today));
+  auto due = churn_window_due(app, lease.db());
+  if (!due.ok()) return due.take_error();
+  if (!due->has_value()) return ok_status();
+  KEHU_TRY(bring_churn_window_to(lease.db(), (*due)->days, (*due)->as_of));
   return (*txn)->commit();
 }
 

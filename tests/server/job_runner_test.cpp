@@ -1,10 +1,11 @@
 // job_runner_test.cpp — the scheduled jobs' runner (server/jobs/job_runner.h): every job runs at start
-// and every tick, in order; one that fails is tried again at the next tick without keeping the others
+// and every tick, in order; one that fails or throws is tried again at the next tick without keeping the others
 // from running; stop() ends the thread promptly even with a long tick.
 #include <doctest/doctest.h>
 
 #include <atomic>
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 
 #include "server/jobs/job_runner.h"
@@ -19,6 +20,7 @@ TEST_CASE("the job runner runs every job each tick, keeps going past a failing o
     ++failing_runs;
     return Error::make(ErrorCode::storage, {"测试失败", "failing on purpose"});
   });
+  runner.every_tick("throws", []() -> Status { throw std::runtime_error("a bug in a job"); });
   runner.every_tick("later", [&]() -> Status {
     ++later_runs;
     return ok_status();
@@ -28,7 +30,9 @@ TEST_CASE("the job runner runs every job each tick, keeps going past a failing o
   runner.stop();
   CHECK(runner.rounds() >= 3);
   CHECK(failing_runs.load() >= 3);
-  CHECK(later_runs.load() == failing_runs.load());  // the failure never skipped the job after it
+  // The failure never skipped the job after it (a stop may come between the two of the last round).
+  CHECK(later_runs.load() >= runner.rounds());
+  CHECK(failing_runs.load() - later_runs.load() <= 1);
   const int64_t stopped_at = runner.rounds();
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   CHECK(runner.rounds() == stopped_at);  // no round after stop()

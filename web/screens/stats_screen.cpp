@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include <imgui.h>
 
@@ -80,7 +81,13 @@ std::string StatsScreen::teams_path() const {
   if (reach != Reach::all && reach != Reach::team) return "";
   const json* sales = data_.answer(sales_path());
   if (!sales) return "";
-  return "/api/v1/stats/sales/by-team?from=" + sales->value("from", "") + "&to=" + sales->value("to", "");
+  const std::string from = sales->value("from", ""), to = sales->value("to", "");
+  if (!is_valid_date(from) || !is_valid_date(to)) return "";
+  // by-team counts months, at most kMaxTeamMonths of them: a longer yearly range shows no teams.
+  const int months = (std::atoi(to.substr(0, 4).c_str()) - std::atoi(from.substr(0, 4).c_str())) * 12 +
+                     std::atoi(to.substr(5, 2).c_str()) - std::atoi(from.substr(5, 2).c_str()) + 1;
+  if (months > kMaxTeamMonths) return "";
+  return "/api/v1/stats/sales/by-team?from=" + from + "&to=" + to;
 }
 
 std::vector<std::string> StatsScreen::paths_of(const std::string& area) const {
@@ -102,8 +109,10 @@ void StatsScreen::answered(const Ui& ui, const std::string& path, const HttpResp
   json body = json::parse(answer.body, nullptr, false);
   if (answer.status == 200 && body.is_object()) {
     data_.answers[path] = std::move(body);
+    failed_.erase(path);
     error_.clear();
   } else {
+    failed_.insert(path);
     error_ = answer.status == 0 ? ui.tr("无法连接服务器，显示的是上次读取的数字", "the server cannot be reached; the figures shown are the last ones read")
                                 : server_message(ui, answer);
   }
@@ -144,9 +153,11 @@ std::optional<StatsIntent> StatsScreen::draw(Ui& ui, LocalCache& cache, const st
 
 void StatsScreen::ask_for_unread() {
   // What this area shows and has not been read, or everything again when figures moved.
+  // A request that failed is asked again when the figures are next read anew, not every frame.
+  if (stale_) failed_.clear();
   for (const auto& path : paths_of(area_)) {
     const bool have = data_.answers.count(path) > 0;
-    if ((stale_ || !have) && asked_.insert(path).second) wanted_.push_back(path);
+    if ((stale_ || (!have && !failed_.count(path))) && asked_.insert(path).second) wanted_.push_back(path);
   }
   stale_ = false;
 }
@@ -284,7 +295,8 @@ std::optional<DashboardPick> StatsScreen::draw_teams(Ui& ui, const std::string& 
   for (const auto& team : *teams)
     if (team.value("currency", "CNY") == currency) {
       shown.push_back(&team);
-      chart.categories.push_back(team["name"].is_string() ? team["name"].get<std::string>() : ui.tr("未分部门", "No team"));
+      const auto name = team.find("name");
+      chart.categories.push_back(name != team.end() && name->is_string() ? name->get<std::string>() : ui.tr("未分部门", "No team"));
       chart.series[0].values.push_back(double(int_of(team, "amount")));
     }
   auto picked = bar_chart(ui, "stats.sales.teams", chart, false, ImVec2(ImGui::GetContentRegionAvail().x, height));

@@ -81,6 +81,7 @@ class StatsScreen {
   std::optional<DashboardPick> draw_teams(Ui& ui, const std::string& currency, float height);
 
   static constexpr size_t kMaxDrillRows = 200;
+  static constexpr int kMaxTeamMonths = 1100;  // the longest range /stats/sales/by-team takes
 
   std::string area_;
   std::string role_;                 // the signed-in user's, as of the last draw
@@ -89,6 +90,7 @@ class StatsScreen {
   std::string applied_from_, applied_to_;
   DashboardData data_;
   std::set<std::string> asked_;      // paths whose answer is awaited
+  std::set<std::string> failed_;     // paths whose last answer was an error, until figures are read anew
   std::vector<std::string> wanted_;
   bool stale_ = true;
   std::string error_;

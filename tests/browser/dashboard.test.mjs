@@ -1,7 +1,8 @@
 // dashboard — the first screen after sign-in: its figures come from the cache and match what the server
 // holds; only current announcements for the user's role show; today's and overdue activities are
-// listed; a due reminder pops up and stays closed once dismissed; a tile opens its module
-// (screenshot dashboard.png under BUILD/screenshots/).
+// listed; a due reminder pops up and stays closed once dismissed; a tile opens its module; a hundred days
+// later (the page's clock) the customers nobody contacted are listed and open (screenshots dashboard.png,
+// dashboard-forgotten.png under BUILD/screenshots/).
 import assert from 'node:assert/strict';
 
 import {
@@ -59,4 +60,16 @@ e2e('the dashboard: figures, announcements, today, reminders', { timeout: 150000
   await click(page, 'nav.dashboard');
   const back = await waitForSnapshot(page, (s) => s.screen === 'dashboard' && s, { what: 'the dashboard again' });
   assert.equal(findItem(back, `reminder.${remind.id}`), null, 'a dismissed reminder stays closed');
+  assert.equal(findItem(back, 'dash.forgotten'), null, 'no customer is forgotten yet');
+
+  // A hundred days on (the page's clock), with no contact: both customers are past the 90 churn days.
+  await page.clock.setFixedTime(now + 100 * 86400e3 + 3600e3);
+  const later = await waitForSnapshot(page, (s) => findItem(s, 'dash.forgotten') && s, { what: 'the forgotten customers', timeout: 20000 });
+  assert.equal(findItem(later, 'dash.forgotten').label, '久未联系的客户（超过 90 天，共 2 位）');
+  const forgotten = itemsWithPrefix(later, 'dash.forgotten.');
+  assert.equal(forgotten.length, 2);
+  assert.ok(forgotten.some((it) => /^福州榕城贸易  100 天未联系$/.test(it.label)), forgotten.map((it) => it.label).join(' | '));
+  await screenshot(page, 'dashboard-forgotten.png');
+  await click(page, `dash.forgotten.${a.id}`);
+  await waitForSnapshot(page, (s) => s.screen === 'customers.detail' && s, { what: 'the forgotten customer opened' });
 });

@@ -17,7 +17,8 @@ Result<int64_t> number(Database& db, const std::string& sql, const std::vector<S
 }  // namespace
 
 Result<DashboardFigures> read_dashboard(Database& db, int64_t user_id, const std::string& role, const std::string& now,
-                                        const std::string& day_start, const std::string& day_end, const std::string& month_start) {
+                                        const std::string& day_start, const std::string& day_end, const std::string& month_start,
+                                        const std::string& forgotten_before) {
   DashboardFigures f;
   auto take = [](Result<int64_t> r, int64_t& into) -> Status {
     if (!r.ok()) return r.take_error();
@@ -59,6 +60,16 @@ Result<DashboardFigures> read_dashboard(Database& db, int64_t user_id, const std
                   {user_id, now});
   if (!due.ok()) return due.take_error();
   f.reminders = std::move(*due);
+
+  // Forgotten customers: the last touch as the server's churn list takes it (churn.cpp kLastTouch).
+  const std::string touched = "max(ifnull(last_contact_at, ''), ifnull(last_order_at, ''), created_at)";
+  const std::string forgotten = "owner_id = ?1 AND julianday(" + touched + ") < julianday(?2)";
+  KEHU_TRY(take(number(db, "SELECT count(*) FROM customers WHERE " + forgotten, {user_id, forgotten_before}), f.forgotten_count));
+  auto oldest = query_json_rows(db, "SELECT id, name, " + touched + " AS touched_at FROM customers WHERE " + forgotten +
+                                        " ORDER BY julianday(touched_at), id LIMIT 5",
+                                {user_id, forgotten_before});
+  if (!oldest.ok()) return oldest.take_error();
+  f.forgotten = std::move(*oldest);
   return f;
 }
 

@@ -23,11 +23,17 @@ struct DashboardFigures {
   nlohmann::json announcements = nlohmann::json::array();  // current ones for the role, newest first (max 5)
   nlohmann::json today = nlohmann::json::array();          // the user's open activities due or starting today, or overdue
   nlohmann::json reminders = nlohmann::json::array();      // the user's open activities whose reminder time has come
+  // The user's own customers forgotten: no counted contact, no order and not created since
+  // `forgotten_before` (the churn list's "no_contact", SPEC §5), longest forgotten first (max 5), each
+  // {id, name, touched_at}; and how many there are.
+  nlohmann::json forgotten = nlohmann::json::array();
+  int64_t forgotten_count = 0;
 };
 
 // `now` is RFC 3339 UTC; `day_start`/`day_end` bound the user's local today in UTC; `month_start` is the
-// local month's first day ("YYYY-MM-01").
+// local month's first day ("YYYY-MM-01"); `forgotten_before` the instant churn_days before now.
 Result<DashboardFigures> read_dashboard(Database& db, int64_t user_id, const std::string& role, const std::string& now,
-                                        const std::string& day_start, const std::string& day_end, const std::string& month_start);
+                                        const std::string& day_start, const std::string& day_end, const std::string& month_start,
+                                        const std::string& forgotten_before);
 
 }  // namespace kehu::client

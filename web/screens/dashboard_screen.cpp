@@ -27,8 +27,12 @@ void DashboardScreen::refresh(Ui& ui, LocalCache& cache, int64_t user_id, const 
     const int64_t offset_ms = int64_t{ui.utc_offset()} * 60'000;
     const std::string local = format_rfc3339_ms(now_ms + offset_ms);
     const int64_t day_start = parse_rfc3339_ms(local.substr(0, 10) + "T00:00:00.000Z") - offset_ms;
+    const json& settings = cache.settings();
+    const auto churn_days = settings.is_object() ? settings.find("churn_days") : settings.end();
+    forgotten_days_ = churn_days != settings.end() && churn_days->is_number_integer() ? churn_days->get<int64_t>() : 90;
     auto figures = read_dashboard(cache.db(), user_id, role, format_rfc3339_ms(now_ms), format_rfc3339_ms(day_start),
-                                  format_rfc3339_ms(day_start + 86'400'000), local.substr(0, 8) + "01");
+                                  format_rfc3339_ms(day_start + 86'400'000), local.substr(0, 8) + "01",
+                                  format_rfc3339_ms(now_ms - forgotten_days_ * 86'400'000));
     if (figures.ok()) {
       figures_ = std::move(*figures);
       error_.clear();
@@ -112,6 +116,26 @@ std::optional<DashboardIntent> DashboardScreen::draw(Ui& ui, const std::vector<c
     if (overdue) ImGui::PopStyleColor();
     ImGui::PopID();
     ui.record("dash.today." + std::to_string(id), a.value("subject", ""), "row");
+  }
+  // Customers of the user's own whom nobody has contacted for the churn list's days: a nudge to call.
+  if (figures_.forgotten_count > 0) {
+    ImGui::Spacing();
+    const std::string days = std::to_string(forgotten_days_), count = count_text(figures_.forgotten_count);
+    ui.text("dash.forgotten", ui.tr("久未联系的客户（超过 " + days + " 天，共 " + count + " 位）",
+                                    "Customers not contacted for over " + days + " days (" + count + ")"));
+    ImGui::Separator();
+    for (const auto& c : figures_.forgotten) {
+      const int64_t id = c.value("id", int64_t{0});
+      const int64_t touched = parse_rfc3339_ms(c.value("touched_at", ""));
+      const int64_t idle_days = touched >= 0 ? (read_at_ms_ - touched) / 86'400'000 : 0;
+      const std::string line = c.value("name", "") + ui.tr("  " + std::to_string(idle_days) + " 天未联系",
+                                                           "  " + std::to_string(idle_days) + " days without contact");
+      ui.note(line);
+      ImGui::PushID(static_cast<int>(id));
+      if (ImGui::Selectable(line.c_str())) intent = DashboardIntent{&customers_def(), id};
+      ImGui::PopID();
+      ui.record("dash.forgotten." + std::to_string(id), line, "row");
+    }
   }
   ImGui::EndChild();
   ImGui::SameLine();

@@ -1,12 +1,14 @@
 // dashboard_screen.h — 工作台, the first screen after sign-in: figures at a glance (customers, open
 // opportunities and their amount, contracts awaiting approval, open tickets, this month's orders), the
-// current announcements for the user's role, today's activities (and overdue ones), and a reminder that
+// current announcements for the user's role, today's activities (and overdue ones), the user's customers
+// not contacted for the churn list's days (settings churn_days; the longest forgotten five), and a reminder that
 // pops up when an activity's reminder time comes. All from the cache (dashboard_figures.h). "知道了" closes
 // the due reminders for good, "10 分钟后再提醒" for ten minutes; both are remembered on the device
 // (reminder_memory.h), so a reload does not ask again.
 //
 // Test ids: dash.tile.{customers|opportunities|contracts|tickets|orders}, dash.announcement.{id},
-// dash.today.{id}, dash.today.none, reminder.{id}, reminder.dismiss, reminder.snooze.
+// dash.today.{id}, dash.today.none, dash.forgotten, dash.forgotten.{customer id}, reminder.{id},
+// reminder.dismiss, reminder.snooze.
 #pragma once
 
 #include <optional>
@@ -47,6 +49,7 @@ class DashboardScreen {
   std::string error_;
   bool stale_ = true;
   int64_t read_at_ms_ = 0;
+  int64_t forgotten_days_ = 90;  // the settings' churn_days when last read
   ReminderMemory answered_;  // reminders the user closed or put off, kept on the device
 };
 

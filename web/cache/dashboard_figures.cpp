@@ -61,12 +61,16 @@ Result<DashboardFigures> read_dashboard(Database& db, int64_t user_id, const std
   if (!due.ok()) return due.take_error();
   f.reminders = std::move(*due);
 
-  // Forgotten customers: the last touch as the server's churn list takes it (churn.cpp kLastTouch).
+  // Forgotten customers: the last touch as the server's churn list takes it (churn.cpp kLastTouch), the
+  // stored times being canonical UTC text, compared as text so the index customers_owner_touch serves.
+  // Counted up to kForgottenCountCap, so a user owning a million customers waits for no full count.
   const std::string touched = "max(ifnull(last_contact_at, ''), ifnull(last_order_at, ''), created_at)";
-  const std::string forgotten = "owner_id = ?1 AND julianday(" + touched + ") < julianday(?2)";
-  KEHU_TRY(take(number(db, "SELECT count(*) FROM customers WHERE " + forgotten, {user_id, forgotten_before}), f.forgotten_count));
+  const std::string forgotten = "owner_id = ?1 AND " + touched + " < ?2";
+  KEHU_TRY(take(number(db, "SELECT count(*) FROM (SELECT 1 FROM customers WHERE " + forgotten + " LIMIT ?3)",
+                       {user_id, forgotten_before, kForgottenCountCap}),
+                f.forgotten_count));
   auto oldest = query_json_rows(db, "SELECT id, name, " + touched + " AS touched_at FROM customers WHERE " + forgotten +
-                                        " ORDER BY julianday(touched_at), id LIMIT 5",
+                                        " ORDER BY " + touched + ", id LIMIT 5",
                                 {user_id, forgotten_before});
   if (!oldest.ok()) return oldest.take_error();
   f.forgotten = std::move(*oldest);

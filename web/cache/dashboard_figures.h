@@ -25,10 +25,12 @@ struct DashboardFigures {
   nlohmann::json reminders = nlohmann::json::array();      // the user's open activities whose reminder time has come
   // The user's own customers forgotten: no counted contact, no order and not created since
   // `forgotten_before` (the churn list's "no_contact", SPEC §5), longest forgotten first (max 5), each
-  // {id, name, touched_at}; and how many there are.
+  // {id, name, touched_at}; and how many there are, at most kForgottenCountCap.
   nlohmann::json forgotten = nlohmann::json::array();
   int64_t forgotten_count = 0;
 };
+
+constexpr int64_t kForgottenCountCap = 1000;
 
 // `now` is RFC 3339 UTC; `day_start`/`day_end` bound the user's local today in UTC; `month_start` is the
 // local month's first day ("YYYY-MM-01"); `forgotten_before` the instant churn_days before now.

@@ -120,7 +120,8 @@ std::optional<DashboardIntent> DashboardScreen::draw(Ui& ui, const std::vector<c
   // Customers of the user's own whom nobody has contacted for the churn list's days: a nudge to call.
   if (figures_.forgotten_count > 0) {
     ImGui::Spacing();
-    const std::string days = std::to_string(forgotten_days_), count = count_text(figures_.forgotten_count);
+    const std::string days = std::to_string(forgotten_days_),
+                      count = count_text(figures_.forgotten_count) + (figures_.forgotten_count >= kForgottenCountCap ? "+" : "");
     ui.text("dash.forgotten", ui.tr("久未联系的客户（超过 " + days + " 天，共 " + count + " 位）",
                                     "Customers not contacted for over " + days + " days (" + count + ")"));
     ImGui::Separator();

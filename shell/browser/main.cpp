@@ -96,6 +96,7 @@ EMSCRIPTEN_KEEPALIVE int kehu_frame() {
   host->last_time = now;
   io.DisplaySize = ImVec2(static_cast<float>(host->width), static_cast<float>(host->height));
   io.DisplayFramebufferScale = ImVec2(1, 1);  // ImGui works in device pixels; scale is applied by the client
+  const bool handles_input = GImGui->InputEventsQueue.Size > 0;  // NewFrame hands (some of) it to the widgets
   ImGui::NewFrame();
   host->app.frame(host->scale);
   // A frame that met characters the atlas lacks (a list's first rows, a new screen's labels) is not shown
@@ -112,6 +113,10 @@ EMSCRIPTEN_KEEPALIVE int kehu_frame() {
   ImGui::Render();
   host->renderer.render(*ImGui::GetDrawData(), host->width, host->height, ImVec4(0.94f, 0.94f, 0.94f, 1));
   if (host->input_frames > 0) --host->input_frames;
+  // What input does shows in the frames after the one that handled it: a button released now changes
+  // what was drawn above it (an error at a field) only in the next frame. On a slow machine ImGui may
+  // hand over a click's release frames after it arrived, so the frames owed count from there.
+  if (handles_input) host->input_frames = std::max(host->input_frames, 2);
   // Tell the shell whether a text field wants the keyboard (it then focuses the IME textarea).
   EM_ASM({ if (Module.kehuWantText) Module.kehuWantText($0); }, io.WantTextInput ? 1 : 0);
   return kehu_wants_frame();

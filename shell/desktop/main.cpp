@@ -170,6 +170,7 @@ int run_loop(DesktopWindow& window, DesktopPlatform& platform, client::ClientApp
       app.fonts().rebuild(scale);
       window.reload_font_texture();
     }
+    const bool handles_input = window.has_queued_input();  // begin_frame hands (some of) it to the widgets
     window.begin_frame();
     app.frame(scale);
     for (int redraw = 0; redraw < 3 && app.fonts().needs_rebuild(scale); ++redraw) {
@@ -191,6 +192,9 @@ int run_loop(DesktopWindow& window, DesktopPlatform& platform, client::ClientApp
     window.present();
     if (frames_owed > 0) --frames_owed;
     if (window.has_queued_input()) frames_owed = std::max(frames_owed, 1);
+    // Input handled in this frame shows in the next ones (a button released now changes what was drawn
+    // above it), however late ImGui handed it over: as in the browser host.
+    if (handles_input) frames_owed = std::max(frames_owed, kFramesAfterInput);
   }
   return 0;
 }

@@ -298,7 +298,8 @@ const std::vector<Migration>& migrations() {
       // rankings: made again by counting.
       {9, "sales per customer ranked over all time, and per team", "", reset_statistics},
       // A user's own forgotten customers, longest forgotten first: the dashboard's reminder (in the
-      // client's cache) and a rep's churn list read them straight from this index.
+      // client's cache) and a rep's churn list read them straight from this index. The expression is
+      // churn.h's kCustomerLastTouch, written out: a migration's text never changes.
       {10, "customers by owner and last touch",
        "CREATE INDEX customers_owner_touch ON customers(owner_id, max(ifnull(last_contact_at, ''), ifnull(last_order_at, ''), created_at));"},
   };

@@ -12,10 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-// The last time anything happened with a customer. Indexed as customers_last_touch (migration 5), so the
-// longest forgotten are found without reading every customer; the expression must stay word for word.
-const char* kLastTouch = "max(ifnull(last_contact_at, ''), ifnull(last_order_at, ''), created_at)";
-
 json text_or_null(Statement& s, int column) {
   return s.column_type(column) == ColumnType::null ? json() : json(std::string(s.column_text(column)));
 }
@@ -57,8 +53,8 @@ Result<json> churn_list(Database& db, const Viewer& viewer, const StatParamMap& 
   args.insert(args.end(), scope.args.begin(), scope.args.end());
   args.emplace_back(*limit);
   KEHU_TRY(for_each_row(db,
-                        "SELECT " + columns + " FROM customers AS c WHERE " + kLastTouch + " < ? AND " + scope.sql +
-                            " ORDER BY " + kLastTouch + ", c.id LIMIT ?",
+                        "SELECT " + columns + " FROM customers AS c WHERE " + kCustomerLastTouch + " < ? AND " + scope.sql +
+                            " ORDER BY " + kCustomerLastTouch + ", c.id LIMIT ?",
                         args, [&](Statement& s) {
                           listed.insert(s.column_int(0));
                           customers.push_back(customer_row(s, "no_contact"));

@@ -19,6 +19,12 @@
 
 namespace kehu {
 
+// A customer's last touch, as SQL over the customers table: its last counted contact, last order or
+// creation, whichever is latest (canonical UTC text, compared as text). The same expression as the
+// indexes customers_last_touch and customers_owner_touch (migrations.cpp), so queries written with it
+// are served by them; the churn list and the dashboard's forgotten customers (web/) use it.
+inline constexpr const char* kCustomerLastTouch = "max(ifnull(last_contact_at, ''), ifnull(last_order_at, ''), created_at)";
+
 // The churn window's length in days the settings give (churn_days; 90 until an administrator sets one):
 // the length the list uses unless asked for another, and the one kept ahead (churn_window.h).
 Result<int64_t> configured_churn_days(Database& db);

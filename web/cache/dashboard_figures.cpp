@@ -1,6 +1,7 @@
 #include "web/cache/dashboard_figures.h"
 
 #include "core/db/json_rows.h"
+#include "core/stats/churn.h"
 
 namespace kehu::client {
 
@@ -61,10 +62,10 @@ Result<DashboardFigures> read_dashboard(Database& db, int64_t user_id, const std
   if (!due.ok()) return due.take_error();
   f.reminders = std::move(*due);
 
-  // Forgotten customers: the last touch as the server's churn list takes it (churn.cpp kLastTouch), the
-  // stored times being canonical UTC text, compared as text so the index customers_owner_touch serves.
-  // Counted up to kForgottenCountCap, so a user owning a million customers waits for no full count.
-  const std::string touched = "max(ifnull(last_contact_at, ''), ifnull(last_order_at, ''), created_at)";
+  // Forgotten customers: the last touch as the server's churn list takes it, served by the index
+  // customers_owner_touch. Counted up to kForgottenCountCap, so a user owning a million customers waits
+  // for no full count.
+  const std::string touched = kCustomerLastTouch;
   const std::string forgotten = "owner_id = ?1 AND " + touched + " < ?2";
   KEHU_TRY(take(number(db, "SELECT count(*) FROM (SELECT 1 FROM customers WHERE " + forgotten + " LIMIT ?3)",
                        {user_id, forgotten_before, kForgottenCountCap}),

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include "core/clock.h"
+#include "core/stats/churn.h"
 #include "web/screens/record_text.h"
 #include "web/ui/colors.h"
 
@@ -27,9 +28,8 @@ void DashboardScreen::refresh(Ui& ui, LocalCache& cache, int64_t user_id, const 
     const int64_t offset_ms = int64_t{ui.utc_offset()} * 60'000;
     const std::string local = format_rfc3339_ms(now_ms + offset_ms);
     const int64_t day_start = parse_rfc3339_ms(local.substr(0, 10) + "T00:00:00.000Z") - offset_ms;
-    const json& settings = cache.settings();
-    const auto churn_days = settings.is_object() ? settings.find("churn_days") : settings.end();
-    forgotten_days_ = churn_days != settings.end() && churn_days->is_number_integer() ? churn_days->get<int64_t>() : 90;
+    auto churn_days = configured_churn_days(cache.db());  // the churn list's days, as the server takes them
+    forgotten_days_ = churn_days.ok() ? *churn_days : 90;
     auto figures = read_dashboard(cache.db(), user_id, role, format_rfc3339_ms(now_ms), format_rfc3339_ms(day_start),
                                   format_rfc3339_ms(day_start + 86'400'000), local.substr(0, 8) + "01",
                                   format_rfc3339_ms(now_ms - forgotten_days_ * 86'400'000));

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 
 #include <imgui.h>
 
@@ -82,11 +81,9 @@ std::string StatsScreen::teams_path() const {
   const json* sales = data_.answer(sales_path());
   if (!sales) return "";
   const std::string from = sales->value("from", ""), to = sales->value("to", "");
-  if (!is_valid_date(from) || !is_valid_date(to)) return "";
-  // by-team counts months, at most kMaxTeamMonths of them: a longer yearly range shows no teams.
-  const int months = (std::atoi(to.substr(0, 4).c_str()) - std::atoi(from.substr(0, 4).c_str())) * 12 +
-                     std::atoi(to.substr(5, 2).c_str()) - std::atoi(from.substr(5, 2).c_str()) + 1;
-  if (months > kMaxTeamMonths) return "";
+  // by-team takes the range as months, by core's rule (stat_range): a yearly range too long for that
+  // shows no teams rather than an error.
+  if (!stat_range({{"from", from}, {"to", to}}, "month", to).ok()) return "";
   return "/api/v1/stats/sales/by-team?from=" + from + "&to=" + to;
 }
 
@@ -265,9 +262,10 @@ std::optional<DashboardPick> StatsScreen::draw_sales(Ui& ui) {
       chart.categories.push_back(row.value("period", ""));
       chart.series[0].values.push_back(double(int_of(row, "amount")));
     }
+  // The room left for charts (less while a drill list is open), the teams' chart taking 40 % of it.
   const bool teams = !teams_path().empty();
-  const float avail_h = ImGui::GetContentRegionAvail().y;
-  const float chart_h = std::max(ui.px(220), avail_h * (drill_ ? 0.55f : 0.95f) * (teams ? 0.55f : 1.0f));
+  const float room = ImGui::GetContentRegionAvail().y * (drill_ ? 0.55f : 0.95f);
+  const float chart_h = std::max(ui.px(220), room * (teams ? 0.55f : 1.0f));
   if (auto picked = bar_chart(ui, "stats.sales.chart", chart, false, ImVec2(ImGui::GetContentRegionAvail().x, chart_h))) {
     // The days the bar counted: a daily range's own days; a monthly or yearly one's whole months.
     const std::string from = sales->value("from", ""), to = sales->value("to", "");
@@ -275,7 +273,7 @@ std::optional<DashboardPick> StatsScreen::draw_sales(Ui& ui) {
     return orders_in_period(ui, periods.at(*picked), currency, daily ? from : period_days(from.substr(0, 7)).first,
                             daily ? to : period_days(to.substr(0, 7)).second);
   }
-  if (teams) return draw_teams(ui, currency, std::max(ui.px(200), avail_h * (drill_ ? 0.55f : 0.95f) * 0.4f));
+  if (teams) return draw_teams(ui, currency, std::max(ui.px(200), room * 0.4f));
   return std::nullopt;
 }
 

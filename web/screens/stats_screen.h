@@ -81,7 +81,6 @@ class StatsScreen {
   std::optional<DashboardPick> draw_teams(Ui& ui, const std::string& currency, float height);
 
   static constexpr size_t kMaxDrillRows = 200;
-  static constexpr int kMaxTeamMonths = 1100;  // the longest range /stats/sales/by-team takes
 
   std::string area_;
   std::string role_;                 // the signed-in user's, as of the last draw

@@ -1,4 +1,4 @@
-// main.cpp — crm-server: serve | user add|passwd|list | check | --version.
+// main.cpp — crm-server: serve | user add|passwd|list | check | backup | backups | restore | --version.
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -10,6 +10,7 @@
 #include "core/schema/migrations.h"
 #include "server/app.h"
 #include "server/bootstrap.h"
+#include "server/cli/backup_command.h"
 #include "server/cli/check_command.h"
 #include "server/cli/user_command.h"
 #include "server/idempotency.h"
@@ -30,6 +31,9 @@ const char* kUsage =
     "usage: crm-server serve [--port 8080] [--host 0.0.0.0] [--db data/kehu.db] [--static DIR]\n"
     "       crm-server user add|passwd|list ...   (see crm-server user)\n"
     "       crm-server check [--repair] [--db data/kehu.db]   (statistics against a count from the records)\n"
+    "       crm-server backup [--incremental] [--folder DIR] [--db data/kehu.db]\n"
+    "       crm-server backups [--folder DIR] [--db data/kehu.db]   (lists them)\n"
+    "       crm-server restore NAME [--folder DIR] [--db data/kehu.db]   (with the server stopped)\n"
     "       crm-server --version\n";
 
 // Pulls "--db FILE" out of args (shared by every command).
@@ -114,6 +118,13 @@ int main(int argc, char** argv) {
     std::vector<std::string> rest(args.begin() + 1, args.end());
     std::string db = take_option(rest, "--db", "data/kehu.db");
     return run_user_command(db, rest);
+  }
+  if (args[0] == "backup" || args[0] == "backups" || args[0] == "restore") {
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    std::string db = take_option(rest, "--db", "data/kehu.db");
+    if (args[0] == "backup") return run_backup_command(db, rest);
+    if (args[0] == "backups") return run_backups_command(db, rest);
+    return run_restore_command(db, rest);
   }
   if (args[0] == "check") {
     std::vector<std::string> rest(args.begin() + 1, args.end());

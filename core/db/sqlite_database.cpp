@@ -164,6 +164,17 @@ Status SqliteDatabase::replace_with_image(std::string_view image) {
   return ok_status();
 }
 
+Status SqliteDatabase::copy_into(SqliteDatabase& dest) {
+  dest.drop_statement_cache();
+  sqlite3_backup* backup = sqlite3_backup_init(dest.db_, "main", db_, "main");
+  if (!backup) return dest.last_error(sqlite3_errcode(dest.db_));
+  int rc = sqlite3_backup_step(backup, -1);
+  int finished = sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) return dest.last_error(rc);
+  if (finished != SQLITE_OK) return dest.last_error(finished);
+  return ok_status();
+}
+
 Error SqliteDatabase::last_error(int rc) const {
   std::string msg = sqlite3_errmsg(db_);
   int primary = rc & 0xFF;

@@ -41,6 +41,10 @@ class SqliteDatabase final : public Database {
   int64_t changes() const override;
   // SQLite's backup API from the image opened in memory (read-only, not copied), in one step.
   Status replace_with_image(std::string_view image) override;
+  // Copies this whole database into `dest` (replacing what it held) with SQLite's backup API in one step:
+  // one read snapshot of this database, however much other connections write meanwhile (a backup API
+  // copy in several steps starts over whenever another connection writes). Call with no transaction open.
+  Status copy_into(SqliteDatabase& dest);
   // SQLite's update hook (not called for WITHOUT ROWID tables, nor for the truncate optimization of a
   // DELETE without WHERE).
   bool watch_rows(RowWatcher watcher) override;

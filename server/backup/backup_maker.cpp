@@ -1,0 +1,129 @@
+#include "server/backup/backup_maker.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "core/backup/incremental_backup.h"
+#include "core/clock.h"
+#include "core/db/sqlite_database.h"
+#include "server/backup/durable_files.h"
+
+namespace kehu::server {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Checks the finished file, syncs it into place under its name and writes its manifest.
+Result<BackupManifest> finish(const BackupFolder& folder, BackupManifest manifest, const std::string& partial) {
+  {
+    auto written = SqliteDatabase::open(partial, SqliteOptions{.read_only = true, .wal = false});
+    if (!written.ok()) return written.take_error();
+    KEHU_TRY(check_database(**written));
+  }
+  // A backup holds everything, password hashes included: for the server's account only.
+  if (::chmod(partial.c_str(), 0600) != 0)
+    return Error::make(ErrorCode::storage, {"无法设置备份文件权限", "cannot set the permissions of " + partial});
+  KEHU_TRY(sync_file(partial));
+  const std::string file = folder.file_of(manifest.name);
+  KEHU_TRY(rename_synced(partial, file));
+  std::error_code ec;
+  manifest.size = static_cast<int64_t>(fs::file_size(file, ec));
+  auto sum = file_sha256(file);
+  if (!sum.ok()) return sum.take_error();
+  manifest.sha256 = *sum;
+  KEHU_TRY(folder.write_manifest(manifest));
+  return manifest;
+}
+
+Result<BackupManifest> make_full(SqliteDatabase& source, const BackupFolder& folder, BackupManifest manifest,
+                                 const std::string& partial) {
+  {
+    auto dest = SqliteDatabase::open(partial, SqliteOptions{.wal = false});
+    if (!dest.ok()) return dest.take_error();
+    KEHU_TRY(source.copy_into(**dest));
+    // The copy carries the source's WAL flag: a backup is one self-contained file instead.
+    KEHU_TRY((*dest)->exec("PRAGMA journal_mode=DELETE"));
+    auto marks = read_backup_marks(**dest);
+    if (!marks.ok()) return marks.take_error();
+    manifest.marks = *marks;
+  }
+  return finish(folder, std::move(manifest), partial);
+}
+
+Result<BackupManifest> make_incremental(SqliteDatabase& source, const BackupFolder& folder, BackupManifest manifest,
+                                        const BackupManifest& base, const std::string& partial) {
+  KEHU_TRY(source.run("ATTACH DATABASE ?1 AS inc", {partial}));
+  // Small pages: an incremental is mostly small tables, many of them empty.
+  KEHU_TRY(source.exec("PRAGMA inc.page_size = 1024"));
+  auto marks = write_incremental(source, base.marks);
+  auto detached = source.exec("DETACH DATABASE inc");
+  if (!marks.ok()) return marks.take_error();
+  if (!detached.ok()) return detached.take_error();
+  manifest.marks = *marks;
+  manifest.base = base.name;
+  manifest.base_marks = base.marks;
+  return finish(folder, std::move(manifest), partial);
+}
+
+}  // namespace
+
+Result<int64_t> backup_database_id(Database& db, Random& random) {
+  auto id = db.query_int("SELECT value FROM meta WHERE key = 'backup_db_id'");
+  if (!id.ok()) return id.take_error();
+  if (*id) return **id;
+  std::string bytes = random.bytes(8);
+  int64_t fresh = 0;
+  for (char c : bytes) fresh = (fresh << 8) | static_cast<unsigned char>(c);
+  fresh &= (int64_t{1} << 53) - 1;  // exact in JSON numbers everywhere
+  if (fresh == 0) fresh = 1;
+  KEHU_TRY(db.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('backup_db_id', ?1)", {fresh}));
+  auto kept = db.query_int("SELECT value FROM meta WHERE key = 'backup_db_id'");
+  if (!kept.ok()) return kept.take_error();
+  return kept->value_or(fresh);
+}
+
+Result<BackupManifest> make_backup(const std::string& db_path, const BackupFolder& folder, BackupKind kind, int64_t now_ms,
+                                   Random& random, const std::string& note) {
+  if (!fs::exists(db_path))
+    return Error::make(ErrorCode::storage, {"没有数据库文件 " + db_path, "there is no database at " + db_path});
+  KEHU_TRY(folder.ensure_exists());
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder.path(), ec))  // what a failed attempt left
+    if (entry.path().extension() == ".partial") fs::remove(entry.path(), ec);
+  auto source = SqliteDatabase::open(db_path);
+  if (!source.ok()) return source.take_error();
+  auto id = backup_database_id(**source, random);
+  if (!id.ok()) return id.take_error();
+
+  std::optional<BackupManifest> base;
+  if (kind == BackupKind::incremental) {
+    auto all = folder.list();
+    if (!all.ok()) return all.take_error();
+    auto now = read_backup_marks(**source);
+    if (!now.ok()) return now.take_error();
+    // The latest backup of this database (a folder may hold another's: a restored copy's, a test's).
+    for (auto it = all->rbegin(); it != all->rend(); ++it) {
+      if (it->database_id != *id) continue;
+      bool follows = it->marks.schema_version == now->schema_version && it->marks.rev <= now->rev &&
+                     it->marks.audit_id <= now->audit_id && it->marks.ticket_note_id <= now->ticket_note_id;
+      if (follows) base = *it;
+      break;
+    }
+  }
+  BackupManifest manifest;
+  manifest.kind = base ? "incremental" : "full";
+  manifest.name = folder.new_name(now_ms, manifest.kind);
+  manifest.created_ms = now_ms;
+  manifest.created_at = format_rfc3339_ms(now_ms);
+  manifest.database_id = *id;
+  manifest.note = note;
+  const std::string partial = folder.file_of(manifest.name) + ".partial";
+  auto made = base ? make_incremental(**source, folder, std::move(manifest), *base, partial)
+                   : make_full(**source, folder, std::move(manifest), partial);
+  if (!made.ok()) fs::remove(partial, ec);
+  return made;
+}
+
+}  // namespace kehu::server

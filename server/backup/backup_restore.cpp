@@ -1,0 +1,99 @@
+#include "server/backup/backup_restore.h"
+
+#include <filesystem>
+
+#include "core/backup/incremental_backup.h"
+#include "core/db/sqlite_database.h"
+#include "core/schema/migrations.h"
+#include "server/backup/backup_maker.h"
+#include "server/backup/durable_files.h"
+
+namespace kehu::server {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Error restore_error(const std::string& zh, const std::string& en) { return Error::make(ErrorCode::storage, {zh, en}); }
+
+// Applies one incremental, from a checked copy of it (the backup folder may be a share others write).
+Status apply_one(SqliteDatabase& db, const BackupFolder& folder, const BackupManifest& step, const std::string& scratch) {
+  KEHU_TRY(copy_file_synced(folder.file_of(step.name), scratch));
+  auto sum = file_sha256(scratch);
+  if (!sum.ok()) return sum.take_error();
+  if (*sum != step.sha256)
+    return restore_error("备份 " + step.name + " 已损坏或被改动（校验和不符），不能使用",
+                         "backup " + step.name + " is damaged or was altered (its checksum differs); it cannot be used");
+  KEHU_TRY(db.run("ATTACH DATABASE ?1 AS inc", {scratch}));
+  auto applied = apply_incremental(db);
+  auto detached = db.exec("DETACH DATABASE inc");
+  if (!applied.ok()) return applied.take_error();
+  return detached;
+}
+
+}  // namespace
+
+Result<BackupMarks> build_restore_point(const BackupFolder& folder, const std::string& name, const std::string& dest_path,
+                                        Random& random) {
+  auto chain = folder.chain_to(name);
+  if (!chain.ok()) return chain.take_error();
+  for (const auto& step : *chain) KEHU_TRY(folder.verify(step));
+  const BackupManifest& full = chain->front();
+  if (full.marks.schema_version > latest_schema_version())
+    return restore_error("备份 " + name + " 来自更新版本的程序，请先升级", "backup " + name + " was made by a newer version of Kehu; upgrade first");
+  if (chain->size() > 1 && full.marks.schema_version != latest_schema_version())
+    return restore_error("增量备份 " + name + " 由旧版本程序制作，只能恢复其完整备份 " + full.name,
+                         "incremental " + name + " was made by an older version of Kehu; only its full backup " + full.name + " can be restored");
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(dest_path + suffix, ec);
+  KEHU_TRY(copy_file_synced(folder.file_of(full.name), dest_path));
+  auto sum = file_sha256(dest_path);
+  if (!sum.ok()) return sum.take_error();
+  if (*sum != full.sha256)
+    return restore_error("备份 " + full.name + " 已损坏或被改动（校验和不符），不能使用",
+                         "backup " + full.name + " is damaged or was altered (its checksum differs); it cannot be used");
+  auto db = SqliteDatabase::open(dest_path);
+  if (!db.ok()) return db.take_error();
+  KEHU_TRY(check_database(**db));
+  const std::string scratch = dest_path + ".incremental";
+  for (size_t i = 1; i < chain->size(); ++i) {
+    auto applied = apply_one(**db, folder, (*chain)[i], scratch);
+    fs::remove(scratch, ec);
+    if (!applied.ok()) return applied.take_error();
+  }
+  auto marks = read_backup_marks(**db);
+  if (!marks.ok()) return marks.take_error();
+  if (!(*marks == chain->back().marks))
+    return restore_error("恢复结果与备份 " + name + " 记录的版本不符", "the restored database does not match the point backup " + name + " names");
+  KEHU_TRY(check_database(**db));
+  // A new chain starts here: the next backup of the restored database is a full one.
+  KEHU_TRY((*db)->run("DELETE FROM meta WHERE key = 'backup_db_id'"));
+  auto id = backup_database_id(**db, random);
+  if (!id.ok()) return id.take_error();
+  KEHU_TRY((*db)->exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+  return marks;
+}
+
+Status replace_database_file(const std::string& db_path, const std::string& restored_path) {
+  {
+    // The restored file's own log, folded into it so the file alone is the database.
+    auto restored = SqliteDatabase::open(restored_path);
+    if (!restored.ok()) return restored.take_error();
+    KEHU_TRY((*restored)->exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+  }
+  if (fs::exists(db_path)) {
+    // The live file's log belongs to the live file: folded in, then removed, before the new file takes the name.
+    auto live = SqliteDatabase::open(db_path);
+    if (!live.ok()) return live.take_error();
+    KEHU_TRY((*live)->exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+  }
+  std::error_code ec;
+  for (const char* suffix : {"-wal", "-shm"}) {
+    fs::remove(db_path + suffix, ec);
+    if (ec) return restore_error("无法删除旧的日志文件 " + db_path + suffix, "cannot remove the old log " + db_path + suffix + ": " + ec.message());
+    fs::remove(restored_path + suffix, ec);
+  }
+  return rename_synced(restored_path, db_path);
+}
+
+}  // namespace kehu::server

@@ -70,6 +70,7 @@ struct Server {
     config.db_path = dir + "/kehu.db";
     config.host = "127.0.0.1";
     config.port = 0;
+    config.scheduled_backups = false;  // measured alone
     auto made = server::App::create(config);
     if (!made.ok()) fail("the server did not start: " + made.error().message.en);
     app = std::move(made.value());

@@ -49,7 +49,7 @@ void write_reply(httplib::Response& res, const Reply& reply) {
                                return n > 0 && sink.write(buffer, static_cast<size_t>(n));
                              });
   } else if (!reply.json_text.empty())
-    res.set_content(reply.json_text, "application/json; charset=utf-8");
+    res.set_content(reply.json_text, reply.text_type.empty() ? "application/json; charset=utf-8" : reply.text_type.c_str());
   else if (reply.status != 204 && !reply.body.is_null())
     res.set_content(reply.body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
 }
@@ -110,6 +110,7 @@ Result<std::unique_ptr<App>> App::create(ServerConfig config, const Clock& clock
     if (rev.ok()) feed->publish(*rev);  // a failed read only delays the news to the next write
   });
   app->sync_images_ = std::make_unique<SyncImageStore>(app->config_.db_path);
+  app->backups_ = std::make_unique<BackupService>(*app->db_, clock, random);
   app->hasher_ = std::make_unique<PasswordHasher>(random, app->config_.argon2_concurrency, app->config_.argon2_memory_kib);
   app->configure_http();
   return app;
@@ -211,7 +212,14 @@ void App::route(const std::string& method, const std::string& pattern, Access ac
     RequestContext ctx{req};
     ctx.lang = parse_accept_language(req.get_header_value("Accept-Language"));
     ctx.ip = req.remote_addr;
-    if (access != Access::anyone) {
+    if (is_write(method) && db_->swapping()) {
+      // A restore is swapping the database file: this write would be lost with the old one.
+      Reply busy = error_reply(Error::make(ErrorCode::busy, {"正在恢复数据，请几秒后再试", "a restore is in progress; try again in a few seconds"}), ctx.lang);
+      busy.headers.emplace_back("Retry-After", "5");
+      return write_reply(res, busy);
+    }
+    const bool loopback = ctx.ip == "127.0.0.1" || ctx.ip == "::1" || ctx.ip == "::ffff:127.0.0.1";
+    if (access != Access::anyone && !(access == Access::admin_or_loopback && loopback)) {
       auto authed = authenticate(ctx);
       if (authed.ok() && !authed.value() && access == Access::signed_in_or_kiosk) authed = authenticate_kiosk(ctx);
       if (!authed.ok()) return write_reply(res, error_reply(authed.error(), ctx.lang));
@@ -224,6 +232,8 @@ void App::route(const std::string& method, const std::string& pattern, Access ac
                                             ctx.lang));
       }
     }
+    if (access == Access::admin_or_loopback && !loopback && (!ctx.user || ctx.user->role != "admin"))
+      return write_reply(res, error_reply(Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"}), ctx.lang));
     auto reply = handler(ctx);
     if (reply.ok()) write_reply(res, reply.value());  // by reference: a list page is not copied
     else write_reply(res, error_reply(reply.error(), ctx.lang));

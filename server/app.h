@@ -23,6 +23,7 @@
 #include "server/auth/login_throttle.h"
 #include "server/auth/password_hasher.h"
 #include "server/auth/session_store.h"
+#include "server/backup/backup_service.h"
 #include "server/db_pool.h"
 #include "server/events/change_feed.h"
 #include "server/jobs/job_runner.h"
@@ -40,6 +41,7 @@ struct ServerConfig {
   int event_streams = 64;            // open GET /events streams; each has its own thread beyond `workers`
   int event_heartbeat_s = 15;        // a comment line this often keeps proxies from closing a quiet stream
   int job_tick_ms = 30'000;          // how often the scheduled jobs look whether they have work (jobs/)
+  bool scheduled_backups = true;     // the settings' backup schedule runs (tests that count files turn it off)
   int readers = 8;                   // read connections
   size_t max_body_bytes = 1 << 20;   // 413 above this, before the body is read
   int read_timeout_s = 10, write_timeout_s = 10, idle_timeout_s = 5;
@@ -72,6 +74,7 @@ struct Reply {
   nlohmann::json body;  // null with status 204: no body
   std::vector<std::pair<std::string, std::string>> headers;
   std::string json_text;  // when set, sent as the body instead of `body` (already serialized JSON)
+  std::string text_type;  // json_text's Content-Type when it is not JSON (GET /metrics)
   std::optional<FileBody> file;  // when set, sent as the body instead of either
   std::optional<StreamBody> stream;  // when set, streamed instead of any of them
 };
@@ -97,7 +100,8 @@ struct RequestContext {
 // Who may call a route: anyone; a signed-in user (session token or cookie); or also a kiosk display's
 // token (Authorization: Bearer, or `?kiosk=` where a header cannot be set: EventSource), for the few
 // routes a display reads. A kiosk token is unknown (401) everywhere else.
-enum class Access { anyone, signed_in, signed_in_or_kiosk };
+// `admin_or_loopback` (GET /metrics): anyone from this machine, else only an admin's token.
+enum class Access { anyone, signed_in, signed_in_or_kiosk, admin_or_loopback };
 using Handler = std::function<Result<Reply>(RequestContext&)>;
 
 class App {
@@ -121,6 +125,7 @@ class App {
   SyncImageStore& sync_images() { return *sync_images_; }
   ChangeFeed& changes() { return changes_; }
   JobRunner& jobs() { return jobs_; }
+  BackupService& backups() { return *backups_; }
   const Clock& clock() const { return clock_; }
   PasswordHasher& hasher() { return *hasher_; }
   LoginThrottle& login_throttle() { return login_throttle_; }
@@ -144,6 +149,7 @@ class App {
   std::unique_ptr<DbPool> db_;
   std::unique_ptr<SyncImageStore> sync_images_;
   std::unique_ptr<PasswordHasher> hasher_;
+  std::unique_ptr<BackupService> backups_;
   LoginThrottle login_throttle_;
   LoginThrottle register_throttle_;
   ChangeFeed changes_;

@@ -7,6 +7,7 @@
 // Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -56,9 +57,21 @@ class DbPool {
   // lease's holder. Set once, before the pool is shared between threads.
   void set_after_write(std::function<void(Database&)> hook) { after_write_ = std::move(hook); }
 
+  // Puts the database file `restored` (same folder) in place of the pool's file, for a restore: new
+  // reads wait and swapping() is true meanwhile (the HTTP layer refuses writes with 503 then); once
+  // every connection is back, `before_swap` runs on the writer (still the old database), every
+  // connection is closed, the file replaced (backup_restore.h) and the connections opened again. Error,
+  // with nothing replaced, when a read lease is not given back within `wait`.
+  Status replace_file(const std::string& restored, const std::function<Status(Database& live)>& before_swap,
+                      std::chrono::milliseconds wait = std::chrono::seconds(10));
+  bool swapping() const { return swapping_; }
+
  private:
   void give_back(std::unique_ptr<SqliteDatabase> db);
+  Status open_connections();
   std::string path_;
+  int reader_count_ = 0;
+  std::atomic<bool> swapping_{false};
   std::mutex write_mu_;
   std::unique_ptr<SqliteDatabase> writer_;
   std::function<void(Database&)> after_write_;

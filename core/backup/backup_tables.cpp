@@ -97,6 +97,19 @@ Result<std::vector<BackupTable>> backup_tables(Database& db) {
   return out;
 }
 
+Result<ChangesAfter> changes_after(Database& db, const BackupMarks& point) {
+  ChangesAfter out;
+  for (const auto* e : served_entities()) {
+    auto n = db.query_int("SELECT count(*) FROM " + e->name + " WHERE rev > ?1", {point.rev});
+    if (!n.ok()) return n.take_error();
+    out.records_written += n->value_or(0);
+  }
+  auto deleted = db.query_int("SELECT count(*) FROM tombstones WHERE rev > ?1", {point.rev});
+  if (!deleted.ok()) return deleted.take_error();
+  out.records_deleted = deleted->value_or(0);
+  return out;
+}
+
 Status check_database(Database& db) {
   auto st = db.prepare("PRAGMA integrity_check(5)");
   if (!st.ok()) return st.take_error();

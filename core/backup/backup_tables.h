@@ -50,6 +50,14 @@ Result<std::vector<BackupTable>> backup_tables(Database& db);
 // The entity stored in table `name`, users, teams and views included (find_entity() knows the synced ones only).
 const EntityDef* served_entity(const std::string& name);
 
+// What restoring the point `point` would take away from `db` (a later state of the same database):
+// records written after it (created or changed) and records deleted after it.
+struct ChangesAfter {
+  int64_t records_written = 0;
+  int64_t records_deleted = 0;
+};
+Result<ChangesAfter> changes_after(Database& db, const BackupMarks& point);
+
 // SQLite's integrity_check and foreign_key_check of `db`; an error quoting the first problem found.
 Status check_database(Database& db);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "core/entity/validation.h"
 #include "core/settings/field_options.h"
@@ -26,7 +27,7 @@ const json& defaults() {
       {"menus", json::object()},
       {"smtp", nullptr},
       {"imap", nullptr},
-      {"backup", {{"schedule", "daily"}, {"time", "02:00"}, {"folder", ""}, {"keep", 14}}},
+      {"backup", {{"schedule", "hourly"}, {"time", "02:00"}, {"folder", ""}, {"keep_daily", 7}, {"keep_weekly", 4}, {"keep_monthly", 12}}},
   };
   return kDefaults;
 }
@@ -206,7 +207,7 @@ void check_mail_server(const std::string& name, const json& server, const json& 
 
 void check_backup(const json& backup, Problems& p) {
   if (!backup.is_object()) return p.add("backup", {"应为对象", "must be an object"});
-  check_keys(backup, {"schedule", "time", "folder", "keep"}, "backup", p);
+  check_keys(backup, {"schedule", "time", "folder", "keep_daily", "keep_weekly", "keep_monthly"}, "backup", p);
   const json schedule = backup.value("schedule", json());
   if (schedule != "off" && schedule != "daily" && schedule != "hourly") p.add("backup.schedule", {"应为 off、daily 或 hourly", "must be off, daily or hourly"});
   const json time = backup.value("time", json());
@@ -219,8 +220,14 @@ void check_backup(const json& backup, Problems& p) {
   const json folder = backup.value("folder", json(""));
   if (!folder.is_string() || folder.get<std::string>().size() > 500 || (!folder.get<std::string>().empty() && folder.get<std::string>()[0] != '/'))
     p.add("backup.folder", {"应为服务器上的绝对路径，例如 /var/backups/kehu", "must be an absolute folder path on the server, e.g. /var/backups/kehu"});
-  const json keep = backup.value("keep", json());
-  if (!keep.is_number_integer() || keep.get<int64_t>() < 1 || keep.get<int64_t>() > 1000) p.add("backup.keep", {"保留份数应为 1-1000", "keep must be 1-1000"});
+  // At least one daily backup is kept: the newest full backup is what the next incrementals follow.
+  for (const auto& [key, low, high] : std::vector<std::tuple<std::string, int64_t, int64_t>>{
+           {"keep_daily", 1, 366}, {"keep_weekly", 0, 520}, {"keep_monthly", 0, 240}}) {
+    const json keep = backup.value(key, json());
+    if (!keep.is_number_integer() || keep.get<int64_t>() < low || keep.get<int64_t>() > high)
+      p.add("backup." + key, {"保留份数应为 " + std::to_string(low) + "-" + std::to_string(high),
+                              key + " must be " + std::to_string(low) + "-" + std::to_string(high)});
+  }
 }
 
 }  // namespace

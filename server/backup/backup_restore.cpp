@@ -74,6 +74,28 @@ Result<BackupMarks> build_restore_point(const BackupFolder& folder, const std::s
   return marks;
 }
 
+Status ready_restored_for(Database& live, const std::string& restored_path) {
+  KEHU_TRY(live.run("ATTACH DATABASE ?1 AS restored", {restored_path}));
+  Status done = ok_status();
+  {
+    auto txn = Transaction::begin(live, true);  // rolled back, unless committed, before the detach
+    if (!txn.ok()) {
+      done = txn.take_error();
+    } else {
+      done = live.exec(
+          "UPDATE restored.meta SET value = max(value, (SELECT value FROM main.meta WHERE key = 'rev')) + 1 WHERE key = 'rev';"
+          "UPDATE restored.users SET rev = (SELECT value FROM restored.meta WHERE key = 'rev'),"
+          " scope_rev = (SELECT value FROM restored.meta WHERE key = 'rev');"
+          "DELETE FROM restored.sessions;"
+          "INSERT INTO restored.sessions SELECT * FROM main.sessions WHERE user_id IN (SELECT id FROM restored.users);");
+      if (done.ok()) done = (*txn)->commit();
+    }
+  }
+  auto detached = live.exec("DETACH DATABASE restored");
+  if (!done.ok()) return done;
+  return detached;
+}
+
 Status replace_database_file(const std::string& db_path, const std::string& restored_path) {
   {
     // The restored file's own log, folded into it so the file alone is the database.

@@ -22,6 +22,13 @@ namespace kehu::server {
 Result<BackupMarks> build_restore_point(const BackupFolder& folder, const std::string& name, const std::string& dest_path,
                                         Random& random);
 
+// Readies a built restore point to take the live database's place, from a connection to the live one:
+// the rev continues past both (no client ever sees a rev twice with different rows) and every user's
+// sync starts over (users.scope_rev, as a migration that changes scopes does), so clients drop rows the
+// restore took away; the live sign-in sessions of users the point has are kept (a restore does not
+// sign everyone out, nor bring back sessions since signed out).
+Status ready_restored_for(Database& live, const std::string& restored_path);
+
 // Replaces the database at `db_path` by the file `restored_path` (same folder). No connection may have
 // `db_path` open.
 Status replace_database_file(const std::string& db_path, const std::string& restored_path);

@@ -121,6 +121,11 @@ int run_restore_command(const std::string& db_path, std::vector<std::string> arg
     std::printf("the database as it was is kept as backup %s (rev %lld)\n", before->name.c_str(),
                 static_cast<long long>(before->marks.rev));
   }
+  if (fs::exists(db_path)) {
+    auto live = SqliteDatabase::open(db_path);
+    if (!live.ok()) return fail(live.error().message.en);
+    if (auto ready = ready_restored_for(**live, building); !ready.ok()) return fail(ready.error().message.en);
+  }
   if (auto swapped = replace_database_file(db_path, building); !swapped.ok()) return fail(swapped.error().message.en);
   std::printf("restored %s: the database is at rev %lld as of %s\n", name.c_str(), static_cast<long long>(marks->rev),
               point->created_at.c_str());

@@ -23,6 +23,8 @@ void register_sync_routes(App& app);
 void register_events_routes(App& app);
 void register_stats_routes(App& app);
 void register_kiosk_routes(App& app);
+void register_backup_routes(App& app);
+void register_metrics_routes(App& app);
 
 // Checks the sync-side routes (/sync, /sync/image, /events) share, in sync_routes.cpp. A role that syncs
 // nothing (kiosk viewers) is told there is nothing here (404), as for any record it may not see.
@@ -49,6 +51,8 @@ inline void register_all_routes(App& app) {
   register_events_routes(app);
   register_stats_routes(app);
   register_kiosk_routes(app);
+  register_backup_routes(app);
+  register_metrics_routes(app);
   register_static_routes(app);
 }
 

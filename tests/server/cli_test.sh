@@ -78,5 +78,37 @@ check "check refuses an unknown option with usage, exit 2" bash -c "'$bin' check
 check "check on a missing file says so and makes none" \
   bash -c "'$bin' check --db '$work/none.db' 2>&1 | grep -q 'no database at'; [ ! -e '$work/none.db' ]"
 
+# backup / backups / restore: beside the running server, then restore with it stopped.
+check "the running server backed up its database when it started (schedule: at once when there is none)" \
+  bash -c "ls '$work/b/backups' | grep -q 'full.db$'"
+full=$("$bin" backup --db "$work/b/kehu.db" | sed -n 's/^backup \(kehu-[0-9-]*-full[-0-9]*\) written to .*/\1/p')
+check "backup writes a full backup beside the database" test -s "$work/b/backups/$full.db"
+opened=$(sqlite3 -readonly "$work/b/backups/$full.db" "PRAGMA integrity_check; SELECT count(*) FROM users WHERE username = 'xiaoming'" | tr '\n' ' ')
+check "the full backup opens in sqlite3 and is whole" [ "$opened" = "ok 1 " ]
+check "a backup file is readable by the server's account only" [ "$(stat -c %a "$work/b/backups/$full.db")" = 600 ]
+echo 'another-pass-3' | "$bin" user add xiaohong --role sales --db "$work/b/kehu.db" > /dev/null
+check "backup --incremental follows the full backup" \
+  bash -c "'$bin' backup --incremental --db '$work/b/kehu.db' | grep -Eq 'kehu-[0-9-]+-incremental +incremental'"
+incremental=$(ls "$work/b/backups" | sed -n 's/\(kehu-.*-incremental\)\.db$/\1/p' | tail -1)
+listed=$("$bin" backups --db "$work/b/kehu.db" | grep -c -e "^$full " -e "^$incremental ")
+check "backups lists both" [ "$listed" = 2 ]
+kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
+before=$(sha256sum "$work/b/kehu.db" | cut -d' ' -f1)
+python3 -c "import sys; f = open(sys.argv[1], 'r+b'); f.seek(2000); f.write(b'\x5a\x5a'); f.close()" "$work/b/backups/$incremental.db"
+check "a damaged incremental is refused with the reason, exit 1" \
+  bash -c "'$bin' restore '$incremental' --db '$work/b/kehu.db' 2>&1 | grep -q 'is damaged or was altered (its checksum differs); it cannot be used (the database was not changed)'"
+check "and the database was not touched" [ "$(sha256sum "$work/b/kehu.db" | cut -d' ' -f1)" = "$before" ]
+check "restore of an unknown backup names it" \
+  bash -c "'$bin' restore kehu-nope --db '$work/b/kehu.db' 2>&1 | grep -q 'there is no backup named kehu-nope'"
+check "restore with no name prints usage, exit 2" bash -c "'$bin' restore --db '$work/b/kehu.db' 2>/dev/null; [ \$? = 2 ]"
+check "restore of the full backup keeps the database as it was, then restores" \
+  bash -c "'$bin' restore '$full' --db '$work/b/kehu.db' > '$work/restore.out' && grep -q 'kept as backup' '$work/restore.out' && grep -q 'restored $full' '$work/restore.out'"
+check "the restored database lacks what came after the backup" bash -c "! '$bin' user list --db '$work/b/kehu.db' | grep -q xiaohong"
+check "no stale log of the old database is left beside it" bash -c "[ ! -s '$work/b/kehu.db-wal' ]"
+start "$work/b/kehu.db" "$p2" KEHU_ADMIN_PASSWORD= || exit 1
+check "the server starts on the restored database; its users sign in" [ "$(login_status "$p2" xiaoming changed-pass-2)" = 200 ]
+check "the database as it was before the restore is listed" \
+  bash -c "'$bin' backups --db '$work/b/kehu.db' | grep -q 'before restoring $full'"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -31,12 +31,12 @@ TEST_CASE("settings: admin only, validated by path, public part for staff and in
                         {"custom_fields", {{"customers", {{{"key", "Bad Key"}, {"zh", ""}, {"en", "x"}, {"type", "colour"}}}}}},
                         {"menus", {{"sales", {"customers", "nuclear"}}}},
                         {"smtp", {{"host", ""}, {"port", 70000}}},
-                        {"backup", {{"schedule", "weekly"}, {"time", "25:00"}, {"folder", "relative/path"}, {"keep", 0}}}},
+                        {"backup", {{"schedule", "weekly"}, {"time", "25:00"}, {"folder", "relative/path"}, {"keep_daily", 0}, {"keep_monthly", 999}}}},
                        {{"Accept-Language", "en"}});
   CHECK(bad.status == 422);
   for (const char* path : {"churn_days", "colour", "option_lists.customers.nope", "option_lists.contracts.status",
                            "custom_fields.customers.0.key", "custom_fields.customers.0.zh", "custom_fields.customers.0.type",
-                           "menus.sales", "smtp.host", "smtp.port", "backup.schedule", "backup.time", "backup.folder", "backup.keep"})
+                           "menus.sales", "smtp.host", "smtp.port", "backup.schedule", "backup.time", "backup.folder", "backup.keep_daily", "backup.keep_weekly", "backup.keep_monthly"})
     CHECK_MESSAGE(bad.body["error"]["fields"].contains(path), path);
   CHECK(s.count("SELECT count(*) FROM settings") == 0);  // nothing of a refused PUT is kept
 

@@ -30,6 +30,7 @@ void TestServer::start() {
   config.port = 0;
   config.workers = 4;
   config.readers = 4;
+  config.scheduled_backups = false;  // a test that wants them turns them on
   if (configure_) configure_(config);
   auto app = server::App::create(config);
   REQUIRE(app.ok());

@@ -1,0 +1,253 @@
+#include "server/backup/backup_service.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "core/settings/settings.h"
+#include "core/stats/stats_upkeep.h"
+#include "core/store/write_txn.h"
+#include "server/backup/backup_restore.h"
+#include "server/backup/backup_schedule.h"
+
+namespace kehu::server {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+Error already_running() {
+  return Error::make(ErrorCode::conflict, {"已有备份或恢复正在进行，请等它完成", "a backup or restore is already running; wait for it to finish"});
+}
+
+const char* kind_name(BackupKind kind) { return kind == BackupKind::full ? "full" : "incremental"; }
+
+}  // namespace
+
+BackupService::~BackupService() { wait(); }
+
+bool BackupService::try_begin() {
+  std::lock_guard lock(mu_);
+  if (busy_) return false;
+  busy_ = true;
+  return true;
+}
+
+void BackupService::end() {
+  {
+    std::lock_guard lock(mu_);
+    busy_ = false;
+  }
+  idle_.notify_all();
+}
+
+BackupFolder BackupService::folder() {
+  auto lease = db_.read();
+  auto settings = read_settings(lease.db());
+  std::string configured = settings.ok() ? backup_schedule_of(*settings).folder : "";
+  if (!configured.empty()) return BackupFolder(configured);
+  fs::path parent = fs::path(db_.path()).parent_path();
+  return BackupFolder((parent.empty() ? fs::path("backups") : parent / "backups").string());
+}
+
+Status BackupService::audit(const std::string& action, const json& changes, int64_t user_id, const std::string& ip) {
+  auto lease = db_.write();
+  auto txn = WriteTxn::begin(lease.db(), clock_, Actor{user_id, ip});
+  if (!txn.ok()) return txn.take_error();
+  KEHU_TRY((*txn)->audit(action, "backups", 0, changes));
+  return (*txn)->commit();
+}
+
+Result<BackupManifest> BackupService::run(BackupKind kind, int64_t user_id, const std::string& ip, const std::string& note) {
+  BackupFolder target = folder();
+  {
+    std::lock_guard lock(mu_);
+    running_ = std::make_pair(std::string(kind_name(kind)), clock_.now_ms());
+    partial_ = target.path();
+    std::error_code ec;
+    expected_bytes_ = static_cast<int64_t>(fs::file_size(db_.path(), ec));
+  }
+  auto made = make_backup(db_.path(), target, kind, clock_.now_ms(), random_, note);
+  if (made.ok()) {
+    auto audited = audit("backup", {{"name", {nullptr, made->name}}, {"kind", {nullptr, made->kind}}, {"size", {nullptr, made->size}}},
+                         user_id, ip);
+    if (!audited.ok()) made = audited.take_error();
+  }
+  if (made.ok()) {
+    // Retention after each success; a backup that cannot be removed is reported, the new one stays.
+    json settings;
+    std::string zone = "Asia/Shanghai";
+    {
+      auto lease = db_.read();
+      auto read = read_settings(lease.db());
+      if (read.ok()) settings = *read;
+      auto z = company_time_zone(lease.db());
+      if (z.ok()) zone = *z;
+    }
+    auto all = target.list();
+    if (all.ok()) {
+      for (const auto& name : retention_plan(*all, backup_schedule_of(settings), zone)) {
+        if (auto removed = target.remove(name); !removed.ok())
+          std::fprintf(stderr, "crm-server: backup retention: %s\n", removed.error().message.en.c_str());
+      }
+    }
+  }
+  finished(made);
+  return made;
+}
+
+void BackupService::finished(const Result<BackupManifest>& made) {
+  std::lock_guard lock(mu_);
+  running_.reset();
+  if (made.ok()) {
+    last_success_ = *made;
+    ++successes_;
+  } else {
+    last_failure_ = std::make_pair(clock_.now_ms(), made.error().message);
+    ++failures_;
+  }
+}
+
+Status BackupService::tick() {
+  if (!try_begin()) return ok_status();  // one is running: the next tick looks again
+  struct Ending {
+    BackupService& s;
+    ~Ending() { s.end(); }
+  } ending{*this};
+  BackupSchedule schedule;
+  std::string zone = "Asia/Shanghai";
+  int64_t id = 0;
+  BackupMarks now;
+  {
+    auto lease = db_.read();
+    auto settings = read_settings(lease.db());
+    if (!settings.ok()) return settings.take_error();
+    schedule = backup_schedule_of(*settings);
+    auto z = company_time_zone(lease.db());
+    if (z.ok()) zone = *z;
+    auto known = lease.db().query_int("SELECT value FROM meta WHERE key = 'backup_db_id'");
+    if (!known.ok()) return known.take_error();
+    id = known->value_or(0);
+    auto marks = read_backup_marks(lease.db());
+    if (!marks.ok()) return marks.take_error();
+    now = *marks;
+  }
+  if (schedule.mode == "off") return ok_status();
+  auto all = folder().list();
+  if (!all.ok()) return all.take_error();
+  std::optional<int64_t> last_full, last;
+  bool changed = true;
+  for (auto it = all->rbegin(); it != all->rend(); ++it) {
+    if (id == 0 || it->database_id != id) continue;
+    if (!last) last = it->created_ms, changed = !(it->marks == now);
+    if (it->full()) {
+      last_full = it->created_ms;
+      break;
+    }
+  }
+  auto due = backup_due(schedule, zone, clock_.now_ms(), last_full, last, changed);
+  if (due == BackupDue::none) return ok_status();
+  auto made = run(due == BackupDue::full ? BackupKind::full : BackupKind::incremental, 0, "", "");
+  if (!made.ok()) return made.take_error();
+  return ok_status();
+}
+
+Status BackupService::start(BackupKind kind, int64_t user_id, const std::string& ip) {
+  if (!try_begin()) return already_running();
+  if (worker_.joinable()) worker_.join();  // the last one's thread, finished
+  {
+    std::lock_guard lock(mu_);
+    running_ = std::make_pair(std::string(kind_name(kind)), clock_.now_ms());  // visible before the thread starts
+  }
+  worker_ = std::thread([this, kind, user_id, ip] {
+    auto made = run(kind, user_id, ip, "");
+    if (!made.ok()) std::fprintf(stderr, "crm-server: backup failed: %s\n", made.error().message.en.c_str());
+    end();
+  });
+  return ok_status();
+}
+
+void BackupService::wait() {
+  {
+    std::unique_lock lock(mu_);
+    idle_.wait(lock, [&] { return !busy_; });
+  }
+  if (worker_.joinable()) worker_.join();
+}
+
+Result<BackupMarks> BackupService::restore(const std::string& name, int64_t user_id, const std::string& ip) {
+  if (!try_begin()) return already_running();
+  struct Ending {
+    BackupService& s;
+    ~Ending() { s.end(); }
+  } ending{*this};
+  BackupFolder source = folder();
+  auto point = source.find(name);
+  if (!point.ok()) return point.take_error();
+  const std::string building = db_.path() + ".restoring";
+  auto cleanup = [&] {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(building + suffix, ec);
+  };
+  auto marks = build_restore_point(source, name, building, random_);
+  if (!marks.ok()) {
+    cleanup();
+    return marks.take_error();
+  }
+  auto before = run(BackupKind::full, user_id, ip, "before restoring " + name);
+  if (!before.ok()) {
+    cleanup();
+    return before.take_error();
+  }
+  auto swapped = db_.replace_file(building, [&](Database& live) { return ready_restored_for(live, building); });
+  if (!swapped.ok()) {
+    cleanup();
+    return swapped.take_error();
+  }
+  KEHU_TRY(audit("restore", {{"name", {nullptr, name}}, {"created_at", {nullptr, point->created_at}}, {"kept_as", {nullptr, before->name}}},
+                 user_id, ip));
+  return marks;
+}
+
+Status BackupService::audit_download(const std::string& name, int64_t user_id, const std::string& ip) {
+  return audit("download", {{"name", {nullptr, name}}}, user_id, ip);
+}
+
+json BackupService::status() {
+  std::lock_guard lock(mu_);
+  json out = {{"running", nullptr}, {"last_success", nullptr}, {"last_failure", nullptr}, {"successes", successes_}, {"failures", failures_}};
+  if (running_) {
+    int64_t written = 0;
+    std::error_code ec;
+    if (!partial_.empty())
+      for (const auto& entry : fs::directory_iterator(partial_, ec))
+        if (entry.path().extension() == ".partial") written += static_cast<int64_t>(entry.file_size(ec));
+    out["running"] = {{"kind", running_->first}, {"started_at", format_rfc3339_ms(running_->second)}, {"written", written},
+                      {"total", running_->first == "full" ? json(expected_bytes_) : json(nullptr)}};
+  }
+  if (last_success_) out["last_success"] = {{"name", last_success_->name}, {"at", last_success_->created_at}};
+  if (last_failure_)
+    out["last_failure"] = {{"at", format_rfc3339_ms(last_failure_->first)},
+                           {"message", {{"zh", last_failure_->second.zh}, {"en", last_failure_->second.en}}}};
+  return out;
+}
+
+std::string BackupService::metrics() {
+  std::lock_guard lock(mu_);
+  std::string out;
+  auto line = [&](const std::string& name, const std::string& help, const std::string& type, double value) {
+    char number[64];
+    std::snprintf(number, sizeof number, "%.17g", value);
+    out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " + number + "\n";
+  };
+  line("kehu_backup_successes_total", "Backups made since the server started.", "counter", static_cast<double>(successes_));
+  line("kehu_backup_failures_total", "Backups that failed since the server started.", "counter", static_cast<double>(failures_));
+  line("kehu_backup_last_success_timestamp_seconds", "When the last backup succeeded (0: none since the server started).", "gauge",
+       last_success_ ? static_cast<double>(last_success_->created_ms) / 1000 : 0);
+  line("kehu_backup_last_failed", "1 when the last backup attempt failed.", "gauge",
+       last_failure_ && (!last_success_ || last_failure_->first > last_success_->created_ms) ? 1 : 0);
+  line("kehu_backup_running", "1 while a backup or restore runs.", "gauge", running_ ? 1 : 0);
+  return out;
+}
+
+}  // namespace kehu::server

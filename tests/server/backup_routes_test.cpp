@@ -1,0 +1,202 @@
+// The admin's backups over HTTP (server/routes/backup_routes.cpp), the scheduled job and /metrics: back up
+// now with progress and a listed result, download equal to its checksum, restore online with what will be
+// lost named first (writes refused with 503 during the swap, resuming by themselves; sign-ins kept;
+// clients' syncs start over), a failed scheduled backup retried, visible in the status and in /metrics.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "server/auth/crypto.h"
+#include "tests/server/test_server.h"
+
+using namespace kehu;
+using namespace kehu::test;
+using json = nlohmann::json;
+
+namespace {
+
+int64_t add_customer(TestServer& s, const std::string& token, const std::string& name) {
+  auto r = s.request("POST", "/api/v1/customers", token, {{"name", name}});
+  REQUIRE(r.status == 201);
+  return r.body["id"].get<int64_t>();
+}
+
+json backup_now(TestServer& s, const std::string& token, const std::string& kind) {
+  auto started = s.request("POST", "/api/v1/admin/backups", token, {{"kind", kind}});
+  REQUIRE(started.status == 202);
+  s.app().backups().wait();
+  auto list = s.request("GET", "/api/v1/admin/backups", token);
+  REQUIRE(list.status == 200);
+  REQUIRE_FALSE(list.body["items"].empty());
+  return list.body["items"][0];  // newest first
+}
+
+bool wait_until(const std::function<bool()>& condition) {
+  for (int i = 0; i < 500; ++i) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("an admin backs up now, lists it, and downloads exactly the file the manifest names") {
+  TestServer s;
+  const std::string admin = s.admin_token();
+  s.add_user("rep", "sales");
+  const std::string rep = s.login("rep");
+  add_customer(s, admin, "华夏科技");
+
+  CHECK(s.request("GET", "/api/v1/admin/backups", rep).status == 404);
+  CHECK(s.request("POST", "/api/v1/admin/backups", rep, {{"kind", "full"}}).status == 404);
+  auto bad = s.request("POST", "/api/v1/admin/backups", admin, {{"kind", "weekly"}}, {{"Accept-Language", "en"}});
+  CHECK(bad.status == 422);
+  CHECK(bad.body["error"]["fields"]["kind"] == "must be full or incremental");
+
+  json full = backup_now(s, admin, "full");
+  CHECK(full["kind"] == "full");
+  CHECK(full["size"].get<int64_t>() > 0);
+  CHECK(full["marks"]["rev"].get<int64_t>() > 0);
+  auto list = s.request("GET", "/api/v1/admin/backups", admin);
+  CHECK(list.body["status"]["running"].is_null());
+  CHECK(list.body["status"]["last_success"]["name"] == full["name"]);
+  CHECK(list.body["status"]["successes"] == 1);
+  CHECK(list.body["folder"] == s.dir() + "/backups");
+
+  add_customer(s, admin, "鑫源贸易");
+  json incremental = backup_now(s, admin, "incremental");
+  CHECK(incremental["kind"] == "incremental");
+  CHECK(incremental["base"] == full["name"]);
+
+  const std::string name = full["name"];
+  auto file = s.request("GET", "/api/v1/admin/backups/" + name + "/file", admin);
+  REQUIRE(file.status == 200);
+  CHECK(file.raw.size() == full["size"].get<size_t>());
+  CHECK(server::sha256_hex(file.raw) == full["sha256"]);
+  CHECK(file.header("Content-Disposition") == "attachment; filename=\"" + name + ".db\"");
+  CHECK(s.request("GET", "/api/v1/admin/backups/" + name + "/file", rep).status == 404);
+  CHECK(s.request("GET", "/api/v1/admin/backups/nope/file", admin).status == 404);
+  CHECK(s.request("GET", "/api/v1/admin/backups/..%2Fkehu/file", admin).status == 404);
+
+  // Every backup and the download are in the audit trail.
+  CHECK(s.count("SELECT count(*) FROM audit WHERE action = 'backup' AND entity = 'backups'") == 2);
+  CHECK(s.count("SELECT count(*) FROM audit WHERE action = 'download' AND changes LIKE '%" + name + "%'") == 1);
+}
+
+TEST_CASE("a restore names what will be lost, swaps online with writes refused meanwhile, and clients start over") {
+  TestServer s;
+  const std::string admin = s.admin_token();
+  const int64_t a = add_customer(s, admin, "甲公司");
+  json full = backup_now(s, admin, "full");
+  const int64_t b = add_customer(s, admin, "乙公司");
+  json point = backup_now(s, admin, "incremental");
+  const int64_t c = add_customer(s, admin, "丙公司");
+  auto patch = s.request("PATCH", record_path("customers", json(a)), admin,
+                         {{"rev", s.count("SELECT rev FROM customers WHERE id = " + std::to_string(a))}, {"name", "甲公司（改名）"}});
+  REQUIRE(patch.status == 200);
+  const int64_t rev_before = s.count("SELECT value FROM meta WHERE key = 'rev'");
+  const std::string name = point["name"];
+
+  auto preview = s.request("GET", "/api/v1/admin/backups/" + name, admin);
+  REQUIRE(preview.status == 200);
+  CHECK(preview.body["lost"]["records_written"] == 2);  // 丙 created, 甲 renamed
+  CHECK(preview.body["lost"]["since"] == point["created_at"]);
+
+  auto unconfirmed = s.request("POST", "/api/v1/admin/backups/" + name + "/restore", admin, json::object(), {{"Accept-Language", "en"}});
+  CHECK(unconfirmed.status == 422);
+  CHECK(unconfirmed.body["error"]["fields"]["confirm"] == "must be the backup's name, " + name);
+  CHECK(s.count("SELECT count(*) FROM customers") == 3);
+
+  SUBCASE("restored: the point's records, the admin still signed in, new writes after every rev clients saw") {
+    auto restored = s.request("POST", "/api/v1/admin/backups/" + name + "/restore", admin, {{"confirm", name}});
+    REQUIRE_MESSAGE(restored.status == 200, restored.raw);
+    auto customers = s.request("GET", "/api/v1/customers?sort=id", admin);
+    REQUIRE(customers.status == 200);
+    REQUIRE(customers.body["items"].size() == 2);
+    CHECK(customers.body["items"][0]["id"] == a);
+    CHECK(customers.body["items"][0]["name"] == "甲公司");
+    CHECK(customers.body["items"][1]["id"] == b);
+    CHECK(s.request("GET", record_path("customers", json(c)), admin).status == 404);
+    // A client that had synced to the old rev starts over; new writes take revs after it.
+    auto sync = s.request("GET", "/api/v1/sync?since=" + std::to_string(rev_before), admin);
+    REQUIRE(sync.status == 200);
+    CHECK(sync.body["reset"] == true);
+    add_customer(s, admin, "丁公司");
+    CHECK(s.count("SELECT max(rev) FROM customers") > rev_before);
+    // The database as it was is kept as a backup, and the restore is audited.
+    auto list = s.request("GET", "/api/v1/admin/backups", admin);
+    bool kept = false;
+    for (const auto& item : list.body["items"]) kept |= item.value("note", "") == "before restoring " + name;
+    CHECK(kept);
+    CHECK(s.count("SELECT count(*) FROM audit WHERE action = 'restore' AND changes LIKE '%" + name + "%'") == 1);
+    // A restart finds the restored database whole.
+    s.restart();
+    CHECK(s.count("SELECT count(*) FROM customers") == 3);
+  }
+
+  SUBCASE("during the swap writes get 503 with Retry-After, and resume by themselves") {
+    // A long read the swap waits for, on a thread of its own.
+    std::atomic<bool> reading{false}, release{false};
+    std::thread reader([&] {
+      auto lease = s.app().db().read();
+      reading = true;
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    });
+    REQUIRE(wait_until([&] { return reading.load(); }));
+    std::optional<Result<BackupMarks>> done;
+    std::thread restoring([&] { done.emplace(s.app().backups().restore(name, 0, "")); });
+    REQUIRE(wait_until([&] { return s.app().db().swapping(); }));
+    auto refused = s.request("POST", "/api/v1/customers", admin, {{"name", "戊公司"}}, {{"Accept-Language", "en"}});
+    CHECK(refused.status == 503);
+    CHECK(refused.header("Retry-After") == "5");
+    CHECK(refused.body["error"]["message"] == "a restore is in progress; try again in a few seconds");
+    release = true;
+    reader.join();
+    restoring.join();
+    REQUIRE(done.has_value());
+    REQUIRE_MESSAGE(done->ok(), done->error().message.en);
+    CHECK(add_customer(s, admin, "戊公司") > 0);
+    CHECK(s.count("SELECT count(*) FROM customers") == 3);  // 甲, 乙 and 戊
+  }
+}
+
+TEST_CASE("scheduled backups: a new server is backed up at once; a failure is retried and shows in the status and /metrics") {
+  TestServer s([](server::ServerConfig& c) {
+    c.scheduled_backups = true;
+    c.job_tick_ms = 50;
+  });
+  const std::string admin = s.admin_token();
+  REQUIRE(wait_until([&] { return s.app().backups().status()["successes"] == 1; }));
+  auto list = s.request("GET", "/api/v1/admin/backups", admin);
+  REQUIRE(list.body["items"].size() == 1);
+  CHECK(list.body["items"][0]["kind"] == "full");
+
+  // A folder that cannot be made: each tick tries again and fails, and says why.
+  auto put = s.request("PUT", "/api/v1/admin/settings", admin,
+                       {{"backup", {{"schedule", "hourly"}, {"time", "02:00"}, {"folder", "/proc/kehu-backups"},
+                                    {"keep_daily", 7}, {"keep_weekly", 4}, {"keep_monthly", 12}}}});
+  REQUIRE(put.status == 200);
+  REQUIRE(wait_until([&] { return s.app().backups().status()["failures"].get<int>() >= 2; }));
+  auto status = s.request("GET", "/api/v1/admin/backups", admin).body["status"];
+  CHECK(status["last_failure"]["message"]["en"].get<std::string>().find("/proc/kehu-backups") != std::string::npos);
+  auto metrics = s.request("GET", "/metrics");
+  REQUIRE(metrics.status == 200);
+  CHECK(metrics.header("Content-Type").find("text/plain") == 0);
+  CHECK(metrics.raw.find("\nkehu_backup_last_failed 1\n") != std::string::npos);
+  CHECK(metrics.raw.find("\nkehu_backup_successes_total 1\n") != std::string::npos);
+
+  // Fixed: the next tick backs up into the new folder, and the monitor sees it.
+  const std::string folder = s.dir() + "/elsewhere";
+  put = s.request("PUT", "/api/v1/admin/settings", admin,
+                  {{"backup", {{"schedule", "hourly"}, {"time", "02:00"}, {"folder", folder},
+                               {"keep_daily", 7}, {"keep_weekly", 4}, {"keep_monthly", 12}}}});
+  REQUIRE(put.status == 200);
+  REQUIRE(wait_until([&] { return s.app().backups().status()["successes"] == 2; }));
+  CHECK(std::filesystem::exists(folder));
+  metrics = s.request("GET", "/metrics");
+  CHECK(metrics.raw.find("\nkehu_backup_last_failed 0\n") != std::string::npos);
+}

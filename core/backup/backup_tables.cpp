@@ -22,8 +22,10 @@ std::optional<TableCopy> rule_of(const std::string& name) {
   if (name == "churn_window_state") return TableCopy::churn_state;
   if (name == "audit" || name == "ticket_notes") return TableCopy::appended;
   if (name == "tombstones" || name == "scope_moves" || name == "settings") return TableCopy::by_rev;
-  if (name == "meta" || name == "sqlite_sequence" || name == "sessions" || name == "idempotency" ||
-      name == "kiosk_tokens" || name == "campaign_members")
+  // Every change of a campaign's members is audited against the campaign (campaign_members.h), and a
+  // deleted campaign's go with it: the campaigns named there since the base are the ones to carry.
+  if (name == "campaign_members") return TableCopy::by_campaign;
+  if (name == "meta" || name == "sqlite_sequence" || name == "sessions" || name == "idempotency" || name == "kiosk_tokens")
     return TableCopy::whole;
   return std::nullopt;
 }

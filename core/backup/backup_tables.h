@@ -32,6 +32,7 @@ enum class TableCopy {
   all_records,      // users: written without a rev too (sign-in time, password), so always all of them
   by_rev,           // rows with a rev after the base's: tombstones, scope moves, settings
   appended,         // append-only logs: rows after the base's last id
+  by_campaign,      // campaign members: those of the campaigns written, deleted or audited for their members since
   whole,            // small tables changed without a rev (sessions, meta, ...): a whole copy
   churn_state,      // the churn window's state: carried whole, applied by moving the window to it
   derived,          // search index, statistics, churn window: not carried, kept by the applier

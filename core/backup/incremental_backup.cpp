@@ -137,6 +137,13 @@ Result<BackupMarks> write_incremental(Database& db, const BackupMarks& base) {
     if (t.copy == TableCopy::changed_records || t.copy == TableCopy::by_rev) where = "rev > ?1", args = {base.rev};
     if (t.copy == TableCopy::appended)
       where = "id > ?1", args = {t.name == "audit" ? base.audit_id : base.ticket_note_id};
+    if (t.copy == TableCopy::by_campaign) {
+      KEHU_TRY(db.run("CREATE TABLE inc.member_campaigns AS SELECT id FROM main.campaigns WHERE rev > ?1"
+                      " UNION SELECT id FROM main.tombstones WHERE entity = 'campaigns' AND rev > ?1"
+                      " UNION SELECT entity_id FROM main.audit WHERE id > ?2 AND entity = 'campaigns' AND entity_id IS NOT NULL",
+                      {base.rev, base.audit_id}));
+      where = "campaign_id IN (SELECT id FROM inc.member_campaigns)";
+    }
     KEHU_TRY(db.run("INSERT INTO " + copy + " SELECT * FROM main." + t.name + " WHERE " + where, args));
   }
   KEHU_TRY(db.exec("CREATE TABLE inc.backup_info (key TEXT PRIMARY KEY, value INTEGER NOT NULL)"));
@@ -199,6 +206,10 @@ Result<BackupMarks> apply_incremental(Database& db) {
         if (t.name != "settings") KEHU_TRY(copy_in(db, t.name, true));
         break;
       case TableCopy::appended: KEHU_TRY(copy_in(db, t.name, false)); break;
+      case TableCopy::by_campaign:
+        KEHU_TRY(db.run("DELETE FROM main." + t.name + " WHERE campaign_id IN (SELECT id FROM inc.member_campaigns)"));
+        KEHU_TRY(copy_in(db, t.name, false));
+        break;
       case TableCopy::whole:
         if (t.name == "sqlite_sequence") break;  // last: the insertions above move it
         KEHU_TRY(db.run("DELETE FROM main." + t.name));

@@ -2,8 +2,9 @@
 //
 // The file is itself a small SQLite database (readable with the sqlite3 tool), holding a copy of each
 // table the rules of backup_tables.h carry: the records written after the base's rev and the
-// tombstones of those deleted, the audit rows and ticket notes added after the base's last ids, whole
-// copies of the small tables that change without a rev, and `backup_info`: the base's marks and the new
+// tombstones of those deleted, the audit rows and ticket notes added after the base's last ids, the
+// members of the campaigns changed since, whole copies of the small tables that change without a rev,
+// and `backup_info`: the base's marks and the new
 // ones. The search index, the statistics and the churn window are not carried: applying keeps them
 // through the same functions a write uses (search_index.h, stats_upkeep.h), from each record's row
 // before and after, so a restored database equals the source at that point table for table.

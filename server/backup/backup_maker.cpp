@@ -42,6 +42,7 @@ Result<BackupManifest> make_full(SqliteDatabase& source, const BackupFolder& fol
   {
     auto dest = SqliteDatabase::open(partial, SqliteOptions{.wal = false});
     if (!dest.ok()) return dest.take_error();
+    BackgroundWriteback writeback(partial);
     KEHU_TRY(source.copy_into(**dest));
     // The copy carries the source's WAL flag: a backup is one self-contained file instead.
     KEHU_TRY((*dest)->exec("PRAGMA journal_mode=DELETE"));

@@ -78,6 +78,7 @@ TEST_CASE("every table of the schema has a backup rule, and the derived ones are
   CHECK(rule["audit"] == TableCopy::appended);
   CHECK(rule["tombstones"] == TableCopy::by_rev);
   CHECK(rule["sessions"] == TableCopy::whole);
+  CHECK(rule["campaign_members"] == TableCopy::by_campaign);
   CHECK(rule["stat_sales_day"] == TableCopy::derived);
   CHECK(rule["customers_tri"] == TableCopy::derived);
   CHECK(rule["customers_tri_data"] == TableCopy::derived);
@@ -184,6 +185,18 @@ TEST_CASE("a copy and ten incrementals equal the source at every point, table by
         in_txn(t, [&](WriteTxn& txn) { return status_of(add_ticket_note(txn, id, {{"text", "已回电"}}, Viewer::system())); });
         ++done["ticket and note"];
       } else if (what < 37) {
+        if (chance(30)) {
+          // Someone leaves the campaign (only the audit row says which campaign changed).
+          auto member = t.db().query_int("SELECT customer_id FROM campaign_members WHERE campaign_id = ?1 ORDER BY random()", {campaign});
+          REQUIRE(member.ok());
+          if (member->has_value()) {
+            in_txn(t, [&](WriteTxn& txn) {
+              return remove_campaign_member(txn, campaign, {{"customer_id", std::to_string(**member)}}, Viewer::system());
+            });
+            ++done["campaign member left"];
+            continue;
+          }
+        }
         in_txn(t, [&](WriteTxn& txn) {
           return status_of(put_campaign_member(
               txn, campaign, {{"customer_id", pick(customers)}, {"status", chance(50) ? "targeted" : "responded"}}, Viewer::system()));
@@ -218,7 +231,7 @@ TEST_CASE("a copy and ten incrementals equal the source at every point, table by
   REQUIRE(differences.ok());
   CHECK(differences->empty());
   for (const char* kind : {"customer created", "customer edited", "customer deleted", "contact deleted", "team move", "sign-in",
-                           "ticket and note", "campaign member", "order"})
+                           "ticket and note", "campaign member", "campaign member left", "order"})
     CHECK_MESSAGE(done[kind] > 0, kind);
 
   SUBCASE("an incremental applies only at its base: out of order it is refused and changes nothing") {

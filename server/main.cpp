@@ -30,7 +30,7 @@ void on_signal(int) {
 const char* kUsage =
     "usage: crm-server serve [--port 8080] [--host 0.0.0.0] [--db data/kehu.db] [--static DIR]\n"
     "       crm-server user add|passwd|list ...   (see crm-server user)\n"
-    "       crm-server check [--repair] [--db data/kehu.db]   (statistics against a count from the records)\n"
+    "       crm-server check [--repair] [--folder DIR] [--db data/kehu.db]   (database, backups, statistics)\n"
     "       crm-server backup [--incremental] [--folder DIR] [--db data/kehu.db]\n"
     "       crm-server backups [--folder DIR] [--db data/kehu.db]   (lists them)\n"
     "       crm-server restore NAME [--folder DIR] [--db data/kehu.db]   (with the server stopped)\n"

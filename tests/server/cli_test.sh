@@ -109,6 +109,11 @@ start "$work/b/kehu.db" "$p2" KEHU_ADMIN_PASSWORD= || exit 1
 check "the server starts on the restored database; its users sign in" [ "$(login_status "$p2" xiaoming changed-pass-2)" = 200 ]
 check "the database as it was before the restore is listed" \
   bash -c "'$bin' backups --db '$work/b/kehu.db' | grep -q 'before restoring $full'"
+check "check names the damaged incremental and exits 1" \
+  bash -c "'$bin' check --db '$work/b/kehu.db' > '$work/check2.out' 2>&1; [ \$? = 1 ] && grep -q 'backup $incremental is damaged or was altered' '$work/check2.out' && grep -q 'database: whole' '$work/check2.out'"
+rm "$work/b/backups/$incremental.db" "$work/b/backups/$incremental.json"
+check "without it, check finds the database, the backups and the statistics whole" \
+  bash -c "'$bin' check --db '$work/b/kehu.db' > '$work/check3.out' && grep -q 'backups: [0-9]* in $work/b/backups, all whole' '$work/check3.out' && grep -q 'statistics: exact' '$work/check3.out'"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -205,9 +205,17 @@ void check_mail_server(const std::string& name, const json& server, const json& 
   }
 }
 
-void check_backup(const json& backup, Problems& p) {
+void check_backup(const json& backup, const json& current, json& out, Problems& p) {
   if (!backup.is_object()) return p.add("backup", {"应为对象", "must be an object"});
-  check_keys(backup, {"schedule", "time", "folder", "keep_daily", "keep_weekly", "keep_monthly"}, "backup", p);
+  check_keys(backup, {"schedule", "time", "folder", "keep_daily", "keep_weekly", "keep_monthly", "key"}, "backup", p);
+  // The encryption key is write-only like the mail passwords: left out keeps the stored one, null or ""
+  // removes it (backups made from then on are not encrypted).
+  if (!backup.contains("key")) {
+    out["backup"]["key"] = current.is_object() ? current.value("key", json()) : json();
+  } else if (!backup["key"].is_null() && !(backup["key"].is_string() && (backup["key"].get<std::string>().empty() ||
+                                                                          text_ok(backup["key"], 12, 500)))) {
+    p.add("backup.key", {"备份密钥应为 12-500 个字符", "the backup key must be 12-500 characters"});
+  }
   const json schedule = backup.value("schedule", json());
   if (schedule != "off" && schedule != "daily" && schedule != "hourly") p.add("backup.schedule", {"应为 off、daily 或 hourly", "must be off, daily or hourly"});
   const json time = backup.value("time", json());
@@ -280,7 +288,7 @@ Result<json> validate_settings(const json& input, const json& current) {
   if (input.contains("menus")) check_menus(input["menus"], p);
   for (const char* server : {"smtp", "imap"})
     if (input.contains(server)) check_mail_server(server, input[server], current.value(server, json()), out, p);
-  if (input.contains("backup")) check_backup(input["backup"], p);
+  if (input.contains("backup")) check_backup(input["backup"], current.value("backup", json()), out, p);
   if (!p.fields.empty()) return validation_error(p.fields);
   return out;
 }
@@ -316,6 +324,11 @@ json admin_settings(const json& settings) {
     json& s = out[server];
     s["password_set"] = s.value("password", json()).is_string() && !s["password"].get<std::string>().empty();
     s.erase("password");
+  }
+  if (out.contains("backup") && out["backup"].is_object()) {
+    json& b = out["backup"];
+    b["key_set"] = b.value("key", json()).is_string() && !b["key"].get<std::string>().empty();
+    b.erase("key");
   }
   return out;
 }

@@ -12,10 +12,11 @@
 //                  what a record's `custom` object may hold; each value is checked against its definition.
 //   menus          {role: [module, ...]}: the modules each role's menu shows, in order.
 //   smtp, imap     {host, port, username, password, from?, tls}: the mail servers (issue: e-mail).
-//   backup         {schedule: off|daily|hourly, time: "HH:MM", folder, keep_daily, keep_weekly, keep_monthly}:
+//   backup         {schedule: off|daily|hourly, time: "HH:MM", folder, keep_daily, keep_weekly, keep_monthly, key}:
 //                  daily: a full backup each day at `time` (company time zone); hourly: that and an
 //                  incremental every hour something changed. The folder ("" = `backups` beside the
-//                  database); the newest full backup of that many days, weeks and months is kept.
+//                  database); the newest full backup of that many days, weeks and months is kept. `key`
+//                  (write-only, 12-500 characters) encrypts backups unless KEHU_BACKUP_KEY overrides it.
 // Passwords are write-only: admin_settings() shows whether one is set, never its value, and a PUT that
 // leaves one out keeps the stored one. public_settings() — what every staff role reads and syncs — holds
 // only company, time_zone, churn_days, option_lists, custom_fields and menus.

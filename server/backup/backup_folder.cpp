@@ -49,6 +49,7 @@ json BackupManifest::to_json() const {
             {"size", size},   {"sha256", sha256}, {"marks", marks_json(marks)}, {"database_id", database_id}};
   if (!full()) j["base"] = base, j["base_marks"] = marks_json(base_marks);
   if (!note.empty()) j["note"] = note;
+  if (encrypted) j["encrypted"] = true;
   return j;
 }
 
@@ -74,6 +75,7 @@ Result<BackupManifest> BackupManifest::from_json(const json& j) {
     ok = text("base", m.base) && j.contains("base_marks") && read_marks(j["base_marks"], m.base_marks);
   if (!ok) return folder_error("备份清单不完整或已损坏", "the backup manifest is incomplete or damaged");
   if (j.contains("note") && j["note"].is_string()) m.note = j["note"].get<std::string>();
+  m.encrypted = j.value("encrypted", false) == true;
   return m;
 }
 
@@ -138,7 +140,7 @@ Result<std::vector<BackupManifest>> BackupFolder::chain_to(const std::string& na
 }
 
 Status BackupFolder::verify(const BackupManifest& manifest) const {
-  const std::string file = file_of(manifest.name);
+  const std::string file = file_of(manifest);
   std::error_code ec;
   auto size = fs::file_size(file, ec);
   if (ec) return folder_error("备份文件 " + manifest.name + " 不存在或无法读取", "the file of backup " + manifest.name + " is missing or unreadable");
@@ -159,6 +161,7 @@ Status BackupFolder::remove(const std::string& name) const {
   fs::remove(manifest_of(name), ec);
   if (ec) return folder_error("无法删除备份 " + name, "cannot remove backup " + name + ": " + ec.message());
   fs::remove(file_of(name), ec);
+  if (!ec) fs::remove(file_of(name) + ".enc", ec);
   if (ec) return folder_error("无法删除备份 " + name, "cannot remove backup " + name + ": " + ec.message());
   return sync_folder(path_);
 }
@@ -171,7 +174,8 @@ std::string BackupFolder::new_name(int64_t now_ms, const std::string& kind) cons
   std::string base = "kehu-" + compact + "-" + kind;
   std::string name = base;
   std::error_code ec;
-  for (int n = 2; fs::exists(manifest_of(name), ec) || fs::exists(file_of(name), ec); ++n) name = base + "-" + std::to_string(n);
+  for (int n = 2; fs::exists(manifest_of(name), ec) || fs::exists(file_of(name), ec) ||
+                      fs::exists(file_of(name) + ".enc", ec); ++n) name = base + "-" + std::to_string(n);
   return name;
 }
 

@@ -35,6 +35,7 @@ struct BackupManifest {
   BackupMarks base_marks;     // incremental: that backup's marks
   int64_t database_id = 0;
   std::string note;           // why it was made, when not by the schedule ("before restoring ...")
+  bool encrypted = false;     // NAME.db.enc, backup_cipher.h
 
   bool full() const { return kind == "full"; }
   nlohmann::json to_json() const;
@@ -49,6 +50,8 @@ class BackupFolder {
   // Creates the folder when missing; an error names a folder that cannot be made or written.
   Status ensure_exists() const;
   std::string file_of(const std::string& name) const { return path_ + "/" + name + ".db"; }
+  // The file of a backup as stored: NAME.db, or NAME.db.enc when encrypted.
+  std::string file_of(const BackupManifest& m) const { return file_of(m.name) + (m.encrypted ? ".enc" : ""); }
   std::string manifest_of(const std::string& name) const { return path_ + "/" + name + ".json"; }
 
   // Every backup with a readable manifest, oldest first.

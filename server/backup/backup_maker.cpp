@@ -7,6 +7,7 @@
 #include "core/backup/incremental_backup.h"
 #include "core/clock.h"
 #include "core/db/sqlite_database.h"
+#include "server/backup/backup_cipher.h"
 #include "server/backup/durable_files.h"
 
 namespace kehu::server {
@@ -16,7 +17,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // Checks the finished file, syncs it into place under its name and writes its manifest.
-Result<BackupManifest> finish(const BackupFolder& folder, BackupManifest manifest, const std::string& partial) {
+Result<BackupManifest> finish(const BackupFolder& folder, BackupManifest manifest, const std::string& partial,
+                              const std::string& passphrase, Random& random) {
   {
     auto written = SqliteDatabase::open(partial, SqliteOptions{.read_only = true, .wal = false});
     if (!written.ok()) return written.take_error();
@@ -25,9 +27,19 @@ Result<BackupManifest> finish(const BackupFolder& folder, BackupManifest manifes
   // A backup holds everything, password hashes included: for the server's account only.
   if (::chmod(partial.c_str(), 0600) != 0)
     return Error::make(ErrorCode::storage, {"无法设置备份文件权限", "cannot set the permissions of " + partial});
-  KEHU_TRY(sync_file(partial));
-  const std::string file = folder.file_of(manifest.name);
-  KEHU_TRY(rename_synced(partial, file));
+  std::string ready = partial;
+  if (!passphrase.empty()) {
+    manifest.encrypted = true;
+    ready = folder.file_of(manifest) + ".partial";
+    auto sealed = encrypt_file(partial, ready, passphrase, random);
+    std::error_code removed;
+    fs::remove(partial, removed);
+    if (!sealed.ok()) return sealed.take_error();
+  } else {
+    KEHU_TRY(sync_file(partial));
+  }
+  const std::string file = folder.file_of(manifest);
+  KEHU_TRY(rename_synced(ready, file));
   std::error_code ec;
   manifest.size = static_cast<int64_t>(fs::file_size(file, ec));
   auto sum = file_sha256(file);
@@ -38,7 +50,7 @@ Result<BackupManifest> finish(const BackupFolder& folder, BackupManifest manifes
 }
 
 Result<BackupManifest> make_full(SqliteDatabase& source, const BackupFolder& folder, BackupManifest manifest,
-                                 const std::string& partial) {
+                                 const std::string& partial, const std::string& passphrase, Random& random) {
   {
     auto dest = SqliteDatabase::open(partial, SqliteOptions{.wal = false});
     if (!dest.ok()) return dest.take_error();
@@ -50,11 +62,12 @@ Result<BackupManifest> make_full(SqliteDatabase& source, const BackupFolder& fol
     if (!marks.ok()) return marks.take_error();
     manifest.marks = *marks;
   }
-  return finish(folder, std::move(manifest), partial);
+  return finish(folder, std::move(manifest), partial, passphrase, random);
 }
 
 Result<BackupManifest> make_incremental(SqliteDatabase& source, const BackupFolder& folder, BackupManifest manifest,
-                                        const BackupManifest& base, const std::string& partial) {
+                                        const BackupManifest& base, const std::string& partial, const std::string& passphrase,
+                                        Random& random) {
   KEHU_TRY(source.run("ATTACH DATABASE ?1 AS inc", {partial}));
   // Small pages: an incremental is mostly small tables, many of them empty.
   KEHU_TRY(source.exec("PRAGMA inc.page_size = 1024"));
@@ -65,7 +78,7 @@ Result<BackupManifest> make_incremental(SqliteDatabase& source, const BackupFold
   manifest.marks = *marks;
   manifest.base = base.name;
   manifest.base_marks = base.marks;
-  return finish(folder, std::move(manifest), partial);
+  return finish(folder, std::move(manifest), partial, passphrase, random);
 }
 
 }  // namespace
@@ -86,7 +99,7 @@ Result<int64_t> backup_database_id(Database& db, Random& random) {
 }
 
 Result<BackupManifest> make_backup(const std::string& db_path, const BackupFolder& folder, BackupKind kind, int64_t now_ms,
-                                   Random& random, const std::string& note) {
+                                   Random& random, const std::string& note, const std::string& passphrase) {
   if (!fs::exists(db_path))
     return Error::make(ErrorCode::storage, {"没有数据库文件 " + db_path, "there is no database at " + db_path});
   KEHU_TRY(folder.ensure_exists());
@@ -121,8 +134,8 @@ Result<BackupManifest> make_backup(const std::string& db_path, const BackupFolde
   manifest.database_id = *id;
   manifest.note = note;
   const std::string partial = folder.file_of(manifest.name) + ".partial";
-  auto made = base ? make_incremental(**source, folder, std::move(manifest), *base, partial)
-                   : make_full(**source, folder, std::move(manifest), partial);
+  auto made = base ? make_incremental(**source, folder, std::move(manifest), *base, partial, passphrase, random)
+                   : make_full(**source, folder, std::move(manifest), partial, passphrase, random);
   if (!made.ok()) fs::remove(partial, ec);
   return made;
 }

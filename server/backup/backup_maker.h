@@ -23,8 +23,10 @@ enum class BackupKind { full, incremental };
 
 // Makes a backup of the database at `db_path`. An incremental asked for when none can follow the folder's
 // latest backup is made full instead (the manifest's kind says which it is).
+// With a `passphrase`, the file is encrypted (backup_cipher.h) once checked: NAME.db.enc.
 Result<BackupManifest> make_backup(const std::string& db_path, const BackupFolder& folder, BackupKind kind,
-                                   int64_t now_ms, Random& random, const std::string& note = "");
+                                   int64_t now_ms, Random& random, const std::string& note = "",
+                                   const std::string& passphrase = "");
 
 // The database's id for backup chains (meta backup_db_id), given one first if it has none.
 Result<int64_t> backup_database_id(Database& db, Random& random);

@@ -5,6 +5,7 @@
 #include "core/backup/incremental_backup.h"
 #include "core/db/sqlite_database.h"
 #include "core/schema/migrations.h"
+#include "server/backup/backup_cipher.h"
 #include "server/backup/backup_maker.h"
 #include "server/backup/durable_files.h"
 
@@ -16,14 +17,23 @@ namespace {
 
 Error restore_error(const std::string& zh, const std::string& en) { return Error::make(ErrorCode::storage, {zh, en}); }
 
-// Applies one incremental, from a checked copy of it (the backup folder may be a share others write).
-Status apply_one(SqliteDatabase& db, const BackupFolder& folder, const BackupManifest& step, const std::string& scratch) {
-  KEHU_TRY(copy_file_synced(folder.file_of(step.name), scratch));
-  auto sum = file_sha256(scratch);
+// Brings backup `step`'s database to `to`: a copy checked against the manifest's checksum (the folder may
+// be a share others write), or, encrypted, its decryption (which fails on any change).
+Status fetch(const BackupFolder& folder, const BackupManifest& step, const std::string& to, const std::string& passphrase) {
+  if (step.encrypted) return decrypt_file(folder.file_of(step), to, passphrase, step.name);
+  KEHU_TRY(copy_file_synced(folder.file_of(step), to));
+  auto sum = file_sha256(to);
   if (!sum.ok()) return sum.take_error();
   if (*sum != step.sha256)
     return restore_error("备份 " + step.name + " 已损坏或被改动（校验和不符），不能使用",
                          "backup " + step.name + " is damaged or was altered (its checksum differs); it cannot be used");
+  return ok_status();
+}
+
+// Applies one incremental, from a checked copy of it.
+Status apply_one(SqliteDatabase& db, const BackupFolder& folder, const BackupManifest& step, const std::string& scratch,
+                 const std::string& passphrase) {
+  KEHU_TRY(fetch(folder, step, scratch, passphrase));
   KEHU_TRY(db.run("ATTACH DATABASE ?1 AS inc", {scratch}));
   auto applied = apply_incremental(db);
   auto detached = db.exec("DETACH DATABASE inc");
@@ -34,7 +44,7 @@ Status apply_one(SqliteDatabase& db, const BackupFolder& folder, const BackupMan
 }  // namespace
 
 Result<BackupMarks> build_restore_point(const BackupFolder& folder, const std::string& name, const std::string& dest_path,
-                                        Random& random) {
+                                        Random& random, const std::string& passphrase) {
   auto chain = folder.chain_to(name);
   if (!chain.ok()) return chain.take_error();
   for (const auto& step : *chain) KEHU_TRY(folder.verify(step));
@@ -46,18 +56,13 @@ Result<BackupMarks> build_restore_point(const BackupFolder& folder, const std::s
                          "incremental " + name + " was made by an older version of Kehu; only its full backup " + full.name + " can be restored");
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(dest_path + suffix, ec);
-  KEHU_TRY(copy_file_synced(folder.file_of(full.name), dest_path));
-  auto sum = file_sha256(dest_path);
-  if (!sum.ok()) return sum.take_error();
-  if (*sum != full.sha256)
-    return restore_error("备份 " + full.name + " 已损坏或被改动（校验和不符），不能使用",
-                         "backup " + full.name + " is damaged or was altered (its checksum differs); it cannot be used");
+  KEHU_TRY(fetch(folder, full, dest_path, passphrase));
   auto db = SqliteDatabase::open(dest_path);
   if (!db.ok()) return db.take_error();
   KEHU_TRY(check_database(**db));
   const std::string scratch = dest_path + ".incremental";
   for (size_t i = 1; i < chain->size(); ++i) {
-    auto applied = apply_one(**db, folder, (*chain)[i], scratch);
+    auto applied = apply_one(**db, folder, (*chain)[i], scratch, passphrase);
     fs::remove(scratch, ec);
     if (!applied.ok()) return applied.take_error();
   }

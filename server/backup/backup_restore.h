@@ -19,8 +19,9 @@
 namespace kehu::server {
 
 // Makes the database of point `name` at `dest_path` (replaced when present). Returns the point's marks.
+// Encrypted backups are opened with `passphrase` (backup_cipher.h).
 Result<BackupMarks> build_restore_point(const BackupFolder& folder, const std::string& name, const std::string& dest_path,
-                                        Random& random);
+                                        Random& random, const std::string& passphrase = "");
 
 // Readies a built restore point to take the live database's place, from a connection to the live one:
 // the rev continues past both (no client ever sees a rev twice with different rows) and every user's

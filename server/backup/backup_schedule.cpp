@@ -42,6 +42,7 @@ BackupSchedule backup_schedule_of(const nlohmann::json& settings) {
     s.minute_of_day = std::atoi(t.substr(0, 2).c_str()) * 60 + std::atoi(t.substr(3).c_str());
   }
   if (b.contains("folder") && b["folder"].is_string()) s.folder = b["folder"].get<std::string>();
+  if (b.contains("key") && b["key"].is_string()) s.key = b["key"].get<std::string>();
   auto count = [&](const char* key, int& out) {
     if (b.contains(key) && b[key].is_number_integer()) out = b[key].get<int>();
   };

@@ -27,6 +27,7 @@ struct BackupSchedule {
   int minute_of_day = 120;      // 02:00
   std::string folder;           // "" = `backups` beside the database
   int keep_daily = 7, keep_weekly = 4, keep_monthly = 12;
+  std::string key;              // backup.key (write-only); KEHU_BACKUP_KEY overrides it (backup_cipher.h)
 };
 
 // The schedule of the settings document (read_settings()); defaults for what it lacks.

@@ -6,6 +6,7 @@
 #include "core/settings/settings.h"
 #include "core/stats/stats_upkeep.h"
 #include "core/store/write_txn.h"
+#include "server/backup/backup_cipher.h"
 #include "server/backup/backup_restore.h"
 #include "server/backup/backup_schedule.h"
 
@@ -50,6 +51,12 @@ BackupFolder BackupService::folder() {
   return BackupFolder((parent.empty() ? fs::path("backups") : parent / "backups").string());
 }
 
+std::string BackupService::passphrase() {
+  auto lease = db_.read();
+  auto settings = read_settings(lease.db());
+  return backup_passphrase(settings.ok() ? backup_schedule_of(*settings).key : "");
+}
+
 Status BackupService::audit(const std::string& action, const json& changes, int64_t user_id, const std::string& ip) {
   auto lease = db_.write();
   auto txn = WriteTxn::begin(lease.db(), clock_, Actor{user_id, ip});
@@ -67,7 +74,7 @@ Result<BackupManifest> BackupService::run(BackupKind kind, int64_t user_id, cons
     std::error_code ec;
     expected_bytes_ = static_cast<int64_t>(fs::file_size(db_.path(), ec));
   }
-  auto made = make_backup(db_.path(), target, kind, clock_.now_ms(), random_, note);
+  auto made = make_backup(db_.path(), target, kind, clock_.now_ms(), random_, note, passphrase());
   if (made.ok()) {
     auto audited = audit("backup", {{"name", {nullptr, made->name}}, {"kind", {nullptr, made->kind}}, {"size", {nullptr, made->size}}},
                          user_id, ip);
@@ -189,7 +196,7 @@ Result<BackupMarks> BackupService::restore(const std::string& name, int64_t user
     std::error_code ec;
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(building + suffix, ec);
   };
-  auto marks = build_restore_point(source, name, building, random_);
+  auto marks = build_restore_point(source, name, building, random_, passphrase());
   if (!marks.ok()) {
     cleanup();
     return marks.take_error();

@@ -37,6 +37,8 @@ class BackupService {
 
   // The folder backups go to now (settings backup.folder, else `backups` beside the database).
   BackupFolder folder();
+  // The passphrase backups are encrypted with now ("": none; backup_cipher.h).
+  std::string passphrase();
 
   // The scheduled job: makes the backup that is due, if any, then applies the retention.
   Status tick();

@@ -7,7 +7,9 @@
 #include "core/db/sqlite_database.h"
 #include "core/settings/settings.h"
 #include "server/auth/crypto.h"
+#include "server/backup/backup_cipher.h"
 #include "server/backup/backup_maker.h"
+#include "server/backup/backup_schedule.h"
 #include "server/backup/backup_restore.h"
 
 namespace kehu::server {
@@ -55,18 +57,25 @@ void print_backup(const BackupManifest& m) {
 
 }  // namespace
 
-std::string backup_folder_for(const std::string& db_path, const std::string& override_folder) {
-  if (!override_folder.empty()) return override_folder;
+namespace {
+
+// The database's backup settings (defaults when it has none yet).
+BackupSchedule schedule_in(const std::string& db_path) {
   if (fs::exists(db_path)) {
     auto db = SqliteDatabase::open(db_path, SqliteOptions{.read_only = true});
     if (db.ok()) {
       auto settings = read_settings(**db);
-      if (settings.ok() && settings->contains("backup")) {
-        std::string folder = (*settings)["backup"].value("folder", std::string());
-        if (!folder.empty()) return folder;
-      }
+      if (settings.ok()) return backup_schedule_of(*settings);
     }
   }
+  return BackupSchedule{};
+}
+
+}  // namespace
+
+std::string backup_folder_for(const std::string& db_path, const std::string& override_folder) {
+  if (!override_folder.empty()) return override_folder;
+  if (std::string folder = schedule_in(db_path).folder; !folder.empty()) return folder;
   fs::path parent = fs::path(db_path).parent_path();
   return (parent.empty() ? fs::path("backups") : parent / "backups").string();
 }
@@ -79,7 +88,8 @@ int run_backup_command(const std::string& db_path, std::vector<std::string> args
   BackupFolder backups(backup_folder_for(db_path, folder));
   OsRandom random;
   auto made = make_backup(db_path, backups, incremental ? BackupKind::incremental : BackupKind::full,
-                          SystemClock().now_ms(), random, incremental ? "" : "crm-server backup");
+                          SystemClock().now_ms(), random, incremental ? "" : "crm-server backup",
+                          backup_passphrase(schedule_in(db_path).key));
   if (!made.ok()) return fail(made.error().message.en);
   if (incremental && made->full()) std::printf("no earlier backup of this database to follow: made a full backup\n");
   std::printf("backup %s written to %s\n", made->name.c_str(), backups.path().c_str());
@@ -109,14 +119,15 @@ int run_restore_command(const std::string& db_path, std::vector<std::string> arg
   OsRandom random;
   // The point is built and checked first: a damaged backup is refused before anything is written.
   const std::string building = db_path + ".restoring";
-  auto marks = build_restore_point(backups, name, building, random);
+  const std::string passphrase = backup_passphrase(schedule_in(db_path).key);
+  auto marks = build_restore_point(backups, name, building, random, passphrase);
   if (!marks.ok()) {
     std::error_code ec;
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(building + suffix, ec);
     return fail(marks.error().message.en + " (the database was not changed)");
   }
   if (fs::exists(db_path)) {
-    auto before = make_backup(db_path, backups, BackupKind::full, SystemClock().now_ms(), random, "before restoring " + name);
+    auto before = make_backup(db_path, backups, BackupKind::full, SystemClock().now_ms(), random, "before restoring " + name, passphrase);
     if (!before.ok()) return fail("could not back up the database before restoring (it was not changed): " + before.error().message.en);
     std::printf("the database as it was is kept as backup %s (rev %lld)\n", before->name.c_str(),
                 static_cast<long long>(before->marks.rev));

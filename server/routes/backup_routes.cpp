@@ -72,14 +72,15 @@ void register_backup_routes(App& app) {
     if (ctx.user->role != "admin") return nothing_here();
     auto backup = backup_named(app, ctx.req.matches[1]);
     if (!backup.ok()) return backup.take_error();
-    const std::string path = app.backups().folder().file_of(backup->name);
+    const std::string path = app.backups().folder().file_of(*backup);
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return Error::make(ErrorCode::storage, {"备份文件无法读取", "the backup's file cannot be read"});
     auto keep = std::shared_ptr<const void>(nullptr, [fd](const void*) { ::close(fd); });
     KEHU_TRY(app.backups().audit_download(backup->name, ctx.user->id, ctx.ip));
     Reply reply;
-    reply.headers = {{"Content-Disposition", "attachment; filename=\"" + backup->name + ".db\""}, {"X-Kehu-Sha256", backup->sha256}};
-    reply.file = FileBody{fd, backup->size, "application/vnd.sqlite3", keep};
+    const std::string file_name = backup->name + (backup->encrypted ? ".db.enc" : ".db");
+    reply.headers = {{"Content-Disposition", "attachment; filename=\"" + file_name + "\""}, {"X-Kehu-Sha256", backup->sha256}};
+    reply.file = FileBody{fd, backup->size, backup->encrypted ? "application/octet-stream" : "application/vnd.sqlite3", keep};
     return reply;
   });
 

@@ -189,14 +189,27 @@ TEST_CASE("scheduled backups: a new server is backed up at once; a failure is re
   CHECK(metrics.raw.find("\nkehu_backup_last_failed 1\n") != std::string::npos);
   CHECK(metrics.raw.find("\nkehu_backup_successes_total 1\n") != std::string::npos);
 
-  // Fixed: the next tick backs up into the new folder, and the monitor sees it.
+  // Fixed, with a key: the next tick backs up, encrypted, into the new folder, and the monitor sees it.
+  // The key is write-only: the settings say that one is set, never what it is.
   const std::string folder = s.dir() + "/elsewhere";
   put = s.request("PUT", "/api/v1/admin/settings", admin,
-                  {{"backup", {{"schedule", "hourly"}, {"time", "02:00"}, {"folder", folder},
+                  {{"backup", {{"schedule", "hourly"}, {"time", "02:00"}, {"folder", folder}, {"key", "a key of the company's"},
                                {"keep_daily", 7}, {"keep_weekly", 4}, {"keep_monthly", 12}}}});
   REQUIRE(put.status == 200);
+  auto shown = s.request("GET", "/api/v1/admin/settings", admin);
+  CHECK(shown.body["backup"]["key_set"] == true);
+  CHECK_FALSE(shown.body["backup"].contains("key"));
+  CHECK(shown.raw.find("a key of the company's") == std::string::npos);
   REQUIRE(wait_until([&] { return s.app().backups().status()["successes"] == 2; }));
-  CHECK(std::filesystem::exists(folder));
+  auto made = s.request("GET", "/api/v1/admin/backups", admin).body["items"][0];
+  CHECK(made["encrypted"] == true);
+  CHECK(std::filesystem::exists(folder + "/" + made["name"].get<std::string>() + ".db.enc"));
+  auto short_key = s.request("PUT", "/api/v1/admin/settings", admin,
+                             {{"backup", {{"schedule", "hourly"}, {"time", "02:00"}, {"folder", folder}, {"key", "short"},
+                                          {"keep_daily", 7}, {"keep_weekly", 4}, {"keep_monthly", 12}}}},
+                             {{"Accept-Language", "en"}});
+  CHECK(short_key.status == 422);
+  CHECK(short_key.body["error"]["fields"]["backup.key"] == "the backup key must be 12-500 characters");
   metrics = s.request("GET", "/metrics");
   CHECK(metrics.raw.find("\nkehu_backup_last_failed 0\n") != std::string::npos);
 }

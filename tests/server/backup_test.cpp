@@ -14,6 +14,7 @@
 #include "server/auth/crypto.h"
 #include "server/backup/backup_maker.h"
 #include "server/backup/backup_restore.h"
+#include "server/backup/durable_files.h"
 #include "tests/core/table_digest.h"
 #include "tests/server/test_server.h"
 
@@ -202,6 +203,56 @@ TEST_CASE("a damaged, altered or unlinked backup is refused with the reason, and
     REQUIRE_FALSE(built.ok());
     CHECK(built.error().message.en == "not a backup name: ../kehu");
   }
+}
+
+TEST_CASE("encrypted backups: unreadable without the key, restored with it, refused with a wrong key or a changed byte") {
+  TestServer s;
+  const std::string token = s.admin_token();
+  BackupFolder folder(s.dir() + "/backups");
+  OsRandom random;
+  const std::string key = "correct horse battery staple";
+  REQUIRE(s.request("POST", "/api/v1/customers", token, {{"name", "加密客户甲"}, {"phone", "13800138000"}}).status == 201);
+  auto full = make_backup(s.db_path(), folder, BackupKind::full, now_ms(), random, "", key);
+  REQUIRE_MESSAGE(full.ok(), full.error().message.en);
+  REQUIRE(s.request("POST", "/api/v1/customers", token, {{"name", "加密客户乙"}}).status == 201);
+  auto next = make_backup(s.db_path(), folder, BackupKind::incremental, now_ms(), random, "", key);
+  REQUIRE(next.ok());
+  CHECK(full->encrypted);
+  CHECK(next->encrypted);
+  CHECK(next->kind == "incremental");
+  for (const auto& b : {*full, *next}) {
+    std::ifstream in(folder.file_of(b), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(bytes.rfind("KEHUENC1", 0) == 0);
+    CHECK(bytes.find("加密客户甲") == std::string::npos);  // no record readable in the file
+    CHECK(bytes.find("13800138000") == std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(folder.file_of(b.name)));  // no plain copy left beside it
+  }
+  const std::string target = s.dir() + "/target.db";
+  auto built = build_restore_point(folder, next->name, target, random, key);
+  REQUIRE_MESSAGE(built.ok(), built.error().message.en);
+  {
+    auto restored = open_db(target);
+    CHECK(ids_of(*restored, "SELECT count(*) FROM customers")[0] == 2);
+  }
+  auto wrong = build_restore_point(folder, next->name, target, random, "not the right key at all");
+  REQUIRE_FALSE(wrong.ok());
+  CHECK(wrong.error().message.en == "backup " + full->name + " is encrypted and the key does not open it (a wrong key, or the file was altered)");
+  auto none = build_restore_point(folder, next->name, target, random, "");
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.error().message.en == "backup " + full->name + " is encrypted: set KEHU_BACKUP_KEY or the backup key");
+  // A byte changed, and the manifest's checksum made to match it: the cipher still refuses.
+  {
+    std::fstream f(folder.file_of(*next), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(100);
+    f.put('\x01');
+  }
+  BackupManifest altered = *next;
+  altered.sha256 = *file_sha256(folder.file_of(*next));
+  REQUIRE(folder.write_manifest(altered).ok());
+  auto tampered = build_restore_point(folder, next->name, target, random, key);
+  REQUIRE_FALSE(tampered.ok());
+  CHECK(tampered.error().message.en == "backup " + next->name + " is encrypted and the key does not open it (a wrong key, or the file was altered)");
 }
 
 TEST_CASE("a restored database starts a new chain: its next backup is a full one") {

@@ -115,5 +115,9 @@ rm "$work/b/backups/$incremental.db" "$work/b/backups/$incremental.json"
 check "without it, check finds the database, the backups and the statistics whole" \
   bash -c "'$bin' check --db '$work/b/kehu.db' > '$work/check3.out' && grep -q 'backups: [0-9]* in $work/b/backups, all whole' '$work/check3.out' && grep -q 'statistics: exact' '$work/check3.out'"
 
+check "with KEHU_BACKUP_KEY the backup is encrypted: no SQLite file, no readable records" \
+  bash -c "KEHU_BACKUP_KEY='a long enough backup key' '$bin' backup --db '$work/b/kehu.db' > '$work/enc.out' && \
+    f=\$(ls '$work/b/backups'/*.db.enc | head -1) && head -c 8 \"\$f\" | grep -q KEHUENC1 && ! grep -q xiaoming \"\$f\""
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

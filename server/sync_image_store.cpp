@@ -48,6 +48,12 @@ Result<std::shared_ptr<const SyncImageFile>> SyncImageStore::current(int64_t cur
   return image_;
 }
 
+std::unique_lock<std::mutex> SyncImageStore::pause() {
+  std::unique_lock lock(mu_);
+  image_.reset();
+  return lock;
+}
+
 Result<std::shared_ptr<const SyncImageFile>> SyncImageStore::build() {
   if (db_path_.empty() || db_path_ == ":memory:") return unavailable("the database is not a file");
   // One build at a time (mu_), so one name per server process. A failed build leaves nothing

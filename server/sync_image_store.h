@@ -50,6 +50,9 @@ class SyncImageStore {
   // The image to send now, given the database's current rev. Call without holding a read connection:
   // requests wait here while an image is built.
   Result<std::shared_ptr<const SyncImageFile>> current(int64_t current_rev);
+  // For a restore: waits for a build running now, drops the kept image (it is of the database being
+  // replaced) and keeps new builds waiting until the returned lock is released, after the swap.
+  std::unique_lock<std::mutex> pause();
 
  private:
   Result<std::shared_ptr<const SyncImageFile>> build();

@@ -300,6 +300,8 @@ Status write_settings(WriteTxn& txn, const json& settings) {
   const json before = admin_settings(*current), after = admin_settings(settings);
   for (const auto& [key, value] : after.items())
     if (before.value(key, json()) != value) changes[key] = json::array({before.value(key, json()), value});
+  // Secrets are masked in the audit: a new password or key alone is still a change to store.
+  if (changes.empty() && *current != settings) changes["secrets"] = json::array({nullptr, "changed"});
   if (changes.empty()) return ok_status();
   auto rev = txn.rev();
   if (!rev.ok()) return rev.take_error();

@@ -77,6 +77,7 @@ Status encrypt_file(const std::string& from, const std::string& to, const std::s
   for (uint64_t n = 0;; ++n) {
     in.read(reinterpret_cast<char*>(next.data()), kPiece);
     const size_t next_size = static_cast<size_t>(in.gcount());
+    if (in.bad()) return cipher_error("读取备份文件失败", "cannot read the backup file " + from);  // not an end of file
     const bool last = next_size == 0;
     unsigned char tag[kTag];
     if (!run_piece(true, key, header, n, last, now.data(), now_size, sealed.data(), tag))

@@ -104,8 +104,10 @@ Result<BackupManifest> make_backup(const std::string& db_path, const BackupFolde
     return Error::make(ErrorCode::storage, {"没有数据库文件 " + db_path, "there is no database at " + db_path});
   KEHU_TRY(folder.ensure_exists());
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(folder.path(), ec))  // what a failed attempt left
-    if (entry.path().extension() == ".partial") fs::remove(entry.path(), ec);
+  // What a failed attempt left, an hour untouched (a backup being written by another process is not).
+  for (const auto& entry : fs::directory_iterator(folder.path(), ec))
+    if (entry.path().extension() == ".partial" && fs::file_time_type::clock::now() - entry.last_write_time(ec) > std::chrono::hours(1))
+      fs::remove(entry.path(), ec);
   auto source = SqliteDatabase::open(db_path);
   if (!source.ok()) return source.take_error();
   auto id = backup_database_id(**source, random);

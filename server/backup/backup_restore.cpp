@@ -68,7 +68,11 @@ Result<BackupMarks> build_restore_point(const BackupFolder& folder, const std::s
   }
   auto marks = read_backup_marks(**db);
   if (!marks.ok()) return marks.take_error();
-  if (!(*marks == chain->back().marks))
+  auto same_marks = *marks == chain->back().marks;
+  // A full backup of an older version is brought to this one here, before anything is swapped.
+  auto migrated = migrate(**db);
+  if (!migrated.ok()) return migrated.take_error();
+  if (!same_marks)
     return restore_error("恢复结果与备份 " + name + " 记录的版本不符", "the restored database does not match the point backup " + name + " names");
   KEHU_TRY(check_database(**db));
   // A new chain starts here: the next backup of the restored database is a full one.

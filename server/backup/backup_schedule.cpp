@@ -1,5 +1,7 @@
 #include "server/backup/backup_schedule.h"
 
+#include <algorithm>
+#include <climits>
 #include <set>
 
 #include "core/clock.h"
@@ -88,10 +90,16 @@ std::vector<std::string> retention_plan(const std::vector<BackupManifest>& backu
   }
   // An incremental is a restore point of the days kept whole, while its chain is kept (oldest first, so
   // each base is decided before what follows it).
+  int64_t newest_full_ms = INT64_MIN;
+  for (const auto& b : backups)
+    if (b.full()) newest_full_ms = std::max(newest_full_ms, b.created_ms);
   std::vector<std::string> out;
   for (const auto& b : backups) {
     bool keep = kept.count(b.name) > 0;
-    if (!b.full()) keep = kept.count(b.base) > 0 && days.count(date_of(zone, b.created_ms)) > 0;
+    // The chain after the newest full backup is always whole: the next incremental follows it (one made
+    // at 00:30 belongs to a day that has no full backup yet).
+    if (!b.full())
+      keep = kept.count(b.base) > 0 && (days.count(date_of(zone, b.created_ms)) > 0 || b.created_ms >= newest_full_ms);
     if (keep) kept.insert(b.name);
     else out.push_back(b.name);
   }

@@ -8,7 +8,7 @@
 // - retention_plan(): every backup of the newest keep_daily days that have one is kept (so a backup
 //   made by hand or before a restore is never removed the same day), then the newest full backup of
 //   each of keep_weekly weeks (Monday to Sunday) and keep_monthly months, and always the newest one.
-//   Older incrementals go: a week's or a month's restore point is its full backup alone; an incremental
+//   The incrementals after the newest full backup are kept too. Older incrementals go: a week's or a month's restore point is its full backup alone; an incremental
 //   whose base is gone goes too (it could not be restored).
 #pragma once
 

@@ -146,7 +146,8 @@ Status BackupService::tick() {
   bool changed = true;
   for (auto it = all->rbegin(); it != all->rend(); ++it) {
     if (id == 0 || it->database_id != id) continue;
-    if (!last) last = it->created_ms, changed = !(it->marks == now);
+    // A backup's own audit row comes after its snapshot: only records or notes written since are a change.
+    if (!last) last = it->created_ms, changed = it->marks.rev != now.rev || it->marks.ticket_note_id != now.ticket_note_id;
     if (it->full()) {
       last_full = it->created_ms;
       break;
@@ -206,12 +207,21 @@ Result<BackupMarks> BackupService::restore(const std::string& name, int64_t user
     cleanup();
     return before.take_error();
   }
-  auto swapped = db_.replace_file(building, [&](Database& live) { return ready_restored_for(live, building); });
+  // Writes go on while the full backup above is made; the last of them are caught by an incremental
+  // taken once writes are held for the swap (no write can fall between it and the swap).
+  std::string kept_as = before->name;
+  const std::string key = passphrase();
+  auto swapped = db_.replace_file(building, [&](Database& live) -> Status {
+    auto last = make_backup(db_.path(), source, BackupKind::incremental, clock_.now_ms(), random_, "before restoring " + name, key);
+    if (!last.ok()) return last.take_error();
+    kept_as = last->name;
+    return ready_restored_for(live, building);
+  });
   if (!swapped.ok()) {
     cleanup();
     return swapped.take_error();
   }
-  KEHU_TRY(audit("restore", {{"name", {nullptr, name}}, {"created_at", {nullptr, point->created_at}}, {"kept_as", {nullptr, before->name}}},
+  KEHU_TRY(audit("restore", {{"name", {nullptr, name}}, {"created_at", {nullptr, point->created_at}}, {"kept_as", {nullptr, kept_as}}},
                  user_id, ip));
   return marks;
 }

@@ -96,7 +96,10 @@ void register_backup_routes(App& app) {
       e.fields["confirm"] = {"应与备份名称 " + name + " 相同", "must be the backup's name, " + name};
       return e;
     }
+    // No sync image is built from the file being replaced, nor one of it handed out after.
+    auto paused = app.sync_images().pause();
     auto restored = app.backups().restore(name, ctx.user->id, ctx.ip);
+    paused.unlock();
     if (!restored.ok()) return restored.take_error();
     auto status = app.backups().status();
     return json_reply(200, {{"restored", name}, {"rev", restored->rev}, {"status", std::move(status)}});

@@ -209,6 +209,12 @@ TEST_CASE("scheduled backups: a new server is backed up at once; a failure is re
                                           {"keep_daily", 7}, {"keep_weekly", 4}, {"keep_monthly", 12}}}},
                              {{"Accept-Language", "en"}});
   CHECK(short_key.status == 422);
+  // A new key alone is a change (the settings show only that one is set, both before and after).
+  put = s.request("PUT", "/api/v1/admin/settings", admin,
+                  {{"backup", {{"schedule", "hourly"}, {"time", "02:00"}, {"folder", folder}, {"key", "the company's second key"},
+                               {"keep_daily", 7}, {"keep_weekly", 4}, {"keep_monthly", 12}}}});
+  REQUIRE(put.status == 200);
+  CHECK(s.count("SELECT count(*) FROM settings WHERE value LIKE '%the company''s second key%'") == 1);
   CHECK(short_key.body["error"]["fields"]["backup.key"] == "the backup key must be 12-500 characters");
   metrics = s.request("GET", "/metrics");
   CHECK(metrics.raw.find("\nkehu_backup_last_failed 0\n") != std::string::npos);

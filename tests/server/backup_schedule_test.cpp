@@ -81,6 +81,9 @@ TEST_CASE("retention keeps the newest full backup of 7 days, 4 weeks and 12 mont
     BackupSchedule one_day;
     one_day.keep_daily = 1, one_day.keep_weekly = 0, one_day.keep_monthly = 0;
     CHECK(retention_plan(day, one_day, "Asia/Shanghai").empty());
+    // After midnight, before the day's full backup: the chain after the newest full backup stays.
+    day.push_back(backup("after-midnight-i", last + 79'200'000, "by-hand-i"));  // 00:00 + 2 h in Shanghai
+    CHECK(retention_plan(day, one_day, "Asia/Shanghai").empty());
   }
   SUBCASE("the newest full backup is always kept, and an incremental whose full backup is gone goes too") {
     BackupSchedule tight;

@@ -187,7 +187,7 @@ void check_menus(const json& menus, Problems& p) {
 void check_mail_server(const std::string& name, const json& server, const json& current, json& out, Problems& p) {
   if (server.is_null()) return;
   if (!server.is_object()) return p.add(name, {"应为对象或 null", "must be an object or null"});
-  check_keys(server, {"host", "port", "username", "password", "from", "tls"}, name, p);
+  check_keys(server, {"host", "port", "username", "password", "password_set", "from", "tls"}, name, p);
   if (!text_ok(server.value("host", json()), 1, 253)) p.add(name + ".host", {"请填写服务器地址", "enter the server's host name"});
   const json port = server.value("port", json());
   if (!port.is_number_integer() || port.get<int64_t>() < 1 || port.get<int64_t>() > 65535) p.add(name + ".port", {"端口应为 1-65535", "the port must be 1-65535"});
@@ -198,6 +198,7 @@ void check_mail_server(const std::string& name, const json& server, const json& 
   if (tls != "none" && tls != "starttls" && tls != "tls") p.add(name + ".tls", {"应为 none、starttls 或 tls", "must be none, starttls or tls"});
   json& stored = out[name];
   stored["tls"] = tls;
+  stored.erase("password_set");  // admin_settings()' echo of the password, sent back by a client
   if (!server.contains("password")) {  // write-only: left out keeps what is stored
     stored["password"] = current.is_object() ? current.value("password", json()) : json();
   } else if (!server["password"].is_null() && !text_ok(server["password"], 0, 500)) {
@@ -207,7 +208,10 @@ void check_mail_server(const std::string& name, const json& server, const json& 
 
 void check_backup(const json& backup, const json& current, json& out, Problems& p) {
   if (!backup.is_object()) return p.add("backup", {"应为对象", "must be an object"});
-  check_keys(backup, {"schedule", "time", "folder", "keep_daily", "keep_weekly", "keep_monthly", "key"}, "backup", p);
+  // key_set is what admin_settings() shows instead of the key: a client that sends back what it read
+  // sends it too, and it is dropped.
+  check_keys(backup, {"schedule", "time", "folder", "keep_daily", "keep_weekly", "keep_monthly", "key", "key_set"}, "backup", p);
+  if (out["backup"].is_object()) out["backup"].erase("key_set");
   // The encryption key is write-only like the mail passwords: left out keeps the stored one, null or ""
   // removes it (backups made from then on are not encrypted).
   if (!backup.contains("key")) {

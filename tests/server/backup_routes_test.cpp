@@ -200,6 +200,10 @@ TEST_CASE("scheduled backups: a new server is backed up at once; a failure is re
   CHECK(shown.body["backup"]["key_set"] == true);
   CHECK_FALSE(shown.body["backup"].contains("key"));
   CHECK(shown.raw.find("a key of the company's") == std::string::npos);
+  // What a client read, sent back whole (key_set included), is taken and keeps the key.
+  REQUIRE(s.request("PUT", "/api/v1/admin/settings", admin, shown.body).status == 200);
+  CHECK(s.count("SELECT count(*) FROM settings WHERE value LIKE '%a key of the company''s%'") == 1);
+  CHECK(s.count("SELECT count(*) FROM settings WHERE value LIKE '%key_set%'") == 0);
   REQUIRE(wait_until([&] { return s.app().backups().status()["successes"] == 2; }));
   auto made = s.request("GET", "/api/v1/admin/backups", admin).body["items"][0];
   CHECK(made["encrypted"] == true);

@@ -22,17 +22,18 @@ std::string OsRandom::bytes(size_t n) {
 
 std::string new_token(Random& random) { return base64url_encode(random.bytes(32)); }
 
+std::string hex_of(const unsigned char* bytes, size_t size) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < size; ++i) out += kHex[bytes[i] >> 4], out += kHex[bytes[i] & 15];
+  return out;
+}
+
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
+  return hex_of(digest, len);
 }
 
 bool equal_secrets(std::string_view a, std::string_view b) {

@@ -16,6 +16,8 @@ class OsRandom final : public Random {
 
 // A new 256-bit token, URL-safe text (43 characters).
 std::string new_token(Random& random);
+// Lower-case hex of `bytes` (a digest).
+std::string hex_of(const unsigned char* bytes, size_t size);
 // Lower-case hex SHA-256, used to store tokens so a database leak does not leak sessions.
 std::string sha256_hex(std::string_view data);
 // Constant-time comparison for secrets.

@@ -37,6 +37,12 @@ bool read_marks(const json& j, BackupMarks& m) {
 
 }  // namespace
 
+std::string backup_folder_path(const std::string& db_path, const std::string& configured) {
+  if (!configured.empty()) return configured;
+  fs::path parent = fs::path(db_path).parent_path();
+  return (parent.empty() ? fs::path("backups") : parent / "backups").string();
+}
+
 bool is_backup_name(const std::string& name) {
   if (name.empty() || name.size() > 100 || name[0] == '.') return false;
   return std::all_of(name.begin(), name.end(), [](char c) {

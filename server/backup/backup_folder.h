@@ -74,6 +74,10 @@ class BackupFolder {
   std::string path_;
 };
 
+// The backup folder of the database at `db_path`: `configured` (settings backup.folder) when set, else
+// `backups` beside the database file.
+std::string backup_folder_path(const std::string& db_path, const std::string& configured);
+
 // Whether `name` is a backup name (letters, digits, '-', '_' and '.'; no path), for names from requests.
 bool is_backup_name(const std::string& name);
 

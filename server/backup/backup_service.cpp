@@ -45,10 +45,7 @@ void BackupService::end() {
 BackupFolder BackupService::folder() {
   auto lease = db_.read();
   auto settings = read_settings(lease.db());
-  std::string configured = settings.ok() ? backup_schedule_of(*settings).folder : "";
-  if (!configured.empty()) return BackupFolder(configured);
-  fs::path parent = fs::path(db_.path()).parent_path();
-  return BackupFolder((parent.empty() ? fs::path("backups") : parent / "backups").string());
+  return BackupFolder(backup_folder_path(db_.path(), settings.ok() ? backup_schedule_of(*settings).folder : ""));
 }
 
 std::string BackupService::passphrase() {
@@ -117,10 +114,7 @@ void BackupService::finished(const Result<BackupManifest>& made) {
 
 Status BackupService::tick() {
   if (!try_begin()) return ok_status();  // one is running: the next tick looks again
-  struct Ending {
-    BackupService& s;
-    ~Ending() { s.end(); }
-  } ending{*this};
+  Ending ending{*this};
   BackupSchedule schedule;
   std::string zone = "Asia/Shanghai";
   int64_t id = 0;
@@ -185,10 +179,7 @@ void BackupService::wait() {
 
 Result<BackupMarks> BackupService::restore(const std::string& name, int64_t user_id, const std::string& ip) {
   if (!try_begin()) return already_running();
-  struct Ending {
-    BackupService& s;
-    ~Ending() { s.end(); }
-  } ending{*this};
+  Ending ending{*this};
   BackupFolder source = folder();
   auto point = source.find(name);
   if (!point.ok()) return point.take_error();

@@ -63,6 +63,10 @@ class BackupService {
   void finished(const Result<BackupManifest>& made);
   bool try_begin();  // false when a backup or restore runs
   void end();
+  struct Ending {  // end() when a scope that began leaves
+    BackupService& s;
+    ~Ending() { s.end(); }
+  };
 
   DbPool& db_;
   const Clock& clock_;

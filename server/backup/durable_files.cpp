@@ -17,6 +17,8 @@
 
 #include <openssl/evp.h>
 
+#include "server/auth/crypto.h"
+
 namespace kehu::server {
 
 namespace {
@@ -151,10 +153,7 @@ Result<std::string> file_sha256(const std::string& path) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx.get(), digest, &len);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) out += kHex[digest[i] >> 4], out += kHex[digest[i] & 15];
-  return out;
+  return hex_of(digest, len);
 }
 
 Status write_file_synced(const std::string& path, const std::string& text) {

@@ -74,10 +74,7 @@ BackupSchedule schedule_in(const std::string& db_path) {
 }  // namespace
 
 std::string backup_folder_for(const std::string& db_path, const std::string& override_folder) {
-  if (!override_folder.empty()) return override_folder;
-  if (std::string folder = schedule_in(db_path).folder; !folder.empty()) return folder;
-  fs::path parent = fs::path(db_path).parent_path();
-  return (parent.empty() ? fs::path("backups") : parent / "backups").string();
+  return backup_folder_path(db_path, override_folder.empty() ? schedule_in(db_path).folder : override_folder);
 }
 
 int run_backup_command(const std::string& db_path, std::vector<std::string> args) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/entity/entity_def.h"
+#include "core/db/sqlite_database.h"
 #include "core/schema/migrations.h"
 
 namespace kehu {
@@ -110,6 +111,62 @@ Result<ChangesAfter> changes_after(Database& db, const BackupMarks& point) {
   if (!deleted.ok()) return deleted.take_error();
   out.records_deleted = deleted->value_or(0);
   return out;
+}
+
+Result<int64_t> count_records(Database& db) {
+  int64_t total = 0;
+  for (const auto* e : served_entities()) {
+    if (e->name == "users" || e->name == "teams") continue;
+    auto n = db.query_int("SELECT count(*) FROM " + e->name);
+    if (!n.ok()) return n.take_error();
+    total += n->value_or(0);
+  }
+  return total;
+}
+
+namespace {
+
+Error not_kehu(const std::string& zh, const std::string& en) {
+  return Error::make(ErrorCode::validation, {"这个文件不是客户 CRM 的数据库备份：" + zh, "the file is not a Kehu database backup: " + en});
+}
+
+// "trigger customers_ai", ... of `db`'s schema.
+Result<std::set<std::string>> triggers_and_views(Database& db) {
+  auto st = db.prepare("SELECT type || ' ' || name FROM sqlite_schema WHERE type IN ('trigger', 'view')");
+  if (!st.ok()) return st.take_error();
+  std::set<std::string> out;
+  for (;;) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) break;
+    out.insert(std::string((*st)->column_text(0)));
+  }
+  return out;
+}
+
+}  // namespace
+
+Status check_kehu_database(Database& db) {
+  auto has_meta = db.query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'meta'");
+  if (!has_meta.ok()) return not_kehu("无法读取（" + has_meta.error().message.zh + "）", "it cannot be read (" + has_meta.error().message.en + ")");
+  auto version = schema_version(db);
+  if (!version.ok()) return version.take_error();
+  if (has_meta->value_or(0) == 0 || *version < 1) return not_kehu("其中没有客户 CRM 的数据表", "it has none of Kehu's tables");
+  if (*version > latest_schema_version())
+    return Error::make(ErrorCode::validation, {"这个备份来自更新版本的程序，请先升级", "the backup was made by a newer version of Kehu; upgrade first"});
+  auto tables = backup_tables(db);
+  if (!tables.ok()) return not_kehu(tables.error().message.zh, tables.error().message.en);
+  auto theirs = triggers_and_views(db);
+  if (!theirs.ok()) return theirs.take_error();
+  auto fresh = SqliteDatabase::open(":memory:", SqliteOptions{.wal = false});
+  if (!fresh.ok()) return fresh.take_error();
+  auto migrated = migrate(**fresh);
+  if (!migrated.ok()) return migrated.take_error();
+  auto ours = triggers_and_views(**fresh);
+  if (!ours.ok()) return ours.take_error();
+  for (const auto& object : *theirs)
+    if (!ours->count(object)) return not_kehu("含有不属于它的 " + object, "it holds " + object + ", which is not Kehu's");
+  return ok_status();
 }
 
 Status check_database(Database& db) {

@@ -59,6 +59,16 @@ struct ChangesAfter {
 };
 Result<ChangesAfter> changes_after(Database& db, const BackupMarks& point);
 
+// How many records `db` holds (the modules' rows: customers, contacts, ...; not users or teams): what a
+// restore would bring or replace, in the admin's words.
+Result<int64_t> count_records(Database& db);
+
+// Whether `db`, a file brought from elsewhere, is a Kehu database this version can take: a schema version
+// it knows (this one or older), every table one the backup rules know, and no trigger or view a Kehu
+// database of this version does not have (a file's own triggers would run inside the server). Error
+// saying what is not.
+Status check_kehu_database(Database& db);
+
 // SQLite's integrity_check and foreign_key_check of `db`; an error quoting the first problem found.
 Status check_database(Database& db);
 

@@ -60,6 +60,8 @@ std::string backup_passphrase(const std::string& settings_key) {
   return env && *env ? std::string(env) : settings_key;
 }
 
+std::string encrypted_file_magic() { return std::string(kMagic, sizeof kMagic); }
+
 Status encrypt_file(const std::string& from, const std::string& to, const std::string& passphrase, Random& random) {
   std::ifstream in(from, std::ios::binary);
   std::ofstream out(to, std::ios::binary | std::ios::trunc);

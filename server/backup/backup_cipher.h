@@ -19,6 +19,9 @@ namespace kehu::server {
 // The passphrase backups are encrypted with: KEHU_BACKUP_KEY when set, else `settings_key`; "" = none.
 std::string backup_passphrase(const std::string& settings_key);
 
+// The bytes an encrypted backup file starts with ("KEHUENC1").
+std::string encrypted_file_magic();
+
 // Writes `to` as the encrypted `from`, synced.
 Status encrypt_file(const std::string& from, const std::string& to, const std::string& passphrase, Random& random);
 // Writes `to` as the decrypted `from`. Error (and `to` removed) when the passphrase is wrong or the file

@@ -56,6 +56,8 @@ json BackupManifest::to_json() const {
   if (!full()) j["base"] = base, j["base_marks"] = marks_json(base_marks);
   if (!note.empty()) j["note"] = note;
   if (encrypted) j["encrypted"] = true;
+  if (!uploaded_from.empty()) j["uploaded_from"] = uploaded_from;
+  if (records >= 0) j["records"] = records;
   return j;
 }
 
@@ -82,6 +84,8 @@ Result<BackupManifest> BackupManifest::from_json(const json& j) {
   if (!ok) return folder_error("备份清单不完整或已损坏", "the backup manifest is incomplete or damaged");
   if (j.contains("note") && j["note"].is_string()) m.note = j["note"].get<std::string>();
   m.encrypted = j.value("encrypted", false) == true;
+  text("uploaded_from", m.uploaded_from);
+  integer("records", m.records);
   return m;
 }
 

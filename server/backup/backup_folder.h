@@ -36,6 +36,8 @@ struct BackupManifest {
   int64_t database_id = 0;
   std::string note;           // why it was made, when not by the schedule ("before restoring ...")
   bool encrypted = false;     // NAME.db.enc, backup_cipher.h
+  std::string uploaded_from;  // brought from elsewhere: the name of the file an admin uploaded
+  int64_t records = -1;       // records at the point, when counted (uploaded backups); -1 unknown
 
   bool full() const { return kind == "full"; }
   nlohmann::json to_json() const;

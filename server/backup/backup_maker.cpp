@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "core/backup/incremental_backup.h"
@@ -81,7 +82,67 @@ Result<BackupManifest> make_incremental(SqliteDatabase& source, const BackupFold
   return finish(folder, std::move(manifest), partial, passphrase, random);
 }
 
+Error not_a_backup(const std::string& zh, const std::string& en) { return Error::make(ErrorCode::validation, {zh, en}); }
+
+// The first bytes of `path` ("" when it cannot be read).
+std::string file_start(const std::string& path, size_t n) {
+  std::string out(n, '\0');
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return "";
+  out.resize(std::fread(out.data(), 1, n, f));
+  std::fclose(f);
+  return out;
+}
+
 }  // namespace
+
+Result<BackupManifest> adopt_backup_file(const BackupFolder& folder, const std::string& received, int64_t now_ms,
+                                         Random& random, const std::string& uploaded_from, const std::string& passphrase) {
+  BackupManifest manifest;
+  manifest.kind = "full";
+  manifest.name = folder.new_name(now_ms, "uploaded");
+  manifest.created_ms = now_ms;
+  manifest.created_at = format_rfc3339_ms(now_ms);
+  manifest.uploaded_from = uploaded_from;
+  manifest.note = "uploaded";
+  const std::string partial = folder.file_of(manifest.name) + ".partial";
+  std::error_code ec;
+  auto adopted = [&]() -> Result<BackupManifest> {
+    const std::string start = file_start(received, 16);
+    if (start.rfind(encrypted_file_magic(), 0) == 0) {
+      if (passphrase.empty())
+        return not_a_backup("这个备份已加密，请先在系统设置中填写备份密钥", "this backup is encrypted: set the backup key in the settings first");
+      KEHU_TRY(decrypt_file(received, partial, passphrase, uploaded_from));
+      fs::remove(received, ec);
+    } else if (start == std::string("SQLite format 3\0", 16)) {
+      fs::rename(received, partial, ec);
+      if (ec) return Error::make(ErrorCode::storage, {"无法保存上传的文件", "cannot keep the uploaded file: " + ec.message()});
+    } else {
+      return not_a_backup("这个文件不是数据库备份（既不是 SQLite 数据库，也不是加密的备份）",
+                          "the file is not a database backup (neither a SQLite database nor an encrypted backup)");
+    }
+    {
+      auto db = SqliteDatabase::open(partial, SqliteOptions{.wal = false});
+      if (!db.ok()) return not_a_backup("无法打开这个数据库文件", "the database file cannot be opened");
+      KEHU_TRY(check_kehu_database(**db));
+      // A copy of a live database may carry the WAL flag: a backup is one self-contained file.
+      KEHU_TRY((*db)->exec("PRAGMA journal_mode=DELETE"));
+      auto marks = read_backup_marks(**db);
+      if (!marks.ok()) return marks.take_error();
+      manifest.marks = *marks;
+      auto records = count_records(**db);
+      if (!records.ok()) return records.take_error();
+      manifest.records = *records;
+      auto id = (*db)->query_int("SELECT value FROM meta WHERE key = 'backup_db_id'");
+      if (!id.ok()) return id.take_error();
+      manifest.database_id = id->value_or(0);
+    }
+    return finish(folder, manifest, partial, passphrase, random);
+  }();
+  fs::remove(received, ec);
+  if (!adopted.ok()) fs::remove(partial, ec);
+  return adopted;
+}
 
 Result<int64_t> backup_database_id(Database& db, Random& random) {
   auto id = db.query_int("SELECT value FROM meta WHERE key = 'backup_db_id'");
@@ -104,9 +165,10 @@ Result<BackupManifest> make_backup(const std::string& db_path, const BackupFolde
     return Error::make(ErrorCode::storage, {"没有数据库文件 " + db_path, "there is no database at " + db_path});
   KEHU_TRY(folder.ensure_exists());
   std::error_code ec;
-  // What a failed attempt left, an hour untouched (a backup being written by another process is not).
+  // What a failed attempt or an abandoned upload left, an hour untouched (a backup being written by
+  // another process is not).
   for (const auto& entry : fs::directory_iterator(folder.path(), ec))
-    if (entry.path().extension() == ".partial" && fs::file_time_type::clock::now() - entry.last_write_time(ec) > std::chrono::hours(1))
+    if ((entry.path().extension() == ".partial" || entry.path().extension() == ".uploading") && fs::file_time_type::clock::now() - entry.last_write_time(ec) > std::chrono::hours(1))
       fs::remove(entry.path(), ec);
   auto source = SqliteDatabase::open(db_path);
   if (!source.ok()) return source.take_error();

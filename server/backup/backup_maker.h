@@ -28,6 +28,14 @@ Result<BackupManifest> make_backup(const std::string& db_path, const BackupFolde
                                    int64_t now_ms, Random& random, const std::string& note = "",
                                    const std::string& passphrase = "");
 
+// Makes a full backup of a file brought from elsewhere (uploaded by an admin): a full backup's NAME.db
+// or NAME.db.enc (opened with `passphrase`), or a copy of a Kehu database. `received` must lie in the
+// folder (it is renamed, not copied) and is consumed either way. The file must be a whole Kehu database
+// of this version or an older one (check_kehu_database, integrity and foreign keys); otherwise an error
+// says what is wrong and nothing is added. The manifest names `uploaded_from` and counts the records.
+Result<BackupManifest> adopt_backup_file(const BackupFolder& folder, const std::string& received, int64_t now_ms,
+                                         Random& random, const std::string& uploaded_from, const std::string& passphrase);
+
 // The database's id for backup chains (meta backup_db_id), given one first if it has none.
 Result<int64_t> backup_database_id(Database& db, Random& random);
 

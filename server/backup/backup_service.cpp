@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include <sys/stat.h>
+
 #include "core/settings/settings.h"
 #include "core/stats/stats_upkeep.h"
 #include "core/store/write_txn.h"
@@ -215,6 +217,63 @@ Result<BackupMarks> BackupService::restore(const std::string& name, int64_t user
   KEHU_TRY(audit("restore", {{"name", {nullptr, name}}, {"created_at", {nullptr, point->created_at}}, {"kept_as", {nullptr, kept_as}}},
                  user_id, ip));
   return marks;
+}
+
+Result<BackupService::Upload> BackupService::receive_upload(int64_t offset, int64_t size, const std::string& file_name,
+                                                           std::string_view piece, int64_t user_id, const std::string& ip) {
+  auto invalid = [](const char* field, const std::string& zh, const std::string& en) {
+    Error e = Error::make(ErrorCode::validation, {zh, en});
+    e.fields[field] = {zh, en};
+    return e;
+  };
+  if (size <= 0) return invalid("size", "文件大小应大于 0", "size must be more than 0");
+  if (offset < 0 || static_cast<int64_t>(piece.size()) > size - offset)
+    return invalid("offset", "上传的内容超出了文件大小", "the piece goes past the end of the file");
+  std::lock_guard lock(upload_mu_);
+  if (offset == 0) {
+    BackupFolder target = folder();
+    KEHU_TRY(target.ensure_exists());
+    std::error_code ec;
+    if (upload_) fs::remove(upload_->path, ec);
+    upload_.reset();
+    // Room for the file, and for its decrypted or encrypted copy while it is checked.
+    const auto space = fs::space(target.path(), ec);
+    if (!ec && static_cast<uintmax_t>(size) * 2 > space.available)
+      return Error::make(ErrorCode::storage, {"备份文件夹所在磁盘空间不足，无法接收这个文件", "there is not enough disk space in the backup folder for this file"});
+    upload_ = Staged{target.path() + "/upload.uploading", file_name, size, 0};
+  }
+  if (!upload_ || upload_->size != size || upload_->received != offset) {
+    const int64_t at = upload_ ? upload_->received : 0;
+    return Error::make(ErrorCode::conflict, {"上传已中断（服务器已收到 " + std::to_string(at) + " 字节），请重新上传",
+                                             "the upload was interrupted (the server has " + std::to_string(at) + " bytes); upload the file again"});
+  }
+  {
+    FILE* f = std::fopen(upload_->path.c_str(), offset == 0 ? "wb" : "ab");
+    bool written = f && std::fwrite(piece.data(), 1, piece.size(), f) == piece.size();
+    if (f && std::fclose(f) != 0) written = false;
+    if (!written) {
+      upload_.reset();
+      return Error::make(ErrorCode::storage, {"无法保存上传的文件", "cannot store the uploaded file"});
+    }
+    if (offset == 0) ::chmod(upload_->path.c_str(), 0600);  // a backup holds everything
+  }
+  upload_->received += static_cast<int64_t>(piece.size());
+  Upload out{upload_->received, std::nullopt};
+  if (upload_->received < upload_->size) return out;
+  Staged whole = *upload_;
+  upload_.reset();
+  if (!try_begin()) {
+    std::error_code ec;
+    fs::remove(whole.path, ec);
+    return already_running();
+  }
+  Ending ending{*this};
+  auto adopted = adopt_backup_file(folder(), whole.path, clock_.now_ms(), random_, whole.file_name, passphrase());
+  if (!adopted.ok()) return adopted.take_error();
+  KEHU_TRY(audit("upload", {{"name", {nullptr, adopted->name}}, {"uploaded_from", {nullptr, whole.file_name}}, {"size", {nullptr, whole.size}}},
+                 user_id, ip));
+  out.backup = std::move(*adopted);
+  return out;
 }
 
 Status BackupService::audit_download(const std::string& name, int64_t user_id, const std::string& ip) {

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -48,6 +49,17 @@ class BackupService {
   void wait();
   // Restores backup `name` (see above); ErrorCode::conflict when a backup or restore is running.
   Result<BackupMarks> restore(const std::string& name, int64_t user_id, const std::string& ip);
+  // One piece of a backup file an admin uploads (POST /admin/backups/upload), pieces sent in order:
+  // `offset` is where the upload stands (0 starts a new one in place of any unfinished one), `size` the
+  // whole file's. The file is staged in the folder; when its last byte arrives it is checked and becomes
+  // a full backup (adopt_backup_file), audited, and is restored like any other. Returns the bytes
+  // received so far, and the backup once the file is complete.
+  struct Upload {
+    int64_t received = 0;
+    std::optional<BackupManifest> backup;
+  };
+  Result<Upload> receive_upload(int64_t offset, int64_t size, const std::string& file_name, std::string_view piece,
+                                int64_t user_id, const std::string& ip);
   // Appends an audit row for a download of `name`.
   Status audit_download(const std::string& name, int64_t user_id, const std::string& ip);
 
@@ -81,6 +93,12 @@ class BackupService {
   std::optional<BackupManifest> last_success_;
   std::optional<std::pair<int64_t, Text>> last_failure_;
   int64_t successes_ = 0, failures_ = 0;
+  std::mutex upload_mu_;  // guards the upload on its way
+  struct Staged {
+    std::string path, file_name;
+    int64_t size = 0, received = 0;
+  };
+  std::optional<Staged> upload_;
 };
 
 }  // namespace kehu::server

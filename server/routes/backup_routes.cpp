@@ -6,9 +6,17 @@
 //   GET  /api/v1/admin/backups/{name}/file     the backup's file (a SQLite database), audited
 //   POST /api/v1/admin/backups/{name}/restore  {confirm: name} → {restored, rev, status}; writes get 503
 //                                              during the swap; every client's next sync starts over
+//   POST /api/v1/admin/backups/upload?offset=&size=&file=   a backup file brought from elsewhere, in
+//                                              pieces of at most 1 MiB sent in order (raw body): → 200
+//                                              {received, size}; after the last piece, checked and kept
+//                                              as a full backup → 201 {received, size, backup}
+// GET /admin/backups/{name}'s `lost` for an uploaded backup says it replaces everything:
+// {replaces_all: true, records_now, records_then}; its revs are another database's.
 // Only an admin reaches them; to anyone else they do not exist (404).
 #include <fcntl.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include "core/backup/backup_tables.h"
 #include "server/backup/backup_service.h"
@@ -56,11 +64,42 @@ void register_backup_routes(App& app) {
     return json_reply(202, {{"status", app.backups().status()}});
   });
 
+  app.route("POST", "/api/v1/admin/backups/upload", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
+    if (ctx.user->role != "admin") return nothing_here();
+    if (auto refused = refuse_unknown_params(ctx.req, {"offset", "size", "file"})) return *refused;
+    auto offset = int_param(ctx.req, "offset", 0, 0, int64_t{1} << 50);
+    if (!offset.ok()) return offset.take_error();
+    auto size = int_param(ctx.req, "size", -1, 1, int64_t{1} << 50);
+    if (!size.ok()) return size.take_error();
+    if (*size < 0) {
+      Error e = Error::make(ErrorCode::bad_request, {"缺少文件大小 size", "the file's size is missing"});
+      e.fields["size"] = {"必填", "required"};
+      return e;
+    }
+    // Only the file's own name is kept (shown in the list), never a path of the admin's computer.
+    std::string file = ctx.req.get_param_value("file");
+    if (auto slash = file.find_last_of("/\\"); slash != std::string::npos) file.erase(0, slash + 1);
+    file.erase(std::remove_if(file.begin(), file.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }), file.end());
+    if (file.size() > 200) file.resize(200);
+    auto upload = app.backups().receive_upload(*offset, *size, file, ctx.req.body, ctx.user->id, ctx.ip);
+    if (!upload.ok()) return upload.take_error();
+    nlohmann::json out = {{"received", upload->received}, {"size", *size}};
+    if (!upload->backup) return json_reply(200, out);
+    out["backup"] = upload->backup->to_json();
+    return json_reply(201, out);
+  });
+
   app.route("GET", R"(/api/v1/admin/backups/([^/]+))", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
     if (ctx.user->role != "admin") return nothing_here();
     auto backup = backup_named(app, ctx.req.matches[1]);
     if (!backup.ok()) return backup.take_error();
     auto lease = app.db().read();
+    if (!backup->uploaded_from.empty()) {
+      auto now = count_records(lease.db());
+      if (!now.ok()) return now.take_error();
+      return json_reply(200, {{"backup", backup->to_json()},
+                              {"lost", {{"replaces_all", true}, {"records_now", *now}, {"records_then", backup->records}}}});
+    }
     auto lost = changes_after(lease.db(), backup->marks);
     if (!lost.ok()) return lost.take_error();
     return json_reply(200, {{"backup", backup->to_json()},

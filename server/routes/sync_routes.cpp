@@ -17,6 +17,20 @@ namespace kehu::server {
 
 namespace {
 
+// "Start again from 0": no changes, reset set (SPEC §6).
+SyncBatch reset_batch() {
+  SyncBatch reset;
+  reset.reset = reset.more = true;
+  return reset;
+}
+
+}  // namespace
+
+std::optional<Error> refuse_role_without_sync(const RequestContext& ctx) {
+  if (role_may(ctx.user->role, "customers", Action::read)) return std::nullopt;
+  return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
+}
+
 Result<int64_t> int_param(const httplib::Request& req, const std::string& name, int64_t fallback, int64_t min, int64_t max) {
   if (!req.has_param(name)) return fallback;
   std::string v = req.get_param_value(name);
@@ -30,20 +44,6 @@ Result<int64_t> int_param(const httplib::Request& req, const std::string& name, 
     return e;
   }
   return n;
-}
-
-// "Start again from 0": no changes, reset set (SPEC §6).
-SyncBatch reset_batch() {
-  SyncBatch reset;
-  reset.reset = reset.more = true;
-  return reset;
-}
-
-}  // namespace
-
-std::optional<Error> refuse_role_without_sync(const RequestContext& ctx) {
-  if (role_may(ctx.user->role, "customers", Action::read)) return std::nullopt;
-  return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
 }
 
 std::optional<Error> refuse_unknown_params(const httplib::Request& req, const std::vector<std::string_view>& known) {

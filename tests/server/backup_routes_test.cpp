@@ -7,9 +7,12 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
+#include "core/db/sqlite_database.h"
 #include "server/auth/crypto.h"
+#include "server/backup/backup_cipher.h"
 #include "tests/server/test_server.h"
 
 using namespace kehu;
@@ -222,4 +225,126 @@ TEST_CASE("scheduled backups: a new server is backed up at once; a failure is re
   CHECK(short_key.body["error"]["fields"]["backup.key"] == "the backup key must be 12-500 characters");
   metrics = s.request("GET", "/metrics");
   CHECK(metrics.raw.find("\nkehu_backup_last_failed 0\n") != std::string::npos);
+}
+
+namespace {
+
+// Sends `bytes` as an upload of `file` in pieces of `piece` bytes; returns the last answer.
+Response upload(TestServer& s, const std::string& token, const std::string& bytes, const std::string& file, size_t piece = 1 << 20) {
+  Response last;
+  for (size_t at = 0; at < bytes.size(); at += piece) {
+    const std::string path = "/api/v1/admin/backups/upload?offset=" + std::to_string(at) + "&size=" + std::to_string(bytes.size()) +
+                             "&file=" + file;
+    last = s.raw_request("POST", path, bytes.substr(at, piece), "application/octet-stream",
+                         {{"Authorization", "Bearer " + token}, {"Accept-Language", "en"}});
+    if (last.status != 200) break;
+  }
+  return last;
+}
+
+std::string read_whole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("a backup brought from elsewhere is uploaded in pieces, checked, listed, and restored like any other") {
+  TestServer s;
+  const std::string admin = s.admin_token();
+  add_customer(s, admin, "甲公司");
+  add_customer(s, admin, "乙公司");
+  json full = backup_now(s, admin, "full");
+  const std::string name = full["name"];
+  const std::string bytes = s.request("GET", "/api/v1/admin/backups/" + name + "/file", admin).raw;
+  REQUIRE(bytes.size() == full["size"].get<size_t>());
+  add_customer(s, admin, "丙公司");
+  const size_t listed = s.request("GET", "/api/v1/admin/backups", admin).body["items"].size();
+
+  s.add_user("rep", "sales");
+  CHECK(upload(s, s.login("rep"), bytes, "x.db").status == 404);
+  // A piece out of order is refused; the upload starts over from the first byte.
+  auto first = s.raw_request("POST", "/api/v1/admin/backups/upload?offset=0&size=" + std::to_string(bytes.size()), bytes.substr(0, 4096),
+                              "application/octet-stream", {{"Authorization", "Bearer " + admin}});
+  CHECK(first.status == 200);
+  CHECK(first.body["received"] == 4096);
+  auto skipped = s.raw_request("POST", "/api/v1/admin/backups/upload?offset=8192&size=" + std::to_string(bytes.size()), "abc",
+                               "application/octet-stream", {{"Authorization", "Bearer " + admin}});
+  CHECK(skipped.status == 409);
+  auto past_end = s.raw_request("POST", "/api/v1/admin/backups/upload?offset=0&size=2", "abc", "application/octet-stream",
+                                {{"Authorization", "Bearer " + admin}});
+  CHECK(past_end.status == 422);
+  CHECK(s.request("GET", "/api/v1/admin/backups", admin).body["items"].size() == listed);
+
+  auto done = upload(s, admin, bytes, "C:\\Users\\admin\\Downloads\\" + name + ".db", 64 * 1024);
+  REQUIRE_MESSAGE(done.status == 201, done.raw);
+  const json uploaded = done.body["backup"];
+  const std::string uploaded_name = uploaded["name"];
+  CHECK(uploaded["kind"] == "full");
+  CHECK(uploaded["uploaded_from"] == name + ".db");  // the file's name, never the admin's path
+  CHECK(uploaded["records"] == 2);
+  CHECK(uploaded["marks"] == full["marks"]);
+  CHECK(uploaded_name.find("uploaded") != std::string::npos);
+  CHECK(s.count("SELECT count(*) FROM audit WHERE action = 'upload' AND changes LIKE '%" + uploaded_name + "%'") == 1);
+  CHECK_FALSE(std::filesystem::exists(s.dir() + "/backups/upload.uploading"));
+
+  // Its revs are another database's: the confirmation says everything is replaced, and by how much.
+  auto preview = s.request("GET", "/api/v1/admin/backups/" + uploaded_name, admin);
+  REQUIRE(preview.status == 200);
+  CHECK(preview.body["lost"]["replaces_all"] == true);
+  CHECK(preview.body["lost"]["records_now"] == 3);
+  CHECK(preview.body["lost"]["records_then"] == 2);
+
+  auto restored = s.request("POST", "/api/v1/admin/backups/" + uploaded_name + "/restore", admin, {{"confirm", uploaded_name}});
+  REQUIRE_MESSAGE(restored.status == 200, restored.raw);
+  auto customers = s.request("GET", "/api/v1/customers?sort=id", admin);
+  REQUIRE(customers.body["items"].size() == 2);
+  CHECK(customers.body["items"][1]["name"] == "乙公司");
+}
+
+TEST_CASE("an uploaded file that is not a whole Kehu backup is refused by what is wrong, and nothing is added") {
+  TestServer s;
+  const std::string admin = s.admin_token();
+  add_customer(s, admin, "甲公司");
+  json full = backup_now(s, admin, "full");
+  const std::string bytes = s.request("GET", "/api/v1/admin/backups/" + full["name"].get<std::string>() + "/file", admin).raw;
+  const size_t listed = s.request("GET", "/api/v1/admin/backups", admin).body["items"].size();
+  auto refused = [&](const std::string& file_bytes) {
+    auto r = upload(s, admin, file_bytes, "bad.db");
+    CHECK(r.status == 422);
+    CHECK(s.request("GET", "/api/v1/admin/backups", admin).body["items"].size() == listed);
+    return r.body["error"]["message"].get<std::string>();
+  };
+
+  CHECK(refused("PK\x03\x04 a spreadsheet, not a backup") ==
+        "the file is not a database backup (neither a SQLite database nor an encrypted backup)");
+  // Cut short: SQLite's header is there, the pages are not.
+  CHECK_FALSE(refused(bytes.substr(0, bytes.size() / 2)).empty());
+
+  // Another program's SQLite database, and a Kehu database carrying a trigger of its own.
+  const std::string other = s.dir() + "/other.db", tampered = s.dir() + "/tampered.db";
+  {
+    auto db = SqliteDatabase::open(other, SqliteOptions{.wal = false});
+    REQUIRE(db.ok());
+    REQUIRE((*db)->exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); PRAGMA user_version = 1").ok());
+  }
+  CHECK(refused(read_whole(other)).find("the file is not a Kehu database backup") == 0);
+  {
+    std::ofstream(tampered, std::ios::binary) << bytes;
+    auto db = SqliteDatabase::open(tampered, SqliteOptions{.wal = false});
+    REQUIRE(db.ok());
+    REQUIRE((*db)->exec("CREATE TRIGGER steal AFTER INSERT ON sessions BEGIN DELETE FROM users; END").ok());
+  }
+  CHECK(refused(read_whole(tampered)) == "the file is not a Kehu database backup: it holds trigger steal, which is not Kehu's");
+
+  // Encrypted with a key this server does not have set.
+  const std::string sealed = s.dir() + "/sealed.db.enc";
+  {
+    std::ofstream(s.dir() + "/plain.db", std::ios::binary) << bytes;
+    Random& random = server::App::default_random();
+    REQUIRE(server::encrypt_file(s.dir() + "/plain.db", sealed, "a key of another company", random).ok());
+  }
+  CHECK(refused(read_whole(sealed)) == "this backup is encrypted: set the backup key in the settings first");
+  CHECK(s.count("SELECT count(*) FROM customers") == 1);
+  CHECK(s.count("SELECT count(*) FROM audit WHERE action = 'upload'") == 0);
 }

@@ -15,6 +15,7 @@
 #include "server/cli/user_command.h"
 #include "server/idempotency.h"
 #include "server/routes/routes.h"
+#include "server/serving_lock.h"
 #include "server/version.h"
 
 using namespace kehu;
@@ -68,6 +69,12 @@ int serve(std::vector<std::string> args) {
   auto parent = std::filesystem::path(config.db_path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
 
+  // One server per database: a second one (or an offline restore) would pull the file from under it.
+  auto serving = ServingLock::take(config.db_path);
+  if (!serving.ok()) {
+    std::fprintf(stderr, "crm-server: %s\n", serving.error().message.en.c_str());
+    return 1;
+  }
   auto app = App::create(config);
   if (!app.ok()) {
     std::fprintf(stderr, "crm-server: %s\n", app.error().message.en.c_str());

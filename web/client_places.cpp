@@ -25,6 +25,7 @@ std::string ClientState::screen_name() const {
     case Screen::settings: return "admin.settings";
     case Screen::teams: return "admin.teams";
     case Screen::kiosks: return "admin.kiosks";
+    case Screen::backups: return "admin.backups";
   }
   return "";
 }
@@ -51,6 +52,7 @@ std::string ClientState::path_of(const Place& place) {
   if (place.screen == Screen::settings) return "/admin/settings";
   if (place.screen == Screen::teams) return "/admin/teams";
   if (place.screen == Screen::kiosks) return "/admin/kiosks";
+  if (place.screen == Screen::backups) return "/admin/backups";
   if (place.screen == Screen::stats) return "/stats";
   if (place.screen == Screen::dashboard || !place.module) return "/dashboard";
   const std::string base = "/" + (place.module ? place.module->name : std::string("customers"));
@@ -78,6 +80,7 @@ std::optional<ClientState::Place> ClientState::place_at(const std::string& path)
     if (parts[1] == "settings") return Place{Screen::settings, nullptr, 0};
     if (parts[1] == "teams") return Place{Screen::teams, nullptr, 0};
     if (parts[1] == "kiosks") return Place{Screen::kiosks, nullptr, 0};
+    if (parts[1] == "backups") return Place{Screen::backups, nullptr, 0};
   }
   if (parts.empty() || parts.size() > 3) return std::nullopt;
   const EntityDef* module = find_entity(parts[0]);
@@ -196,6 +199,7 @@ void ClientState::draw_side_bar() {
     for (const AdminPlace& a : {AdminPlace{"nav.admin.users", {"用户管理", "Users"}, Screen::users, users_.list()},
                                 AdminPlace{"nav.admin.teams", {"部门管理", "Teams"}, Screen::teams, teams_.teams()},
                                 AdminPlace{"nav.admin.kiosks", {"展示大屏", "Kiosk displays"}, Screen::kiosks, kiosks_.list()},
+                                AdminPlace{"nav.admin.backups", {"数据备份与恢复", "Backup & restore"}, Screen::backups, backups_.list()},
                                 AdminPlace{"nav.admin.settings", {"系统设置", "Settings"}, Screen::settings, settings_.document()},
                                 AdminPlace{"nav.admin.audit", {"审计日志", "Audit log"}, Screen::audit, audit_.list()}}) {
       const bool current = screen_ == a.screen;

@@ -4,6 +4,9 @@
 // themselves always go through the outbox (client_state.cpp, forms).
 #include <utility>
 
+#include <algorithm>
+
+#include "core/text/percent_encode.h"
 #include "web/client_state.h"
 #include "web/ui/server_message.h"
 
@@ -91,6 +94,69 @@ void ClientState::draw_kiosks() {
   auto intent = kiosks_.draw(ui_, online, platform_.page_origin(), [this](const std::string& text) { platform_.set_clipboard(text); });
   if (!intent) return;
   send_now(intent->method, intent->path, intent->body, [this](const HttpResponse& answer) { kiosks_.changed(ui_, answer); });
+}
+
+void ClientState::draw_backups() {
+  const bool online = engine_ && engine_->online();
+  if (online && backups_.poll_due(platform_.now_ms())) backups_.list().mark_stale();
+  if (online && backups_.list().wants()) {
+    backups_.polled(platform_.now_ms());
+    fetch(backups_.list(), "/api/v1/admin/backups");
+  }
+  if (auto name = backups_.take_uploaded())  // the file is in: what restoring it would replace
+    send_now("GET", "/api/v1/admin/backups/" + *name, nullptr,
+             [this, name = *name](const HttpResponse& answer) { backups_.previewed(ui_, name, answer); });
+  auto intent = backups_.draw(ui_, online, platform_.can_choose_files());
+  if (!intent) return;
+  switch (intent->kind) {
+    case BackupsIntent::send:
+      send_now(intent->method, intent->path, intent->body, [this](const HttpResponse& answer) {
+        backups_.changed(ui_, answer);
+        if (answer.status == 200 && engine_) engine_->request_pull();  // a restore: the sync starts over
+      });
+      break;
+    case BackupsIntent::preview:
+      send_now("GET", intent->path, nullptr,
+               [this, name = intent->file_name](const HttpResponse& answer) { backups_.previewed(ui_, name, answer); });
+      break;
+    case BackupsIntent::download:
+      platform_.download(intent->path, intent->file_name);
+      break;
+    case BackupsIntent::upload:
+      platform_.choose_file(".db,.enc,.sqlite,.sqlite3", [this, alive = alive_, session = session_](Platform::ChosenFile file) {
+        if (!*alive || session != session_) return;
+        backups_.upload_started(file);
+        send_upload_piece(0);
+        redraw();
+      });
+      break;
+  }
+}
+
+void ClientState::send_upload_piece(int64_t offset) {
+  const auto& file = backups_.uploading();
+  if (!file) return;
+  constexpr int64_t kPiece = 1 << 20;  // the server's body limit
+  const int64_t length = std::min(kPiece, file->size - offset);
+  platform_.read_chosen_file(file->id, offset, length, [this, alive = alive_, session = session_, offset, file = *file](Result<std::string> bytes) {
+    if (!*alive || session != session_) return;
+    if (!bytes.ok()) {
+      backups_.upload_failed(ui_.tr(bytes.error().message));
+      redraw();
+      return;
+    }
+    HttpRequest request;
+    request.method = "POST";
+    request.path = "/api/v1/admin/backups/upload?offset=" + std::to_string(offset) + "&size=" + std::to_string(file.size) +
+                   "&file=" + percent_encode(file.name);
+    request.body = std::move(*bytes);
+    request.headers = {{"Accept-Language", accept_language()}, {"Content-Type", "application/octet-stream"}};
+    platform_.send(std::move(request), [this, alive, session](HttpResponse answer) {
+      if (!*alive || session != session_) return;
+      if (auto next = backups_.upload_answered(ui_, answer)) send_upload_piece(*next);
+      redraw();
+    });
+  });
 }
 
 void ClientState::merge_customers(const json& body) {

@@ -54,6 +54,7 @@ void ClientState::mark_lists_stale() {
   teams_.teams().mark_stale();
   teams_.users().mark_stale();
   kiosks_.list().mark_stale();
+  backups_.list().mark_stale();
   menu_stale_ = true;
   if (cache_) cache_->settings_changed();
 }
@@ -192,6 +193,7 @@ void ClientState::close_session(bool delete_cache) {
   settings_.reset();
   teams_.reset();
   kiosks_.reset();
+  backups_.reset();
   dashboard_ = DashboardScreen();  // its figures and remembered reminder answers were this user's
   calendar_ = ActivityCalendar();
   phone_book_ = PhoneBookScreen();  // its search and rows were the last user's
@@ -363,6 +365,7 @@ DuplicateInCache ClientState::duplicate_in_cache() {
 bool ClientState::wants_frame() const {
   if (frames_wanted_ > 0 || login_busy_ || screen_ == Screen::opening || waiting_seq_ != 0) return true;
   if (cache_ && at_place() && dashboard_.refresh_due(platform_.now_ms())) return true;  // a reminder may be due
+  if (screen_ == Screen::backups && backups_.poll_due(platform_.now_ms())) return true;  // a backup's progress moves
   return engine_ && engine_->seconds_until_due() == 0;
 }
 
@@ -432,6 +435,7 @@ void ClientState::frame(float scale, bool redraw) {
       case Screen::settings:
       case Screen::teams:
       case Screen::kiosks:
+      case Screen::backups:
         if (!cache_) break;
         draw_side_bar();
         ImGui::SameLine();
@@ -476,6 +480,7 @@ void ClientState::draw_place() {
   if (screen_ == Screen::settings) return draw_settings();
   if (screen_ == Screen::teams) return draw_teams();
   if (screen_ == Screen::kiosks) return draw_kiosks();
+  if (screen_ == Screen::backups) return draw_backups();
   if (screen_ == Screen::audit) {
     const bool online = engine_ && engine_->online();
     if (online && audit_.list().wants()) fetch(audit_.list(), audit_.path());

@@ -27,6 +27,7 @@
 #include "web/screens/campaign_members_panel.h"
 #include "web/screens/dashboard_screen.h"
 #include "web/screens/global_search.h"
+#include "web/screens/backups_admin_screen.h"
 #include "web/screens/kiosk_admin_screen.h"
 #include "web/screens/login_screen.h"
 #include "web/screens/failed_edits_panel.h"
@@ -69,7 +70,7 @@ class ClientState {
   int queue_notes_edits(int count, const std::string& notes);
 
  private:
-  enum class Screen { login, opening, other_tab, syncing, dashboard, stats, list, detail, form, users, teams, kiosks, audit, settings };
+  enum class Screen { login, opening, other_tab, syncing, dashboard, stats, list, detail, form, users, teams, kiosks, backups, audit, settings };
   // Where the user is: a screen, the module it shows (none for the dashboard) and, for a record's
   // screens, the record.
   struct Place {
@@ -108,6 +109,11 @@ class ClientState {
   void draw_teams();
   // 展示大屏 (admins): kiosk display links issued, listed and revoked (kiosk_admin_screen.h).
   void draw_kiosks();
+  // 数据备份与恢复 (admins): the server's backups, backing up, downloading, uploading and restoring
+  // (backups_admin_screen.h).
+  void draw_backups();
+  // Sends the upload's piece at `offset` of the chosen file, then the next, until it is over.
+  void send_upload_piece(int64_t offset);
   // 统计分析: the statistics of the user's role, read from the server (stats_screen.h).
   void draw_stats();
   // POST /customers/merge {keep_id, merge_id} from a customer's page; online only.
@@ -147,7 +153,7 @@ class ClientState {
   // A place "back" returns to (a form is not: back from a form's next page skips it).
   bool kept_in_history() const {
     return screen_ == Screen::dashboard || screen_ == Screen::stats || screen_ == Screen::list || screen_ == Screen::detail || screen_ == Screen::users ||
-           screen_ == Screen::teams || screen_ == Screen::kiosks || screen_ == Screen::audit || screen_ == Screen::settings;
+           screen_ == Screen::teams || screen_ == Screen::kiosks || screen_ == Screen::backups || screen_ == Screen::audit || screen_ == Screen::settings;
   }
   void mark_lists_stale();
   void refresh_menu();
@@ -201,6 +207,7 @@ class ClientState {
   SettingsAdminScreen settings_;
   TeamsAdminScreen teams_;
   KioskAdminScreen kiosks_;
+  BackupsAdminScreen backups_;
   bool calendar_view_ = false;     // activities shown on the calendar rather than the list
   PhoneBookScreen phone_book_;
   FailedEditsPanel failed_panel_;

@@ -128,6 +128,33 @@ class Platform {
   // "manual/zh-CN.html"), beside the client: a new tab in
   // the browser, the system's browser on the desktop.
   virtual void open_page(const std::string& path) = 0;
+
+  // Saves what GET `path` (on the server) answers as a file named `file_name` where the user keeps
+  // downloads: the browser's own download, with its progress and folder; the desktop writes it to its
+  // working directory. Nothing comes back: the host shows its own progress and errors.
+  virtual void download(const std::string& path, const std::string& file_name) = 0;
+
+  // A file on the user's computer, chosen to be sent (an uploaded backup). The host keeps the last one
+  // chosen; its pieces are read by `id`.
+  struct ChosenFile {
+    int id = 0;
+    std::string name;  // without any folder
+    int64_t size = 0;
+  };
+  // Whether this host can ask the user for a file (the browser's file dialog); the desktop window cannot.
+  virtual bool can_choose_files() const { return false; }
+  // Asks the user for a file (`accept`: the dialog's filter, ".db,.enc"). `done` runs when one is chosen;
+  // maybe never when the dialog is cancelled. Only called when can_choose_files().
+  virtual void choose_file(const std::string& accept, std::function<void(ChosenFile)> done) {
+    (void)accept;
+    (void)done;
+  }
+  // Reads `length` bytes at `offset` of chosen file `id`; `done` gets them, or an error when the file is
+  // no longer there (chosen anew, moved, unreadable).
+  virtual void read_chosen_file(int id, int64_t offset, int64_t length, std::function<void(Result<std::string>)> done) {
+    (void)id, (void)offset, (void)length;
+    (void)done;
+  }
 };
 
 }  // namespace kehu::client

@@ -96,7 +96,9 @@ Status ready_restored_for(Database& live, const std::string& restored_path) {
           "UPDATE restored.users SET rev = (SELECT value FROM restored.meta WHERE key = 'rev'),"
           " scope_rev = (SELECT value FROM restored.meta WHERE key = 'rev');"
           "DELETE FROM restored.sessions;"
-          "INSERT INTO restored.sessions SELECT * FROM main.sessions WHERE user_id IN (SELECT id FROM restored.users);");
+          "INSERT INTO restored.sessions SELECT * FROM main.sessions WHERE user_id IN (SELECT id FROM restored.users);"
+          // The audit log is history, not data: what was done after the point stays in it.
+          "INSERT INTO restored.audit SELECT * FROM main.audit WHERE id > (SELECT coalesce(max(id), 0) FROM restored.audit) ORDER BY id;");
       if (done.ok()) done = (*txn)->commit();
     }
   }

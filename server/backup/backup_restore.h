@@ -27,7 +27,8 @@ Result<BackupMarks> build_restore_point(const BackupFolder& folder, const std::s
 // the rev continues past both (no client ever sees a rev twice with different rows) and every user's
 // sync starts over (users.scope_rev, as a migration that changes scopes does), so clients drop rows the
 // restore took away; the live sign-in sessions of users the point has are kept (a restore does not
-// sign everyone out, nor bring back sessions since signed out).
+// sign everyone out, nor bring back sessions since signed out); and the audit log written after the
+// point is carried over (it is append-only: a restore brings back data, it does not unwrite history).
 Status ready_restored_for(Database& live, const std::string& restored_path);
 
 // Replaces the database at `db_path` by the file `restored_path` (same folder). No connection may have

@@ -11,6 +11,7 @@
 #include "server/backup/backup_maker.h"
 #include "server/backup/backup_schedule.h"
 #include "server/backup/backup_restore.h"
+#include "server/serving_lock.h"
 
 namespace kehu::server {
 
@@ -110,6 +111,8 @@ int run_restore_command(const std::string& db_path, std::vector<std::string> arg
   std::string folder = take(args, "--folder");
   if (args.size() != 1 || args[0].rfind("--", 0) == 0) return std::fputs(usage, stderr), 2;
   const std::string name = args[0];
+  if (database_in_service(db_path))
+    return fail("a crm-server is running on " + db_path + ": stop it first, or restore from the admin screen while it runs (the database was not changed)");
   BackupFolder backups(backup_folder_for(db_path, folder));
   auto point = backups.find(name);
   if (!point.ok()) return fail(point.error().message.en);

@@ -31,6 +31,9 @@ char* kehu_js_location();  // malloc'd UTF-8, caller frees
 void kehu_js_set_location(const char* path, int replace);
 void kehu_js_go_back();
 void kehu_js_open_page(const char* path);
+void kehu_js_download(const char* path, const char* file_name);
+void kehu_js_choose_file(const char* accept);
+void kehu_js_read_chosen_file(int request, int id, double offset, double length);
 void kehu_js_events_open(const char* kiosk_token);  // "" for a staff session (the cookie)
 char* kehu_js_page_parameter(const char* name);     // malloc'd UTF-8 or null; the caller frees
 char* kehu_js_page_origin();                        // malloc'd UTF-8; the caller frees
@@ -231,6 +234,38 @@ bool BrowserPlatform::go_back() {
 }
 
 void BrowserPlatform::open_page(const std::string& path) { kehu_js_open_page(path.c_str()); }
+
+void BrowserPlatform::download(const std::string& path, const std::string& file_name) {
+  kehu_js_download(path.c_str(), file_name.c_str());
+}
+
+void BrowserPlatform::choose_file(const std::string& accept, std::function<void(ChosenFile)> done) {
+  on_chosen_ = std::move(done);  // a dialog asked for again replaces the last (a cancel may never be heard)
+  kehu_js_choose_file(accept.c_str());
+}
+
+void BrowserPlatform::file_chosen(int id, const std::string& name, int64_t size) {
+  if (!on_chosen_) return;
+  auto done = std::move(on_chosen_);
+  on_chosen_ = nullptr;
+  done(ChosenFile{id, name, size});
+}
+
+void BrowserPlatform::read_chosen_file(int id, int64_t offset, int64_t length, std::function<void(Result<std::string>)> done) {
+  const int request = next_id_++;
+  reading_[request] = std::move(done);
+  kehu_js_read_chosen_file(request, id, static_cast<double>(offset), static_cast<double>(length));
+}
+
+void BrowserPlatform::file_read(int request, bool ok, std::string bytes) {
+  auto it = reading_.find(request);
+  if (it == reading_.end()) return;
+  auto done = std::move(it->second);
+  reading_.erase(it);
+  if (ok) return done(std::move(bytes));
+  done(Error::make(ErrorCode::storage, {"无法读取所选文件（它可能已被移动或更改），请重新选择",
+                                        "the chosen file cannot be read (it may have been moved or changed); choose it again"}));
+}
 
 std::string BrowserPlatform::page_parameter(const std::string& name) const { return take_js_string(kehu_js_page_parameter(name.c_str())); }
 

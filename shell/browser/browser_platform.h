@@ -37,12 +37,18 @@ class BrowserPlatform final : public Platform {
   void set_location(const std::string& path, bool replace) override;
   bool go_back() override;
   void open_page(const std::string& path) override;
+  void download(const std::string& path, const std::string& file_name) override;
+  bool can_choose_files() const override { return true; }
+  void choose_file(const std::string& accept, std::function<void(ChosenFile)> done) override;
+  void read_chosen_file(int id, int64_t offset, int64_t length, std::function<void(Result<std::string>)> done) override;
   int listen_events(std::function<void(const std::string&)> on_event, std::function<void(bool)> on_open) override;
   void stop_events(int listener) override;
 
   // Called from JS (main.cpp's exported functions).
   void fetch_done(int id, int status, std::string body);
   void fetch_progress(int id, int64_t received, int64_t total);
+  void file_chosen(int id, const std::string& name, int64_t size);
+  void file_read(int request, bool ok, std::string bytes);
   void server_event(const std::string& name);
   void events_open(bool open);
   void cache_loaded(int id, int64_t size, int outcome);  // 1 loaded, 0 unreadable, 2 held by another tab
@@ -55,6 +61,8 @@ class BrowserPlatform final : public Platform {
   std::map<int, HttpCallback> fetches_;
   std::map<int, std::function<void(int64_t, int64_t)>> progress_;  // requests that asked for progress
   std::map<int, std::pair<std::string, CacheCallback>> opening_;
+  std::function<void(ChosenFile)> on_chosen_;  // the file dialog open now
+  std::map<int, std::function<void(Result<std::string>)>> reading_;  // pieces of a chosen file on their way
   std::function<void(const std::string&)> on_event_;  // set while listening to /events
   std::function<void(bool)> on_events_open_;
   int events_listener_ = 0;

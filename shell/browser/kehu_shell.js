@@ -337,7 +337,7 @@
   }
   Module.kehuFetch = function (id, method, path, body, headers, wantsProgress) {
     headers['X-Requested-With'] = 'kehu';
-    if (body) headers['Content-Type'] = 'application/json';
+    if (body && !headers['Content-Type']) headers['Content-Type'] = 'application/json';
     var abort = new AbortController();
     var timer = setTimeout(function () { abort.abort(); }, fetchIdleMs);
     var lastReport = 0;
@@ -355,6 +355,50 @@
         return readBody(r, onBytes).then(function (bytes) { clearTimeout(timer); deliver(id, r.status, bytes); });
       })
       .catch(function () { clearTimeout(timer); deliver(id, 0, null); });
+  };
+
+  // ------------------------------------------------------------------------------------------ [files]
+  // A download is the browser's own (its progress, its folder): a link with `download`, clicked. The
+  // session cookie goes with it, as with any GET of the page's origin.
+  Module.kehuDownload = function (path, fileName) {
+    var a = document.createElement('a');
+    a.href = path;
+    a.download = fileName;
+    a.style.display = 'none';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  };
+  // The file dialog, opened from the frame that drew the click (still within the click's user
+  // activation). Only the last file chosen is kept; its pieces are read on request, so a file of
+  // gigabytes never sits in memory whole.
+  var chosenFile = null, chosenId = 0;
+  Module.kehuChooseFile = function (accept) {
+    var input = document.createElement('input');
+    input.type = 'file';
+    input.accept = accept;
+    input.style.display = 'none';
+    input.addEventListener('change', function () {
+      var f = input.files && input.files[0];
+      input.remove();
+      if (!f) return;
+      chosenFile = f;
+      chosenId += 1;
+      var id = chosenId;
+      withUtf8(f.name, function (p) { Module._kehu_file_chosen(id, p, f.size); });
+      requestFrame();
+    });
+    input.addEventListener('cancel', function () { input.remove(); });
+    document.body.appendChild(input);
+    input.click();
+  };
+  Module.kehuReadChosenFile = function (request, id, offset, length) {
+    function fail() { Module._kehu_file_read(request, 0, 0, 0); requestFrame(); }
+    if (!chosenFile || id !== chosenId) { setTimeout(fail, 0); return; }
+    chosenFile.slice(offset, offset + length).arrayBuffer().then(function (b) {
+      withBytes(new Uint8Array(b), function (p, len) { Module._kehu_file_read(request, 1, p, len); });
+      requestFrame();
+    }, fail);
   };
 
   // GET /api/v1/events (Server-Sent Events): the browser's EventSource reconnects by itself after a

@@ -62,5 +62,8 @@ mergeInto(LibraryManager.library, {
   },
   kehu_js_go_back: function () { window.history.back(); },
   kehu_js_open_page: function (path) { window.open(UTF8ToString(path), '_blank', 'noopener'); },
+  kehu_js_download: function (path, fileName) { Module.kehuDownload(UTF8ToString(path), UTF8ToString(fileName)); },
+  kehu_js_choose_file: function (accept) { Module.kehuChooseFile(UTF8ToString(accept)); },
+  kehu_js_read_chosen_file: function (request, id, offset, length) { Module.kehuReadChosenFile(request, id, offset, length); },
   kehu_js_utc_offset_minutes: function () { return -new Date().getTimezoneOffset(); },
 });

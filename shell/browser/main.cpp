@@ -208,6 +208,14 @@ EMSCRIPTEN_KEEPALIVE void kehu_fetch_done(int id, int status, const char* body, 
   host->platform.fetch_done(id, status, std::string(body ? body : "", static_cast<size_t>(len)));
 }
 
+// The file the user chose in the dialog kehu_js_choose_file opened, and a piece of it read.
+EMSCRIPTEN_KEEPALIVE void kehu_file_chosen(int id, const char* name, double size) {
+  host->platform.file_chosen(id, name ? name : "", static_cast<int64_t>(size));
+}
+EMSCRIPTEN_KEEPALIVE void kehu_file_read(int request, int ok, const char* bytes, int len) {
+  host->platform.file_read(request, ok != 0, std::string(bytes ? bytes : "", static_cast<size_t>(len)));
+}
+
 // Another tab asks for the open cache.
 EMSCRIPTEN_KEEPALIVE void kehu_cache_claimed() { host->app.on_cache_claimed(); }
 

@@ -5,6 +5,7 @@
 #include <GLFW/glfw3.h>
 
 #include <cstdio>
+#include <fstream>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <thread>
@@ -45,6 +46,23 @@ DesktopPlatform::~DesktopPlatform() = default;
 
 void DesktopPlatform::send(client::HttpRequest request, client::HttpCallback done) {
   http_.submit(std::move(request), bearer_token_, std::move(done));
+}
+
+void DesktopPlatform::download(const std::string& path, const std::string& file_name) {
+  client::HttpRequest request;
+  request.path = path;
+  // The name is the server's; only its last part is used, so nothing lands outside the directory.
+  std::string name = std::filesystem::path(file_name).filename().string();
+  if (name.empty() || name == "." || name == "..") name = "download";
+  http_.submit(std::move(request), bearer_token_, [name](client::HttpResponse answer) {
+    if (answer.status != 200) {
+      std::fprintf(stderr, "crm-desktop: download of %s failed (HTTP %d)\n", name.c_str(), answer.status);
+      return;
+    }
+    std::ofstream out(name, std::ios::binary);
+    out << answer.body;
+    std::fprintf(stderr, out ? "crm-desktop: saved %s\n" : "crm-desktop: could not write %s\n", name.c_str());
+  });
 }
 
 int DesktopPlatform::listen_events(std::function<void(const std::string&)> on_event, std::function<void(bool)> on_open) {

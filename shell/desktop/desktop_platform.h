@@ -71,6 +71,8 @@ class DesktopPlatform final : public client::Platform {
   }
   std::string page_origin() const override { return server_url_; }
   void open_page(const std::string& path) override;
+  // Written to the working directory (a window has no downloads bar); what happened goes to stderr.
+  void download(const std::string& path, const std::string& file_name) override;
   int listen_events(std::function<void(const std::string&)> on_event, std::function<void(bool)> on_open) override;
   void stop_events(int listener) override;
 

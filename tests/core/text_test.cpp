@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/i18n.h"
 #include "core/text/base64url.h"
+#include "core/text/percent_encode.h"
 #include "core/text/utf8.h"
 
 using namespace kehu;
@@ -69,4 +70,11 @@ TEST_CASE("a seeded SequenceRandom repeats; different seeds differ") {
   CHECK(x == b.bytes(32));
   CHECK(x != c.bytes(32));
   CHECK(a.bytes(32) != x);
+}
+
+TEST_CASE("percent_encode keeps unreserved characters and escapes every other byte, UTF-8 included") {
+  CHECK(percent_encode("kehu-20261125-full.db") == "kehu-20261125-full.db");
+  CHECK(percent_encode("a b&c=d/e?#%") == "a%20b%26c%3Dd%2Fe%3F%23%25");
+  CHECK(percent_encode("备份") == "%E5%A4%87%E4%BB%BD");
+  CHECK(percent_encode("") == "");
 }

@@ -136,6 +136,9 @@ TEST_CASE("a restore names what will be lost, swaps online with writes refused m
     for (const auto& item : list.body["items"]) kept |= item.value("note", "") == "before restoring " + name;
     CHECK(kept);
     CHECK(s.count("SELECT count(*) FROM audit WHERE action = 'restore' AND changes LIKE '%" + name + "%'") == 1);
+    // The log of what was done after the point is not rolled back with the data.
+    CHECK(s.count("SELECT count(*) FROM audit WHERE action = 'backup' AND changes LIKE '%" + name + "%'") == 1);
+    CHECK(s.count("SELECT count(*) FROM audit WHERE action = 'update' AND entity = 'customers' AND entity_id = " + std::to_string(a)) == 1);
     // A restart finds the restored database whole.
     s.restart();
     CHECK(s.count("SELECT count(*) FROM customers") == 3);

@@ -92,6 +92,11 @@ check "backup --incremental follows the full backup" \
 incremental=$(ls "$work/b/backups" | sed -n 's/\(kehu-.*-incremental\)\.db$/\1/p' | tail -1)
 listed=$("$bin" backups --db "$work/b/kehu.db" | grep -c -e "^$full " -e "^$incremental ")
 check "backups lists both" [ "$listed" = 2 ]
+check "restore refuses while the server runs on the database, exit 1" \
+  bash -c "'$bin' restore '$full' --db '$work/b/kehu.db' 2>&1 | grep -q 'a crm-server is running on .*: stop it first' && [ \${PIPESTATUS[0]} = 1 ]"
+check "a second server on the same database is refused" \
+  bash -c "timeout 10 '$bin' serve --port 0 --host 127.0.0.1 --db '$work/b/kehu.db' 2>&1 | grep -q 'another crm-server is already serving the database'"
+check "the running server still answers" [ "$(login_status "$p2" xiaoming changed-pass-2)" = 200 ]
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
 before=$(sha256sum "$work/b/kehu.db" | cut -d' ' -f1)
 python3 -c "import sys; f = open(sys.argv[1], 'r+b'); f.seek(2000); f.write(b'\x5a\x5a'); f.close()" "$work/b/backups/$incremental.db"

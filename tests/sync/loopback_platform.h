@@ -34,6 +34,7 @@ class LoopbackPlatform final : public Platform {
   void set_location(const std::string&, bool) override {}
   bool go_back() override { return false; }
   void open_page(const std::string&) override {}
+  void download(const std::string&, const std::string&) override {}
 
   bool online_ = true;
   double clock_ = 0;

@@ -22,7 +22,9 @@ DialogAnswer confirm_dialog(Ui& ui, const std::string& prefix, const std::string
   ImGui::OpenPopup(popup.c_str());
   if (!ImGui::BeginPopupModal(popup.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoTitleBar))
     return DialogAnswer::none;
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ui.px(560));  // a long question wraps instead of widening the dialog
   ui.text(prefix + ".question", question);
+  ImGui::PopTextWrapPos();
   const DialogAnswer answer = dialog_buttons(ui, prefix, ok_label, ready);
   ImGui::EndPopup();
   return answer;

@@ -350,8 +350,18 @@ export async function login(page, username, password) {
   // user name is checked on screen (the password field shows nothing) and the sign-in is tried once more
   // when the client answers that a field was empty.
   for (let attempt = 1; ; ++attempt) {
-    await typeInto(page, 'login.username', username, { replace: true });
-    await waitForSnapshot(page, (s) => findItem(s, 'login.username')?.label === username && s, { what: `login.username to read ${username}` });
+    // Keys typed before the field took focus are lost, as a person would see: typed once more then.
+    for (let typing = 1; ; ++typing) {
+      await typeInto(page, 'login.username', username, { replace: true });
+      try {
+        await waitForSnapshot(page, (s) => findItem(s, 'login.username')?.label === username && s,
+          { what: `login.username to read ${username}`, timeout: ms(typing === 1 ? 8000 : 15000) });
+        break;
+      } catch (e) {
+        if (typing >= 2) throw e;
+        console.log(`# the user name did not arrive (${e.message.slice(0, 80)}…): typed again`);
+      }
+    }
     await typeInto(page, 'login.password', password, { replace: true });
     await click(page, 'login.submit');
     try {

@@ -103,6 +103,7 @@ void ClientState::draw_backups() {
     backups_.polled(platform_.now_ms());
     fetch(backups_.list(), "/api/v1/admin/backups");
   }
+  if (online && backups_.schedule_settings().wants()) fetch(backups_.schedule_settings(), "/api/v1/admin/settings");
   if (auto name = backups_.take_uploaded())  // the file is in: what restoring it would replace
     send_now("GET", "/api/v1/admin/backups/" + *name, nullptr,
              [this, name = *name](const HttpResponse& answer) { backups_.previewed(ui_, name, answer); });
@@ -114,6 +115,9 @@ void ClientState::draw_backups() {
         backups_.changed(ui_, answer);
         if (answer.status == 200 && engine_) engine_->request_pull();  // a restore: the sync starts over
       });
+      break;
+    case BackupsIntent::schedule:
+      send_now(intent->method, intent->path, intent->body, [this](const HttpResponse& answer) { backups_.schedule_saved(ui_, answer); });
       break;
     case BackupsIntent::preview:
       send_now("GET", intent->path, nullptr,

@@ -55,6 +55,7 @@ void ClientState::mark_lists_stale() {
   teams_.users().mark_stale();
   kiosks_.list().mark_stale();
   backups_.list().mark_stale();
+  backups_.schedule_settings().mark_stale();  // the dialog's draft is its own: a re-read does not touch it
   menu_stale_ = true;
   if (cache_) cache_->settings_changed();
 }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,20 @@ using json = nlohmann::json;
 namespace {
 
 Error folder_error(const std::string& zh, const std::string& en) { return Error::make(ErrorCode::storage, {zh, en}); }
+
+// Why a folder could not be made, in Chinese (the system's words are English): the usual causes by name.
+std::string reason_zh(const std::error_code& ec) {
+  switch (ec.value()) {
+    case ENOENT: return "路径不存在或不允许在此创建";
+    case EACCES:
+    case EPERM: return "没有权限";
+    case EROFS: return "只读的文件系统";
+    case ENOTDIR:
+    case EEXIST: return "路径中有一项是文件而不是文件夹";
+    case ENOSPC: return "磁盘已满";
+    default: return ec ? ec.message() : "路径中有一项是文件而不是文件夹";
+  }
+}
 
 json marks_json(const BackupMarks& m) {
   return {{"rev", m.rev}, {"audit_id", m.audit_id}, {"ticket_note_id", m.ticket_note_id}, {"schema_version", m.schema_version}};
@@ -93,7 +108,8 @@ Status BackupFolder::ensure_exists() const {
   std::error_code ec;
   fs::create_directories(path_, ec);
   if (ec || !fs::is_directory(path_))
-    return folder_error("无法创建备份文件夹 " + path_ + "：" + ec.message(), "cannot create the backup folder " + path_ + ": " + ec.message());
+    return folder_error("无法创建备份文件夹 " + path_ + "：" + reason_zh(ec),
+                        "cannot create the backup folder " + path_ + ": " + (ec ? ec.message() : "a part of the path is a file"));
   if (::access(path_.c_str(), W_OK) != 0)
     return folder_error("备份文件夹 " + path_ + " 不可写", "the backup folder " + path_ + " is not writable");
   return ok_status();

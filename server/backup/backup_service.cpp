@@ -137,7 +137,10 @@ Status BackupService::tick() {
   }
   if (schedule.mode == "off") return ok_status();
   auto all = folder().list();
-  if (!all.ok()) return all.take_error();
+  if (!all.ok()) {  // no backup can be made: a failure like any other, shown and retried
+    finished(all.error());
+    return all.take_error();
+  }
   std::optional<int64_t> last_full, last;
   bool changed = true;
   for (auto it = all->rbegin(); it != all->rend(); ++it) {

@@ -10,7 +10,7 @@ namespace kehu::server {
 void register_audit_routes(App& app) {
   app.route("GET", "/api/v1/audit", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
     if (!role_may(ctx.user->role, "audit", Action::read))
-      return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
+      return nothing_here();
     std::multimap<std::string, std::string> params(ctx.req.params.begin(), ctx.req.params.end());
     auto lease = app.db().read();
     auto page = read_audit(lease.db(), params);

@@ -1,5 +1,9 @@
 // backup_routes.cpp — backups and restore for the admin (SPEC §5 Admin, §7), and the scheduled job.
-//   GET  /api/v1/admin/backups                 {folder, items: [manifest...] newest first, status}
+//   GET  /api/v1/admin/backups                 {folder, folder_error, key_from_environment, items: [manifest...]
+//                                              newest first, status}; folder_error: {zh, en} when the folder
+//                                              cannot be read (items empty), else null; key_from_environment:
+//                                              KEHU_BACKUP_KEY is set and encrypts backups whatever the key
+//                                              in the settings
 //   POST /api/v1/admin/backups                 {kind: full|incremental} → 202 {status}; progress in GET's status
 //   GET  /api/v1/admin/backups/{name}          {backup, lost: {since, records_written, records_deleted}}:
 //                                              what restoring it would take away, for the confirmation
@@ -19,6 +23,7 @@
 #include <algorithm>
 
 #include "core/backup/backup_tables.h"
+#include "server/backup/backup_cipher.h"
 #include "server/backup/backup_service.h"
 #include "server/http/json_body.h"
 #include "server/routes/routes.h"
@@ -26,8 +31,6 @@
 namespace kehu::server {
 
 namespace {
-
-Error nothing_here() { return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"}); }
 
 Result<BackupManifest> backup_named(App& app, const std::string& name) {
   if (!is_backup_name(name)) return nothing_here();
@@ -44,10 +47,17 @@ void register_backup_routes(App& app) {
     if (auto refused = refuse_unknown_params(ctx.req, {})) return *refused;
     BackupFolder folder = app.backups().folder();
     auto all = folder.list();
-    if (!all.ok()) return all.take_error();
-    nlohmann::json items = nlohmann::json::array();
-    for (auto it = all->rbegin(); it != all->rend(); ++it) items.push_back(it->to_json());
-    return json_reply(200, {{"folder", folder.path()}, {"items", std::move(items)}, {"status", app.backups().status()}});
+    nlohmann::json items = nlohmann::json::array(), folder_error = nullptr;
+    if (all.ok()) {
+      for (auto it = all->rbegin(); it != all->rend(); ++it) items.push_back(it->to_json());
+    } else {  // the status and the plan are still shown, with why the list is not
+      folder_error = {{"zh", all.error().message.zh}, {"en", all.error().message.en}};
+    }
+    return json_reply(200, {{"folder", folder.path()},
+                            {"folder_error", std::move(folder_error)},
+                            {"key_from_environment", !backup_passphrase("").empty()},
+                            {"items", std::move(items)},
+                            {"status", app.backups().status()}});
   });
 
   app.route("POST", "/api/v1/admin/backups", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {

@@ -20,7 +20,7 @@ namespace {
 
 Result<Reply> merge(App& app, RequestContext& ctx) {
   if (!role_may(ctx.user->role, "customers", Action::read))
-    return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
+    return nothing_here();
   auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
   if (!body.ok()) return body.take_error();
   std::map<std::string, Text> bad;

@@ -15,12 +15,6 @@
 
 namespace kehu::server {
 
-namespace {
-
-Error nothing_here() { return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"}); }
-
-}  // namespace
-
 void register_kiosk_routes(App& app) {
   app.route("POST", "/api/v1/admin/kiosk-tokens", Access::signed_in, [&app](RequestContext& ctx) -> Result<Reply> {
     if (ctx.user->role != "admin") return nothing_here();

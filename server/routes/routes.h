@@ -31,6 +31,9 @@ void register_metrics_routes(App& app);
 std::optional<Error> refuse_role_without_sync(const RequestContext& ctx);
 // The first query parameter not in `known`, refused with a 400 naming it.
 std::optional<Error> refuse_unknown_params(const httplib::Request& req, const std::vector<std::string_view>& known);
+// What a route answers to someone it does not exist for (a role without the right, a record they may not
+// see): the same 404 as an unknown address, so its existence is not given away.
+inline Error nothing_here() { return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"}); }
 // Query parameter `name` as a whole number in [min, max], `fallback` when absent; a 400 naming it otherwise.
 Result<int64_t> int_param(const httplib::Request& req, const std::string& name, int64_t fallback, int64_t min, int64_t max);
 void register_health_routes(App& app);

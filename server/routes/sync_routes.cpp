@@ -28,7 +28,7 @@ SyncBatch reset_batch() {
 
 std::optional<Error> refuse_role_without_sync(const RequestContext& ctx) {
   if (role_may(ctx.user->role, "customers", Action::read)) return std::nullopt;
-  return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
+  return nothing_here();
 }
 
 Result<int64_t> int_param(const httplib::Request& req, const std::string& name, int64_t fallback, int64_t min, int64_t max) {

@@ -23,7 +23,7 @@ using nlohmann::json;
 namespace {
 
 Result<Reply> create_user_route(App& app, RequestContext& ctx) {
-  if (!role_may(ctx.user->role, "users", Action::read)) return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
+  if (!role_may(ctx.user->role, "users", Action::read)) return nothing_here();
   auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
   if (!body.ok()) return body.take_error();
   std::map<std::string, Text> bad;
@@ -75,7 +75,7 @@ Result<Reply> create_user_route(App& app, RequestContext& ctx) {
 }
 
 Result<Reply> directory(App& app, RequestContext& ctx) {
-  if (ctx.user->role == "viewer") return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
+  if (ctx.user->role == "viewer") return nothing_here();
   auto lease = app.db().read();
   auto st = lease.db().prepare("SELECT id, display_name, role, team_id, active FROM users ORDER BY id");
   if (!st.ok()) return st.take_error();

@@ -69,6 +69,12 @@ TEST_CASE("an admin backs up now, lists it, and downloads exactly the file the m
   CHECK(list.body["status"]["last_success"]["name"] == full["name"]);
   CHECK(list.body["status"]["successes"] == 1);
   CHECK(list.body["folder"] == s.dir() + "/backups");
+  // Whether the server's own key (KEHU_BACKUP_KEY) encrypts the backups, whatever the settings say.
+  CHECK(list.body["key_from_environment"] == false);
+  CHECK(list.body["folder_error"].is_null());
+  ::setenv("KEHU_BACKUP_KEY", "the server's own key", 1);
+  CHECK(s.request("GET", "/api/v1/admin/backups", admin).body["key_from_environment"] == true);
+  ::unsetenv("KEHU_BACKUP_KEY");
 
   add_customer(s, admin, "鑫源贸易");
   json incremental = backup_now(s, admin, "incremental");
@@ -181,19 +187,41 @@ TEST_CASE("scheduled backups: a new server is backed up at once; a failure is re
   REQUIRE(list.body["items"].size() == 1);
   CHECK(list.body["items"][0]["kind"] == "full");
 
-  // A folder that cannot be made: each tick tries again and fails, and says why.
+  // A folder the server cannot make is refused when it is saved, naming it, and nothing changes.
   auto put = s.request("PUT", "/api/v1/admin/settings", admin,
                        {{"backup", {{"schedule", "hourly"}, {"time", "02:00"}, {"folder", "/proc/kehu-backups"},
-                                    {"keep_daily", 7}, {"keep_weekly", 4}, {"keep_monthly", 12}}}});
+                                    {"keep_daily", 7}, {"keep_weekly", 4}, {"keep_monthly", 12}}}},
+                       {{"Accept-Language", "en"}});
+  CHECK(put.status == 422);
+  CHECK(put.body["error"]["fields"]["backup.folder"].get<std::string>().find("cannot create the backup folder /proc/kehu-backups") == 0);
+  CHECK(s.count("SELECT count(*) FROM settings") == 0);
+  CHECK(s.request("GET", "/api/v1/admin/backups", admin).body["folder"] == s.dir() + "/backups");
+
+  // A folder that was fine when saved and is lost later (a disk unmounted, a file in its place): each
+  // tick tries again and fails, and says why.
+  const std::string doomed = s.dir() + "/doomed";
+  put = s.request("PUT", "/api/v1/admin/settings", admin,
+                  {{"backup", {{"schedule", "hourly"}, {"time", "02:00"}, {"folder", doomed},
+                               {"keep_daily", 7}, {"keep_weekly", 4}, {"keep_monthly", 12}}}});
   REQUIRE(put.status == 200);
+  CHECK(std::filesystem::is_directory(doomed));  // made when saved
+  // The saved folder gets its first backup at once (a new chain); the folder then goes.
+  REQUIRE(wait_until([&] { return s.app().backups().status()["successes"] == 2; }));
+  s.app().backups().wait();
+  std::filesystem::remove_all(doomed);
+  std::ofstream(doomed) << "not a folder";
   REQUIRE(wait_until([&] { return s.app().backups().status()["failures"].get<int>() >= 2; }));
-  auto status = s.request("GET", "/api/v1/admin/backups", admin).body["status"];
-  CHECK(status["last_failure"]["message"]["en"].get<std::string>().find("/proc/kehu-backups") != std::string::npos);
+  auto unreadable = s.request("GET", "/api/v1/admin/backups", admin);
+  REQUIRE(unreadable.status == 200);  // the screen still shows the status and says why the list is empty
+  CHECK(unreadable.body["items"].empty());
+  CHECK(unreadable.body["folder_error"]["en"].get<std::string>().find("cannot read the backup folder " + doomed) == 0);
+  auto status = unreadable.body["status"];
+  CHECK(status["last_failure"]["message"]["en"].get<std::string>().find(doomed) != std::string::npos);
   auto metrics = s.request("GET", "/metrics");
   REQUIRE(metrics.status == 200);
   CHECK(metrics.header("Content-Type").find("text/plain") == 0);
   CHECK(metrics.raw.find("\nkehu_backup_last_failed 1\n") != std::string::npos);
-  CHECK(metrics.raw.find("\nkehu_backup_successes_total 1\n") != std::string::npos);
+  CHECK(metrics.raw.find("\nkehu_backup_successes_total 2\n") != std::string::npos);
 
   // Fixed, with a key: the next tick backs up, encrypted, into the new folder, and the monitor sees it.
   // The key is write-only: the settings say that one is set, never what it is.
@@ -210,7 +238,7 @@ TEST_CASE("scheduled backups: a new server is backed up at once; a failure is re
   REQUIRE(s.request("PUT", "/api/v1/admin/settings", admin, shown.body).status == 200);
   CHECK(s.count("SELECT count(*) FROM settings WHERE value LIKE '%a key of the company''s%'") == 1);
   CHECK(s.count("SELECT count(*) FROM settings WHERE value LIKE '%key_set%'") == 0);
-  REQUIRE(wait_until([&] { return s.app().backups().status()["successes"] == 2; }));
+  REQUIRE(wait_until([&] { return s.app().backups().status()["successes"] == 3; }));
   auto made = s.request("GET", "/api/v1/admin/backups", admin).body["items"][0];
   CHECK(made["encrypted"] == true);
   CHECK(std::filesystem::exists(folder + "/" + made["name"].get<std::string>() + ".db.enc"));

@@ -53,6 +53,7 @@ std::string kind_text(const Ui& ui, const json& b) {
 
 void BackupsAdminScreen::reset() {
   list_.clear();
+  schedule_.reset();
   last_poll_ms_ = 0;
   sending_ = restoring_ = awaiting_ = false;
   awaiting_after_.clear();
@@ -107,6 +108,14 @@ void BackupsAdminScreen::previewed(Ui& ui, const std::string& name, const HttpRe
   preview_ = body;
 }
 
+void BackupsAdminScreen::schedule_saved(Ui& ui, const HttpResponse& answer) {
+  if (auto notice = schedule_.saved(ui, answer)) {
+    notice_ = *notice;
+    error_.clear();
+    list_.mark_stale();  // the folder may have changed
+  }
+}
+
 void BackupsAdminScreen::upload_started(const Platform::ChosenFile& file) {
   uploading_ = file;
   uploaded_bytes_ = 0;
@@ -158,6 +167,10 @@ std::optional<BackupsIntent> BackupsAdminScreen::draw(Ui& ui, bool online, bool 
   const bool busy = sending_ || restoring_ || uploading_.has_value();
   const bool can_send = online && !busy;
   draw_status(ui);
+  const json& doc = list_.document();
+  if (auto body = schedule_.draw(ui, online, doc.is_object() && doc.value("key_from_environment", false) == true))
+    intent = BackupsIntent{BackupsIntent::schedule, "PUT", "/api/v1/admin/settings", "", std::move(*body)};
+  if (schedule_.editing()) notice_.clear();  // what was done before is old news once the plan is being changed
 
   // Back up now, or bring a backup file from elsewhere.
   ImGui::Spacing();
@@ -216,6 +229,9 @@ void BackupsAdminScreen::draw_status(Ui& ui) {
     }
   }
   ui.text("backups.folder", ui.tr("备份文件夹：", "Backup folder: ") + row_text(doc, "folder"));
+  const json folder_error = doc.value("folder_error", json());
+  if (folder_error.is_object())  // the list is empty because the folder cannot be read, not for want of backups
+    ui.text_colored("backups.folder_error", row_text(folder_error, ui.lang() == Lang::zh ? "zh" : "en"), kRed);
   const json status = doc.value("status", json::object());
   const json last = status.value("last_success", json());
   if (last.is_object())
@@ -248,7 +264,7 @@ void BackupsAdminScreen::draw_status(Ui& ui) {
 void BackupsAdminScreen::draw_table(Ui& ui, bool can_send, std::optional<BackupsIntent>& intent) {
   const json& doc = list_.document();
   const json items = doc.is_object() ? doc.value("items", json::array()) : json::array();
-  if (items.empty() && doc.is_object()) ui.text("backups.none", ui.tr("还没有备份", "No backups yet"));
+  if (items.empty() && doc.is_object() && doc.value("folder_error", json()).is_null()) ui.text("backups.none", ui.tr("还没有备份", "No backups yet"));
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                                 ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_ScrollY;
   if (!ImGui::BeginTable("backups.table", 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;

@@ -13,7 +13,11 @@
 // file, so a file of gigabytes never sits in the page's memory; when the last piece is in, the server has
 // checked it and the restore confirmation for it opens.
 //
-// Test ids: backups.title, backups.offline, backups.error, backups.notice, backups.folder, backups.last,
+// The plan the server backs up by (备份计划) is summed up above the list and changed in a dialog
+// (backup_schedule_panel.h).
+//
+// Test ids: backups.title, backups.offline, backups.error, backups.notice, backups.folder,
+// backups.folder_error, backups.last,
 // backups.failure, backups.progress, backups.full, backups.incremental, backups.upload, backups.uploading,
 // backups.none, backups.name.{name}, backups.kind.{name}, backups.time.{name}, backups.size.{name},
 // backups.note.{name}, backups.download.{name}, backups.restore.{name}, backups_restore.question,
@@ -26,6 +30,7 @@
 #include <nlohmann/json.hpp>
 
 #include "web/platform.h"
+#include "web/screens/backup_schedule_panel.h"
 #include "web/screens/server_list.h"
 #include "web/ui/widgets.h"
 
@@ -38,6 +43,7 @@ struct BackupsIntent {
     preview,   // GET `path`: what restoring `name` would lose; its answer goes to previewed()
     download,  // the host saves GET `path` as `file_name`
     upload,    // the host asks the user for a file; its pieces go through upload_*()
+    schedule,  // PUT `path` with `body` (the backup plan); its answer goes to schedule_saved()
   } kind = send;
   std::string method, path, file_name;
   nlohmann::json body;
@@ -47,6 +53,8 @@ class BackupsAdminScreen {
  public:
   BackupsAdminScreen() : list_(ServerList::Shape::document) {}
   ServerList& list() { return list_; }
+  // The settings the backup plan is read from (GET /admin/settings).
+  ServerList& schedule_settings() { return schedule_.settings(); }
   void reset();
 
   // Whether the list should be read again now: a backup, upload or restore is under way and the last
@@ -56,6 +64,7 @@ class BackupsAdminScreen {
 
   void changed(Ui& ui, const HttpResponse& answer);
   void previewed(Ui& ui, const std::string& name, const HttpResponse& answer);
+  void schedule_saved(Ui& ui, const HttpResponse& answer);
 
   // An upload: the file chosen, each piece's answer, or why it stopped (a piece that could not be read).
   void upload_started(const Platform::ChosenFile& file);
@@ -75,7 +84,8 @@ class BackupsAdminScreen {
   void draw_table(Ui& ui, bool can_send, std::optional<BackupsIntent>& intent);
   void draw_confirmation(Ui& ui, bool can_send, std::optional<BackupsIntent>& intent);
 
-  ServerList list_;  // {folder, items, status}: a document
+  ServerList list_;  // {folder, folder_error, key_from_environment, items, status}: a document
+  BackupSchedulePanel schedule_;
   int64_t last_poll_ms_ = 0;
   bool sending_ = false;
   bool restoring_ = false;                    // a restore was asked for and has not answered

@@ -4,7 +4,7 @@
 
 namespace kehu::client {
 
-DialogAnswer dialog_buttons(Ui& ui, const std::string& prefix, const std::string& ok_label, bool ready) {
+DialogAnswer dialog_buttons(Ui& ui, const std::string& prefix, const std::string& ok_label, bool ready, bool close_on_ok) {
   DialogAnswer answer = DialogAnswer::none;
   ImGui::BeginDisabled(!ready);
   if (ui.button(prefix + ".confirm", ok_label) && ready) answer = DialogAnswer::ok;
@@ -12,7 +12,7 @@ DialogAnswer dialog_buttons(Ui& ui, const std::string& prefix, const std::string
   ImGui::SameLine();
   if (ui.button(prefix + ".cancel", ui.tr("取消", "Cancel")) || ImGui::IsKeyPressed(ImGuiKey_Escape))
     answer = DialogAnswer::cancel;
-  if (answer != DialogAnswer::none) ImGui::CloseCurrentPopup();
+  if (answer == DialogAnswer::cancel || (answer == DialogAnswer::ok && close_on_ok)) ImGui::CloseCurrentPopup();
   return answer;
 }
 

@@ -11,8 +11,9 @@ namespace kehu::client {
 
 enum class DialogAnswer { none, ok, cancel };
 
-// Draws the buttons inside the open popup and closes it when answered.
-DialogAnswer dialog_buttons(Ui& ui, const std::string& prefix, const std::string& ok_label, bool ready);
+// Draws the buttons inside the open popup and closes it when answered (on ok only when `close_on_ok`: a
+// dialog whose ok waits for the server closes itself once it answers).
+DialogAnswer dialog_buttons(Ui& ui, const std::string& prefix, const std::string& ok_label, bool ready, bool close_on_ok = true);
 
 // A whole confirmation: opens the popup modal (while the caller keeps asking, once per frame), shows
 // `question` ({prefix}.question) and the two buttons. The caller stops asking once answered.

@@ -44,16 +44,20 @@ void BackupService::end() {
   idle_.notify_all();
 }
 
-BackupFolder BackupService::folder() {
-  auto lease = db_.read();
-  auto settings = read_settings(lease.db());
-  return BackupFolder(backup_folder_path(db_.path(), settings.ok() ? backup_schedule_of(*settings).folder : ""));
-}
-
-std::string BackupService::passphrase() {
-  auto lease = db_.read();
-  auto settings = read_settings(lease.db());
-  return backup_passphrase(settings.ok() ? backup_schedule_of(*settings).key : "");
+BackupService::Plan BackupService::plan() {
+  Plan out;
+  json settings;
+  {
+    auto lease = db_.read();
+    auto read = read_settings(lease.db());
+    if (read.ok()) settings = std::move(*read);
+    auto zone = company_time_zone(lease.db());
+    if (zone.ok()) out.zone = *zone;
+  }
+  out.schedule = backup_schedule_of(settings);
+  out.folder = BackupFolder(backup_folder_path(db_.path(), out.schedule.folder));
+  out.passphrase = backup_passphrase(out.schedule.key);
+  return out;
 }
 
 Status BackupService::audit(const std::string& action, const json& changes, int64_t user_id, const std::string& ip) {
@@ -64,8 +68,9 @@ Status BackupService::audit(const std::string& action, const json& changes, int6
   return (*txn)->commit();
 }
 
-Result<BackupManifest> BackupService::run(BackupKind kind, int64_t user_id, const std::string& ip, const std::string& note) {
-  BackupFolder target = folder();
+Result<BackupManifest> BackupService::run(const Plan& plan, BackupKind kind, int64_t user_id, const std::string& ip,
+                                          const std::string& note) {
+  const BackupFolder& target = plan.folder;
   {
     std::lock_guard lock(mu_);
     running_ = std::make_pair(std::string(kind_name(kind)), clock_.now_ms());
@@ -73,7 +78,7 @@ Result<BackupManifest> BackupService::run(BackupKind kind, int64_t user_id, cons
     std::error_code ec;
     expected_bytes_ = static_cast<int64_t>(fs::file_size(db_.path(), ec));
   }
-  auto made = make_backup(db_.path(), target, kind, clock_.now_ms(), random_, note, passphrase());
+  auto made = make_backup(db_.path(), target, kind, clock_.now_ms(), random_, note, plan.passphrase);
   if (made.ok()) {
     auto audited = audit("backup", {{"name", {nullptr, made->name}}, {"kind", {nullptr, made->kind}}, {"size", {nullptr, made->size}}},
                          user_id, ip);
@@ -81,18 +86,9 @@ Result<BackupManifest> BackupService::run(BackupKind kind, int64_t user_id, cons
   }
   if (made.ok()) {
     // Retention after each success; a backup that cannot be removed is reported, the new one stays.
-    json settings;
-    std::string zone = "Asia/Shanghai";
-    {
-      auto lease = db_.read();
-      auto read = read_settings(lease.db());
-      if (read.ok()) settings = *read;
-      auto z = company_time_zone(lease.db());
-      if (z.ok()) zone = *z;
-    }
     auto all = target.list();
     if (all.ok()) {
-      for (const auto& name : retention_plan(*all, backup_schedule_of(settings), zone)) {
+      for (const auto& name : retention_plan(*all, plan.schedule, plan.zone)) {
         if (auto removed = target.remove(name); !removed.ok())
           std::fprintf(stderr, "crm-server: backup retention: %s\n", removed.error().message.en.c_str());
       }
@@ -117,17 +113,12 @@ void BackupService::finished(const Result<BackupManifest>& made) {
 Status BackupService::tick() {
   if (!try_begin()) return ok_status();  // one is running: the next tick looks again
   Ending ending{*this};
-  BackupSchedule schedule;
-  std::string zone = "Asia/Shanghai";
+  const Plan now_plan = plan();
+  if (now_plan.schedule.mode == "off") return ok_status();
   int64_t id = 0;
   BackupMarks now;
   {
     auto lease = db_.read();
-    auto settings = read_settings(lease.db());
-    if (!settings.ok()) return settings.take_error();
-    schedule = backup_schedule_of(*settings);
-    auto z = company_time_zone(lease.db());
-    if (z.ok()) zone = *z;
     auto known = lease.db().query_int("SELECT value FROM meta WHERE key = 'backup_db_id'");
     if (!known.ok()) return known.take_error();
     id = known->value_or(0);
@@ -135,8 +126,7 @@ Status BackupService::tick() {
     if (!marks.ok()) return marks.take_error();
     now = *marks;
   }
-  if (schedule.mode == "off") return ok_status();
-  auto all = folder().list();
+  auto all = now_plan.folder.list();
   if (!all.ok()) {  // no backup can be made: a failure like any other, shown and retried
     finished(all.error());
     return all.take_error();
@@ -152,9 +142,9 @@ Status BackupService::tick() {
       break;
     }
   }
-  auto due = backup_due(schedule, zone, clock_.now_ms(), last_full, last, changed);
+  auto due = backup_due(now_plan.schedule, now_plan.zone, clock_.now_ms(), last_full, last, changed);
   if (due == BackupDue::none) return ok_status();
-  auto made = run(due == BackupDue::full ? BackupKind::full : BackupKind::incremental, 0, "", "");
+  auto made = run(now_plan, due == BackupDue::full ? BackupKind::full : BackupKind::incremental, 0, "", "");
   if (!made.ok()) return made.take_error();
   return ok_status();
 }
@@ -167,7 +157,7 @@ Status BackupService::start(BackupKind kind, int64_t user_id, const std::string&
     running_ = std::make_pair(std::string(kind_name(kind)), clock_.now_ms());  // visible before the thread starts
   }
   worker_ = std::thread([this, kind, user_id, ip] {
-    auto made = run(kind, user_id, ip, "");
+    auto made = run(plan(), kind, user_id, ip, "");
     if (!made.ok()) std::fprintf(stderr, "crm-server: backup failed: %s\n", made.error().message.en.c_str());
     end();
   });
@@ -185,7 +175,8 @@ void BackupService::wait() {
 Result<BackupMarks> BackupService::restore(const std::string& name, int64_t user_id, const std::string& ip) {
   if (!try_begin()) return already_running();
   Ending ending{*this};
-  BackupFolder source = folder();
+  const Plan now_plan = plan();
+  const BackupFolder& source = now_plan.folder;
   auto point = source.find(name);
   if (!point.ok()) return point.take_error();
   const std::string building = db_.path() + ".restoring";
@@ -193,12 +184,12 @@ Result<BackupMarks> BackupService::restore(const std::string& name, int64_t user
     std::error_code ec;
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(building + suffix, ec);
   };
-  auto marks = build_restore_point(source, name, building, random_, passphrase());
+  auto marks = build_restore_point(source, name, building, random_, now_plan.passphrase);
   if (!marks.ok()) {
     cleanup();
     return marks.take_error();
   }
-  auto before = run(BackupKind::full, user_id, ip, "before restoring " + name);
+  auto before = run(now_plan, BackupKind::full, user_id, ip, "before restoring " + name);
   if (!before.ok()) {
     cleanup();
     return before.take_error();
@@ -206,7 +197,7 @@ Result<BackupMarks> BackupService::restore(const std::string& name, int64_t user
   // Writes go on while the full backup above is made; the last of them are caught by an incremental
   // taken once writes are held for the swap (no write can fall between it and the swap).
   std::string kept_as = before->name;
-  const std::string key = passphrase();
+  const std::string& key = now_plan.passphrase;
   auto swapped = db_.replace_file(building, [&](Database& live) -> Status {
     auto last = make_backup(db_.path(), source, BackupKind::incremental, clock_.now_ms(), random_, "before restoring " + name, key);
     if (!last.ok()) return last.take_error();
@@ -271,7 +262,8 @@ Result<BackupService::Upload> BackupService::receive_upload(int64_t offset, int6
     return already_running();
   }
   Ending ending{*this};
-  auto adopted = adopt_backup_file(folder(), whole.path, clock_.now_ms(), random_, whole.file_name, passphrase());
+  const Plan now_plan = plan();
+  auto adopted = adopt_backup_file(now_plan.folder, whole.path, clock_.now_ms(), random_, whole.file_name, now_plan.passphrase);
   if (!adopted.ok()) return adopted.take_error();
   KEHU_TRY(audit("upload", {{"name", {nullptr, adopted->name}}, {"uploaded_from", {nullptr, whole.file_name}}, {"size", {nullptr, whole.size}}},
                  user_id, ip));

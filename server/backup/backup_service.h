@@ -25,6 +25,7 @@
 #include "core/random.h"
 #include "server/backup/backup_folder.h"
 #include "server/backup/backup_maker.h"
+#include "server/backup/backup_schedule.h"
 #include "server/db_pool.h"
 
 namespace kehu::server {
@@ -37,9 +38,7 @@ class BackupService {
   BackupService& operator=(const BackupService&) = delete;
 
   // The folder backups go to now (settings backup.folder, else `backups` beside the database).
-  BackupFolder folder();
-  // The passphrase backups are encrypted with now ("": none; backup_cipher.h).
-  std::string passphrase();
+  BackupFolder folder() { return plan().folder; }
 
   // The scheduled job: makes the backup that is due, if any, then applies the retention.
   Status tick();
@@ -70,7 +69,15 @@ class BackupService {
   std::string metrics();
 
  private:
-  Result<BackupManifest> run(BackupKind kind, int64_t user_id, const std::string& ip, const std::string& note);
+  // What the settings say backups are made with now, read once per operation so that its parts agree.
+  struct Plan {
+    BackupSchedule schedule;
+    std::string zone = "Asia/Shanghai";  // the company time zone
+    BackupFolder folder{""};
+    std::string passphrase;  // "": not encrypted (backup_cipher.h)
+  };
+  Plan plan();
+  Result<BackupManifest> run(const Plan& plan, BackupKind kind, int64_t user_id, const std::string& ip, const std::string& note);
   Status audit(const std::string& action, const nlohmann::json& changes, int64_t user_id, const std::string& ip);
   void finished(const Result<BackupManifest>& made);
   bool try_begin();  // false when a backup or restore runs

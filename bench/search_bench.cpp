@@ -30,6 +30,7 @@
 #include "core/entity/entity_def.h"
 #include "core/query/list_query.h"
 #include "core/store/record_store.h"
+#include "core/text/percent_encode.h"
 
 namespace {
 
@@ -179,21 +180,6 @@ void bench_inproc(kehu::Database& db, int iterations, int gets, IdRange ids) {
 
 // ---- over HTTP ----------------------------------------------------------------------------------------
 
-std::string url_encode(const std::string& s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 void bench_http(const std::string& url, const std::string& token, int iterations, int gets, IdRange ids) {
   httplib::Client cli(url);
   if (!cli.is_valid()) fail("bad --url " + url);
@@ -211,7 +197,7 @@ void bench_http(const std::string& url, const std::string& token, int iterations
     for (const auto& q : set.queries) {
       std::vector<double> times;
       std::string total;
-      const std::string path = "/api/v1/customers?q=" + url_encode(q) + "&limit=50";
+      const std::string path = "/api/v1/customers?q=" + kehu::percent_encode(q) + "&limit=50";
       for (int it = -1; it < iterations; ++it) {
         auto t0 = Clock::now();
         std::string body = get(path);

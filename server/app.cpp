@@ -6,7 +6,9 @@
 
 #include "core/store/write_txn.h"
 #include "server/auth/crypto.h"
+#include "server/http/client_address.h"
 #include "server/http/http_errors.h"
+#include "server/http/security_headers.h"
 #include "server/time_zone_db.h"
 
 namespace kehu::server {
@@ -14,20 +16,6 @@ namespace kehu::server {
 using nlohmann::json;
 
 namespace {
-
-std::string cookie_value(const std::string& header, const std::string& name) {
-  size_t pos = 0;
-  while (pos < header.size()) {
-    size_t end = header.find(';', pos);
-    if (end == std::string::npos) end = header.size();
-    std::string part = header.substr(pos, end - pos);
-    size_t start = part.find_first_not_of(' ');
-    if (start != std::string::npos && part.compare(start, name.size() + 1, name + "=") == 0)
-      return part.substr(start + name.size() + 1);
-    pos = end + 1;
-  }
-  return "";
-}
 
 void write_reply(httplib::Response& res, const Reply& reply) {
   res.status = reply.status;
@@ -57,6 +45,20 @@ void write_reply(httplib::Response& res, const Reply& reply) {
 bool is_write(const std::string& method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
 
 }  // namespace
+
+std::string cookie_value(const std::string& header, const std::string& name) {
+  size_t pos = 0;
+  while (pos < header.size()) {
+    size_t end = header.find(';', pos);
+    if (end == std::string::npos) end = header.size();
+    std::string part = header.substr(pos, end - pos);
+    size_t start = part.find_first_not_of(' ');
+    if (start != std::string::npos && part.compare(start, name.size() + 1, name + "=") == 0)
+      return part.substr(start + name.size() + 1);
+    pos = end + 1;
+  }
+  return "";
+}
 
 Reply json_reply(int status, json body) { return Reply{status, std::move(body), {}}; }
 
@@ -112,45 +114,61 @@ Result<std::unique_ptr<App>> App::create(ServerConfig config, const Clock& clock
   app->sync_images_ = std::make_unique<SyncImageStore>(app->config_.db_path);
   app->backups_ = std::make_unique<BackupService>(*app->db_, clock, random);
   app->hasher_ = std::make_unique<PasswordHasher>(random, app->config_.argon2_concurrency, app->config_.argon2_memory_kib);
-  app->configure_http();
+  KEHU_TRY(app->configure_http());
   return app;
 }
 
-void App::configure_http() {
+Status App::configure_http() {
+  if (config_.tls_cert.empty() != config_.tls_key.empty())
+    return Error::make(ErrorCode::bad_request, {"--tls-cert 与 --tls-key 须同时给出", "--tls-cert and --tls-key go together"});
+  if (tls()) {
+    auto server = std::make_unique<httplib::SSLServer>(config_.tls_cert.c_str(), config_.tls_key.c_str());
+    if (!server->is_valid())
+      return Error::make(ErrorCode::bad_request, {"无法读取 TLS 证书或私钥（" + config_.tls_cert + "，" + config_.tls_key + "），或二者不匹配",
+                                                  "cannot read the TLS certificate or key (" + config_.tls_cert + ", " + config_.tls_key +
+                                                      "), or they do not match"});
+    http_ = std::move(server);
+  } else {
+    http_ = std::make_unique<httplib::Server>();
+  }
+  httplib::Headers defaults;
+  for (auto& [name, value] : security_headers(tls())) defaults.emplace(name, value);
+  http_->set_default_headers(std::move(defaults));
   // The /events streams' threads come on top of the API's: however many streams are open (at most
   // event_streams, ChangeFeed::enter), `workers` threads remain for everything else.
   const int workers = config_.workers + config_.event_streams, queued = config_.max_queued;
-  http_.new_task_queue = [workers, queued] {
+  http_->new_task_queue = [workers, queued] {
     return new httplib::ThreadPool(static_cast<size_t>(workers), static_cast<size_t>(queued));
   };
   // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, which would let a second crm-server
   // bind a port that is already serving and silently share its connections.
-  http_.set_socket_options([](socket_t sock) {
+  http_->set_socket_options([](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const void*>(&yes), sizeof yes);
   });
   // Headers and body go out as two writes; with Nagle's algorithm on, the body waits ~40 ms for the
   // client's delayed ACK of the headers on every keep-alive response.
-  http_.set_tcp_nodelay(true);
-  http_.set_payload_max_length(config_.max_body_bytes);
-  http_.set_read_timeout(config_.read_timeout_s, 0);
-  http_.set_write_timeout(config_.write_timeout_s, 0);
-  http_.set_idle_interval(0, 0);
-  http_.set_keep_alive_timeout(config_.idle_timeout_s);
-  http_.set_keep_alive_max_count(1000);
+  http_->set_tcp_nodelay(true);
+  http_->set_payload_max_length(config_.max_body_bytes);
+  http_->set_read_timeout(config_.read_timeout_s, 0);
+  http_->set_write_timeout(config_.write_timeout_s, 0);
+  http_->set_idle_interval(0, 0);
+  http_->set_keep_alive_timeout(config_.idle_timeout_s);
+  http_->set_keep_alive_max_count(1000);
   // Errors httplib produces itself (413 before the body is read, 400 for a malformed request line,
   // 404 for an unknown method/path) get the same JSON body as ours.
-  http_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+  http_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     Lang lang = parse_accept_language(req.get_header_value("Accept-Language"));
     res.set_content(error_json(error_for_status(res.status), lang).dump(), "application/json; charset=utf-8");
     return httplib::Server::HandlerResponse::Handled;
   });
-  http_.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+  http_->set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
     Lang lang = parse_accept_language(req.get_header_value("Accept-Language"));
     res.status = 500;
     res.set_content(error_json(error_for_status(500), lang).dump(), "application/json; charset=utf-8");
   });
+  return ok_status();
 }
 
 Result<bool> App::authenticate(RequestContext& ctx) {
@@ -159,7 +177,7 @@ Result<bool> App::authenticate(RequestContext& ctx) {
   if (auth.rfind("Bearer ", 0) == 0) {
     token = auth.substr(7);
   } else {
-    token = cookie_value(ctx.req.get_header_value("Cookie"), "session");
+    token = cookie_value(ctx.req.get_header_value("Cookie"), session_cookie_name());
     ctx.via_cookie = !token.empty();
   }
   if (token.empty()) return false;
@@ -211,14 +229,15 @@ void App::route(const std::string& method, const std::string& pattern, Access ac
   auto wrapped = [this, method, access, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
     RequestContext ctx{req};
     ctx.lang = parse_accept_language(req.get_header_value("Accept-Language"));
-    ctx.ip = req.remote_addr;
+    ctx.ip = client_address(req.remote_addr, req.get_header_value("X-Forwarded-For"), config_.trusted_proxies);
     if (is_write(method) && db_->swapping()) {
       // A restore is swapping the database file: this write would be lost with the old one.
       Reply busy = error_reply(Error::make(ErrorCode::busy, {"正在恢复数据，请几秒后再试", "a restore is in progress; try again in a few seconds"}), ctx.lang);
       busy.headers.emplace_back("Retry-After", "5");
       return write_reply(res, busy);
     }
-    const bool loopback = ctx.ip == "127.0.0.1" || ctx.ip == "::1" || ctx.ip == "::ffff:127.0.0.1";
+    // This machine, and not a proxy on it passing on someone else's request.
+    const bool loopback = is_loopback_address(req.remote_addr) && !req.has_header("X-Forwarded-For") && !req.has_header("Forwarded");
     if (access != Access::anyone && !(access == Access::admin_or_loopback && loopback)) {
       auto authed = authenticate(ctx);
       if (authed.ok() && !authed.value() && access == Access::signed_in_or_kiosk) authed = authenticate_kiosk(ctx);
@@ -238,26 +257,26 @@ void App::route(const std::string& method, const std::string& pattern, Access ac
     if (reply.ok()) write_reply(res, reply.value());  // by reference: a list page is not copied
     else write_reply(res, error_reply(reply.error(), ctx.lang));
   };
-  if (method == "GET") http_.Get(pattern, wrapped);
-  else if (method == "POST") http_.Post(pattern, wrapped);
-  else if (method == "PATCH") http_.Patch(pattern, wrapped);
-  else if (method == "PUT") http_.Put(pattern, wrapped);
-  else if (method == "DELETE") http_.Delete(pattern, wrapped);
+  if (method == "GET") http_->Get(pattern, wrapped);
+  else if (method == "POST") http_->Post(pattern, wrapped);
+  else if (method == "PATCH") http_->Patch(pattern, wrapped);
+  else if (method == "PUT") http_->Put(pattern, wrapped);
+  else if (method == "DELETE") http_->Delete(pattern, wrapped);
 }
 
 int App::bind() {
-  if (config_.port == 0) return http_.bind_to_any_port(config_.host);
-  return http_.bind_to_port(config_.host, config_.port) ? config_.port : -1;
+  if (config_.port == 0) return http_->bind_to_any_port(config_.host);
+  return http_->bind_to_port(config_.host, config_.port) ? config_.port : -1;
 }
 
 bool App::listen_after_bind() {
   jobs_.start();
-  return http_.listen_after_bind();
+  return http_->listen_after_bind();
 }
 
 void App::stop() {
   changes_.close();
-  if (http_.is_running()) http_.stop();
+  if (http_ && http_->is_running()) http_->stop();
 }
 
 }  // namespace kehu::server

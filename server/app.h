@@ -49,6 +49,11 @@ struct ServerConfig {
   uint32_t argon2_memory_kib = 19456;
   SessionRules sessions;
   ThrottleRules throttle;
+  // Both set: the server speaks https itself (PEM files; cookies become `__Host-` and Secure, and
+  // responses carry HSTS). Both empty: plain http, e.g. behind a proxy that ends TLS.
+  std::string tls_cert, tls_key;
+  // Peers whose X-Forwarded-For is believed (client_address.h); empty: the socket's address is the client's.
+  std::vector<std::string> trusted_proxies;
 };
 
 // A body streamed from an open file with pread(), never held in memory whole; `keep` owns what keeps
@@ -131,7 +136,11 @@ class App {
   LoginThrottle& login_throttle() { return login_throttle_; }
   LoginThrottle& register_throttle() { return register_throttle_; }
   const ServerConfig& config() const { return config_; }
-  httplib::Server& http() { return http_; }
+  httplib::Server& http() { return *http_; }
+  bool tls() const { return !config_.tls_cert.empty(); }
+  // "session", or under TLS "__Host-session": a name only a secure, host-only, Path=/ cookie may carry,
+  // so neither plain http nor a sibling subdomain can plant one.
+  const char* session_cookie_name() const { return tls() ? "__Host-session" : "session"; }
 
   Random& random() { return random_; }
   static const Clock& default_clock();
@@ -139,7 +148,7 @@ class App {
 
  private:
   App(ServerConfig config, const Clock& clock, Random& random);
-  void configure_http();
+  Status configure_http();
   Result<bool> authenticate(RequestContext& ctx);
   Result<bool> authenticate_kiosk(RequestContext& ctx);
 
@@ -153,13 +162,15 @@ class App {
   LoginThrottle login_throttle_;
   LoginThrottle register_throttle_;
   ChangeFeed changes_;
-  httplib::Server http_;
+  std::unique_ptr<httplib::Server> http_;  // an httplib::SSLServer under TLS
   JobRunner jobs_;  // last: its thread ends before the services its jobs use go
 };
 
 // Reply helpers shared by the route files.
 Reply json_reply(int status, nlohmann::json body);
 Reply error_reply(const Error& error, Lang lang);
+// The value of cookie `name` in a Cookie header, or "".
+std::string cookie_value(const std::string& header, const std::string& name);
 // Parses a path id ("/customers/12"): a positive whole number, else a bad_request naming "id".
 Result<int64_t> parse_id(const std::string& text);
 

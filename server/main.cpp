@@ -13,6 +13,7 @@
 #include "server/cli/backup_command.h"
 #include "server/cli/check_command.h"
 #include "server/cli/user_command.h"
+#include "server/http/client_address.h"
 #include "server/idempotency.h"
 #include "server/routes/routes.h"
 #include "server/serving_lock.h"
@@ -30,6 +31,7 @@ void on_signal(int) {
 
 const char* kUsage =
     "usage: crm-server serve [--port 8080] [--host 0.0.0.0] [--db data/kehu.db] [--static DIR]\n"
+    "                        [--tls-cert FILE.pem --tls-key FILE.pem] [--trusted-proxy ADDRESS ...]\n"
     "       crm-server user add|passwd|list ...   (see crm-server user)\n"
     "       crm-server check [--repair] [--folder DIR] [--db data/kehu.db]   (database, backups, statistics)\n"
     "       crm-server backup [--incremental] [--folder DIR] [--db data/kehu.db]\n"
@@ -52,6 +54,15 @@ std::string take_option(std::vector<std::string>& args, const std::string& name,
 int serve(std::vector<std::string> args) {
   ServerConfig config;
   config.db_path = take_option(args, "--db", config.db_path);
+  config.tls_cert = take_option(args, "--tls-cert", "");
+  config.tls_key = take_option(args, "--tls-key", "");
+  for (std::string proxy; !(proxy = take_option(args, "--trusted-proxy", "")).empty();) {
+    if (!is_ip_literal(proxy)) {
+      std::fprintf(stderr, "crm-server: --trusted-proxy takes the proxy's IP address, not %s\n", proxy.c_str());
+      return 2;
+    }
+    config.trusted_proxies.push_back(proxy);
+  }
   config.static_dir = take_option(args, "--static", "");
   config.host = take_option(args, "--host", config.host);
   std::string port = take_option(args, "--port", std::to_string(config.port));
@@ -99,7 +110,7 @@ int serve(std::vector<std::string> args) {
   g_app = app->get();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  std::printf("Kehu %s listening on http://%s:%d (database %s%s%s)\n", kKehuVersion,
+  std::printf("Kehu %s listening on %s://%s:%d (database %s%s%s)\n", kKehuVersion, config.tls_cert.empty() ? "http" : "https",
               config.host == "0.0.0.0" ? "localhost" : config.host.c_str(), bound, config.db_path.c_str(),
               config.static_dir.empty() ? "" : ", client files ", config.static_dir.c_str());
   std::fflush(stdout);

@@ -26,7 +26,8 @@ std::optional<TableCopy> rule_of(const std::string& name) {
   // Every change of a campaign's members is audited against the campaign (campaign_members.h), and a
   // deleted campaign's go with it: the campaigns named there since the base are the ones to carry.
   if (name == "campaign_members") return TableCopy::by_campaign;
-  if (name == "meta" || name == "sqlite_sequence" || name == "sessions" || name == "idempotency" || name == "kiosk_tokens")
+  if (name == "meta" || name == "sqlite_sequence" || name == "sessions" || name == "idempotency" || name == "kiosk_tokens" ||
+      name == "trusted_devices")
     return TableCopy::whole;
   return std::nullopt;
 }

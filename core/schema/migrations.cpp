@@ -302,6 +302,12 @@ const std::vector<Migration>& migrations() {
       // churn.h's kCustomerLastTouch, written out: a migration's text never changes.
       {10, "customers by owner and last touch",
        "CREATE INDEX customers_owner_touch ON customers(owner_id, max(ifnull(last_contact_at, ''), ifnull(last_order_at, ''), created_at));"},
+      // Server only (server/auth/trusted_devices.h): browsers that signed in to an account, by the
+      // SHA-256 of their device cookie, so another's guessing does not lock the account's owner out.
+      {11, "devices trusted for signing in",
+       "CREATE TABLE trusted_devices (token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL,"
+       " created_ms INTEGER NOT NULL, last_used_ms INTEGER NOT NULL) WITHOUT ROWID;"
+       "CREATE INDEX trusted_devices_user ON trusted_devices(user_id, last_used_ms);"},
   };
   return kAll;
 }

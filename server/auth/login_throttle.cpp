@@ -14,16 +14,23 @@ int64_t LoginThrottle::wait_ms(Entry& e, int allowance, int64_t now_ms) const {
   return e.failures + e.in_flight >= allowance ? 1000 : 0;
 }
 
-int64_t LoginThrottle::begin_attempt(const std::string& account, const std::string& address, int64_t now_ms) {
+int64_t LoginThrottle::begin_attempt(const Attempt& attempt, int64_t now_ms) {
   std::lock_guard lock(mu_);
   sweep(now_ms);
-  Entry& a = accounts_[account];
-  Entry& b = addresses_[address];
-  int64_t wait = std::max(wait_ms(a, rules_.account_failures, now_ms), wait_ms(b, rules_.address_failures, now_ms));
-  if (wait > 0) return (wait + 999) / 1000;
-  ++a.in_flight;
-  ++b.in_flight;
-  return 0;
+  int64_t wait = 0;
+  if (!attempt.device.empty()) {
+    Entry& d = devices_[attempt.device];
+    if ((wait = wait_ms(d, rules_.device_failures, now_ms)) == 0) ++d.in_flight;
+  } else {
+    Entry& a = accounts_[attempt.account];
+    Entry& b = addresses_[attempt.address];
+    wait = std::max(wait_ms(a, rules_.account_failures, now_ms), wait_ms(b, rules_.address_failures, now_ms));
+    if (wait == 0) {
+      ++a.in_flight;
+      ++b.in_flight;
+    }
+  }
+  return (wait + 999) / 1000;
 }
 
 void LoginThrottle::fail(Entry& e, int allowance, int64_t now_ms) {
@@ -34,23 +41,27 @@ void LoginThrottle::fail(Entry& e, int allowance, int64_t now_ms) {
   }
 }
 
-void LoginThrottle::finish_attempt(const std::string& account, const std::string& address, int64_t now_ms, bool counts) {
+void LoginThrottle::finish_attempt(const Attempt& attempt, int64_t now_ms, bool counts) {
   std::lock_guard lock(mu_);
-  Entry& a = accounts_[account];
-  Entry& b = addresses_[address];
-  a.in_flight = std::max(0, a.in_flight - 1);
-  b.in_flight = std::max(0, b.in_flight - 1);
-  if (counts) {
-    fail(a, rules_.account_failures, now_ms);
-    fail(b, rules_.address_failures, now_ms);
+  auto settle = [&](Entry& e, int allowance, bool clears) {
+    e.in_flight = std::max(0, e.in_flight - 1);
+    if (counts) {
+      fail(e, allowance, now_ms);
+    } else if (clears) {
+      e.failures = 0;
+      e.locked_until = 0;
+    }
+  };
+  if (!attempt.device.empty()) {
+    settle(devices_[attempt.device], rules_.device_failures, true);
   } else {
-    a.failures = 0;
-    a.locked_until = 0;
+    settle(accounts_[attempt.account], rules_.account_failures, true);
+    settle(addresses_[attempt.address], rules_.address_failures, false);
   }
 }
 
 void LoginThrottle::sweep(int64_t now_ms) {
-  if (now_ms - last_sweep_ < 60 * 1000 && accounts_.size() + addresses_.size() < 100000) return;
+  if (now_ms - last_sweep_ < 60 * 1000 && accounts_.size() + addresses_.size() + devices_.size() < 100000) return;
   last_sweep_ = now_ms;
   auto stale = [&](const auto& kv) {
     const Entry& e = kv.second;
@@ -58,6 +69,7 @@ void LoginThrottle::sweep(int64_t now_ms) {
   };
   std::erase_if(accounts_, stale);
   std::erase_if(addresses_, stale);
+  std::erase_if(devices_, stale);
 }
 
 }  // namespace kehu::server

@@ -22,9 +22,10 @@ struct Session {
   std::string ip, user_agent;
 };
 
+// A session left unused for a working day ends; however busy, one lasts a week (OWASP ASVS 3.3).
 struct SessionRules {
-  int64_t idle_ms = 7LL * 24 * 3600 * 1000;
-  int64_t absolute_ms = 30LL * 24 * 3600 * 1000;
+  int64_t idle_ms = 8LL * 3600 * 1000;
+  int64_t absolute_ms = 7LL * 24 * 3600 * 1000;
 };
 
 // Creates a session; returns the token (shown to the client once) and the stored row.

@@ -8,6 +8,7 @@
 #include "server/auth/crypto.h"
 #include "server/auth/password_hasher.h"
 #include "server/auth/session_store.h"
+#include "server/auth/trusted_devices.h"
 #include "server/db_pool.h"
 
 namespace kehu::server {
@@ -83,6 +84,7 @@ int run_user_command(const std::string& db_path, const std::vector<std::string>&
   if (!user->has_value()) return fail("no user named " + username);
   if (auto s = set_password_hash(**txn, (*user)->id, hash); !s.ok()) return fail(s.error().message.en);
   if (auto s = revoke_user_sessions(lease.db(), (*user)->id, 0); !s.ok()) return fail(s.error().message.en);
+  if (auto s = forget_user_devices(lease.db(), (*user)->id); !s.ok()) return fail(s.error().message.en);
   if (auto s = (*txn)->commit(); !s.ok()) return fail(s.error().message.en);
   std::printf("password changed for %s; their sessions were ended\n", username.c_str());
   return 0;

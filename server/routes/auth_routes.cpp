@@ -10,6 +10,8 @@
 #include "core/entity/validation.h"
 #include "core/store/write_txn.h"
 #include "core/text/utf8.h"
+#include "server/auth/crypto.h"
+#include "server/auth/trusted_devices.h"
 #include "server/http/json_body.h"
 #include "core/users/role_rights.h"
 #include "server/routes/routes.h"
@@ -37,8 +39,9 @@ Result<std::vector<std::string>> string_fields(const json& body, const std::vect
   return out;
 }
 
-std::string session_cookie(const std::string& token, int64_t max_age_s) {
-  return "session=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s);
+std::string session_cookie(const App& app, const std::string& token, int64_t max_age_s) {
+  return std::string(app.session_cookie_name()) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict" +
+         (app.tls() ? "; Secure" : "") + "; Max-Age=" + std::to_string(max_age_s);
 }
 
 json session_json(const Session& s, int64_t current_id) {
@@ -58,20 +61,33 @@ Reply throttled_reply(int64_t wait_s, Lang lang) {
   return r;
 }
 
-// Settles a throttle reservation however the handler leaves (an early error return included).
+// Reserves an attempt with the throttle, and settles it however the handler leaves (an early error
+// return included). `wait` > 0: refused, that many seconds to wait, nothing to settle.
 class AttemptGuard {
  public:
-  AttemptGuard(LoginThrottle& t, std::string account, std::string address, const Clock& clock)
-      : t_(t), account_(std::move(account)), address_(std::move(address)), clock_(clock) {}
-  ~AttemptGuard() { t_.finish_attempt(account_, address_, clock_.now_ms(), counts_); }
+  AttemptGuard(LoginThrottle& t, LoginThrottle::Attempt who, const Clock& clock)
+      : t_(t), who_(std::move(who)), clock_(clock), wait_(t.begin_attempt(who_, clock.now_ms())) {}
+  ~AttemptGuard() {
+    if (wait_ == 0) t_.finish_attempt(who_, clock_.now_ms(), counts_);
+  }
+  int64_t wait() const { return wait_; }
   void succeeded() { counts_ = false; }
 
  private:
   LoginThrottle& t_;
-  std::string account_, address_;
+  LoginThrottle::Attempt who_;
   const Clock& clock_;
+  int64_t wait_;
   bool counts_ = true;
 };
+
+// The device cookie (trusted_devices.h): like the session's, `__Host-` and Secure under TLS.
+std::string device_cookie_name(const App& app) { return app.tls() ? "__Host-kehu_device" : "kehu_device"; }
+
+std::string device_cookie(const App& app, const std::string& token) {
+  return device_cookie_name(app) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict" + (app.tls() ? "; Secure" : "") +
+         "; Max-Age=" + std::to_string(kDeviceTrustMs / 1000);
+}
 
 Result<Reply> login(App& app, RequestContext& ctx) {
   auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
@@ -82,16 +98,22 @@ Result<Reply> login(App& app, RequestContext& ctx) {
     return Error::make(ErrorCode::invalid_credentials, {"用户名或密码不正确", "wrong username or password"});
   const std::string username = ascii_lower((*fields)[0]);
   const std::string& password = (*fields)[1];
-  if (int64_t wait = app.login_throttle().begin_attempt(username, ctx.ip, app.clock().now_ms()); wait > 0)
-    return throttled_reply(wait, ctx.lang);
-  AttemptGuard attempt(app.login_throttle(), username, ctx.ip, app.clock());
+  const std::string device = cookie_value(ctx.req.get_header_value("Cookie"), device_cookie_name(app));
   std::optional<User> user;
+  bool trusted = false;
   {
     auto lease = app.db().read();
     auto found = find_user_by_name(lease.db(), username);
     if (!found.ok()) return found.take_error();
     user = *found;
+    if (user && !device.empty()) {
+      auto known = is_trusted_device(lease.db(), device, user->id, app.clock().now_ms());
+      if (!known.ok()) return known.take_error();
+      trusted = *known;
+    }
   }
+  AttemptGuard attempt(app.login_throttle(), {username, ctx.ip, trusted ? sha256_hex(device) : ""}, app.clock());
+  if (attempt.wait() > 0) return throttled_reply(attempt.wait(), ctx.lang);
   // Same work for an unknown user (dummy hash) as for a wrong password.
   bool good = app.hasher().verify(password, user ? user->password_hash : std::string());
   auto lease = app.db().write();
@@ -108,11 +130,20 @@ Result<Reply> login(App& app, RequestContext& ctx) {
   auto session = create_session(lease.db(), app.random(), user->id, app.clock().now_ms(), ctx.ip, ctx.req.get_header_value("User-Agent"), app.config().sessions);
   if (!session.ok()) return session.take_error();
   KEHU_TRY(touch_last_login(lease.db(), user->id, (*txn)->now()));
+  std::string new_device;
+  if (trusted) {
+    KEHU_TRY(note_device_sign_in(lease.db(), device, app.clock().now_ms()));
+  } else {
+    auto made = trust_new_device(lease.db(), app.random(), user->id, app.clock().now_ms());
+    if (!made.ok()) return made.take_error();
+    new_device = *made;
+  }
   KEHU_TRY((*txn)->audit("login", "users", user->id));
   KEHU_TRY((*txn)->commit());
   user->last_login_at = (*txn)->now();
   Reply r = json_reply(200, {{"token", session->first}, {"user", user_json(*user)}});
-  r.headers.push_back({"Set-Cookie", session_cookie(session->first, app.config().sessions.absolute_ms / 1000)});
+  r.headers.push_back({"Set-Cookie", session_cookie(app, session->first, app.config().sessions.absolute_ms / 1000)});
+  if (!new_device.empty()) r.headers.push_back({"Set-Cookie", device_cookie(app, new_device)});
   return r;
 }
 
@@ -123,7 +154,7 @@ Result<Reply> logout(App& app, RequestContext& ctx) {
   KEHU_TRY(revoke_session(lease.db(), ctx.session.id));
   KEHU_TRY((*txn)->audit("logout", "users", ctx.user->id));
   KEHU_TRY((*txn)->commit());
-  Reply r{204, nullptr, {{"Set-Cookie", session_cookie("", 0)}}};
+  Reply r{204, nullptr, {{"Set-Cookie", session_cookie(app, "", 0)}}};
   return r;
 }
 
@@ -132,9 +163,8 @@ Result<Reply> change_password(App& app, RequestContext& ctx) {
   if (!body.ok()) return body.take_error();
   auto fields = string_fields(*body, {"old_password", "new_password"});
   if (!fields.ok()) return fields.take_error();
-  if (int64_t wait = app.login_throttle().begin_attempt(ctx.user->username, ctx.ip, app.clock().now_ms()); wait > 0)
-    return throttled_reply(wait, ctx.lang);
-  AttemptGuard attempt(app.login_throttle(), ctx.user->username, ctx.ip, app.clock());
+  AttemptGuard attempt(app.login_throttle(), {ctx.user->username, ctx.ip, ""}, app.clock());
+  if (attempt.wait() > 0) return throttled_reply(attempt.wait(), ctx.lang);
   if (!app.hasher().verify((*fields)[0], ctx.user->password_hash))
     return validation_error({{"old_password", {"原密码不正确", "the current password is wrong"}}});
   attempt.succeeded();
@@ -145,6 +175,7 @@ Result<Reply> change_password(App& app, RequestContext& ctx) {
   if (!txn.ok()) return txn.take_error();
   KEHU_TRY(set_password_hash(**txn, ctx.user->id, hash));
   KEHU_TRY(revoke_user_sessions(lease.db(), ctx.user->id, ctx.session.id));
+  KEHU_TRY(forget_user_devices(lease.db(), ctx.user->id));
   KEHU_TRY((*txn)->commit());
   return Reply{204, nullptr, {}};
 }
@@ -153,9 +184,8 @@ Result<Reply> register_account(App& app, RequestContext& ctx) {
   auto body = parse_json_object(ctx.req.get_header_value("Content-Type"), ctx.req.body);
   if (!body.ok()) return body.take_error();
   // Every attempt counts against the address, and is counted before any hashing work.
-  if (int64_t wait = app.register_throttle().begin_attempt("", ctx.ip, app.clock().now_ms()); wait > 0)
-    return throttled_reply(wait, ctx.lang);
-  AttemptGuard attempt(app.register_throttle(), "", ctx.ip, app.clock());
+  AttemptGuard attempt(app.register_throttle(), {"", ctx.ip, ""}, app.clock());
+  if (attempt.wait() > 0) return throttled_reply(attempt.wait(), ctx.lang);
   auto fields = string_fields(*body, {"username", "display_name", "password"});
   if (!fields.ok()) return fields.take_error();
   if (auto problem = check_password_policy((*fields)[2])) return validation_error({{"password", *problem}});

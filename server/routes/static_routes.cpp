@@ -78,7 +78,6 @@ class StaticFiles {
     MediaType type = media_type(full.string());
     res.set_header("Cache-Control", "no-cache");
     res.set_header("ETag", etag);
-    res.set_header("X-Content-Type-Options", "nosniff");
     if (req.get_header_value("If-None-Match") == etag) {
       res.status = 304;
       return;

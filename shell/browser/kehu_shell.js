@@ -675,7 +675,9 @@
   };
   Module.kehuFatal = function (what) {
     var el = document.getElementById('status');
-    if (el) el.textContent = what === 'webgl2' ? '此浏览器不支持 WebGL2，无法显示客户端。 / This browser lacks WebGL2.' : what;
+    if (!el) return;
+    el.hidden = false;
+    el.textContent = what === 'webgl2' ? '此浏览器不支持 WebGL2，无法显示客户端。 / This browser lacks WebGL2.' : what;
   };
 
   // ---------------------------------------------------------------------------------------- [test hook]

@@ -1,4 +1,4 @@
-// Kehu's service worker: the client's own files (page, crm.js, crm.wasm, fonts) load without the network,
+// Kehu's service worker: the client's own files (page, boot.js, page.css, crm.js, crm.wasm, fonts) load without the network,
 // so a tab reloaded while offline comes back to its cache and outbox (SPEC §6). Only those files are
 // handled; every API request goes to the network untouched, and its failure is the client's to show.
 //
@@ -11,12 +11,13 @@
 var CACHE = 'kehu-client';
 // Fetched at install so the first offline reload works even if the page never asked for one of them
 // while the worker was in control. The second font loads on demand and is kept once it was loaded.
-var PRECACHE = ['./', 'crm.js', 'crm.wasm', 'fonts/kehu-ui.ttf'];
+var PRECACHE = ['./', 'boot.js', 'page.css', 'crm.js', 'crm.wasm', 'fonts/kehu-ui.ttf'];
 
 function isClientFile(url) {
   if (url.origin !== self.location.origin) return false;
   var path = url.pathname;
-  return path === '/' || path === '/index.html' || path === '/crm.js' || path === '/crm.wasm' ||
+  return path === '/' || path === '/index.html' || path === '/boot.js' || path === '/page.css' ||
+         path === '/crm.js' || path === '/crm.wasm' ||
          /^\/fonts\/[\w.-]+\.ttf$/.test(path);
 }
 

@@ -170,3 +170,68 @@ TEST_CASE("registration attempts are limited per address before any hashing") {
   }
   CHECK(refused >= 2);  // 10 attempts per window, failed ones included
 }
+
+TEST_CASE("an hour of guessing from many addresses gets at most 100 tries at one account, and its owner still signs in") {
+  server::LoginThrottle throttle;  // the defaults crm-server runs with
+  int tried = 0;
+  const int64_t hour = 3600 * 1000;
+  for (int64_t now = 0; now < hour; now += 250) {  // four guesses a second, each from a new address
+    server::LoginThrottle::Attempt guess{"wang", "198.51.100." + std::to_string(now / 250 % 250), ""};
+    if (throttle.begin_attempt(guess, now) > 0) continue;
+    ++tried;
+    throttle.finish_attempt(guess, now, true);
+    // Meanwhile the owner signs in from the browser that signed in before, and is let in every time.
+    if (now % (10 * 60 * 1000) == 0) {
+      server::LoginThrottle::Attempt owner{"wang", "203.0.113.8", "device-hash-of-wangs-browser"};
+      REQUIRE(throttle.begin_attempt(owner, now) == 0);
+      throttle.finish_attempt(owner, now, false);
+    }
+  }
+  MESSAGE("guesses let through in an hour: " << tried);
+  CHECK(tried > 0);
+  CHECK(tried <= 100);
+  // The same owner from a browser without the device cookie is held back with the attacker.
+  CHECK(throttle.begin_attempt({"wang", "203.0.113.8", ""}, hour) > 0);
+}
+
+TEST_CASE("a browser that signed in before is not locked out by someone else's guessing") {
+  TestServer s;
+  s.add_user("wang", "sales");
+  auto first = s.request("POST", "/api/v1/auth/login", "", {{"username", "wang"}, {"password", "password-123"}});
+  REQUIRE(first.status == 200);
+  std::string device;
+  for (auto [it, end] = first.headers.equal_range("Set-Cookie"); it != end; ++it)
+    if (it->second.rfind("kehu_device=", 0) == 0) device = it->second.substr(12, it->second.find(';') - 12);
+  REQUIRE(device.size() == 43);
+  CHECK(s.count("SELECT count(*) FROM trusted_devices") == 1);
+  const httplib::Headers owners_browser = {{"Cookie", "kehu_device=" + device}};
+
+  for (int i = 0; i < 5; ++i)
+    s.request("POST", "/api/v1/auth/login", "", {{"username", "wang"}, {"password", "guess-" + std::to_string(i)}});
+  auto attacker = s.request("POST", "/api/v1/auth/login", "", {{"username", "wang"}, {"password", "password-123"}});
+  CHECK(attacker.status == 429);  // even the right password waits: the account is locked to strangers
+  auto owner = s.request("POST", "/api/v1/auth/login", "", {{"username", "wang"}, {"password", "password-123"}}, owners_browser);
+  CHECK(owner.status == 200);
+  CHECK(owner.headers.count("Set-Cookie") == 1);  // still trusted: no new device cookie
+
+  // The cookie is good for this account only.
+  s.add_user("lisi", "sales");
+  for (int i = 0; i < 5; ++i)
+    s.request("POST", "/api/v1/auth/login", "", {{"username", "lisi"}, {"password", "guess-" + std::to_string(i)}});
+  CHECK(s.request("POST", "/api/v1/auth/login", "", {{"username", "lisi"}, {"password", "password-123"}}, owners_browser).status == 429);
+
+  // A trusted browser has its own allowance: a stolen cookie is no way around the throttle.
+  int refused_at = 0;
+  for (int i = 1; i <= 12 && !refused_at; ++i)
+    if (s.request("POST", "/api/v1/auth/login", "", {{"username", "wang"}, {"password", "wrong-" + std::to_string(i)}}, owners_browser).status == 429)
+      refused_at = i;
+  CHECK(refused_at == 11);
+
+  // A password change forgets every trusted browser.
+  s.add_user("zhouyu", "sales");
+  auto z = s.request("POST", "/api/v1/auth/login", "", {{"username", "zhouyu"}, {"password", "password-123"}});
+  std::string token = z.body["token"];
+  CHECK(s.count("SELECT count(*) FROM trusted_devices WHERE user_id = (SELECT id FROM users WHERE username = 'zhouyu')") == 1);
+  CHECK(s.request("POST", "/api/v1/auth/password", token, {{"old_password", "password-123"}, {"new_password", "a-new-password-456"}}).status == 204);
+  CHECK(s.count("SELECT count(*) FROM trusted_devices WHERE user_id = (SELECT id FROM users WHERE username = 'zhouyu')") == 0);
+}

@@ -64,6 +64,8 @@ check "the new password works" [ "$(login_status "$p2" xiaoming changed-pass-2)"
 check "passwd for an unknown user fails" \
   bash -c "echo 'whatever-pass' | '$bin' user passwd nobody --db '$work/b/kehu.db' 2>&1 | grep -q 'no user named nobody'"
 check "serve refuses a bad port" bash -c "'$bin' serve --port 99999 --db '$work/c.db' >/dev/null 2>&1; [ \$? = 2 ]"
+check "serve refuses a trusted proxy that is not an address" bash -c "'$bin' serve --trusted-proxy my-proxy --db '$work/c.db' 2>&1 | grep -q 'not my-proxy'"
+check "serve refuses a certificate it cannot read, naming it" bash -c "timeout 10 '$bin' serve --port 0 --tls-cert '$work/none.pem' --tls-key '$work/none.key' --db '$work/c.db' 2>&1 | grep -q 'none.pem'"
 check "serve refuses a port in use" bash -c "timeout 10 '$bin' serve --port $p2 --host 127.0.0.1 --db '$work/d.db' 2>&1 | grep -q 'cannot listen'"
 
 # check: the statistics against a count from the records, beside the running server.

@@ -83,7 +83,9 @@ std::string TestServer::admin_token() {
 
 Response TestServer::raw_request(const std::string& method, const std::string& path, const std::string& body,
                                  const std::string& content_type, httplib::Headers headers) {
-  httplib::Client client("127.0.0.1", port_);
+  // https when the server was given a certificate: verified against that certificate, as a browser would.
+  httplib::Client client((app_->tls() ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_));
+  if (app_->tls()) client.set_ca_cert_path(app_->config().tls_cert.c_str());
   client.set_read_timeout(20, 0);
   client.set_decompress(false);  // tests look at exactly what came over the wire
   httplib::Request req;

@@ -21,6 +21,10 @@ export const CHROMIUM_ARGS = [
 
 export const DEFAULT_VIEWPORT = { width: 1280, height: 800 };
 
+// Every Content-Security-Policy violation any page of this run reported (Chromium says each on the
+// console); e2e() fails a test that caused one, so the client is known to run under the server's policy.
+export const cspViolations = [];
+
 // Collects what the page says (console, uncaught errors, failed requests) for the failure report.
 export function recordPageLog(page) {
   const lines = [];
@@ -29,7 +33,10 @@ export function recordPageLog(page) {
     lines.push(line);
     if (lines.length > 500) lines.splice(0, lines.length - 400);
   };
-  page.on('console', (msg) => push(`[console.${msg.type()}] ${msg.text()}`));
+  page.on('console', (msg) => {
+    push(`[console.${msg.type()}] ${msg.text()}`);
+    if (/Content Security Policy/.test(msg.text())) cspViolations.push(`${page.url()}: ${msg.text()}`);
+  });
   page.on('pageerror', (err) => push(`[pageerror] ${err.stack || err.message}`));
   page.on('requestfailed', (req) => push(`[requestfailed] ${req.method()} ${req.url()} ${req.failure()?.errorText ?? ''}`));
   page.on('crash', () => push('[crash] the page crashed'));

@@ -2,12 +2,13 @@
 // context, the admin signed in on the API. On failure it saves a screenshot and the last snapshot of
 // every open page under BUILD/screenshots/fail-<name>*, and prints the server's and the page's log;
 // everything is stopped afterwards, failed or not.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
 import { adminApi } from './api.js';
-import { launchBrowser, pageLog } from './browser.js';
+import { cspViolations, launchBrowser, pageLog } from './browser.js';
 import { SCREENSHOT_DIR, ms } from './env.js';
 import { describe, snapshot } from './client.js';
 import { startServer } from './server.js';
@@ -60,7 +61,9 @@ export function e2e(name, options, body) {
       env.context = env.browser.context;
       env.page = env.browser.page;
       env.cdp = await env.context.newCDPSession(env.page);
+      const violationsBefore = cspViolations.length;
       await body(env);
+      assert.deepEqual(cspViolations.slice(violationsBefore), [], 'the page broke the server\'s Content-Security-Policy');
     } catch (e) {
       await saveFailure(name, env).catch((err) => console.log(`# could not save the failure: ${err.message}`));
       throw e;

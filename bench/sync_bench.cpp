@@ -91,7 +91,7 @@ struct Server {
     auto lease = app->db().write();
     auto txn = WriteTxn::begin(lease.db(), app->clock(), Actor{});
     if (!txn.ok()) fail("a write transaction: " + txn.error().message.en);
-    auto u = create_user(**txn, NewUser{username, username, "", "admin", true}, app->hasher().hash("bench-password-1"));
+    auto u = create_user(**txn, NewUser{username, username, "", "admin", true}, app->hasher().hash("bench-password-1").value());
     if (!u.ok() || !(*txn)->commit().ok()) fail("adding " + username);
     return u->id;
   }

@@ -64,6 +64,10 @@ Reply json_reply(int status, json body) { return Reply{status, std::move(body), 
 
 Reply error_reply(const Error& error, Lang lang) { return Reply{http_status(error.code), error_json(error, lang), {}}; }
 
+std::string App::cookie(const std::string& name, const std::string& value, int64_t max_age_s) const {
+  return name + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" + (tls() ? "; Secure" : "") + "; Max-Age=" + std::to_string(max_age_s);
+}
+
 Result<int64_t> parse_id(const std::string& text) {
   bool ok = !text.empty() && text.size() <= 15 && text[0] != '0';
   for (char c : text) ok = ok && c >= '0' && c <= '9';
@@ -113,7 +117,8 @@ Result<std::unique_ptr<App>> App::create(ServerConfig config, const Clock& clock
   });
   app->sync_images_ = std::make_unique<SyncImageStore>(app->config_.db_path);
   app->backups_ = std::make_unique<BackupService>(*app->db_, clock, random);
-  app->hasher_ = std::make_unique<PasswordHasher>(random, app->config_.argon2_concurrency, app->config_.argon2_memory_kib);
+  app->hasher_ = std::make_unique<PasswordHasher>(random, app->config_.argon2_concurrency, app->config_.argon2_memory_kib, 2,
+                                                  app->config_.argon2_queue);
   KEHU_TRY(app->configure_http());
   return app;
 }
@@ -137,9 +142,17 @@ Status App::configure_http() {
   // The /events streams' threads come on top of the API's: however many streams are open (at most
   // event_streams, ChangeFeed::enter), `workers` threads remain for everything else.
   const int workers = config_.workers + config_.event_streams, queued = config_.max_queued;
-  http_->new_task_queue = [workers, queued] {
-    return new httplib::ThreadPool(static_cast<size_t>(workers), static_cast<size_t>(queued));
+  http_->new_task_queue = [workers, queued, gauges = worker_pool_] {
+    return new CountedThreadPool(static_cast<size_t>(workers), static_cast<size_t>(queued), gauges);
   };
+  // Every answer is counted for GET /metrics, httplib's own errors included (request_metrics.h).
+  http_->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    RequestMetrics::mark_start();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  http_->set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    request_metrics_.finished(req.method, res.status, res.get_header_value("Content-Type") == "text/event-stream");
+  });
   // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, which would let a second crm-server
   // bind a port that is already serving and silently share its connections.
   http_->set_socket_options([](socket_t sock) {
@@ -254,8 +267,10 @@ void App::route(const std::string& method, const std::string& pattern, Access ac
     if (access == Access::admin_or_loopback && !loopback && (!ctx.user || ctx.user->role != "admin"))
       return write_reply(res, error_reply(Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"}), ctx.lang));
     auto reply = handler(ctx);
-    if (reply.ok()) write_reply(res, reply.value());  // by reference: a list page is not copied
-    else write_reply(res, error_reply(reply.error(), ctx.lang));
+    if (reply.ok()) return write_reply(res, reply.value());  // by reference: a list page is not copied
+    Reply failed = error_reply(reply.error(), ctx.lang);
+    if (reply.error().code == ErrorCode::busy) failed.headers.emplace_back("Retry-After", "2");
+    write_reply(res, failed);
   };
   if (method == "GET") http_->Get(pattern, wrapped);
   else if (method == "POST") http_->Post(pattern, wrapped);

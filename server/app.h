@@ -27,6 +27,7 @@
 #include "server/db_pool.h"
 #include "server/events/change_feed.h"
 #include "server/jobs/job_runner.h"
+#include "server/metrics/request_metrics.h"
 #include "server/sync_image_store.h"
 
 namespace kehu::server {
@@ -46,6 +47,7 @@ struct ServerConfig {
   size_t max_body_bytes = 1 << 20;   // 413 above this, before the body is read
   int read_timeout_s = 10, write_timeout_s = 10, idle_timeout_s = 5;
   int argon2_concurrency = 2;
+  int argon2_queue = 16;             // password checks that may wait for a turn; more get 503 (password_hasher.h)
   uint32_t argon2_memory_kib = 19456;
   SessionRules sessions;
   ThrottleRules throttle;
@@ -141,6 +143,13 @@ class App {
   // "session", or under TLS "__Host-session": a name only a secure, host-only, Path=/ cookie may carry,
   // so neither plain http nor a sibling subdomain can plant one.
   const char* session_cookie_name() const { return tls() ? "__Host-session" : "session"; }
+  // The trusted-device cookie (trusted_devices.h), named by the same rule.
+  const char* device_cookie_name() const { return tls() ? "__Host-kehu_device" : "kehu_device"; }
+  // A Set-Cookie value for one of those: HttpOnly (no script reads it), SameSite=Strict, Path=/, and
+  // Secure under TLS. `max_age_s` 0 with an empty value deletes the cookie.
+  std::string cookie(const std::string& name, const std::string& value, int64_t max_age_s) const;
+  RequestMetrics& request_metrics() { return request_metrics_; }
+  const WorkerPoolGauges& worker_pool() const { return *worker_pool_; }
 
   Random& random() { return random_; }
   static const Clock& default_clock();
@@ -162,6 +171,8 @@ class App {
   LoginThrottle login_throttle_;
   LoginThrottle register_throttle_;
   ChangeFeed changes_;
+  RequestMetrics request_metrics_;
+  std::shared_ptr<WorkerPoolGauges> worker_pool_ = std::make_shared<WorkerPoolGauges>();
   std::unique_ptr<httplib::Server> http_;  // an httplib::SSLServer under TLS
   JobRunner jobs_;  // last: its thread ends before the services its jobs use go
 };

@@ -19,7 +19,9 @@ Result<std::string> ensure_first_admin(DbPool& pool, PasswordHasher& hasher, con
     return Error::make(ErrorCode::validation, {"KEHU_ADMIN_PASSWORD 不可用：" + problem->zh, "KEHU_ADMIN_PASSWORD is not usable: " + problem->en});
   auto txn = WriteTxn::begin(lease.db(), clock, Actor{});
   if (!txn.ok()) return txn.take_error();
-  auto user = create_user(**txn, NewUser{"admin", "系统管理员", "", "admin"}, hasher.hash(password));
+  auto hash = hasher.hash(password);
+  if (!hash.ok()) return hash.take_error();
+  auto user = create_user(**txn, NewUser{"admin", "系统管理员", "", "admin"}, *hash);
   if (!user.ok()) return user.take_error();
   KEHU_TRY((*txn)->commit());
   if (env && *env) return std::string("created user 'admin' with the password from KEHU_ADMIN_PASSWORD");

@@ -56,6 +56,10 @@ int serve(std::vector<std::string> args) {
   config.db_path = take_option(args, "--db", config.db_path);
   config.tls_cert = take_option(args, "--tls-cert", "");
   config.tls_key = take_option(args, "--tls-key", "");
+  if (config.tls_cert.empty() != config.tls_key.empty()) {  // before any folder or lock is made
+    std::fprintf(stderr, "crm-server: --tls-cert and --tls-key go together\n");
+    return 2;
+  }
   for (std::string proxy; !(proxy = take_option(args, "--trusted-proxy", "")).empty();) {
     if (!is_ip_literal(proxy)) {
       std::fprintf(stderr, "crm-server: --trusted-proxy takes the proxy's IP address, not %s\n", proxy.c_str());

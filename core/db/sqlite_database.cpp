@@ -175,12 +175,29 @@ Status SqliteDatabase::copy_into(SqliteDatabase& dest) {
   return ok_status();
 }
 
-Error SqliteDatabase::last_error(int rc) const {
-  std::string msg = sqlite3_errmsg(db_);
-  int primary = rc & 0xFF;
-  ErrorCode code = primary == SQLITE_CONSTRAINT ? ErrorCode::conflict : ErrorCode::storage;
-  return Error::make(code, {"数据库错误：" + msg, "database error: " + msg});
+namespace {
+
+// What a failed SQLite call means to the person who asked. The disk filling up and the storage failing
+// are not the user's doing and nothing of the write was kept (the transaction is rolled back): say so
+// in words an administrator can act on, with SQLite's own words after them for the log.
+Error sqlite_error(int rc, const std::string& msg) {
+  switch (rc & 0xFF) {
+    case SQLITE_CONSTRAINT: return Error::make(ErrorCode::conflict, {"数据库错误：" + msg, "database error: " + msg});
+    case SQLITE_FULL:
+      return Error::make(ErrorCode::storage, {"服务器磁盘已满，本次修改未保存；请管理员腾出空间后重试（" + msg + "）",
+                                              "the server's disk is full and this change was not saved; an administrator must free space, then try again (" +
+                                                  msg + ")"});
+    case SQLITE_IOERR:
+      return Error::make(ErrorCode::storage, {"服务器存储读写出错，本次修改未保存；请稍后重试或联系管理员（" + msg + "）",
+                                              "the server's storage failed to read or write and this change was not saved; try again later or ask an "
+                                              "administrator (" + msg + ")"});
+    default: return Error::make(ErrorCode::storage, {"数据库错误：" + msg, "database error: " + msg});
+  }
 }
+
+}  // namespace
+
+Error SqliteDatabase::last_error(int rc) const { return sqlite_error(rc, sqlite3_errmsg(db_)); }
 
 Result<std::unique_ptr<Statement>> SqliteDatabase::prepare(std::string_view sql) {
   std::string key(sql);
@@ -213,8 +230,7 @@ Status SqliteDatabase::exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    ErrorCode code = (rc & 0xFF) == SQLITE_CONSTRAINT ? ErrorCode::conflict : ErrorCode::storage;
-    return Error::make(code, {"数据库错误：" + msg, "database error: " + msg});
+    return sqlite_error(rc, msg);
   }
   return ok_status();
 }

@@ -30,6 +30,7 @@ int64_t LoginThrottle::begin_attempt(const Attempt& attempt, int64_t now_ms) {
       ++b.in_flight;
     }
   }
+  if (wait > 0) ++tally_.refused;
   return (wait + 999) / 1000;
 }
 
@@ -41,13 +42,15 @@ void LoginThrottle::fail(Entry& e, int allowance, int64_t now_ms) {
   }
 }
 
-void LoginThrottle::finish_attempt(const Attempt& attempt, int64_t now_ms, bool counts) {
+void LoginThrottle::finish_attempt(const Attempt& attempt, int64_t now_ms, Outcome outcome) {
   std::lock_guard lock(mu_);
+  if (outcome == Outcome::succeeded) ++tally_.succeeded;
+  if (outcome == Outcome::failed) ++tally_.failed;
   auto settle = [&](Entry& e, int allowance, bool clears) {
     e.in_flight = std::max(0, e.in_flight - 1);
-    if (counts) {
+    if (outcome == Outcome::failed) {
       fail(e, allowance, now_ms);
-    } else if (clears) {
+    } else if (outcome == Outcome::succeeded && clears) {
       e.failures = 0;
       e.locked_until = 0;
     }
@@ -58,6 +61,18 @@ void LoginThrottle::finish_attempt(const Attempt& attempt, int64_t now_ms, bool 
     settle(accounts_[attempt.account], rules_.account_failures, true);
     settle(addresses_[attempt.address], rules_.address_failures, false);
   }
+}
+
+LoginThrottle::Tally LoginThrottle::tally(int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  Tally out = tally_;
+  auto count_locked = [&](const auto& entries) {
+    for (const auto& kv : entries) out.locked += kv.second.locked_until > now_ms;
+  };
+  count_locked(accounts_);
+  count_locked(addresses_);
+  count_locked(devices_);
+  return out;
 }
 
 void LoginThrottle::sweep(int64_t now_ms) {

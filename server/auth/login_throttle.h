@@ -40,9 +40,18 @@ class LoginThrottle {
   };
   // 0: go ahead, and call finish_attempt() afterwards. Otherwise the seconds to wait (Retry-After).
   int64_t begin_attempt(const Attempt& attempt, int64_t now_ms);
-  // `counts` false: the attempt succeeded and clears the account (or device); true: it counts against
-  // the account and the address (or the device).
-  void finish_attempt(const Attempt& attempt, int64_t now_ms, bool counts);
+  // succeeded: clears the account (or device); failed: counts against the account and the address (or
+  // the device); not_checked: the password was never compared (the server was busy), so neither.
+  enum class Outcome { succeeded, failed, not_checked };
+  void finish_attempt(const Attempt& attempt, int64_t now_ms, Outcome outcome);
+
+  // For GET /metrics: attempts settled each way and turned away since the start, and the accounts,
+  // addresses and devices locked now.
+  struct Tally {
+    uint64_t succeeded = 0, failed = 0, refused = 0;
+    size_t locked = 0;
+  };
+  Tally tally(int64_t now_ms);
 
  private:
   struct Entry {
@@ -58,6 +67,7 @@ class LoginThrottle {
   std::mutex mu_;
   std::unordered_map<std::string, Entry> accounts_, addresses_, devices_;
   int64_t last_sweep_ = 0;
+  Tally tally_;
 };
 
 }  // namespace kehu::server

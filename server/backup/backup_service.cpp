@@ -294,22 +294,15 @@ json BackupService::status() {
   return out;
 }
 
-std::string BackupService::metrics() {
+void BackupService::write_metrics(PrometheusText& out) {
   std::lock_guard lock(mu_);
-  std::string out;
-  auto line = [&](const std::string& name, const std::string& help, const std::string& type, double value) {
-    char number[64];
-    std::snprintf(number, sizeof number, "%.17g", value);
-    out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " + number + "\n";
-  };
-  line("kehu_backup_successes_total", "Backups made since the server started.", "counter", static_cast<double>(successes_));
-  line("kehu_backup_failures_total", "Backups that failed since the server started.", "counter", static_cast<double>(failures_));
-  line("kehu_backup_last_success_timestamp_seconds", "When the last backup succeeded (0: none since the server started).", "gauge",
+  out.single("kehu_backup_successes_total", "Backups made since the server started.", "counter", static_cast<double>(successes_));
+  out.single("kehu_backup_failures_total", "Backups that failed since the server started.", "counter", static_cast<double>(failures_));
+  out.single("kehu_backup_last_success_timestamp_seconds", "When the last backup succeeded (0: none since the server started).", "gauge",
        last_success_ ? static_cast<double>(last_success_->created_ms) / 1000 : 0);
-  line("kehu_backup_last_failed", "1 when the last backup attempt failed.", "gauge",
+  out.single("kehu_backup_last_failed", "1 when the last backup attempt failed.", "gauge",
        last_failure_ && (!last_success_ || last_failure_->first > last_success_->created_ms) ? 1 : 0);
-  line("kehu_backup_running", "1 while a backup or restore runs.", "gauge", running_ ? 1 : 0);
-  return out;
+  out.single("kehu_backup_running", "1 while a backup or restore runs.", "gauge", running_ ? 1 : 0);
 }
 
 }  // namespace kehu::server

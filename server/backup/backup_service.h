@@ -27,6 +27,7 @@
 #include "server/backup/backup_maker.h"
 #include "server/backup/backup_schedule.h"
 #include "server/db_pool.h"
+#include "server/metrics/prometheus_text.h"
 
 namespace kehu::server {
 
@@ -65,8 +66,8 @@ class BackupService {
   // {running: null | {kind, started_at, written, total}, last_success: {name, at} | null,
   //  last_failure: {at, message: {zh, en}} | null, successes, failures}
   nlohmann::json status();
-  // Prometheus text lines for /metrics.
-  std::string metrics();
+  // Its figures for GET /metrics.
+  void write_metrics(PrometheusText& out);
 
  private:
   // What the settings say backups are made with now, read once per operation so that its parts agree.

@@ -63,13 +63,14 @@ int run_user_command(const std::string& db_path, const std::vector<std::string>&
   if (auto problem = check_password_policy(password)) return fail(problem->en);
   OsRandom random;
   PasswordHasher hasher(random, 1);
-  std::string hash = hasher.hash(password);
+  auto hash = hasher.hash(password);
+  if (!hash.ok()) return fail(hash.error().message.en);
   auto lease = (*pool)->write();
   auto txn = WriteTxn::begin(lease.db(), clock, Actor{});
   if (!txn.ok()) return fail(txn.error().message.en);
   if (verb == "add") {
     NewUser nu{username, option(args, "--name", username), option(args, "--email"), option(args, "--role")};
-    auto user = create_user(**txn, nu, hash);
+    auto user = create_user(**txn, nu, *hash);
     if (!user.ok()) {
       std::string msg = user.error().message.en;
       for (const auto& [f, t] : user.error().fields) msg += "\n  " + f + ": " + t.en;
@@ -82,7 +83,7 @@ int run_user_command(const std::string& db_path, const std::vector<std::string>&
   auto user = find_user_by_name(lease.db(), username);
   if (!user.ok()) return fail(user.error().message.en);
   if (!user->has_value()) return fail("no user named " + username);
-  if (auto s = set_password_hash(**txn, (*user)->id, hash); !s.ok()) return fail(s.error().message.en);
+  if (auto s = set_password_hash(**txn, (*user)->id, *hash); !s.ok()) return fail(s.error().message.en);
   if (auto s = revoke_user_sessions(lease.db(), (*user)->id, 0); !s.ok()) return fail(s.error().message.en);
   if (auto s = forget_user_devices(lease.db(), (*user)->id); !s.ok()) return fail(s.error().message.en);
   if (auto s = (*txn)->commit(); !s.ok()) return fail(s.error().message.en);

@@ -39,11 +39,6 @@ Result<std::vector<std::string>> string_fields(const json& body, const std::vect
   return out;
 }
 
-std::string session_cookie(const App& app, const std::string& token, int64_t max_age_s) {
-  return std::string(app.session_cookie_name()) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict" +
-         (app.tls() ? "; Secure" : "") + "; Max-Age=" + std::to_string(max_age_s);
-}
-
 json session_json(const Session& s, int64_t current_id) {
   return {{"id", s.id},
           {"created_at", format_rfc3339_ms(s.created_ms)},
@@ -61,32 +56,34 @@ Reply throttled_reply(int64_t wait_s, Lang lang) {
   return r;
 }
 
-// Reserves an attempt with the throttle, and settles it however the handler leaves (an early error
-// return included). `wait` > 0: refused, that many seconds to wait, nothing to settle.
+// Reserves an attempt with the throttle, and settles it however the handler leaves: as a failure
+// unless told otherwise (an early error return included). `wait` > 0: refused, that many seconds to
+// wait, nothing to settle.
 class AttemptGuard {
  public:
   AttemptGuard(LoginThrottle& t, LoginThrottle::Attempt who, const Clock& clock)
       : t_(t), who_(std::move(who)), clock_(clock), wait_(t.begin_attempt(who_, clock.now_ms())) {}
   ~AttemptGuard() {
-    if (wait_ == 0) t_.finish_attempt(who_, clock_.now_ms(), counts_);
+    if (wait_ == 0) t_.finish_attempt(who_, clock_.now_ms(), outcome_);
   }
   int64_t wait() const { return wait_; }
-  void succeeded() { counts_ = false; }
+  void succeeded() { outcome_ = LoginThrottle::Outcome::succeeded; }
+  // The password was never compared (the hasher was busy): the attempt neither counts nor clears.
+  void not_checked() { outcome_ = LoginThrottle::Outcome::not_checked; }
 
  private:
   LoginThrottle& t_;
   LoginThrottle::Attempt who_;
   const Clock& clock_;
   int64_t wait_;
-  bool counts_ = true;
+  LoginThrottle::Outcome outcome_ = LoginThrottle::Outcome::failed;
 };
 
-// The device cookie (trusted_devices.h): like the session's, `__Host-` and Secure under TLS.
-std::string device_cookie_name(const App& app) { return app.tls() ? "__Host-kehu_device" : "kehu_device"; }
-
-std::string device_cookie(const App& app, const std::string& token) {
-  return device_cookie_name(app) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict" + (app.tls() ? "; Secure" : "") +
-         "; Max-Age=" + std::to_string(kDeviceTrustMs / 1000);
+// verify() under an attempt: a busy hasher leaves the attempt unsettled either way.
+Result<bool> checked_password(App& app, AttemptGuard& attempt, const std::string& password, const std::string& encoded) {
+  auto good = app.hasher().verify(password, encoded);
+  if (!good.ok()) attempt.not_checked();
+  return good;
 }
 
 Result<Reply> login(App& app, RequestContext& ctx) {
@@ -98,7 +95,7 @@ Result<Reply> login(App& app, RequestContext& ctx) {
     return Error::make(ErrorCode::invalid_credentials, {"用户名或密码不正确", "wrong username or password"});
   const std::string username = ascii_lower((*fields)[0]);
   const std::string& password = (*fields)[1];
-  const std::string device = cookie_value(ctx.req.get_header_value("Cookie"), device_cookie_name(app));
+  const std::string device = cookie_value(ctx.req.get_header_value("Cookie"), app.device_cookie_name());
   std::optional<User> user;
   bool trusted = false;
   {
@@ -115,7 +112,9 @@ Result<Reply> login(App& app, RequestContext& ctx) {
   AttemptGuard attempt(app.login_throttle(), {username, ctx.ip, trusted ? sha256_hex(device) : ""}, app.clock());
   if (attempt.wait() > 0) return throttled_reply(attempt.wait(), ctx.lang);
   // Same work for an unknown user (dummy hash) as for a wrong password.
-  bool good = app.hasher().verify(password, user ? user->password_hash : std::string());
+  auto checked = checked_password(app, attempt, password, user ? user->password_hash : std::string());
+  if (!checked.ok()) return checked.take_error();
+  const bool good = *checked;
   auto lease = app.db().write();
   auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{user ? user->id : 0, ctx.ip});
   if (!txn.ok()) return txn.take_error();
@@ -142,8 +141,8 @@ Result<Reply> login(App& app, RequestContext& ctx) {
   KEHU_TRY((*txn)->commit());
   user->last_login_at = (*txn)->now();
   Reply r = json_reply(200, {{"token", session->first}, {"user", user_json(*user)}});
-  r.headers.push_back({"Set-Cookie", session_cookie(app, session->first, app.config().sessions.absolute_ms / 1000)});
-  if (!new_device.empty()) r.headers.push_back({"Set-Cookie", device_cookie(app, new_device)});
+  r.headers.push_back({"Set-Cookie", app.cookie(app.session_cookie_name(), session->first, app.config().sessions.absolute_ms / 1000)});
+  if (!new_device.empty()) r.headers.push_back({"Set-Cookie", app.cookie(app.device_cookie_name(), new_device, kDeviceTrustMs / 1000)});
   return r;
 }
 
@@ -154,7 +153,7 @@ Result<Reply> logout(App& app, RequestContext& ctx) {
   KEHU_TRY(revoke_session(lease.db(), ctx.session.id));
   KEHU_TRY((*txn)->audit("logout", "users", ctx.user->id));
   KEHU_TRY((*txn)->commit());
-  Reply r{204, nullptr, {{"Set-Cookie", session_cookie(app, "", 0)}}};
+  Reply r{204, nullptr, {{"Set-Cookie", app.cookie(app.session_cookie_name(), "", 0)}}};
   return r;
 }
 
@@ -165,15 +164,18 @@ Result<Reply> change_password(App& app, RequestContext& ctx) {
   if (!fields.ok()) return fields.take_error();
   AttemptGuard attempt(app.login_throttle(), {ctx.user->username, ctx.ip, ""}, app.clock());
   if (attempt.wait() > 0) return throttled_reply(attempt.wait(), ctx.lang);
-  if (!app.hasher().verify((*fields)[0], ctx.user->password_hash))
+  auto checked = checked_password(app, attempt, (*fields)[0], ctx.user->password_hash);
+  if (!checked.ok()) return checked.take_error();
+  if (!*checked)
     return validation_error({{"old_password", {"原密码不正确", "the current password is wrong"}}});
   attempt.succeeded();
   if (auto problem = check_password_policy((*fields)[1])) return validation_error({{"new_password", *problem}});
-  std::string hash = app.hasher().hash((*fields)[1]);
+  auto hash = app.hasher().hash((*fields)[1]);
+  if (!hash.ok()) return hash.take_error();
   auto lease = app.db().write();
   auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
   if (!txn.ok()) return txn.take_error();
-  KEHU_TRY(set_password_hash(**txn, ctx.user->id, hash));
+  KEHU_TRY(set_password_hash(**txn, ctx.user->id, *hash));
   KEHU_TRY(revoke_user_sessions(lease.db(), ctx.user->id, ctx.session.id));
   KEHU_TRY(forget_user_devices(lease.db(), ctx.user->id));
   KEHU_TRY((*txn)->commit());
@@ -196,12 +198,13 @@ Result<Reply> register_account(App& app, RequestContext& ctx) {
     if (!taken.ok()) return taken.take_error();
     if (taken->has_value()) return validation_error({{"username", {"用户名已被使用", "this username is taken"}}});
   }
-  std::string hash = app.hasher().hash((*fields)[2]);
+  auto hash = app.hasher().hash((*fields)[2]);
+  if (!hash.ok()) return hash.take_error();
   auto lease = app.db().write();
   auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{0, ctx.ip});
   if (!txn.ok()) return txn.take_error();
   // Inactive, with the least role, until an administrator approves it and gives it a role.
-  auto user = create_user(**txn, NewUser{(*fields)[0], (*fields)[1], email, "viewer", false}, hash);
+  auto user = create_user(**txn, NewUser{(*fields)[0], (*fields)[1], email, "viewer", false}, *hash);
   if (!user.ok()) return user.take_error();
   KEHU_TRY((*txn)->commit());
   return json_reply(201, {{"user", user_json(*user)},

@@ -60,11 +60,12 @@ Result<Reply> create_user_route(App& app, RequestContext& ctx) {
     bad.merge(check_new_user(user));  // every bad field named at once, not one round at a time
     return validation_error(bad);
   }
-  std::string hash = app.hasher().hash(password);
+  auto hash = app.hasher().hash(password);
+  if (!hash.ok()) return hash.take_error();
   auto lease = app.db().write();
   auto txn = WriteTxn::begin(lease.db(), app.clock(), Actor{ctx.user->id, ctx.ip});
   if (!txn.ok()) return txn.take_error();
-  auto created = create_user(**txn, user, hash);
+  auto created = create_user(**txn, user, *hash);
   if (!created.ok()) return created.take_error();
   KEHU_TRY((*txn)->commit());
   auto stored = get_record(lease.db(), users_def(), created->id);

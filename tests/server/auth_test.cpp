@@ -179,12 +179,12 @@ TEST_CASE("an hour of guessing from many addresses gets at most 100 tries at one
     server::LoginThrottle::Attempt guess{"wang", "198.51.100." + std::to_string(now / 250 % 250), ""};
     if (throttle.begin_attempt(guess, now) > 0) continue;
     ++tried;
-    throttle.finish_attempt(guess, now, true);
+    throttle.finish_attempt(guess, now, server::LoginThrottle::Outcome::failed);
     // Meanwhile the owner signs in from the browser that signed in before, and is let in every time.
     if (now % (10 * 60 * 1000) == 0) {
       server::LoginThrottle::Attempt owner{"wang", "203.0.113.8", "device-hash-of-wangs-browser"};
       REQUIRE(throttle.begin_attempt(owner, now) == 0);
-      throttle.finish_attempt(owner, now, false);
+      throttle.finish_attempt(owner, now, server::LoginThrottle::Outcome::succeeded);
     }
   }
   MESSAGE("guesses let through in an hour: " << tried);

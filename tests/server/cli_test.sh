@@ -66,6 +66,8 @@ check "passwd for an unknown user fails" \
 check "serve refuses a bad port" bash -c "'$bin' serve --port 99999 --db '$work/c.db' >/dev/null 2>&1; [ \$? = 2 ]"
 check "serve refuses a trusted proxy that is not an address" bash -c "'$bin' serve --trusted-proxy my-proxy --db '$work/c.db' 2>&1 | grep -q 'not my-proxy'"
 check "serve refuses a certificate it cannot read, naming it" bash -c "timeout 10 '$bin' serve --port 0 --tls-cert '$work/none.pem' --tls-key '$work/none.key' --db '$work/c.db' 2>&1 | grep -q 'none.pem'"
+check "serve refuses a certificate without its key, before making the data folder" \
+  bash -c "timeout 10 '$bin' serve --port 0 --tls-cert '$work/none.pem' --db '$work/tls-only/kehu.db' 2>&1 | grep -q 'go together' && [ ! -e '$work/tls-only' ]"
 check "serve refuses a port in use" bash -c "timeout 10 '$bin' serve --port $p2 --host 127.0.0.1 --db '$work/d.db' 2>&1 | grep -q 'cannot listen'"
 
 # check: the statistics against a count from the records, beside the running server.

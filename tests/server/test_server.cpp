@@ -61,7 +61,7 @@ int64_t TestServer::add_user(const std::string& username, const std::string& rol
   auto lease = app_->db().write();
   auto txn = WriteTxn::begin(lease.db(), app_->clock(), Actor{});
   REQUIRE(txn.ok());
-  auto u = create_user(**txn, NewUser{username, username + " 显示名", "", role, active}, app_->hasher().hash("password-123"));
+  auto u = create_user(**txn, NewUser{username, username + " 显示名", "", role, active}, app_->hasher().hash("password-123").value());
   REQUIRE(u.ok());
   REQUIRE((*txn)->commit().ok());
   return u->id;

@@ -31,6 +31,11 @@ bool parse_query_int(const std::string& s, int64_t& out) {
 
 namespace {
 
+// "at_to" ends with "_to" and names the column "at": the name is longer than the suffix.
+bool ends_with_suffix(const std::string& name, std::string_view suffix) {
+  return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 
 bool is_date_or_time(const std::string& v) { return is_valid_date(v) || parse_rfc3339_ms(v) >= 0; }
 
@@ -123,8 +128,8 @@ Result<ListQuery> parse_list_query(const EntityDef& entity, const std::multimap<
       for (char c : key) key_ok = key_ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
       if (!entity.field("custom") || !key_ok) return bad_query_param(name, {"未知的自定义字段", "unknown custom field"});
       query.filters.push_back({"json_extract(r.custom, ?) = ?", {"$." + key, value}});
-    } else if (name.size() > 5 && (name.compare(name.size() - 5, 5, "_from") == 0 || name.compare(name.size() - 3, 3, "_to") == 0)) {
-      bool from = name.compare(name.size() - 5, 5, "_from") == 0;
+    } else if (ends_with_suffix(name, "_from") || ends_with_suffix(name, "_to")) {
+      const bool from = ends_with_suffix(name, "_from");
       std::string column = name.substr(0, name.size() - (from ? 5 : 3));
       const FieldDef* f = entity.field(column);
       bool ok = column == "created_at" || column == "updated_at" ||

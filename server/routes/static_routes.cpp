@@ -87,7 +87,13 @@ class StaticFiles {
     bool gz = type.compress && req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos;
     if (type.compress) res.set_header("Vary", "Accept-Encoding");
     if (gz) res.set_header("Content-Encoding", "gzip");
-    res.set_content(gz ? file->gzipped : file->body, type.type);
+    // Streamed from the cached copy, which the provider keeps alive: a slow reader holds a reference,
+    // not a copy of the file (the client's wasm is megabytes; set_content would copy it per answer).
+    const size_t size = (gz ? file->gzipped : file->body).size();
+    res.set_content_provider(size, type.type, [file, gz](size_t offset, size_t length, httplib::DataSink& sink) {
+      const std::string& bytes = gz ? file->gzipped : file->body;
+      return offset < bytes.size() && sink.write(bytes.data() + offset, std::min(length, bytes.size() - offset));
+    });
   }
 
  private:

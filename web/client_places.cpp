@@ -26,6 +26,7 @@ std::string ClientState::screen_name() const {
     case Screen::teams: return "admin.teams";
     case Screen::kiosks: return "admin.kiosks";
     case Screen::backups: return "admin.backups";
+    case Screen::account: return "account";
   }
   return "";
 }
@@ -37,6 +38,7 @@ void ClientState::go(Place place, History history) {
   waiting_seq_ = 0;
   detail_.leave();
   if (screen_ == Screen::kiosks && place.screen != Screen::kiosks) kiosks_.forget_link();  // shown once: gone when left
+  if (screen_ == Screen::account && place.screen != Screen::account) account_.leave();  // typed passwords are forgotten
   if (history == History::push && kept_in_history())
     back_stack_.push_back(place_);
   if (back_stack_.size() > 50) back_stack_.erase(back_stack_.begin());
@@ -54,6 +56,7 @@ std::string ClientState::path_of(const Place& place) {
   if (place.screen == Screen::kiosks) return "/admin/kiosks";
   if (place.screen == Screen::backups) return "/admin/backups";
   if (place.screen == Screen::stats) return "/stats";
+  if (place.screen == Screen::account) return "/account";
   if (place.screen == Screen::dashboard || !place.module) return "/dashboard";
   const std::string base = "/" + (place.module ? place.module->name : std::string("customers"));
   switch (place.screen) {
@@ -72,6 +75,7 @@ std::optional<ClientState::Place> ClientState::place_at(const std::string& path)
     start = slash + 1;
   }
   if (parts.size() == 1 && parts[0] == "dashboard") return Place{Screen::dashboard, nullptr, 0};
+  if (parts.size() == 1 && parts[0] == "account") return Place{Screen::account, nullptr, 0};  // every role
   if (parts.size() == 1 && parts[0] == "stats" && !StatsScreen::areas(user_.value("role", std::string())).empty())
     return Place{Screen::stats, nullptr, 0};
   if (parts.size() == 2 && parts[0] == "admin" && user_.value("role", std::string()) == "admin") {

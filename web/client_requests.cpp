@@ -96,6 +96,19 @@ void ClientState::draw_kiosks() {
   send_now(intent->method, intent->path, intent->body, [this](const HttpResponse& answer) { kiosks_.changed(ui_, answer); });
 }
 
+void ClientState::draw_account() {
+  const bool online = engine_ && engine_->online();
+  if (online && account_.sessions().wants()) fetch(account_.sessions(), "/api/v1/auth/sessions");
+  auto intent = account_.draw(ui_, online);
+  if (!intent) return;
+  // Never through the outbox: a password or a session is the server's alone, and a change made
+  // offline would surprise later.
+  if (intent->kind == AccountIntent::password)
+    send_now(intent->method, intent->path, intent->body, [this](const HttpResponse& answer) { account_.password_changed(ui_, answer); });
+  else
+    send_now(intent->method, intent->path, intent->body, [this](const HttpResponse& answer) { account_.session_ended(ui_, answer); });
+}
+
 void ClientState::draw_backups() {
   const bool online = engine_ && engine_->online();
   if (online && backups_.poll_due(platform_.now_ms())) backups_.list().mark_stale();

@@ -54,6 +54,7 @@ void ClientState::mark_lists_stale() {
   teams_.teams().mark_stale();
   teams_.users().mark_stale();
   kiosks_.list().mark_stale();
+  account_.sessions().mark_stale();
   backups_.list().mark_stale();
   backups_.schedule_settings().mark_stale();  // the dialog's draft is its own: a re-read does not touch it
   menu_stale_ = true;
@@ -194,6 +195,7 @@ void ClientState::close_session(bool delete_cache) {
   settings_.reset();
   teams_.reset();
   kiosks_.reset();
+  account_.reset();
   backups_.reset();
   dashboard_ = DashboardScreen();  // its figures and remembered reminder answers were this user's
   calendar_ = ActivityCalendar();
@@ -437,6 +439,7 @@ void ClientState::frame(float scale, bool redraw) {
       case Screen::teams:
       case Screen::kiosks:
       case Screen::backups:
+      case Screen::account:
         if (!cache_) break;
         draw_side_bar();
         ImGui::SameLine();
@@ -482,6 +485,7 @@ void ClientState::draw_place() {
   if (screen_ == Screen::teams) return draw_teams();
   if (screen_ == Screen::kiosks) return draw_kiosks();
   if (screen_ == Screen::backups) return draw_backups();
+  if (screen_ == Screen::account) return draw_account();
   if (screen_ == Screen::audit) {
     const bool online = engine_ && engine_->online();
     if (online && audit_.list().wants()) fetch(audit_.list(), audit_.path());
@@ -653,9 +657,22 @@ void ClientState::draw_top_bar() {
   ui_.note(who);
   const std::string help = ui_.tr("帮助", "Help");
   float right = ImGui::CalcTextSize(who.c_str()).x + ImGui::CalcTextSize(lang.c_str()).x + ImGui::CalcTextSize(out.c_str()).x +
-                ImGui::CalcTextSize(ui_.tr("深色", "Light").c_str()).x + ImGui::CalcTextSize(help.c_str()).x + ui_.px(140);
+                ImGui::CalcTextSize(ui_.tr("深色", "Light").c_str()).x + ImGui::CalcTextSize(help.c_str()).x + ui_.px(160);
   ImGui::SameLine(ImGui::GetContentRegionMax().x - right);
-  ui_.text("app.user", who);
+  // The user's name opens 我的账号 (password, signed-in devices), where people look for it, whatever the role.
+  {
+    const bool here = screen_ == Screen::account;
+    if (here) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    if (ui_.button("app.user", who) && cache_ && at_place() && !here) {
+      back_stack_.clear();
+      account_.sessions().mark_stale();  // opened anew: read it again
+      go(Place{Screen::account, nullptr, 0});
+    }
+    const std::string tip = ui_.tr("我的账号：修改密码、登录设备", "My account: password, signed-in devices");
+    ui_.note(tip);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip.c_str());
+    if (here) ImGui::PopStyleColor();
+  }
   ImGui::SameLine();
   if (ui_.button("app.theme", dark_ ? ui_.tr("浅色", "Light") : ui_.tr("深色", "Dark"))) {
     dark_ = !dark_;

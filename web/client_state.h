@@ -22,6 +22,7 @@
 #include "core/users/role_rights.h"
 #include "web/cache/local_cache.h"
 #include "web/platform.h"
+#include "web/screens/account_screen.h"
 #include "web/screens/activity_calendar.h"
 #include "web/screens/audit_screen.h"
 #include "web/screens/campaign_members_panel.h"
@@ -70,7 +71,7 @@ class ClientState {
   int queue_notes_edits(int count, const std::string& notes);
 
  private:
-  enum class Screen { login, opening, other_tab, syncing, dashboard, stats, list, detail, form, users, teams, kiosks, backups, audit, settings };
+  enum class Screen { login, opening, other_tab, syncing, dashboard, stats, list, detail, form, users, teams, kiosks, backups, audit, settings, account };
   // Where the user is: a screen, the module it shows (none for the dashboard) and, for a record's
   // screens, the record.
   struct Place {
@@ -114,6 +115,9 @@ class ClientState {
   void draw_backups();
   // Sends the upload's piece at `offset` of the chosen file, then the next, until it is over.
   void send_upload_piece(int64_t offset);
+  // 我的账号 (every user): the password and the signed-in devices, read from and sent to the server
+  // (account_screen.h).
+  void draw_account();
   // 统计分析: the statistics of the user's role, read from the server (stats_screen.h).
   void draw_stats();
   // POST /customers/merge {keep_id, merge_id} from a customer's page; online only.
@@ -153,7 +157,8 @@ class ClientState {
   // A place "back" returns to (a form is not: back from a form's next page skips it).
   bool kept_in_history() const {
     return screen_ == Screen::dashboard || screen_ == Screen::stats || screen_ == Screen::list || screen_ == Screen::detail || screen_ == Screen::users ||
-           screen_ == Screen::teams || screen_ == Screen::kiosks || screen_ == Screen::backups || screen_ == Screen::audit || screen_ == Screen::settings;
+           screen_ == Screen::teams || screen_ == Screen::kiosks || screen_ == Screen::backups || screen_ == Screen::audit || screen_ == Screen::settings ||
+           screen_ == Screen::account;
   }
   void mark_lists_stale();
   void refresh_menu();
@@ -208,6 +213,7 @@ class ClientState {
   TeamsAdminScreen teams_;
   KioskAdminScreen kiosks_;
   BackupsAdminScreen backups_;
+  AccountScreen account_;
   bool calendar_view_ = false;     // activities shown on the calendar rather than the list
   PhoneBookScreen phone_book_;
   FailedEditsPanel failed_panel_;

@@ -5,19 +5,9 @@
 #include <algorithm>
 #include <vector>
 
-#include "core/text/utf8.h"
 #include "server/auth/crypto.h"
 
 namespace kehu::server {
-
-std::optional<Text> check_password_policy(const std::string& password) {
-  if (!is_valid_utf8(password)) return Text{"密码包含无效字符", "the password contains invalid characters"};
-  size_t n = utf8_length(password);
-  if (n < PasswordPolicy::kMinLength) return Text{"密码至少 8 个字符", "the password must have at least 8 characters"};
-  if (n > PasswordPolicy::kMaxLength) return Text{"密码最多 128 个字符", "the password may have at most 128 characters"};
-  if (trim(password).empty()) return Text{"密码不能全是空格", "the password cannot be only spaces"};
-  return std::nullopt;
-}
 
 PasswordHasher::PasswordHasher(Random& random, int max_concurrent, uint32_t memory_kib, uint32_t iterations, int max_waiting)
     : random_(random), max_concurrent_(std::max(1, max_concurrent)), max_waiting_(std::max(0, max_waiting)),

@@ -13,16 +13,9 @@
 
 #include "core/random.h"
 #include "core/result.h"
+#include "core/users/password_policy.h"  // what the callers check before hashing
 
 namespace kehu::server {
-
-struct PasswordPolicy {
-  static constexpr size_t kMinLength = 8;
-  static constexpr size_t kMaxLength = 128;
-};
-
-// nullopt when acceptable, else what is wrong (bilingual), for field "password"/"new_password".
-std::optional<Text> check_password_policy(const std::string& password);
 
 class PasswordHasher {
  public:

@@ -121,7 +121,12 @@ int64_t parse_rfc3339_ms(std::string_view s) {
   int y, mo, d;
   digits(s, 0, 4, y), digits(s, 5, 2, mo), digits(s, 8, 2, d);
   int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  return ((days * 86400 + hh * 3600 + mm * 60 + ss) - offset_min * 60) * 1000 + ms;
+  const int64_t unix_ms = ((days * 86400 + hh * 3600 + mm * 60 + ss) - offset_min * 60) * 1000 + ms;
+  // An offset or a leap second can carry 9999-12-31 into year 10000, which format_rfc3339_ms() writes
+  // with five digits: such a bound sorts before every stored time as text, so a filter from it would
+  // match everything. Refused like any malformed time.
+  constexpr int64_t kLastWritableMs = 253402300799999;  // 9999-12-31T23:59:59.999Z
+  return unix_ms > kLastWritableMs ? -1 : unix_ms;
 }
 
 }  // namespace kehu

@@ -35,7 +35,8 @@ class ManualClock final : public Clock {
 };
 
 std::string format_rfc3339_ms(int64_t unix_ms);
-// Accepts "YYYY-MM-DDTHH:MM:SS[.fff]Z" or with a "+HH:MM" offset; -1 if malformed.
+// Accepts "YYYY-MM-DDTHH:MM:SS[.fff]Z" or with a "+HH:MM" offset; -1 if malformed or later than
+// 9999-12-31T23:59:59.999Z (what format_rfc3339_ms can write).
 int64_t parse_rfc3339_ms(std::string_view text);
 // True for a real calendar date "YYYY-MM-DD" (leap years checked).
 bool is_valid_date(std::string_view text);

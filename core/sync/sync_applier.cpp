@@ -18,8 +18,25 @@ Error malformed(const std::string& what) {
 SqlValue optional_int(const json& v) { return v.is_number_integer() ? SqlValue(v.get<int64_t>()) : SqlValue(nullptr); }
 SqlValue optional_text(const json& v) { return v.is_string() ? SqlValue(v.get<std::string>()) : SqlValue(nullptr); }
 
+// Whether a field's value has the JSON type its column is written from (record_codec.h field_to_sql,
+// which would throw on a number where text belongs): the server never sends another, but a cache must
+// refuse one, not crash on it.
+bool fits_column(const FieldDef& f, const json& v) {
+  if (v.is_null()) return true;
+  switch (f.type) {
+    case FieldType::integer:
+    case FieldType::reference: return v.is_number_integer();
+    case FieldType::boolean: return v.is_boolean();
+    case FieldType::string_list:
+    case FieldType::item_list:
+    case FieldType::object: return true;  // stored as their JSON text
+    default: return v.is_string();
+  }
+}
+
 Status store_directory_entry(Database& db, int64_t id, int64_t rev, const json& row) {
-  if (!row.is_object() || !row.value("display_name", json()).is_string()) return malformed("directory " + std::to_string(id));
+  if (!row.is_object() || !row.value("display_name", json()).is_string() || !row.value("active", json(true)).is_boolean())
+    return malformed("directory " + std::to_string(id));
   // username is not part of the directory; the cache keeps a placeholder so the schema's NOT NULL UNIQUE holds.
   return db.run(
       "INSERT INTO users (id, rev, created_at, updated_at, username, display_name, role, team_id, active) "
@@ -39,6 +56,10 @@ Status remove_cached_record(Database& db, const EntityDef& entity, int64_t id) {
 Status store_server_record(Database& db, const EntityDef& entity, const json& row) {
   if (!row.is_object() || !row.value("id", json()).is_number_integer() || !row.value("rev", json()).is_number_integer())
     return malformed(entity.name + " row without id or rev");
+  for (const auto& f : entity.fields) {
+    auto value = row.find(f.name);
+    if (value != row.end() && !fits_column(f, *value)) return malformed(entity.name + " row with a bad " + f.name);
+  }
   int64_t id = row["id"].get<int64_t>();
   // Replace, not update in place. A first sync inserts only new ids, so the removal runs only for a row
   // the cache has; its index entries (the costly part: a contentless FTS5 deletion costs as much as an
@@ -85,7 +106,10 @@ Result<ApplyStats> apply_sync_changes(Database& db, const json& changes) {
       return malformed("a change without entity or id");
     const std::string& entity_name = entity_it->get_ref<const std::string&>();
     const int64_t id = id_it->get<int64_t>();
-    const bool deleted = c.value("deleted", false);
+    auto deleted_it = c.find("deleted"), rev_it = c.find("rev");
+    if ((deleted_it != c.end() && !deleted_it->is_boolean()) || (rev_it != c.end() && !rev_it->is_number_integer()))
+      return malformed("a change with a bad deleted or rev");
+    const bool deleted = deleted_it != c.end() && deleted_it->get<bool>();
     static const json kNoRow;
     auto row_it = c.find("row");
     const json& row = row_it == c.end() ? kNoRow : *row_it;  // by reference: a row is not copied

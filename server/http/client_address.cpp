@@ -8,10 +8,13 @@ namespace kehu::server {
 
 namespace {
 
-// "::ffff:10.0.0.1" and "10.0.0.1" are the same client.
+// "::ffff:10.0.0.1" and "10.0.0.1" are the same client; "::ffff:1f:10.0.0.1" is another IPv6 address, not
+// the text "1f:10.0.0.1".
 std::string canonical(const std::string& address) {
-  if (address.rfind("::ffff:", 0) == 0 && address.find('.') != std::string::npos) return address.substr(7);
-  return address;
+  if (address.rfind("::ffff:", 0) != 0) return address;
+  const std::string v4 = address.substr(7);
+  unsigned char buf[sizeof(in_addr)];
+  return v4.find('\0') == std::string::npos && inet_pton(AF_INET, v4.c_str(), buf) == 1 ? v4 : address;
 }
 
 std::string trim(const std::string& s) {
@@ -22,6 +25,9 @@ std::string trim(const std::string& s) {
 }  // namespace
 
 bool is_ip_literal(const std::string& text) {
+  // inet_pton reads up to the first NUL, and httplib percent-decodes header values: "1.2.3.4%00junk" in
+  // X-Forwarded-For must not pass as an address that carries "junk" into the throttle and the audit log.
+  if (text.find('\0') != std::string::npos) return false;
   unsigned char buf[sizeof(in6_addr)];
   return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
 }

@@ -31,7 +31,9 @@ Result<nlohmann::json> parse_json_object(const std::string& content_type, const 
   if (body.empty()) return bad({"请求内容为空", "the request body is empty"});
   if (max_depth(body) > kMaxJsonDepth) return bad({"JSON 嵌套太深", "the JSON is nested too deeply"});
   auto parsed = nlohmann::json::parse(body, nullptr, false);
-  if (parsed.is_discarded())
+  // nlohmann takes a NUL byte for the end of the input, so "{}\0anything" would pass as {}; JSON text
+  // never holds one (inside a string it is written \u0000).
+  if (parsed.is_discarded() || body.find('\0') != std::string::npos)
     return bad({"请求内容不是有效的 JSON（或含有无效的 UTF-8 字符）", "the request body is not valid JSON (or not valid UTF-8)"});
   if (!parsed.is_object()) return bad({"请求内容应为 JSON 对象", "the request body must be a JSON object"});
   return parsed;

@@ -38,14 +38,13 @@
 #include "server/http/json_body.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "tests/fuzz/fuzz_db.h"
+#include "tests/fuzz/write_records.h"
 #include "tests/fuzz/request_line.h"
 
 using namespace kehu;
 using nlohmann::json;
 
 namespace {
-
-constexpr size_t kMaxRecords = 16;
 
 void check_base64url(std::string_view bytes) {
   const std::string text = base64url_encode(bytes);
@@ -84,22 +83,6 @@ void decode_cursor(const fuzz::RequestLine& request) {
   }
   auto timeline = read_customer_timeline(db, 1, Viewer::system(), {{"cursor", request.payload}, {"limit", "2"}});
   if (!timeline.ok()) FUZZ_CHECK(timeline.error().code == ErrorCode::bad_request);
-}
-
-// Writes "resource {body}" lines as the system, each in its own transaction; bad ones are skipped.
-void write_records(Database& db, const std::vector<std::string_view>& lines) {
-  for (size_t i = 0; i < lines.size() && i < kMaxRecords; ++i) {
-    const size_t space = lines[i].find(' ');
-    if (space == std::string_view::npos) continue;
-    const EntityDef* entity = find_entity(lines[i].substr(0, space));
-    if (!entity) continue;
-    auto body = server::parse_json_object("application/json", std::string(lines[i].substr(space + 1)));
-    if (!body.ok()) continue;
-    auto txn = WriteTxn::begin(db, fuzz::fuzz_clock(), Actor{});
-    FUZZ_CHECK(txn.ok());
-    auto made = create_record(**txn, *entity, *body);
-    if (made.ok()) FUZZ_CHECK((*txn)->commit().ok());
-  }
 }
 
 void walk_list(Database& db, const EntityDef& entity, httplib::Params params, const Viewer& viewer) {
@@ -176,7 +159,7 @@ void walk(const fuzz::RequestLine& request) {
     httplib::detail::parse_query_text(std::string(lines[0].substr(space + 1)), params);
 
   Database& db = fuzz::scratch_db();
-  write_records(db, {lines.begin() + 1, lines.end()});
+  fuzz::write_records(db, {lines.begin() + 1, lines.end()});
   walk_list(db, *entity, params, viewer);
   auto limit = params.find("limit");
   int64_t n = 0;

@@ -36,14 +36,13 @@
 #include "server/http/json_body.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "tests/fuzz/fuzz_db.h"
+#include "tests/fuzz/write_records.h"
 #include "tests/fuzz/request_line.h"
 
 using namespace kehu;
 using nlohmann::json;
 
 namespace {
-
-constexpr size_t kMaxRecords = 16;
 
 std::vector<std::string_view> lines_of(std::string_view text) {
   std::vector<std::string_view> lines;
@@ -53,22 +52,6 @@ std::vector<std::string_view> lines_of(std::string_view text) {
     text = newline == std::string_view::npos ? std::string_view() : text.substr(newline + 1);
   }
   return lines;
-}
-
-// Writes "resource {body}" lines as the system, each in its own transaction; bad ones are skipped.
-void write_records(Database& db, const std::vector<std::string_view>& lines) {
-  for (size_t i = 0; i < lines.size() && i < kMaxRecords; ++i) {
-    const size_t space = lines[i].find(' ');
-    if (space == std::string_view::npos) continue;
-    const EntityDef* entity = find_entity(lines[i].substr(0, space));
-    if (!entity) continue;
-    auto body = server::parse_json_object("application/json", std::string(lines[i].substr(space + 1)));
-    if (!body.ok()) continue;
-    auto txn = WriteTxn::begin(db, fuzz::fuzz_clock(), Actor{});
-    FUZZ_CHECK(txn.ok());
-    auto made = create_record(**txn, *entity, *body);
-    if (made.ok()) FUZZ_CHECK((*txn)->commit().ok());
-  }
 }
 
 std::set<int64_t> ids_of(Database& db, const EntityDef& entity) {
@@ -127,7 +110,7 @@ void pull(const fuzz::RequestLine& request) {
   const std::vector<std::string_view> lines = lines_of(request.payload);
 
   Database& server = fuzz::scratch_db();
-  write_records(server, lines);
+  fuzz::write_records(server, lines);
   Database& cache = fuzz::empty_cache_db();
   auto rev = committed_rev(server);
   FUZZ_CHECK(rev.ok());

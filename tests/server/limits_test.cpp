@@ -3,8 +3,6 @@
 // connection as an idle keep-alive one, so it is closed after the idle timeout on top.
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,18 +15,6 @@
 using namespace kehu;
 using namespace kehu::test;
 
-namespace {
-int connect_raw(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  return fd;
-}
-}  // namespace
-
 TEST_CASE("slow clients do not stall others and are cut off") {
   TestServer s([](server::ServerConfig& c) {
     c.read_timeout_s = 1;
@@ -37,7 +23,7 @@ TEST_CASE("slow clients do not stall others and are cut off") {
   });
   std::vector<int> slow;
   for (int i = 0; i < 2; ++i) {
-    int fd = connect_raw(s.port());
+    int fd = s.connect_raw();
     std::string partial = "GET /api/v1/me HTTP/1.1\r\nHost: x\r\n";  // never finished
     REQUIRE(::send(fd, partial.data(), partial.size(), 0) > 0);
     slow.push_back(fd);

@@ -2,8 +2,6 @@
 // cannot take the workers the rest of the API needs (password_hasher.h's bounded wait).
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -37,13 +35,8 @@ std::string settled_metrics(TestServer& s) {
 }
 
 // Sends `bytes` on a fresh connection and returns the status line of the answer.
-std::string raw_exchange(int port, const std::string& bytes) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+std::string raw_exchange(TestServer& s, const std::string& bytes) {
+  int fd = s.connect_raw();
   REQUIRE(::send(fd, bytes.data(), bytes.size(), 0) == static_cast<ssize_t>(bytes.size()));
   timeval tv{5, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -71,7 +64,7 @@ TEST_CASE("/metrics counts answers by method and status class, httplib's own err
   REQUIRE(s.request("GET", "/api/v1/me").status == 401);                       // ours
   REQUIRE(s.request("GET", "/api/v1/no-such-thing", token).status == 404);     // httplib's
   REQUIRE(s.request("POST", "/api/v1/customers", token, json{{"name", "计量客户"}}).status == 201);
-  REQUIRE(raw_exchange(s.port(), "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n").find(" 400 ") !=
+  REQUIRE(raw_exchange(s, "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n").find(" 400 ") !=
           std::string::npos);  // httplib's, before routing: counted, not timed
 
   const std::string page = settled_metrics(s);

@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <filesystem>
 #include <random>
 
@@ -111,6 +115,16 @@ Response TestServer::request(const std::string& method, const std::string& path,
                              const nlohmann::json& body, httplib::Headers headers) {
   if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
   return raw_request(method, path, body.is_null() ? std::string() : body.dump(), "application/json", std::move(headers));
+}
+
+int TestServer::connect_raw() const {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port_));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  return fd;
 }
 
 int64_t TestServer::count(const std::string& sql) {

@@ -49,6 +49,9 @@ class TestServer {
   Response raw_request(const std::string& method, const std::string& path, const std::string& body,
                        const std::string& content_type, httplib::Headers headers = {});
   int64_t count(const std::string& sql);
+  // A plain TCP connection to the server (a file descriptor the caller closes), for bytes no HTTP client
+  // would send: unfinished or malformed requests.
+  int connect_raw() const;
   // Stops the server and starts it again on the same database (a new port): what a crash and a restart
   // leave behind, minus the crash.
   void restart();

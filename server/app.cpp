@@ -7,6 +7,7 @@
 #include "core/store/write_txn.h"
 #include "server/auth/crypto.h"
 #include "server/http/client_address.h"
+#include "server/http/gated_http_server.h"
 #include "server/http/http_errors.h"
 #include "server/http/security_headers.h"
 #include "server/time_zone_db.h"
@@ -23,6 +24,7 @@ void write_reply(httplib::Response& res, const Reply& reply) {
   res.set_header("Cache-Control", "no-store");
   if (reply.stream) {
     StreamBody stream = *reply.stream;
+    ConnectionGate::release_address_slot();  // a stream is long by design: not one of its address's workers
     res.set_chunked_content_provider(
         stream.content_type, [next = stream.next](size_t, httplib::DataSink& sink) { return next(sink); },
         [finished = stream.finished](bool) {
@@ -133,18 +135,21 @@ Status App::configure_http() {
                                                   "cannot read the TLS certificate or key (" + config_.tls_cert + ", " + config_.tls_key +
                                                       "), or they do not match"});
     http_ = std::move(server);
+    // The /events streams' threads come on top of the API's: however many streams are open (at most
+    // event_streams, ChangeFeed::enter), `workers` threads remain for everything else.
+    const int workers = config_.workers + config_.event_streams, queued = config_.max_queued;
+    http_->new_task_queue = [workers, queued, gauges = worker_pool_] {
+      return new CountedThreadPool(static_cast<size_t>(workers), static_cast<size_t>(queued), gauges);
+    };
   } else {
-    http_ = std::make_unique<httplib::Server>();
+    auto server = std::make_unique<GatedHttpServer>(gate_limits(), worker_pool_,
+                                                    [this](int status, std::string_view head) { return refusal(status, head); });
+    gated_ = server.get();
+    http_ = std::move(server);
   }
   httplib::Headers defaults;
   for (auto& [name, value] : security_headers(tls())) defaults.emplace(name, value);
   http_->set_default_headers(std::move(defaults));
-  // The /events streams' threads come on top of the API's: however many streams are open (at most
-  // event_streams, ChangeFeed::enter), `workers` threads remain for everything else.
-  const int workers = config_.workers + config_.event_streams, queued = config_.max_queued;
-  http_->new_task_queue = [workers, queued, gauges = worker_pool_] {
-    return new CountedThreadPool(static_cast<size_t>(workers), static_cast<size_t>(queued), gauges);
-  };
   // Every answer is counted for GET /metrics, httplib's own errors included (request_metrics.h).
   http_->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     RequestMetrics::mark_start();
@@ -182,6 +187,41 @@ Status App::configure_http() {
     res.set_content(error_json(error_for_status(500), lang).dump(), "application/json; charset=utf-8");
   });
   return ok_status();
+}
+
+GateLimits App::gate_limits() const {
+  GateLimits limits;
+  // The /events streams' threads come on top of the API's (see the TLS branch of configure_http).
+  limits.workers = config_.workers + config_.event_streams;
+  limits.max_queued = config_.max_queued;
+  limits.workers_per_address = config_.workers_per_address;
+  limits.connections_per_address = config_.connections_per_address;
+  limits.max_connections = config_.max_connections;
+  limits.address_wait_ms = config_.address_wait_s * 1000;
+  limits.request_ms = config_.read_timeout_s * 1000;
+  limits.idle_ms = config_.idle_timeout_s * 1000;
+  limits.framing.max_body = config_.max_body_bytes;
+  return limits;
+}
+
+std::string App::refusal(int status, std::string_view head) {
+  // Accept-Language, if the head got that far; the method for the request counts.
+  std::string language;
+  std::string lower(head.substr(0, std::min<size_t>(head.size(), 16 * 1024)));
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (size_t at = lower.find("\naccept-language:"); at != std::string::npos) {
+    size_t start = at + 17, end = lower.find_first_of("\r\n", start);
+    language = std::string(head.substr(start, (end == std::string::npos ? lower.size() : end) - start));
+  }
+  std::string method(head.substr(0, std::min(head.find(' '), head.size())));
+  request_metrics_.finished(method, status, false);
+  std::string body = error_json(error_for_status(status), parse_accept_language(language)).dump();
+  std::string answer = "HTTP/1.1 " + std::to_string(status) + " " + httplib::status_message(status) + "\r\n";
+  for (auto& [name, value] : security_headers(tls())) answer += name + ": " + value + "\r\n";
+  if (status == 503) answer += "Retry-After: 2\r\n";
+  answer += "Content-Type: application/json; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
+            "\r\nConnection: close\r\n\r\n" + body;
+  return answer;
 }
 
 Result<bool> App::authenticate(RequestContext& ctx) {

@@ -26,6 +26,7 @@
 #include "server/backup/backup_service.h"
 #include "server/db_pool.h"
 #include "server/events/change_feed.h"
+#include "server/http/gated_http_server.h"
 #include "server/jobs/job_runner.h"
 #include "server/metrics/request_metrics.h"
 #include "server/sync_image_store.h"
@@ -37,14 +38,20 @@ struct ServerConfig {
   std::string static_dir;            // empty: no static files
   std::string host = "0.0.0.0";
   int port = 8080;                   // 0: any free port (tests)
-  int workers = 32;                  // HTTP worker threads; a keep-alive connection holds one while open
-  int max_queued = 256;              // connections waiting for a worker; beyond this they are refused
+  int workers = 32;                  // HTTP worker threads; a connection holds one only while a request is served
+  int max_queued = 256;              // ready requests waiting for a worker; beyond this they get 503
+  // The connection gate (server/http/connection_gate.h): requests from one address served at once (0: no
+  // limit; the rest wait their turn), connections from one address, and connections in all.
+  int workers_per_address = 16, connections_per_address = 1024, max_connections = 10'000;
+  int address_wait_s = 30;           // a ready request waits this long for its address's turn, then 503
   int event_streams = 64;            // open GET /events streams; each has its own thread beyond `workers`
   int event_heartbeat_s = 15;        // a comment line this often keeps proxies from closing a quiet stream
   int job_tick_ms = 30'000;          // how often the scheduled jobs look whether they have work (jobs/)
   bool scheduled_backups = true;     // the settings' backup schedule runs (tests that count files turn it off)
   int readers = 8;                   // read connections
   size_t max_body_bytes = 1 << 20;   // 413 above this, before the body is read
+  // read: a whole request (head and first 64 KiB of body) must arrive within it, and each later read of
+  // its body; write: each write of the answer; idle: a kept-alive connection's wait for its next request.
   int read_timeout_s = 10, write_timeout_s = 10, idle_timeout_s = 5;
   int argon2_concurrency = 2;
   int argon2_queue = 16;             // password checks that may wait for a turn; more get 503 (password_hasher.h)
@@ -150,6 +157,8 @@ class App {
   std::string cookie(const std::string& name, const std::string& value, int64_t max_age_s) const;
   RequestMetrics& request_metrics() { return request_metrics_; }
   const WorkerPoolGauges& worker_pool() const { return *worker_pool_; }
+  // The connection gate in front of the workers; null under TLS (gated_http_server.h).
+  const ConnectionGate* gate() const { return gated_ ? &gated_->gate() : nullptr; }
 
   Random& random() { return random_; }
   static const Clock& default_clock();
@@ -158,6 +167,9 @@ class App {
  private:
   App(ServerConfig config, const Clock& clock, Random& random);
   Status configure_http();
+  GateLimits gate_limits() const;
+  // A whole response refusing a request in the gate, in the request's language (ConnectionGate::Refusal).
+  std::string refusal(int status, std::string_view head);
   Result<bool> authenticate(RequestContext& ctx);
   Result<bool> authenticate_kiosk(RequestContext& ctx);
 
@@ -173,7 +185,8 @@ class App {
   ChangeFeed changes_;
   RequestMetrics request_metrics_;
   std::shared_ptr<WorkerPoolGauges> worker_pool_ = std::make_shared<WorkerPoolGauges>();
-  std::unique_ptr<httplib::Server> http_;  // an httplib::SSLServer under TLS
+  std::unique_ptr<httplib::Server> http_;  // an httplib::SSLServer under TLS, else gated_
+  GatedHttpServer* gated_ = nullptr;
   JobRunner jobs_;  // last: its thread ends before the services its jobs use go
 };
 

@@ -1,4 +1,7 @@
 // main.cpp — crm-server: serve | user add|passwd|list | check | backup | backups | restore | --version.
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -89,6 +92,18 @@ int serve(std::vector<std::string> args) {
   if (!serving.ok()) {
     std::fprintf(stderr, "crm-server: %s\n", serving.error().message.en.c_str());
     return 1;
+  }
+  // The connection gate holds every open connection without a thread (server/http/connection_gate.h):
+  // allow the file descriptors for them, as many as the hard limit permits, keeping 256 for the rest.
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    if (files.rlim_cur < files.rlim_max) {
+      files.rlim_cur = files.rlim_max;
+      ::setrlimit(RLIMIT_NOFILE, &files);
+      ::getrlimit(RLIMIT_NOFILE, &files);
+    }
+    if (files.rlim_cur != RLIM_INFINITY && files.rlim_cur < static_cast<rlim_t>(config.max_connections) + 256)
+      config.max_connections = std::max(64, static_cast<int>(files.rlim_cur) - 256);
   }
   auto app = App::create(config);
   if (!app.ok()) {

@@ -36,9 +36,11 @@ Error error_for_status(int status) {
     case 403: return Error::make(ErrorCode::forbidden, {"没有权限执行此操作", "you are not allowed to do this"});
     case 404: return Error::make(ErrorCode::not_found, {"找不到请求的内容", "nothing was found at this address"});
     case 405: return Error::make(ErrorCode::bad_request, {"不支持此请求方法", "this method is not supported here"});
+    case 408: return Error::make(ErrorCode::bad_request, {"请求发送得太慢，连接已关闭", "the request arrived too slowly; the connection was closed"});
     case 413: return Error::make(ErrorCode::too_large, {"请求内容太大", "the request body is too large"});
     case 414:
     case 431: return Error::make(ErrorCode::bad_request, {"请求头或地址太长", "the request headers or address are too long"});
+    case 501: return Error::make(ErrorCode::bad_request, {"不支持此传输编码", "this transfer encoding is not supported"});
     case 503: return Error::make(ErrorCode::busy, {"服务器繁忙，请稍后再试", "the server is busy; try again shortly"});
     default: return Error::make(ErrorCode::storage, {"服务器内部错误", "internal server error"});
   }

@@ -44,6 +44,7 @@ void register_metrics_routes(App& app) {
     PrometheusText out;
     app.request_metrics().write(out);
     app.worker_pool().write(out);
+    if (const ConnectionGate* gate = app.gate()) gate->write_metrics(out);
     auto hashing = app.hasher().load();
     out.single("kehu_password_checks_running", "Password hashes being computed now (at most argon2_concurrency).", "gauge", hashing.running);
     out.single("kehu_password_checks_waiting", "Password hashes waiting for their turn.", "gauge", hashing.waiting);

@@ -10,9 +10,9 @@ import threading
 import time
 
 
-def login(port, user, password, timeout=30):
-    """POST /api/v1/auth/login; returns the session token or raises."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+def login(port, user, password, timeout=30, source="127.0.0.1"):
+    """POST /api/v1/auth/login from the local address `source`; returns the session token or raises."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
     conn.request("POST", "/api/v1/auth/login", body=json.dumps({"username": user, "password": password}),
                  headers={"Content-Type": "application/json"})
     resp = conn.getresponse()

@@ -26,18 +26,19 @@ from abuse_common import ProcessWatcher, login, percentile
 
 
 class SteadyClient:
-    def __init__(self, port, token, timeout, keep_alive):
+    def __init__(self, port, token, timeout, keep_alive, source="127.0.0.1"):
         self.port = port
         self.token = token
         self.timeout = timeout
         self.keep_alive = keep_alive
+        self.source = source
         self.conn = None
         self.samples = []  # (t, kind, status or None, latency_ms, error or "")
 
     def _connection(self):
         if self.keep_alive and self.conn is not None:
             return self.conn
-        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout, source_address=(self.source, 0))
         return self.conn
 
     def request(self, kind, method, path, body=None):
@@ -134,12 +135,14 @@ def main():
     ap.add_argument("--rss-limit-mb", type=float, default=400)
     ap.add_argument("--min-requests", type=int, default=20)
     ap.add_argument("--out", help="write the figures here as JSON")
+    ap.add_argument("--from", dest="source", default="127.0.0.1",
+                    help="the local address to connect from (any 127.x.y.z): the user, apart from an attacker on 127.0.0.1")
     args = ap.parse_args()
 
     watcher = ProcessWatcher(args.pid)
     watcher.start()
-    token = login(args.port, args.user, args.password)
-    client = SteadyClient(args.port, token, args.timeout, args.keep_alive)
+    token = login(args.port, args.user, args.password, source=args.source)
+    client = SteadyClient(args.port, token, args.timeout, args.keep_alive, args.source)
     if client.request("list", "GET", "/api/v1/customers?limit=20") != 200:
         print("steady client: the first ordinary request failed before any attack:", client.samples[-1])
         return 1

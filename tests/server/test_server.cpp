@@ -117,8 +117,12 @@ Response TestServer::request(const std::string& method, const std::string& path,
   return raw_request(method, path, body.is_null() ? std::string() : body.dump(), "application/json", std::move(headers));
 }
 
-int TestServer::connect_raw() const {
+int TestServer::connect_raw(const char* from) const {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  REQUIRE(::inet_pton(AF_INET, from, &local.sin_addr) == 1);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) == 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port_));

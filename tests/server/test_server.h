@@ -50,8 +50,9 @@ class TestServer {
                        const std::string& content_type, httplib::Headers headers = {});
   int64_t count(const std::string& sql);
   // A plain TCP connection to the server (a file descriptor the caller closes), for bytes no HTTP client
-  // would send: unfinished or malformed requests.
-  int connect_raw() const;
+  // would send: unfinished or malformed requests. `from`: the local address to connect from (any
+  // 127.x.y.z works on Linux), so that a test can be two clients at different addresses.
+  int connect_raw(const char* from = "127.0.0.1") const;
   // Stops the server and starts it again on the same database (a new port): what a crash and a restart
   // leave behind, minus the crash.
   void restart();

@@ -24,7 +24,7 @@ void write_reply(httplib::Response& res, const Reply& reply) {
   res.set_header("Cache-Control", "no-store");
   if (reply.stream) {
     StreamBody stream = *reply.stream;
-    ConnectionGate::release_address_slot();  // a stream is long by design: not one of its address's workers
+    ConnectionGate::serving_a_stream();  // long and quiet by design: neither one of its address's workers nor rate-bound
     res.set_chunked_content_provider(
         stream.content_type, [next = stream.next](size_t, httplib::DataSink& sink) { return next(sink); },
         [finished = stream.finished](bool) {
@@ -201,6 +201,8 @@ GateLimits App::gate_limits() const {
   limits.request_ms = config_.read_timeout_s * 1000;
   limits.idle_ms = config_.idle_timeout_s * 1000;
   limits.framing.max_body = config_.max_body_bytes;
+  // Everyone behind a trusted proxy shares its address: the proxy deals with slow clients itself.
+  for (const auto& proxy : config_.trusted_proxies) limits.exempt_addresses.push_back(client_address(proxy, "", {}));
   return limits;
 }
 
@@ -280,6 +282,7 @@ Result<bool> App::authenticate_kiosk(RequestContext& ctx) {
 
 void App::route(const std::string& method, const std::string& pattern, Access access, Handler handler) {
   auto wrapped = [this, method, access, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    GatedHttpServer::note_handled();
     RequestContext ctx{req};
     ctx.lang = parse_accept_language(req.get_header_value("Accept-Language"));
     ctx.ip = client_address(req.remote_addr, req.get_header_value("X-Forwarded-For"), config_.trusted_proxies);

@@ -3,7 +3,9 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 namespace kehu::server {
@@ -19,22 +21,40 @@ bool wait_for(int fd, short events, int timeout_ms) {
   return n > 0 && (p.revents & events) != 0 && (p.revents & (POLLERR | POLLNVAL)) == 0;
 }
 
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace
 
-BufferedSocketStream::BufferedSocketStream(int fd, std::string& buffered, int read_timeout_ms, int write_timeout_ms)
-    : fd_(fd), buffered_(buffered), read_timeout_ms_(read_timeout_ms), write_timeout_ms_(write_timeout_ms) {}
+BufferedSocketStream::BufferedSocketStream(int fd, std::string& buffered, int read_timeout_ms, int write_timeout_ms, size_t min_rate,
+                                           const std::atomic<bool>& streaming)
+    : fd_(fd), buffered_(buffered), read_timeout_ms_(read_timeout_ms), write_timeout_ms_(write_timeout_ms),
+      min_rate_(min_rate), streaming_(streaming) {}
+
+bool BufferedSocketStream::wait(short events, int timeout_ms, int64_t& waited_ms, size_t moved) const {
+  int64_t allowed = timeout_ms;
+  if (!streaming_.load(std::memory_order_relaxed) && min_rate_ > 0) {
+    const int64_t left = timeout_ms + static_cast<int64_t>(moved * 1000 / min_rate_) - waited_ms;
+    if (left <= 0) return broken_ = true, false;
+    allowed = std::min<int64_t>(allowed, left);
+  }
+  const int64_t start = now_ms();
+  const bool ready = wait_for(fd_, events, static_cast<int>(allowed));
+  waited_ms += now_ms() - start;
+  if (!ready) broken_ = true;
+  return ready;
+}
 
 BufferedSocketStream::~BufferedSocketStream() { buffered_.erase(0, offset_); }
 
 bool BufferedSocketStream::is_readable() const {
   if (offset_ < buffered_.size()) return true;
-  if (wait_for(fd_, POLLIN, read_timeout_ms_)) return true;
-  broken_ = true;
-  return false;
+  return wait(POLLIN, read_timeout_ms_, read_waited_ms_, bytes_read_);
 }
 
 bool BufferedSocketStream::is_writable() const {
-  if (!wait_for(fd_, POLLOUT, write_timeout_ms_)) return broken_ = true, false;
+  if (!wait(POLLOUT, write_timeout_ms_, write_waited_ms_, bytes_written_)) return false;
   // httplib asks this between the pieces of a stream: a peer that has closed its end is gone.
   pollfd p{fd_, POLLIN | POLLRDHUP, 0};
   if (::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) return broken_ = true, false;
@@ -52,10 +72,11 @@ ssize_t BufferedSocketStream::read(char* ptr, size_t size) {
     ssize_t n = ::recv(fd_, ptr, size, MSG_DONTWAIT);
     if (n >= 0) {
       if (n == 0) broken_ = true;
+      bytes_read_ += static_cast<size_t>(n);
       return n;
     }
     if (errno == EINTR) continue;
-    if ((errno != EAGAIN && errno != EWOULDBLOCK) || !wait_for(fd_, POLLIN, read_timeout_ms_)) {
+    if ((errno != EAGAIN && errno != EWOULDBLOCK) || !wait(POLLIN, read_timeout_ms_, read_waited_ms_, bytes_read_)) {
       broken_ = true;
       return -1;
     }
@@ -68,9 +89,12 @@ ssize_t BufferedSocketStream::write(const char* ptr, size_t size) {
     status_ = (ptr[9] - '0') * 100 + (ptr[10] - '0') * 10 + (ptr[11] - '0');
   for (;;) {
     ssize_t n = ::send(fd_, ptr, size, MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (n >= 0) return n;
+    if (n >= 0) {
+      bytes_written_ += static_cast<size_t>(n);
+      return n;
+    }
     if (errno == EINTR) continue;
-    if ((errno != EAGAIN && errno != EWOULDBLOCK) || !wait_for(fd_, POLLOUT, write_timeout_ms_)) {
+    if ((errno != EAGAIN && errno != EWOULDBLOCK) || !wait(POLLOUT, write_timeout_ms_, write_waited_ms_, bytes_written_)) {
       broken_ = true;
       return -1;
     }

@@ -3,10 +3,16 @@
 //
 // Reads from the socket never take more than httplib asks for, so whatever httplib leaves unread (the
 // start of a pipelined next request) is still in `buffered` or the socket when the request is done,
-// and the gate carries it over. Every wait is bounded: a read waits at most `read_timeout_ms` for bytes,
-// a write at most `write_timeout_ms` for room. The socket is non-blocking.
+// and the gate carries it over. The socket is non-blocking, and every wait is bounded twice:
+//   - each read waits at most `read_timeout_ms` for bytes, each write `write_timeout_ms` for room;
+//   - all the waiting for one request's body, and for room for its answer, may add up to the timeout
+//     plus a second per `min_rate` bytes moved — a client that trickles (a byte every few seconds keeps
+//     each single wait short) is cut off all the same. Time the handler spends working is not waiting.
+//     A long-lived stream (`streaming`, an event stream) is exempt: it is quiet by design.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 
 #include <httplib.h>
@@ -16,7 +22,8 @@ namespace kehu::server {
 class BufferedSocketStream final : public httplib::Stream {
  public:
   // `buffered` is consumed from its front as httplib reads; it must outlive the stream.
-  BufferedSocketStream(int fd, std::string& buffered, int read_timeout_ms, int write_timeout_ms);
+  BufferedSocketStream(int fd, std::string& buffered, int read_timeout_ms, int write_timeout_ms, size_t min_rate,
+                       const std::atomic<bool>& streaming);
   ~BufferedSocketStream() override;
 
   bool is_readable() const override;
@@ -33,10 +40,18 @@ class BufferedSocketStream final : public httplib::Stream {
   int status() const { return status_; }
 
  private:
+  // Waits for `events` up to the single-wait timeout and what is left of the request's allowance;
+  // adds the time waited to `waited`. False on timeout, error or hang-up.
+  bool wait(short events, int timeout_ms, int64_t& waited_ms, size_t moved) const;
+
   int fd_;
   std::string& buffered_;
   size_t offset_ = 0;  // bytes of buffered_ httplib has read
   int read_timeout_ms_, write_timeout_ms_;
+  size_t min_rate_;
+  const std::atomic<bool>& streaming_;
+  mutable int64_t read_waited_ms_ = 0, write_waited_ms_ = 0;
+  size_t bytes_read_ = 0, bytes_written_ = 0;
   mutable bool broken_ = false;
   int status_ = 0;
 };

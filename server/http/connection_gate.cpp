@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <algorithm>
 #include <deque>
 #include <unordered_map>
 
@@ -22,43 +23,53 @@ int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-constexpr int kLingerMs = 1000;   // a refused connection is drained this long before it is closed
-constexpr int kScanEveryMs = 100;  // how often deadlines are looked at
+constexpr int kLingerMs = 2000;             // a refused connection is drained this long before it is closed
+constexpr size_t kMaxDrained = 1 << 20;     // ... or until this much has been drained
+constexpr size_t kReadPerEvent = 256 << 10;  // bytes read from one connection per event: the others' turn
+constexpr int kScanEveryMs = 100;           // how often deadlines are looked at
 
 }  // namespace
 
-std::string address_limit_key(int fd) {
+PeerAddress peer_address(int fd) {
   sockaddr_storage sa{};
   socklen_t len = sizeof sa;
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&sa), &len) != 0) return "";
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&sa), &len) != 0) return {};
   char text[INET6_ADDRSTRLEN] = {};
   if (sa.ss_family == AF_INET) {
     ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&sa)->sin_addr, text, sizeof text);
-    return text;
+    return {text, text};
   }
-  if (sa.ss_family != AF_INET6) return "";
+  if (sa.ss_family != AF_INET6) return {};
   in6_addr a = reinterpret_cast<sockaddr_in6*>(&sa)->sin6_addr;
   if (IN6_IS_ADDR_V4MAPPED(&a)) {
     ::inet_ntop(AF_INET, a.s6_addr + 12, text, sizeof text);
-    return text;
+    return {text, text};
   }
-  if (IN6_IS_ADDR_LOOPBACK(&a)) return "::1";
-  std::memset(a.s6_addr + 8, 0, 8);
   ::inet_ntop(AF_INET6, &a, text, sizeof text);
-  return std::string(text) + "/64";
+  PeerAddress peer{text, text};
+  if (IN6_IS_ADDR_LOOPBACK(&a)) return peer;
+  std::memset(a.s6_addr + 7, 0, 9);
+  ::inet_ntop(AF_INET6, &a, text, sizeof text);
+  peer.key = std::string(text) + "/56";
+  return peer;
 }
 
-// Where a connection is. Only the gate's thread reads or changes it, except `slot_released`, set by the
+// Where a connection is. Only the gate's thread reads or changes it, except `streaming`, set by the
 // worker serving it (and read by the gate only after the worker gave the connection back).
 struct ConnectionGate::Connection {
   enum class Phase { waiting, reading, queued, serving, closing };
   int fd = -1;
-  std::string address;
+  std::string address;  // the limit key (PeerAddress::key)
+  bool exempt = false;  // a trusted proxy: no per-address limits
   std::string buffer;
+  size_t counted = 0;   // of buffer's bytes, how many are in the gate's max_buffered tally
+  RequestFramer framer;
+  size_t drained = 0;   // closing: bytes read and thrown away
+  bool begun = false;   // the current request's first byte (after any empty lines) is in
   Phase phase = Phase::waiting;
   int64_t deadline_ms = 0;
   int requests = 0;
-  std::atomic<bool> slot_released{false};
+  std::atomic<bool> streaming{false};
 };
 
 struct ConnectionGate::Address {
@@ -200,15 +211,17 @@ class ConnectionGate::Loop {
   }
 
   void on_admit(int fd) {
-    std::string key = address_limit_key(fd);
-    Address& address = addresses_[key];
+    PeerAddress peer = peer_address(fd);
+    Address& address = addresses_[peer.key];
     auto c = new Connection;
     c->fd = fd;
-    c->address = key;
+    c->address = peer.key;
+    c->exempt = std::find(limits_.exempt_addresses.begin(), limits_.exempt_addresses.end(), peer.address) != limits_.exempt_addresses.end();
+    c->framer = RequestFramer(limits_.framing);
     address.connections++;
     gate_.gauges_.open.fetch_add(1);
     const bool too_many = gate_.gauges_.open.load() > limits_.max_connections ||
-                          address.connections > limits_.connections_per_address;
+                          (!c->exempt && address.connections > limits_.connections_per_address);
     int flags = ::fcntl(fd, F_GETFL, 0);
     ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
     if (too_many) {
@@ -242,15 +255,15 @@ class ConnectionGate::Loop {
     const size_t cap = limits_.framing.max_head + limits_.framing.body_prefetch + 4096;
     bool eof = false, grew = false;
     char chunk[16 * 1024];
-    for (;;) {
+    size_t taken = 0;  // level-triggered: what is left is read at the next turn
+    while (taken < kReadPerEvent) {
       const size_t room = c->phase == Phase::closing ? sizeof chunk : std::min(sizeof chunk, cap - std::min(cap, c->buffer.size()));
       if (room == 0) break;
       ssize_t n = ::recv(c->fd, chunk, room, MSG_DONTWAIT);
       if (n > 0) {
-        if (c->phase != Phase::closing) {
-          c->buffer.append(chunk, static_cast<size_t>(n));
-          grew = true;
-        }
+        taken += static_cast<size_t>(n);
+        if (c->phase == Phase::closing) c->drained += static_cast<size_t>(n);
+        else c->buffer.append(chunk, static_cast<size_t>(n)), grew = true;
         continue;
       }
       if (n == 0) eof = true;
@@ -259,12 +272,18 @@ class ConnectionGate::Loop {
       break;
     }
     if (c->phase == Phase::closing) {
-      if (eof) close_quietly(c, true);
+      if (eof || c->drained >= kMaxDrained) close_quietly(c, true);
       return;
+    }
+    if (grew) {
+      count(c);
+      if (buffered_ > limits_.max_buffered) return refuse(c, 503, gate_.gauges_.over_limit);
     }
     if (grew && c->phase == Phase::waiting) {
       c->phase = Phase::reading;
-      c->deadline_ms = now_ms() + limits_.request_ms;
+      // A new connection's request is due within request_ms of its accept; a kept-alive one's within
+      // request_ms of its first byte.
+      if (c->requests > 0) c->deadline_ms = now_ms() + limits_.request_ms;
     }
     if (!c->buffer.empty() && judge(c)) return;
     if (eof) {
@@ -276,8 +295,17 @@ class ConnectionGate::Loop {
 
   // Frames the buffered request; true if the connection has moved on (to a worker, or refused).
   bool judge(Connection* c) {
-    RequestFraming f = frame_request(c->buffer, limits_.framing);
+    // RFC 9112 §2.2: empty lines before a request are ignored (a client may send CRLF after a body).
+    if (!c->begun) {
+      size_t blank = 0;
+      while (c->buffer.compare(blank, 2, "\r\n") == 0) blank += 2;
+      if (blank > 0) c->buffer.erase(0, blank);
+      if (c->buffer.empty() || c->buffer == "\r") return false;
+      c->begun = true;
+    }
+    RequestFraming f = c->framer.judge(c->buffer);
     if (f.state == RequestFraming::State::ready) {
+      if (f.add_zero_length) c->buffer.insert(f.head_bytes - 2, "Content-Length: 0\r\n");
       unwatch(c);
       ready(c);
       return true;
@@ -291,7 +319,7 @@ class ConnectionGate::Loop {
 
   void ready(Connection* c) {
     Address& address = addresses_[c->address];
-    if (limits_.workers_per_address > 0 && address.serving >= limits_.workers_per_address) {
+    if (!c->exempt && limits_.workers_per_address > 0 && address.serving >= limits_.workers_per_address) {
       c->phase = Phase::queued;
       c->deadline_ms = now_ms() + limits_.address_wait_ms;
       address.queued.push_back(c);
@@ -302,15 +330,16 @@ class ConnectionGate::Loop {
   }
 
   void start(Connection* c, Address& address) {
+    uncount(c);  // the worker holds the buffer from here
     c->phase = Phase::serving;
-    c->slot_released = false;
+    c->streaming = false;
     address.serving++;
     const bool last = ++c->requests >= limits_.keep_alive_max;
     ConnectionGate* gate = &gate_;
     bool taken = gate_.pool_->enqueue([gate, c, last] {
       serving_connection() = c;
       serving_loop() = gate->loop_.get();
-      bool keep = gate->serve_(c->fd, c->buffer, last);
+      bool keep = gate->serve_(c->fd, c->buffer, last, c->streaming);
       serving_connection() = nullptr;
       serving_loop() = nullptr;
       gate->give_back(c, keep && !last);
@@ -324,7 +353,12 @@ class ConnectionGate::Loop {
   void on_return(Connection* c, bool keep) {
     const std::string key = c->address;  // c may be gone below
     Address& address = addresses_[key];
-    if (!c->slot_released.load()) address.serving--;
+    if (!c->streaming.load()) address.serving--;
+    c->framer = RequestFramer(limits_.framing);
+    c->begun = false;
+    if (c->buffer.empty()) std::string().swap(c->buffer);  // an idle connection keeps no buffer
+    else c->buffer.shrink_to_fit();
+    count(c);
     if (!keep) {
       close_quietly(c, true);
     } else if (c->buffer.empty()) {
@@ -380,8 +414,8 @@ class ConnectionGate::Loop {
     [[maybe_unused]] ssize_t n = ::send(c->fd, answer.data(), answer.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
     ::shutdown(c->fd, SHUT_WR);
     if (watched_.count(c->fd)) unwatch(c);
-    c->buffer.clear();
-    c->buffer.shrink_to_fit();
+    std::string().swap(c->buffer);
+    count(c);
     c->phase = Phase::closing;
     c->deadline_ms = now_ms() + kLingerMs;
     watch(c);
@@ -390,6 +424,7 @@ class ConnectionGate::Loop {
   // Closes a connection the gate holds (watched, queued or just admitted) and forgets it.
   void close_quietly(Connection* c, bool forget) {
     if (forget && watched_.count(c->fd)) unwatch(c);
+    uncount(c);
     ::close(c->fd);
     gate_.gauges_.open.fetch_sub(1);
     if (forget) {
@@ -400,6 +435,17 @@ class ConnectionGate::Loop {
       }
     }
     delete c;
+  }
+
+  // Brings the max_buffered tally up to date with c's buffer; uncount: c's bytes leave the gate.
+  void count(Connection* c) {
+    buffered_ += c->buffer.size();
+    buffered_ -= c->counted;
+    c->counted = c->buffer.size();
+  }
+  void uncount(Connection* c) {
+    buffered_ -= c->counted;
+    c->counted = 0;
   }
 
   void forget_if_unused(const std::string& key) {
@@ -424,6 +470,7 @@ class ConnectionGate::Loop {
   std::atomic<bool> stopping_{false};
   std::unordered_map<int, Connection*> watched_;  // by fd: waiting, reading, closing
   std::unordered_map<std::string, Address> addresses_;
+  size_t buffered_ = 0;  // bytes of requests held in the gate (Connection::counted, summed)
 
   std::mutex inbox_mutex_;
   bool stopped_ = false;  // guarded by inbox_mutex_: the loop has ended; posts are handled by the poster
@@ -453,10 +500,10 @@ void ConnectionGate::shutdown() {
   });
 }
 
-void ConnectionGate::release_address_slot() {
+void ConnectionGate::serving_a_stream() {
   Connection* c = Loop::serving_connection();
   Loop* loop = Loop::serving_loop();
-  if (!c || !loop || c->slot_released.exchange(true)) return;
+  if (!c || !loop || c->streaming.exchange(true)) return;
   loop->post_release(c->address);
 }
 

@@ -14,10 +14,13 @@
 //   - Per-address fairness: at most `workers_per_address` requests from one address are served at once;
 //     its further ready requests wait their turn here (at most `address_wait_ms`, then 503), so one
 //     address that reads its answers slowly or sends expensive requests cannot occupy every worker. An
-//     event stream gives its slot back when it starts (release_address_slot): it is long by design.
-//     IPv6 addresses count by /64, the block one subscriber usually has.
+//     event stream gives its slot back when it starts (serving_a_stream): it is long by design. IPv6
+//     addresses count by /56, the block one subscriber usually has. A trusted proxy (--trusted-proxy)
+//     is exempt from the per-address limits: everyone behind it shares its address.
 //   - At most `max_connections` open, `connections_per_address` from one address: the rest are closed
-//     at once (with a 503 if the kernel takes it).
+//     at once (with a 503 if the kernel takes it). At most `max_buffered` bytes of requests held in all.
+//   - On the worker, the body and the answer must move at `min_rate` bytes a second on average, beyond
+//     the read and write timeouts (buffered_socket_stream.h), so a slow reader or sender is cut off too.
 // Threads: admit() from the accept thread; the serve callback on the worker pool; everything else on the
 // gate's thread. Refusals are written without blocking, then the connection lingers (reading and
 // discarding) for a second so that the answer is not lost to a reset.
@@ -49,14 +52,18 @@ struct GateLimits {
   int request_ms = 10'000;
   int idle_ms = 5'000;
   int keep_alive_max = 1000;           // requests on one connection; the last is answered with Connection: close
+  size_t max_buffered = 256u << 20;    // request bytes held in the gate in all
+  size_t min_rate = 1024;              // bytes a second a body or an answer must average on the worker
+  std::vector<std::string> exempt_addresses;  // peers without per-address limits (trusted proxies), canonical
   FramingLimits framing;
 };
 
 class ConnectionGate {
  public:
   // Serves the ready request at the front of `buffered` on a worker thread, leaving in `buffered` what
-  // followed it. `last`: answer with Connection: close. Returns whether the connection may be kept.
-  using Serve = std::function<bool(int fd, std::string& buffered, bool last)>;
+  // followed it. `last`: answer with Connection: close. `streaming` turns true if the request becomes
+  // a long-lived stream (serving_a_stream). Returns whether the connection may be kept.
+  using Serve = std::function<bool(int fd, std::string& buffered, bool last, const std::atomic<bool>& streaming)>;
   // The whole HTTP response refusing a request with `status` (408, 400, 413, 431, 501, 503); `head`
   // holds what was received of it (for its Accept-Language).
   using Refusal = std::function<std::string(int status, std::string_view head)>;
@@ -73,8 +80,9 @@ class ConnectionGate {
   void shutdown();
 
   // On a worker: the request being served turns into a long-lived stream, which no longer counts
-  // against its address's workers_per_address. Does nothing on any other thread.
-  static void release_address_slot();
+  // against its address's workers_per_address nor has to keep a minimum rate. Does nothing on any
+  // other thread.
+  static void serving_a_stream();
 
   void write_metrics(PrometheusText& out) const;
 
@@ -101,8 +109,11 @@ class ConnectionGate {
   } gauges_;
 };
 
-// The key connections are counted under: the address itself, an IPv4-mapped IPv6 address as IPv4,
-// and an IPv6 address as its /64 ("2001:db8:1:2::/64"). Empty if the peer cannot be read.
-std::string address_limit_key(int fd);
+struct PeerAddress {
+  std::string address;  // as client_address.h writes it: IPv4 (also when IPv4-mapped) or IPv6 text
+  std::string key;      // what limits count under: the address, an IPv6 one as its /56 ("2001:db8:1:200::/56")
+};
+// Empty strings if the peer cannot be read.
+PeerAddress peer_address(int fd);
 
 }  // namespace kehu::server

@@ -23,10 +23,14 @@ class HandToGate final : public httplib::TaskQueue {
 
 int to_ms(time_t sec, time_t usec) { return static_cast<int>(sec * 1000 + usec / 1000); }
 
+thread_local bool handled = false;
+
 }  // namespace
 
 GatedHttpServer::GatedHttpServer(GateLimits limits, std::shared_ptr<WorkerPoolGauges> pool_gauges, ConnectionGate::Refusal refusal)
-    : gate_(limits, std::move(pool_gauges), [this](int fd, std::string& buffered, bool last) { return serve(fd, buffered, last); },
+    : min_rate_(limits.min_rate),
+      gate_(limits, std::move(pool_gauges),
+            [this](int fd, std::string& buffered, bool last, const std::atomic<bool>& streaming) { return serve(fd, buffered, last, streaming); },
             std::move(refusal)) {
   new_task_queue = [this] { return new HandToGate(gate_); };
 }
@@ -38,18 +42,22 @@ bool GatedHttpServer::process_and_close_socket(socket_t sock) {
   return true;
 }
 
-bool GatedHttpServer::serve(int fd, std::string& buffered, bool last) {
+void GatedHttpServer::note_handled() { handled = true; }
+
+bool GatedHttpServer::serve(int fd, std::string& buffered, bool last, const std::atomic<bool>& streaming) {
   std::string remote_addr, local_addr;
   int remote_port = 0, local_port = 0;
   httplib::detail::get_remote_ip_and_port(fd, remote_addr, remote_port);
   httplib::detail::get_local_ip_and_port(fd, local_addr, local_port);
-  BufferedSocketStream stream(fd, buffered, to_ms(read_timeout_sec_, read_timeout_usec_), to_ms(write_timeout_sec_, write_timeout_usec_));
+  BufferedSocketStream stream(fd, buffered, to_ms(read_timeout_sec_, read_timeout_usec_), to_ms(write_timeout_sec_, write_timeout_usec_),
+                              min_rate_, streaming);
   bool closed = false;
+  handled = false;
   const bool answered = process_request(stream, remote_addr, remote_port, local_addr, local_port, last, closed, nullptr);
-  // After a malformed or oversized request, what follows on the connection cannot be trusted to start
-  // a new request (RFC 9112 §2.2): close it.
+  // After httplib refused a malformed or oversized message, what follows on the connection cannot be
+  // trusted to start a new request (RFC 9112 §2.2): close it.
   const int status = stream.status();
-  const bool unframed = status == 400 || status == 413 || status == 414 || status == 431;
+  const bool unframed = !handled && (status == 400 || status == 413 || status == 414 || status == 431);
   return answered && !closed && !stream.broken() && !unframed;
 }
 

@@ -26,12 +26,19 @@ class GatedHttpServer final : public httplib::Server {
 
   const ConnectionGate& gate() const { return gate_; }
 
+  // Called by a route handler as it starts: the request was read whole and well framed, so an error it
+  // answers (400 for a bad field, 413) leaves the connection open. Without it, a 400, 413, 414 or 431
+  // is httplib's own verdict on a malformed message, and the connection is closed after it (RFC 9112
+  // §2.2: what follows cannot be trusted to start a new request).
+  static void note_handled();
+
  private:
   // httplib calls this (through the task queue) for every accepted socket.
   bool process_and_close_socket(socket_t sock) override;
   // One ready request at the front of `buffered`, on a worker.
-  bool serve(int fd, std::string& buffered, bool last);
+  bool serve(int fd, std::string& buffered, bool last, const std::atomic<bool>& streaming);
 
+  size_t min_rate_;
   ConnectionGate gate_;
 };
 

@@ -129,6 +129,7 @@ void register_static_routes(App& app) {
   std::shared_ptr<StaticFiles> files;
   if (!app.config().static_dir.empty()) files = std::make_shared<StaticFiles>(app.config().static_dir);
   app.http().Get(R"(/.*)", [files](const httplib::Request& req, httplib::Response& res) {
+    GatedHttpServer::note_handled();
     if (req.path.rfind("/api/", 0) == 0 || !files) {
       res.status = 404;  // the error handler writes the JSON body
       return;

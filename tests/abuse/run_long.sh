@@ -5,12 +5,12 @@
 #   tests/abuse/run_long.sh CRM_SERVER [RESULTS_DIR]
 #
 #   1. malformed HTTP for KEHU_ABUSE_MINUTES (default 10) minutes from 32 connections at once
-#   2. slow headers with 32 .. 500 connections, 20 s each: served or starved, and how
+#   2. slow headers with 100 .. 3000 connections, 20 s each: is the user still served, and how fast
 #   3. slow headers, slow body and slow read with 300 connections for 120 s each
 #   4. sqlmap, full: --level=3 --risk=3 --technique=BEUST, record lists, audit, statistics, sync, directory
 # Each test starts its own server. Logs and the JSON figures go to RESULTS_DIR (default: a new temporary
 # folder, printed at the end). About 35 minutes on 2 cores. Exits non-zero if any part failed; the known
-# problems (docs/abuse_tests.md) fail only with KEHU_ABUSE_STRICT=1, as in CI.
+# deviations of malformed HTTP (docs/abuse_tests.md) fail only with KEHU_ABUSE_STRICT=1, as in CI.
 set -u
 bin=${1:?usage: run_long.sh CRM_SERVER [RESULTS_DIR]}
 out=${2:-$(mktemp -d "${TMPDIR:-/tmp}/kehu-abuse-long.XXXXXX")}
@@ -36,7 +36,7 @@ part() { # name command...
 part malformed bash "$here/malformed_http_test.sh" "$bin" $((minutes * 60)) 32
 
 sweep=()
-for c in 32 64 90 100 128 200 300 400 500; do
+for c in 100 300 1000 3000; do
   mkdir -p "$out/sweep-$c"
   KEHU_ABUSE_KEEP=$out/sweep-$c KEHU_ABUSE_BELOW=0 part "slow-headers-$c" bash "$here/slowloris_test.sh" "$bin" 20 "$c" H
   line=$(grep -m1 '^   steady client: [0-9]* ordinary' "$out/slow-headers-$c.log" | sed 's/^   steady client: //')
@@ -51,7 +51,7 @@ echo "=== summary ($(( ($(date +%s) - started) / 60 )) min; logs and figures in 
 grep -h '^malformed HTTP: [0-9]* requests\|^malformed HTTP: [0-9]* answers\|^steady client: [0-9]\|^server: RSS' "$out/malformed.log"
 echo "slow headers, 20 s each, a new connection per ordinary request:"
 printf '  %s\n' "${sweep[@]}"
-grep -h '^== phase\|^   steady client: [0-9]\|^   server: RSS\|^   after phase\|^KNOWN' "$out/slowloris.log"
+grep -h '^== phase\|^   steady client: [0-9]\|^   server: RSS\|^   after phase' "$out/slowloris.log"
 grep -h '^sqlmap full\|^positive control\|^sort:' "$out/sqlmap.log"
 if [[ ${#failed[@]} == 0 ]]; then
   echo "run_long: all parts passed"

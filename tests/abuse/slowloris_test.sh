@@ -27,6 +27,7 @@ below=${KEHU_ABUSE_BELOW:-64}  # 0: no below-capacity phase (run_long.sh's sweep
 command -v slowhttptest > /dev/null || { echo "FAILED: slowhttptest is not installed (Debian: apt-get install slowhttptest)"; exit 1; }
 # shellcheck source=tests/abuse/lib.sh
 source "$(dirname "$0")/lib.sh"
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # thousands of connections: slowhttptest's and the server's
 abuse_static_folder
 mkdir -p "$work/web/fonts"
 head -c 4700000 /dev/urandom > "$work/web/fonts/big-font.ttf"

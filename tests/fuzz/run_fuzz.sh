@@ -14,7 +14,8 @@
 #   --jobs N       targets fuzzed at once (default 1; each is one process)
 #   --merge        afterwards, add to tests/fuzz/corpus/<target>/ the new inputs that reach new coverage
 #                  (libFuzzer -merge=1: a minimal set; review them before committing)
-#   TARGET...      json_body record_write list_query cursor sync request_fields (the default: all of them),
+#   TARGET...      json_body record_write list_query cursor sync request_fields request_framing (the default:
+#                  all of them),
 #                  server_params (only in a build configured with -DKEHU_FUZZ_SERVER_LIB=ON)
 #
 # Any finding (crash, failed check, sanitizer report, leak, timeout, out of memory) makes the script exit
@@ -40,7 +41,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(json_body record_write list_query cursor sync request_fields)
+[ ${#targets[@]} -gt 0 ] || targets=(json_body record_write list_query cursor sync request_fields request_framing)
 [ -n "$work" ] || work=$(mktemp -d "${TMPDIR:-/tmp}/kehu-fuzz.XXXXXX")
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
@@ -54,6 +55,7 @@ dict_of() {
   case "$1" in
     json_body|record_write|sync) echo "$here/dict/json.dict" ;;
     list_query|cursor) echo "$here/dict/query.dict" ;;
+    request_framing) echo "$here/dict/http.dict" ;;
     *) echo "" ;;
   esac
 }

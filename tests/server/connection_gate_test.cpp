@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,9 +52,12 @@ std::string read_until_closed(int fd, int seconds, bool* closed = nullptr) {
   return answer;
 }
 
-// One whole response (head and Content-Length body) from a kept-alive connection.
+// One whole response (head and Content-Length body) from a kept-alive connection. Bytes of the next
+// response that came in the same read are kept for the next call on that connection.
 std::string read_response(int fd, int seconds = 5) {
-  std::string got;
+  static std::map<int, std::string> pending;
+  std::string got = std::move(pending[fd]);
+  pending.erase(fd);
   char buf[4096];
   const auto until = SteadyClock::now() + std::chrono::seconds(seconds);
   for (;;) {
@@ -61,7 +65,10 @@ std::string read_response(int fd, int seconds = 5) {
     if (end != std::string::npos) {
       size_t at = got.find("Content-Length: ");
       size_t length = at == std::string::npos || at > end ? 0 : std::stoul(got.substr(at + 16));
-      if (got.size() >= end + 4 + length) return got.substr(0, end + 4 + length);
+      if (got.size() >= end + 4 + length) {
+        if (got.size() > end + 4 + length) pending[fd] = got.substr(end + 4 + length);
+        return got.substr(0, end + 4 + length);
+      }
     }
     pollfd p{fd, POLLIN, 0};
     int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now()).count());
@@ -299,6 +306,77 @@ TEST_CASE("an event stream does not count against its address's workers") {
   CHECK(status == "HTTP/1.1 200 OK");
   CHECK(ms < 500);
   for (int fd : streams) ::close(fd);
+}
+
+TEST_CASE("a POST without a length has no body, and is answered at once") {
+  TestServer s;
+  const std::string token = s.admin_token();
+  auto start = SteadyClock::now();
+  int fd = s.connect_raw();
+  send_all(fd, "POST /api/v1/auth/logout HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n" + kHealth);
+  std::string answer = read_response(fd);
+  CHECK(answer.rfind("HTTP/1.1 2", 0) == 0);
+  CHECK(read_response(fd).rfind("HTTP/1.1 200", 0) == 0);  // the request after it is its own, not its body
+  ::close(fd);
+  CHECK(SteadyClock::now() - start < std::chrono::seconds(2));
+  CHECK(s.request("GET", "/api/v1/me", token).status == 401);  // and it did sign out
+}
+
+TEST_CASE("a body trickled below the minimum rate is cut off, freeing the worker") {
+  TestServer s([](server::ServerConfig& c) {
+    c.read_timeout_s = 1;
+    c.workers = 1;
+    c.event_streams = 1;
+  });
+  const std::string token = s.admin_token();
+  int fd = s.connect_raw();
+  // Expect: 100-continue gives the head a worker at once; the body then comes a byte every 300 ms,
+  // each wait far below the read timeout, but the waiting adds up past it.
+  send_all(fd, "POST /api/v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+                   "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 100\r\n\r\n");
+  CHECK(read_response(fd).rfind("HTTP/1.1 100", 0) == 0);
+  auto start = SteadyClock::now();
+  bool cut = false;
+  for (int i = 0; i < 30 && !cut; ++i) {
+    cut = ::send(fd, "{", 1, MSG_NOSIGNAL) < 0;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 300) > 0) {
+      char buf[512];
+      cut = ::recv(fd, buf, sizeof buf, 0) <= 0 || cut;
+      if (!cut) cut = true;  // an answer (400) before the body was whole: cut off too
+    }
+  }
+  ::close(fd);
+  CHECK(cut);
+  CHECK(SteadyClock::now() - start < std::chrono::seconds(5));
+  CHECK(s.request("GET", "/healthz").status == 200);
+}
+
+TEST_CASE("a trusted proxy is exempt from the per-address limits: everyone behind it shares its address") {
+  for (bool trusted : {false, true}) {
+    CAPTURE(trusted);
+    TestServer s([&](server::ServerConfig& c) {
+      c.workers = 3;
+      c.event_streams = 1;
+      c.workers_per_address = 1;
+      c.address_wait_s = 1;
+      if (trusted) c.trusted_proxies = {"127.0.0.1"};
+    });
+    const std::string token = s.admin_token();
+    // One request from 127.0.0.1 holds its worker: it waits for a body that comes later.
+    int held = s.connect_raw();
+    send_all(held, "POST /api/v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+                       "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 20\r\n\r\n");
+    CHECK(read_response(held).rfind("HTTP/1.1 100", 0) == 0);
+    auto [status, ms] = health_from(s, "127.0.0.1");
+    if (trusted) {
+      CHECK(status == "HTTP/1.1 200 OK");
+      CHECK(ms < 500);
+    } else {
+      CHECK(status == "HTTP/1.1 503 Service Unavailable");  // waited its turn for 1 s, then turned away
+    }
+    ::close(held);
+  }
 }
 
 TEST_CASE("connections over the limits are turned away at once; the rest are served") {

@@ -20,7 +20,15 @@ TEST_CASE("a request is ready once its head and body are in") {
   auto get = frame("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   CHECK(get.state == State::ready);
   CHECK(get.head_bytes == 27);
-  CHECK(frame("GET / HTTP/1.1\nHost: x\n\n").state == State::ready);  // bare LF: httplib's to judge
+  // httplib takes only CRLF as a line end: a bare LF or CR would leave it waiting, so it is refused.
+  CHECK(frame("GET / HTTP/1.1\nHost: x\n\n").status == 400);
+  CHECK(frame("GET / HTTP/1.1\r\nHost: x\n\n").status == 400);
+  CHECK(frame("GET / HTTP/1.1\r\nHost: x\ry: z\r\n\r\n").status == 400);
+  // A POST without a length has no body: httplib is told so rather than read until the connection closes.
+  auto empty_post = frame("POST /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(empty_post.state == State::ready);
+  CHECK(empty_post.add_zero_length);
+  CHECK_FALSE(frame("DELETE /a HTTP/1.1\r\nHost: x\r\n\r\n").add_zero_length);
   const std::string post = "POST /a HTTP/1.1\r\nHost: x\r\ncontent-LENGTH: 5\r\n\r\n";
   CHECK(frame(post).state == State::incomplete);
   CHECK(frame(post + "1234").state == State::incomplete);
@@ -29,7 +37,9 @@ TEST_CASE("a request is ready once its head and body are in") {
   CHECK(frame("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n12345").state == State::ready);
   CHECK(frame("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").state == State::ready);
   // Expect: 100-continue: the client waits for an answer before it sends the body.
-  CHECK(frame("POST /a HTTP/1.1\r\nHost: x\r\nExpect: 100-Continue\r\nContent-Length: 5\r\n\r\n").state == State::ready);
+  CHECK(frame("POST /a HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n").state == State::ready);
+  // ...but only as httplib recognizes it (exactly), or no 100 Continue would come: then the body is waited for.
+  CHECK(frame("POST /a HTTP/1.1\r\nHost: x\r\nExpect: 100-Continue\r\nContent-Length: 5\r\n\r\n").state == State::incomplete);
 }
 
 TEST_CASE("a large body is handed over after its first part; a body over the limit is refused unread") {
@@ -106,4 +116,26 @@ TEST_CASE("a request must look like one: request line, header names, one Host") 
   CHECK(status("GET / HTTP/1.1\r\nHost: x\r\nNo colon\r\n\r\n") == 400);
   CHECK(status("GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n folded\r\n\r\n") == 400);
   CHECK(frame("GET / HTTP/1.1\r\nHost: x\r\nX-Odd_Name.~: v\r\n\r\n").state == State::ready);
+}
+
+TEST_CASE("fed a byte at a time, the framer reaches the verdict it gives the whole request") {
+  const std::string requests[] = {
+      "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n12345",
+      "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nT: 1\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: x\r\nX: 1\r\n\r\n",
+      "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello!!\r\n",
+      "GET / HTTP/1.1\r\nHost: x\r\nX: 1\n\r\n",
+  };
+  for (const auto& request : requests) {
+    CAPTURE(request);
+    RequestFramer framer;
+    RequestFraming verdict;
+    size_t fed = 0;
+    while (fed < request.size() && verdict.state == State::incomplete) verdict = framer.judge(std::string_view(request).substr(0, ++fed));
+    RequestFraming whole = frame_request(request.substr(0, fed), FramingLimits{});
+    CHECK(verdict.state != State::incomplete);
+    CHECK(verdict.state == whole.state);
+    CHECK(verdict.status == whole.status);
+    CHECK(verdict.head_bytes == whole.head_bytes);
+  }
 }

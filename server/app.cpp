@@ -285,7 +285,10 @@ void App::route(const std::string& method, const std::string& pattern, Access ac
     GatedHttpServer::note_handled();
     RequestContext ctx{req};
     ctx.lang = parse_accept_language(req.get_header_value("Accept-Language"));
-    ctx.ip = client_address(req.remote_addr, req.get_header_value("X-Forwarded-For"), config_.trusted_proxies);
+    // The whole header value: get_header_value() goes through a C string and would cut it at a NUL,
+    // which client_address() must see to refuse the entry.
+    auto forwarded = req.headers.find("X-Forwarded-For");
+    ctx.ip = client_address(req.remote_addr, forwarded == req.headers.end() ? "" : forwarded->second, config_.trusted_proxies);
     if (is_write(method) && db_->swapping()) {
       // A restore is swapping the database file: this write would be lost with the old one.
       Reply busy = error_reply(Error::make(ErrorCode::busy, {"正在恢复数据，请几秒后再试", "a restore is in progress; try again in a few seconds"}), ctx.lang);

@@ -213,11 +213,13 @@ void check_backup(const json& backup, const json& current, json& out, Problems& 
   check_keys(backup, {"schedule", "time", "folder", "keep_daily", "keep_weekly", "keep_monthly", "key", "key_set"}, "backup", p);
   if (out["backup"].is_object()) out["backup"].erase("key_set");
   // The encryption key is write-only like the mail passwords: left out keeps the stored one, null or ""
-  // removes it (backups made from then on are not encrypted).
+  // removes it (backups made from then on are not encrypted). No key is kept as no "key" at all, never as
+  // null, so settings validated again (or read and sent back, key_set in its place) stay as they were.
   if (!backup.contains("key")) {
-    out["backup"]["key"] = current.is_object() ? current.value("key", json()) : json();
-  } else if (!backup["key"].is_null() && !(backup["key"].is_string() && (backup["key"].get<std::string>().empty() ||
-                                                                          text_ok(backup["key"], 12, 500)))) {
+    if (current.is_object() && !current.value("key", json()).is_null()) out["backup"]["key"] = current["key"];
+  } else if (backup["key"].is_null()) {
+    out["backup"].erase("key");
+  } else if (!(backup["key"].is_string() && (backup["key"].get<std::string>().empty() || text_ok(backup["key"], 12, 500)))) {
     p.add("backup.key", {"备份密钥应为 12-500 个字符", "the backup key must be 12-500 characters"});
   }
   const json schedule = backup.value("schedule", json());

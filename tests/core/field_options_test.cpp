@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "core/settings/field_options.h"
+#include "core/settings/settings.h"
+#include "test_db.h"
 
 using namespace kehu;
 using nlohmann::json;
@@ -95,4 +97,54 @@ TEST_CASE("the editable option lists and the record types with custom fields") {
   auto types = custom_field_entities();
   CHECK(std::find(types.begin(), types.end(), &customers_def()) != types.end());
   for (const EntityDef* e : types) CHECK(e->field("custom") != nullptr);
+}
+
+// What validate_settings returns is what is stored and read back; validating it again (an administrator's
+// client sending back the settings it read, key_set in place of the key) must give the same document, or
+// a PUT that changes nothing stores a new rev and audits a changed secret. The backup key is copied from
+// the stored settings only when there is one: none is never written as "key": null.
+TEST_CASE("settings validated again stay as they were: no backup key appears where none was set") {
+  test::TestDb t;
+  auto stored = read_settings(t.db());  // a new database: the defaults
+  REQUIRE(stored.ok());
+  for (const json& sent : {*stored, admin_settings(*stored)}) {
+    auto again = validate_settings(sent, *stored);
+    REQUIRE(again.ok());
+    CHECK(*again == *stored);
+    CHECK_FALSE((*again)["backup"].contains("key"));
+  }
+  json daily = (*stored)["backup"];
+  daily["schedule"] = "daily";
+  auto changed = validate_settings({{"backup", daily}}, *stored);
+  REQUIRE(changed.ok());
+  CHECK((*changed)["backup"] == daily);
+  auto changed_again = validate_settings(*changed, *changed);
+  REQUIRE(changed_again.ok());
+  CHECK(*changed_again == *changed);
+
+  // Sending back what was read stores nothing: no settings row, no audit entry.
+  t.put_settings(admin_settings(*stored));
+  CHECK(t.count("SELECT count(*) FROM settings") == 0);
+  CHECK(t.count("SELECT count(*) FROM audit") == 0);
+
+  // A key that is set is kept when left out, and validated again it stays.
+  daily["key"] = "correct horse battery staple";
+  t.put_settings({{"backup", daily}});
+  auto keyed = read_settings(t.db());
+  REQUIRE(keyed.ok());
+  CHECK((*keyed)["backup"]["key"] == "correct horse battery staple");
+  for (const json& sent : {*keyed, admin_settings(*keyed)}) {
+    auto again = validate_settings(sent, *keyed);
+    REQUIRE(again.ok());
+    CHECK(*again == *keyed);
+  }
+  // null removes it, stored as no key at all; validated again, it stays removed.
+  daily["key"] = nullptr;
+  auto removed = validate_settings({{"backup", daily}}, *keyed);
+  REQUIRE(removed.ok());
+  CHECK_FALSE((*removed)["backup"].contains("key"));
+  CHECK_FALSE(admin_settings(*removed)["backup"]["key_set"].get<bool>());
+  auto removed_again = validate_settings(admin_settings(*removed), *removed);
+  REQUIRE(removed_again.ok());
+  CHECK(*removed_again == *removed);
 }

@@ -253,6 +253,20 @@ TEST_CASE("time bounds are compared as times, whatever their written form") {
   CHECK(list(t, {{"created_at_to", "2025-11-22T08:26:39.999Z"}}).total == 0);
 }
 
+// A bound is compared as stored text: one past year 9999 would be written "10000-..." and sort before
+// every stored time, so "from" it would list everything. It is refused naming the parameter.
+TEST_CASE("a time bound past year 9999 is refused, not taken as a time before every record") {
+  test::TestDb t;
+  t.create(customers_def(), {{"name", "准点"}});
+  CHECK(list(t, {{"created_at_from", "9999-12-31T23:59:59.999Z"}}).total == 0);
+  CHECK(list(t, {{"created_at_to", "9999-12-31T23:59:59.999Z"}}).total == 1);
+  for (const std::string past : {"9999-12-31T23:59:60Z", "9999-12-31T23:30:00-01:00"}) {
+    CAPTURE(past);
+    CHECK(parse_error({{"created_at_from", past}}).fields.count("created_at_from") == 1);
+    CHECK(parse_error({{"created_at_to", past}}).fields.count("created_at_to") == 1);
+  }
+}
+
 TEST_CASE("a range filter on a short field name: at_from and at_to (emails' time)") {
   // "at_to" is as long as "_from": the suffix test once required a name longer than five characters.
   for (const char* name : {"at_from", "at_to"}) {

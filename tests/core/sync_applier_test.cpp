@@ -151,3 +151,50 @@ TEST_CASE("directory entries keep public fields only, and bad batches change not
   REQUIRE(skipped.ok());
   CHECK(skipped->skipped == 1);
 }
+
+// A sync answer comes over the network: a change or row whose field has the wrong JSON type (a number
+// for text, text for a rev or a flag) is a malformed answer, ErrorCode::bad_request like a missing id,
+// never an exception out of core that would end the client's sync loop. The caller rolls the batch back.
+TEST_CASE("a wrongly typed field in a sync answer is a bad request, not an exception") {
+  auto cache = open_client_cache();
+  const json row = {{"id", 9}, {"rev", 3}, {"name", "半个"}, {"code", "X"}, {"owner_id", nullptr}, {"tags", {"重点"}},
+                    {"created_at", "2026-01-01T00:00:00.000Z"}, {"updated_at", "2026-01-01T00:00:00.000Z"}};
+  const json good = {{"entity", "customers"}, {"id", 9}, {"rev", 3}, {"row", row}};
+  // What apply_sync_changes made of one change alone: "applied", "refused" (bad_request) or what it threw.
+  auto outcome = [&](const json& change) -> std::string {
+    auto txn = Transaction::begin(*cache, true);
+    REQUIRE(txn.ok());
+    std::string what;
+    try {
+      auto applied = apply_sync_changes(*cache, json::array({change}));
+      what = applied.ok() ? "applied" : applied.error().code == ErrorCode::bad_request ? "refused" : "another error";
+    } catch (const std::exception& e) {
+      what = std::string("threw: ") + e.what();
+    }
+    txn->reset();  // rolls back
+    return what;
+  };
+  CHECK(outcome(good) == "applied");  // the row the bad ones are made from is a good one
+
+  std::vector<std::pair<std::string, json>> bad;
+  for (const auto& [field, value] : std::vector<std::pair<std::string, json>>{
+           {"name", 5}, {"code", true}, {"owner_id", "7"}, {"owner_id", 1.5}}) {
+    json change = good;
+    change["row"][field] = value;
+    bad.emplace_back("row." + field + " = " + value.dump(), change);
+  }
+  json contact = {{"entity", "contacts"}, {"id", 4}, {"rev", 3},
+                  {"row", {{"id", 4}, {"rev", 3}, {"name", "张伟"}, {"customer_id", 9}, {"is_primary", "yes"}}}};
+  bad.emplace_back("contacts row.is_primary = \"yes\"", contact);
+  bad.emplace_back("deleted = \"yes\"", json{{"entity", "customers"}, {"id", 9}, {"deleted", "yes"}});
+  bad.emplace_back("rev = \"4\" (settings)", json{{"entity", "settings"}, {"id", 1}, {"rev", "4"}, {"row", json::object()}});
+  bad.emplace_back("rev = \"4\" (directory)", json{{"entity", "directory"}, {"id", 2}, {"rev", "4"}, {"row", {{"display_name", "李四"}}}});
+  bad.emplace_back("directory active = \"no\"",
+                   json{{"entity", "directory"}, {"id", 2}, {"rev", 1}, {"row", {{"display_name", "李四"}, {"active", "no"}}}});
+  for (const auto& [what, change] : bad) {
+    CAPTURE(what);
+    CHECK(outcome(change) == "refused");
+  }
+  CHECK(cache->query_int("SELECT count(*) FROM customers").value() == std::optional<int64_t>(0));
+  CHECK(cache->query_int("SELECT count(*) FROM users").value() == std::optional<int64_t>(0));
+}

@@ -40,6 +40,31 @@ TEST_CASE("RFC 3339 times and calendar dates") {
   CHECK_FALSE(is_valid_date("2023-1-01"));
 }
 
+// A time is stored and compared as the text format_rfc3339_ms writes, four-digit year first. A time
+// past 9999-12-31T23:59:59.999Z would be written with a five-digit year ("10000-...") and sort before
+// every stored time, so parse_rfc3339_ms refuses one, even when only a leap second or an offset carries
+// the last day over.
+TEST_CASE("RFC 3339: the last time accepted is 9999-12-31T23:59:59.999Z, and nothing an offset carries past it") {
+  const int64_t last = parse_rfc3339_ms("9999-12-31T23:59:59.999Z");
+  CHECK(last == 253402300799999);
+  CHECK(format_rfc3339_ms(last) == "9999-12-31T23:59:59.999Z");
+  CHECK(parse_rfc3339_ms("9999-12-31T23:59:59.999+00:00") == last);
+  CHECK(parse_rfc3339_ms("9999-12-31T23:59:59+01:00") == last - 999 - 3600 * 1000);  // earlier: taken
+  for (const char* past : {"9999-12-31T23:59:60Z", "9999-12-31T23:59:60.000Z", "9999-12-31T23:30:00-01:00",
+                           "9999-12-31T01:00:00-23:00", "9999-12-31T23:59:59.999-00:01"}) {
+    const std::string shown = past;
+    CAPTURE(shown);
+    CHECK(parse_rfc3339_ms(past) == -1);
+  }
+  // What is taken is written back in the stored form, and sorts as text as it does as a time.
+  for (const std::string t : {"2026-11-25T22:34:17.000Z", "9999-12-31T23:59:59+01:00", "9999-12-31T23:59:59.999Z"}) {
+    CAPTURE(t);
+    const std::string stored = format_rfc3339_ms(parse_rfc3339_ms(t));
+    CHECK(stored.size() == 24);
+    CHECK(stored > "2026-11-25T22:34:16.999Z");
+  }
+}
+
 TEST_CASE("calendar days: months, leap years and weekdays") {
   CHECK(day_of_civil(1970, 1, 1) == 0);
   CHECK(date_of_day(day_of_civil(2024, 2, 29)) == "2024-02-29");

@@ -75,8 +75,8 @@ void check_validation(const json& body) {
   }
 }
 
-// Sections left out are copied from `current` as stored, and a section validated again gains its
-// normalized form ("key": null): so the check is that normalizing twice changes nothing more.
+// Sections left out are copied from `current` as stored, which need not be normalized: so the check is
+// that once normalized, validating again changes nothing.
 void check_settings(const json& body) {
   auto valid = validate_settings(body, setup().settings);
   if (!valid.ok()) return;

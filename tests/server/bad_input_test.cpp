@@ -2,6 +2,7 @@
 // the server unharmed (checked after every case through /healthz and the row counts).
 #include <doctest/doctest.h>
 
+#include "server/http/json_body.h"
 #include "test_server.h"
 
 using namespace kehu;
@@ -38,6 +39,32 @@ TEST_CASE("malformed bodies are 400 and write nothing") {
     CHECK(r.body["error"]["code"] == "bad_request");
     CHECK_FALSE(r.body["error"]["message"].get<std::string>().empty());
   }
+  check_unharmed(s, 0);
+}
+
+// nlohmann's parser takes a NUL byte for the end of its input, so a body "{...}\0anything" would pass as
+// the object before the NUL and whatever follows would be ignored. JSON text never holds a raw NUL (in a
+// string it is written \u0000): a body with one is not JSON, refused whole with 400.
+TEST_CASE("a NUL byte in a JSON body is refused, not taken as the body's end") {
+  const std::string nul(1, '\0'), object = "{\"name\": \"甲\"}";
+  for (const std::string& body : {"{}" + nul, object + nul + "junk", object + nul + "{\"name\": \"乙\"}",
+                                  "{\"name\": \"a" + nul + "b\"}"}) {
+    const std::string shown = json(body).dump();  // the NUL as \u0000
+    CAPTURE(shown);
+    auto parsed = server::parse_json_object("application/json", body);
+    CHECK_FALSE(parsed.ok());
+    if (!parsed.ok()) CHECK(parsed.error().code == ErrorCode::bad_request);
+  }
+  // Written as an escape, a NUL is a character like any other.
+  auto escaped = server::parse_json_object("application/json", "{\"name\": \"a\\u0000b\"}");
+  REQUIRE(escaped.ok());
+  CHECK((*escaped)["name"] == "a" + nul + "b");
+
+  TestServer s;
+  httplib::Headers auth = {{"Authorization", "Bearer " + s.admin_token()}};
+  auto r = s.raw_request("POST", "/api/v1/customers", object + nul + "junk", "application/json", auth);
+  CHECK(r.status == 400);
+  CHECK(r.body["error"]["code"] == "bad_request");
   check_unharmed(s, 0);
 }
 

@@ -383,6 +383,7 @@ TEST_CASE("connections over the limits are turned away at once; the rest are ser
   TestServer s([](server::ServerConfig& c) {
     c.connections_per_address = 5;
     c.max_connections = 8;
+    c.read_timeout_s = 60;  // the silent connections below stay open however slow the machine is
   });
   std::vector<int> open;
   for (int i = 0; i < 5; ++i) open.push_back(s.connect_raw("127.0.0.1"));
@@ -395,10 +396,13 @@ TEST_CASE("connections over the limits are turned away at once; the rest are ser
   // Another address still gets in, up to the total.
   auto [status, ms] = health_from(s, "127.0.0.2");
   CHECK(status == "HTTP/1.1 200 OK");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the server sees that connection's close
   for (int i = 0; i < 3; ++i) open.push_back(s.connect_raw("127.0.0.2"));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   int over = s.connect_raw("127.0.0.3");
-  CHECK(read_until_closed(over, 3).rfind("HTTP/1.1 503", 0) == 0);
+  std::string refused = read_until_closed(over, 5);
+  CAPTURE(refused);
+  CHECK(refused.rfind("HTTP/1.1 503", 0) == 0);
   ::close(over);
   for (int fd : open) ::close(fd);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));

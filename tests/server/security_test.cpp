@@ -152,6 +152,45 @@ TEST_CASE("client_address believes X-Forwarded-For only from a trusted proxy") {
   CHECK_FALSE(server::is_loopback_address("127.0.0.2x"));
 }
 
+// httplib percent-decodes header values, so "%00" puts a NUL in an X-Forwarded-For entry; inet_pton stops
+// at it. To client_address an entry with a NUL is not an address (the walk ends at the proxy): it is
+// neither taken as "203.0.113.7" with the rest cut off nor carried whole into the throttle and the audit.
+TEST_CASE("client_address refuses a forwarded entry with a NUL in it") {
+  using server::client_address;
+  const std::string nul_entry("203.0.113.7\0junk", 16);
+  CHECK_FALSE(server::is_ip_literal(nul_entry));
+  CHECK_FALSE(server::is_ip_literal(std::string("2001:db8::1\0", 12)));
+  CHECK(server::is_ip_literal("203.0.113.7"));
+  CHECK(client_address("10.0.0.2", nul_entry, {"10.0.0.2"}) == "10.0.0.2");
+  CHECK(client_address("10.0.0.2", "198.51.100.4, " + nul_entry, {"10.0.0.2"}) == "10.0.0.2");
+  CHECK(client_address("10.0.0.2", std::string("::ffff:203.0.113.7\0", 19), {"10.0.0.2"}) == "10.0.0.2");
+  CHECK_FALSE(server::is_loopback_address(std::string("::ffff:127.0.0.1\0x", 18)));
+}
+
+TEST_CASE("through the server, a forwarded entry with a NUL is refused whole, not cut at the NUL") {
+  TestServer s([](server::ServerConfig& c) { c.trusted_proxies = {"127.0.0.1"}; });
+  auto r = s.request("POST", "/api/v1/auth/login", "", {{"username", "nobody-here"}, {"password", "guess-guess-1"}},
+                     {{"X-Forwarded-For", "203.0.113.7%00junk"}});
+  CHECK(r.status == 401);
+  // The entry is not an address: the proxy's own address is the client's, not "203.0.113.7".
+  CHECK(s.count("SELECT count(*) FROM audit WHERE action = 'login_failed' AND ip = '127.0.0.1'") == 1);
+  CHECK(s.count("SELECT count(*) FROM audit WHERE ip LIKE '203.%'") == 0);
+}
+
+// "::ffff:" + an IPv4 address is that IPv4 client; any other address that begins "::ffff:" is an IPv6
+// address of its own and is kept whole ("::ffff:1f:10.0.0.1" is not the text "1f:10.0.0.1").
+TEST_CASE("client_address keeps an IPv6 address that begins ::ffff: but is not IPv4-mapped") {
+  using server::client_address;
+  REQUIRE(server::is_ip_literal("::ffff:1f:10.0.0.1"));
+  CHECK(client_address("10.0.0.2", "::ffff:1f:10.0.0.1", {"10.0.0.2"}) == "::ffff:1f:10.0.0.1");
+  CHECK(client_address("::ffff:1f:10.0.0.1", "", {}) == "::ffff:1f:10.0.0.1");
+  CHECK(client_address("10.0.0.2", "::ffff:10.0.0.1", {"10.0.0.2"}) == "10.0.0.1");  // mapped: the IPv4 client
+  CHECK(client_address("10.0.0.2", "::ffff:a00:1", {"10.0.0.2"}) == "::ffff:a00:1");
+  // Not mapped, so not the trusted IPv4 proxy it ends with: its X-Forwarded-For is not believed.
+  CHECK(client_address("::ffff:1f:10.0.0.2", "203.0.113.7", {"10.0.0.2"}) == "::ffff:1f:10.0.0.2");
+  CHECK_FALSE(server::is_loopback_address("::ffff:1f:127.0.0.1"));
+}
+
 TEST_CASE("a spoofed X-Forwarded-For changes neither the throttle nor the audited address") {
   TestServer s([](server::ServerConfig& c) { c.throttle.address_failures = 4; });
   for (int i = 0; i < 4; ++i) {

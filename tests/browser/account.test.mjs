@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 
 import {
-  Api, click, e2e, findItem, itemsWithPrefix, login, openClient, pollUntil, reloadClient, screenshot, snapshot, typeInto,
+  Api, click, e2e, findItem, itemsWithPrefix, login, openClient, pollUntil, reloadClient, screenshot, signInStatus, snapshot, typeInto,
   waitForCustomerList, waitForItem, waitForScreen, waitForSnapshot,
 } from './lib/index.js';
 
@@ -30,15 +30,6 @@ async function signInElsewhere(baseUrl, username, password) {
 async function meStatus(baseUrl, token) {
   const res = await fetch(`${baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
   return res.status;
-}
-
-async function signInStatus(baseUrl, username, password) {
-  try {
-    await new Api(baseUrl).login(username, password);
-    return 200;
-  } catch (e) {
-    return e.status;
-  }
 }
 
 e2e('my account: signed-in devices ended, password changed', { timeout: 240000 }, async ({ api, baseUrl, context, page }) => {

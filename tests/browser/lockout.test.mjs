@@ -5,16 +5,7 @@
 // not skipped. Screenshot lockout-refused.png.
 import assert from 'node:assert/strict';
 
-import { Api, click, findItem, login, openClient, screenshot, waitForCustomerList, waitForScreen, e2e } from './lib/index.js';
-
-async function signInStatus(baseUrl, username, password) {
-  try {
-    await new Api(baseUrl).login(username, password);
-    return 200;
-  } catch (e) {
-    return e.status;
-  }
-}
+import { click, e2e, findItem, login, openClient, screenshot, signInStatus, waitForCustomerList, waitForScreen } from './lib/index.js';
 
 e2e('a stranger guessing the password does not lock the user out of their own browser', { timeout: 240000 },
   async ({ api, baseUrl, browser, page }) => {

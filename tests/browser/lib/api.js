@@ -114,3 +114,14 @@ export async function pollUntil(fn, { timeoutMs = ms(10000), intervalMs = 250, w
     await sleep(intervalMs);
   }
 }
+
+// The status POST /auth/login answers for `username` and `password` from a fresh client: 200 when signed
+// in, else the error's (401 wrong, 429 locked, 503 busy).
+export async function signInStatus(baseUrl, username, password) {
+  try {
+    await new Api(baseUrl).login(username, password);
+    return 200;
+  } catch (e) {
+    return e.status;
+  }
+}

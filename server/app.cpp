@@ -135,9 +135,9 @@ Status App::configure_http() {
                                                   "cannot read the TLS certificate or key (" + config_.tls_cert + ", " + config_.tls_key +
                                                       "), or they do not match"});
     http_ = std::move(server);
-    // The /events streams' threads come on top of the API's: however many streams are open (at most
-    // event_streams, ChangeFeed::enter), `workers` threads remain for everything else.
-    const int workers = config_.workers + config_.event_streams, queued = config_.max_queued;
+    // The same pool as the gate's, a thread per connection (gated_http_server.h).
+    const GateLimits pool = gate_limits();
+    const int workers = pool.workers, queued = pool.max_queued;
     http_->new_task_queue = [workers, queued, gauges = worker_pool_] {
       return new CountedThreadPool(static_cast<size_t>(workers), static_cast<size_t>(queued), gauges);
     };
@@ -191,7 +191,8 @@ Status App::configure_http() {
 
 GateLimits App::gate_limits() const {
   GateLimits limits;
-  // The /events streams' threads come on top of the API's (see the TLS branch of configure_http).
+  // The /events streams' threads come on top of the API's: however many streams are open (at most
+  // event_streams, ChangeFeed::enter), `workers` threads remain for everything else.
   limits.workers = config_.workers + config_.event_streams;
   limits.max_queued = config_.max_queued;
   limits.workers_per_address = config_.workers_per_address;

@@ -66,8 +66,8 @@ void RequestMetrics::write(PrometheusText& out) const {
 void WorkerPoolGauges::write(PrometheusText& out) const {
   out.single("kehu_http_workers", "HTTP worker threads (API workers plus event-stream slots).", "gauge", static_cast<double>(threads));
   out.single("kehu_http_workers_busy", "Worker threads serving a connection now.", "gauge", static_cast<double>(busy.load()));
-  out.single("kehu_http_connections_queued", "Accepted connections waiting for a free worker.", "gauge", static_cast<double>(queued.load()));
-  out.single("kehu_http_connections_refused_total", "Connections closed unanswered because the wait queue was full.", "counter",
+  out.single("kehu_http_connections_queued", "Requests ready for a worker and waiting for one (under --tls-cert: accepted connections).", "gauge", static_cast<double>(queued.load()));
+  out.single("kehu_http_connections_refused_total", "Requests turned away because the worker queue was full (503; under --tls-cert closed unanswered).", "counter",
              static_cast<double>(refused.load()));
 }
 

@@ -7,8 +7,9 @@
 // routing has no start mark and is counted without a duration. Streams (GET /events) are counted but
 // kept out of the latency histogram: they last as long as the client stays. Thread-safe, lock-free.
 //
-// CountedThreadPool is httplib's worker pool with gauges: connections waiting for a worker, workers
-// busy, and connections refused because the wait queue was full.
+// CountedThreadPool is httplib's worker pool with gauges: work waiting for a worker (ready requests from
+// the connection gate, or accepted connections under TLS), workers busy, and work refused because the
+// wait queue was full.
 #pragma once
 
 #include <array>
